@@ -1,0 +1,41 @@
+"""The three roles are groups (created by migration 0002), so permissions stay in Django's model."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import Group
+
+
+class Role(StrEnum):
+    LEARNER = "Learner"
+    TEACHER = "Teacher"
+    ADMIN = "Admin"
+
+
+# Model permissions given to each role; learners act only on their own data through views.
+PERMISSIONS: dict[Role, list[str]] = {
+    Role.LEARNER: [],
+    Role.TEACHER: [
+        "view_source", "view_passage", "view_topic", "view_question", "view_choice",
+        "view_quizset", "add_quizset", "change_quizset", "view_quizsetitem", "add_quizsetitem",
+        "change_quizsetitem", "delete_quizsetitem",
+    ],
+    Role.ADMIN: [
+        f"{action}_{model}"
+        for model in ("source", "passage", "topic", "question", "choice", "quizset", "quizsetitem")
+        for action in ("add", "change", "delete", "view")
+    ],
+}
+
+
+def has_role(user, role: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = user._role_names = set(user.groups.values_list("name", flat=True))
+    return role.value in names
+
+
+def grant_role(user, role: Role) -> None:
+    user.groups.add(Group.objects.get(name=role.value))
+    user.__dict__.pop("_role_names", None)
