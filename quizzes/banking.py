@@ -80,6 +80,10 @@ class ImportResult:
         )
 
 
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
 # --- schema -----------------------------------------------------------------------------------
 
 
@@ -99,9 +103,9 @@ class _Checker:
             return None
         for key in item:
             if key not in required | optional:
-                self.error(item.line_of(key), f"{path}.{key}", "unknown field")
+                self.error(item.line_of(key), _join(path, key), "unknown field")
         for key in sorted(required - set(item)):
-            self.error(item.line, f"{path}.{key}", "required")
+            self.error(item.line, _join(path, key), "required")
         return item
 
     def text(self, item, key, path, *, required=True, max_length=None) -> str:
@@ -112,7 +116,7 @@ class _Checker:
             self.error(item.line_of(key), f"{path}.{key}", "must be text (quote it)")
             return ""
         if required and not value.strip():
-            self.error(item.line_of(key), f"{path}.{key}", "must not be empty")
+            self.error(item.line_of(key), f"{path}.{key}", "must not be empty" if key in item else "required")
         if max_length and len(value) > max_length:
             self.error(item.line_of(key), f"{path}.{key}", f"longer than {max_length} characters")
         return value
@@ -158,7 +162,7 @@ class _Question:
     choices: list[tuple[str, bool, str]]
     accepted_answers: list[str]
     back: str
-    where: tuple[str, int, str]
+    where: tuple[str, object, str]  # file name, the YAML mapping (for lines), path
 
 
 @dataclass
@@ -291,7 +295,7 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         choices=[],
         accepted_answers=[],
         back="",
-        where=(check.name, item.line, path),
+        where=(check.name, item, path),
     )
     if question.highlight and question.highlight not in question.passage:
         check.error(item.line_of("highlight"), f"{path}.highlight", "must occur verbatim in the passage")
@@ -380,15 +384,17 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
         .values_list("key", flat=True)
     )
     for q in plan.questions.values():
-        name, line, path = q.where
+        name, item, path = q.where
         if q.source not in texts:
-            errors.append(BankError(name, line, f"{path}.source", f"unknown source {q.source!r}"))
+            errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {q.source!r}"))
             continue
         if q.passage and q.passage not in texts[q.source]:
-            errors.append(BankError(name, line, f"{path}.passage", "does not occur verbatim in the source text"))
+            errors.append(BankError(
+                name, item.line_of("passage"), f"{path}.passage", "does not occur verbatim in the source text"
+            ))
         for topic in q.topics:
             if topic not in known_topics:
-                errors.append(BankError(name, line, f"{path}.topics", f"unknown topic {topic!r}"))
+                errors.append(BankError(name, item.line_of("topics"), f"{path}.topics", f"unknown topic {topic!r}"))
         if q.language is None:
             q.language = languages.get(q.source, "en")
             if q.kind == "true_false" and q.language != "en":

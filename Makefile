@@ -1,0 +1,30 @@
+# The two commands of the README:
+#   make run    install into .venv, migrate, load the bank and demo accounts, serve on http://127.0.0.1:8000
+#   make test   install the test tools too, then run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
+PYTHON ?= python
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test serve lint screenshots
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (pyenv reads .python-version: 3.13)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo
+	$(PY) manage.py runserver $(HOST)
+
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+
+screenshots: $(VENV)/.installed
+	$(PY) scripts/screenshots.py http://$(HOST) docs/screenshots

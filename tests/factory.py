@@ -1,0 +1,63 @@
+"""A few dependency-free builders for test data (in the style of djangoproject.com's checklists)."""
+
+from django.contrib.auth import get_user_model
+
+from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
+from quizzes.roles import Role, grant_role
+
+__all__ = ["Role", "make_user", "make_source", "make_question", "make_quizset"]
+
+SOURCE_TEXT = (
+    "Gene therapy consists of introducing genetic material into cells in order to treat a disease.\n\n"
+    "Adeno-associated virus (AAV) vectors are non-integrative: their DNA stays in the nucleus.\n\n"
+    "La thérapie génique vise à corriger un gène défectueux à l’origine de la maladie."
+)
+
+
+def make_user(username: str, role: Role | None = None, password: str = "a-long-test-password", **kwargs):
+    kwargs.setdefault("is_staff", role == Role.ADMIN)
+    user = get_user_model().objects.create_user(username=username, password=password, **kwargs)
+    if role:
+        grant_role(user, role)
+    return user
+
+
+def make_source(key: str = "intro", **kwargs) -> Source:
+    kwargs.setdefault("title", "Introduction to gene therapy")
+    kwargs.setdefault("language", "en")
+    kwargs.setdefault("text", SOURCE_TEXT)
+    return Source.objects.create(key=key, **kwargs)
+
+
+def make_question(
+    external_id: str = "q-1",
+    kind: str = Question.Kind.SINGLE,
+    source: Source | None = None,
+    passage: str = "Adeno-associated virus (AAV) vectors are non-integrative",
+    choices: list[tuple[str, bool]] | None = None,
+    topics: list[Topic] = (),
+    **kwargs,
+) -> Question:
+    source = source or Source.objects.filter(key="intro").first() or make_source()
+    kwargs.setdefault("prompt", "Are AAV vectors integrative?")
+    kwargs.setdefault("explanation", "Their DNA stays in the nucleus.")
+    kwargs.setdefault("language", source.language)
+    kwargs.setdefault("status", Question.Status.PUBLISHED)
+    question = Question.objects.create(
+        external_id=external_id, kind=kind, passage=source.passage_for(passage), **kwargs
+    )
+    if choices is None and kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+        choices = [("Non-integrative", True), ("Integrative", False)]
+    for position, (text, correct) in enumerate(choices or []):
+        Choice.objects.create(question=question, text=text, is_correct=correct, position=position)
+    question.topics.set(topics)
+    return question
+
+
+def make_quizset(key: str = "set-1", questions: list[Question] = (), **kwargs) -> QuizSet:
+    kwargs.setdefault("title", key.replace("-", " ").title())
+    quizset = QuizSet.objects.create(key=key, **kwargs)
+    QuizSetItem.objects.bulk_create(
+        QuizSetItem(quizset=quizset, question=q, position=i) for i, q in enumerate(questions)
+    )
+    return quizset
