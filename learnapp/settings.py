@@ -104,11 +104,7 @@ SQLITE_OPTIONS = {
     ),
 }
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {
-        "default": dj_database_url.parse(
-            os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True
-        )
-    }
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # A sqlite:/// URL would otherwise silently drop the options above.
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
@@ -168,6 +164,10 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+
+# Outside production, whitenoise serves straight from the app folders (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Content Security Policy: no inline script, no eval; htmx is served from static/ ---
 SECURE_CSP = {

@@ -70,15 +70,25 @@ class QuestionAdminForm(forms.ModelForm):
 
     source = forms.ModelChoiceField(Source.objects.all(), label=_("source"))
     passage_text = forms.CharField(
-        label=_("passage"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("passage"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
     )
 
     class Meta:
         model = Question
         fields = [
-            "external_id", "kind", "status", "language", "difficulty", "topics", "prompt",
-            "explanation", "back", "accepted_answers", "highlight",
+            "external_id",
+            "kind",
+            "status",
+            "language",
+            "difficulty",
+            "topics",
+            "prompt",
+            "explanation",
+            "back",
+            "accepted_answers",
+            "highlight",
         ]
 
     def __init__(self, *args, **kwargs) -> None:

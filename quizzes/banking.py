@@ -74,10 +74,7 @@ class ImportResult:
         def fmt(counts: dict[str, int]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
-        return (
-            f"created {fmt(self.created)}; updated {fmt(self.updated)}; "
-            f"unchanged {fmt(self.unchanged)}"
-        )
+        return f"created {fmt(self.created)}; updated {fmt(self.updated)}; unchanged {fmt(self.unchanged)}"
 
 
 def _join(path: str, key: str) -> str:
@@ -131,7 +128,8 @@ class _Checker:
         value = item.get(key, default)
         if value not in allowed:
             self.error(
-                item.line_of(key), f"{path}.{key}",
+                item.line_of(key),
+                f"{path}.{key}",
                 f"{value!r} is not one of {', '.join(sorted(map(str, allowed)))}",
             )
         return value
@@ -177,8 +175,7 @@ SOURCE_FIELDS = {"key", "title", "language"}, {"author", "url", "licence", "text
 TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
-    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers",
-     "back", "feedback"},
+    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"},
 )
 QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
 
@@ -188,8 +185,9 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
     try:
         data = safeyaml.load(bank_file.data)
     except safeyaml.YamlRefused as exc:
-        errors.append(BankError(bank_file.name, exc.line or 0, "", str(exc).split(": ", 1)[-1]
-                                if exc.line else str(exc)))
+        errors.append(
+            BankError(bank_file.name, exc.line or 0, "", str(exc).split(": ", 1)[-1] if exc.line else str(exc))
+        )
         return
     if not isinstance(data, dict):
         check.error(1, "", "the file must be a mapping with version: 1")
@@ -307,8 +305,12 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         question.topics = list(dict.fromkeys(topics))
 
     allowed = {
-        "single": {"choices"}, "multiple": {"choices"}, "true_false": {"answer", "feedback"},
-        "short": {"answers"}, "cloze": set(), "flashcard": {"back"},
+        "single": {"choices"},
+        "multiple": {"choices"},
+        "true_false": {"answer", "feedback"},
+        "short": {"answers"},
+        "cloze": set(),
+        "flashcard": {"back"},
     }.get(kind, set())
     for key in ("choices", "answer", "answers", "back", "feedback"):
         if key in item and key not in allowed:
@@ -330,8 +332,10 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
             ]
     elif kind == "short":
         answers = item.get("answers")
-        if not isinstance(answers, list) or not answers or not all(
-            isinstance(a, str) and a.strip() and "\n" not in a for a in answers
+        if (
+            not isinstance(answers, list)
+            or not answers
+            or not all(isinstance(a, str) and a.strip() and "\n" not in a for a in answers)
         ):
             check.error(item.line_of("answers"), f"{path}.answers", "must be a list of one-line answers")
         else:
@@ -353,11 +357,13 @@ def _read_choices(check: _Checker, item, path: str, kind: str) -> list[tuple[str
         correct = choice.get("correct", False)
         if not isinstance(correct, bool):
             check.error(choice.line_of("correct"), f"{cpath}.correct", "must be true or false")
-        choices.append((
-            check.text(choice, "text", cpath, max_length=500),
-            correct is True,
-            check.text(choice, "feedback", cpath, required=False),
-        ))
+        choices.append(
+            (
+                check.text(choice, "text", cpath, max_length=500),
+                correct is True,
+                check.text(choice, "feedback", cpath, required=False),
+            )
+        )
     line = item.line_of("choices")
     correct = sum(1 for c in choices if c[1])
     if not 2 <= len(choices) <= 8:
@@ -380,8 +386,9 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
         texts[key] = record["text"]
         languages[key] = record["language"]
     known_topics = set(plan.topics) | set(
-        Topic.objects.filter(key__in={t for q in plan.questions.values() for t in q.topics})
-        .values_list("key", flat=True)
+        Topic.objects.filter(key__in={t for q in plan.questions.values() for t in q.topics}).values_list(
+            "key", flat=True
+        )
     )
     for q in plan.questions.values():
         name, item, path = q.where
@@ -389,9 +396,11 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
             errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {q.source!r}"))
             continue
         if q.passage and q.passage not in texts[q.source]:
-            errors.append(BankError(
-                name, item.line_of("passage"), f"{path}.passage", "does not occur verbatim in the source text"
-            ))
+            errors.append(
+                BankError(
+                    name, item.line_of("passage"), f"{path}.passage", "does not occur verbatim in the source text"
+                )
+            )
         for topic in q.topics:
             if topic not in known_topics:
                 errors.append(BankError(name, item.line_of("topics"), f"{path}.topics", f"unknown topic {topic!r}"))
@@ -437,8 +446,10 @@ def import_bank(files: Iterable[BankFile], progress: Callable[[int, int], None] 
         sources = _upsert(Source, plan.sources.values(), result, "sources")
         topics = _upsert(Topic, plan.topics.values(), result, "topics")
         sources |= {s.key: s for s in Source.objects.filter(key__in=_question_sources(plan) - set(sources))}
-        topics |= {t.key: t for t in Topic.objects.filter(
-            key__in={k for q in plan.questions.values() for k in q.topics} - set(topics))}
+        topics |= {
+            t.key: t
+            for t in Topic.objects.filter(key__in={k for q in plan.questions.values() for k in q.topics} - set(topics))
+        }
         _write_questions(plan, sources, topics, result, progress)
         _write_quizsets(plan, result)
     return result
@@ -463,17 +474,21 @@ def _upsert(model, records, result: ImportResult, label: str) -> dict:
 
 
 def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progress) -> None:
-    existing = {
-        q.external_id: q
-        for q in Question.objects.filter(external_id__in=list(plan.questions)).with_content()
-    }
+    existing = {q.external_id: q for q in Question.objects.filter(external_id__in=list(plan.questions)).with_content()}
     total = len(plan.questions)
     for done, q in enumerate(plan.questions.values(), start=1):
         passage = sources[q.source].passage_for(q.passage)
         values = {
-            "kind": q.kind, "prompt": q.prompt, "explanation": q.explanation, "back": q.back,
-            "accepted_answers": "\n".join(q.accepted_answers), "language": q.language,
-            "difficulty": q.difficulty, "status": q.status, "passage": passage, "highlight": q.highlight,
+            "kind": q.kind,
+            "prompt": q.prompt,
+            "explanation": q.explanation,
+            "back": q.back,
+            "accepted_answers": "\n".join(q.accepted_answers),
+            "language": q.language,
+            "difficulty": q.difficulty,
+            "status": q.status,
+            "passage": passage,
+            "highlight": q.highlight,
         }
         obj = existing.get(q.external_id)
         if obj is None:
@@ -545,18 +560,27 @@ def export_bank() -> str:
     data = {
         "version": 1,
         "sources": [
-            {"key": s.key, "title": s.title, "language": s.language, "author": s.author,
-             "url": s.url, "licence": s.licence, "text": s.text}
+            {
+                "key": s.key,
+                "title": s.title,
+                "language": s.language,
+                "author": s.author,
+                "url": s.url,
+                "licence": s.licence,
+                "text": s.text,
+            }
             for s in Source.objects.order_by("key")
         ],
-        "topics": [
-            {"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr}
-            for t in Topic.objects.order_by("key")
-        ],
+        "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
         "questions": [_export_question(q) for q in Question.objects.with_content().order_by("external_id")],
         "quizsets": [
-            {"key": s.key, "title": s.title, "description": s.description, "language": s.language,
-             "questions": [item.question.external_id for item in s.items.all()]}
+            {
+                "key": s.key,
+                "title": s.title,
+                "description": s.description,
+                "language": s.language,
+                "questions": [item.question.external_id for item in s.items.all()],
+            }
             for s in QuizSet.objects.order_by("key").prefetch_related("items__question")
         ],
     }
@@ -565,9 +589,14 @@ def export_bank() -> str:
 
 def _export_question(q: Question) -> dict:
     item = {
-        "id": q.external_id, "source": q.passage.source.key, "kind": q.kind,
-        "difficulty": q.difficulty, "status": q.status, "language": q.language,
-        "topics": sorted(t.key for t in q.topics.all()), "prompt": q.prompt,
+        "id": q.external_id,
+        "source": q.passage.source.key,
+        "kind": q.kind,
+        "difficulty": q.difficulty,
+        "status": q.status,
+        "language": q.language,
+        "topics": sorted(t.key for t in q.topics.all()),
+        "prompt": q.prompt,
         "passage": q.passage.text,
     }
     if q.highlight:

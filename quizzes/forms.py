@@ -16,7 +16,8 @@ class MultipleFileField(forms.FileField):
 
 class BankUploadForm(forms.Form):
     files = MultipleFileField(
-        label=_("YAML files"), widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
+        label=_("YAML files"),
+        widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
         help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
     )
 

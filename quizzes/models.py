@@ -7,9 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-key_validator = RegexValidator(
-    r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens.")
-)
+key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 
 
@@ -118,7 +116,10 @@ class Question(models.Model):
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
 
     external_id = models.CharField(
-        _("external id"), max_length=80, unique=True, validators=[key_validator],
+        _("external id"),
+        max_length=80,
+        unique=True,
+        validators=[key_validator],
         help_text=_("Stable id used by YAML import and export."),
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -128,22 +129,17 @@ class Question(models.Model):
     explanation = models.TextField(_("explanation"))
     back = models.TextField(_("back of the card"), blank=True, help_text=_("Flashcards only."))
     accepted_answers = models.TextField(
-        _("accepted answers"), blank=True,
+        _("accepted answers"),
+        blank=True,
         help_text=_("Short answers only: one per line, the first is shown as the answer."),
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
-    )
-    passage = models.ForeignKey(
-        Passage, models.PROTECT, related_name="questions", verbose_name=_("passage")
-    )
-    highlight = models.TextField(
-        _("highlight"), blank=True, help_text=_("Part of the passage that gives the answer.")
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
+    highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -180,8 +176,7 @@ class Question(models.Model):
     def blanks(self) -> list[list[str]]:
         """Accepted answers per cloze blank, in order."""
         return [
-            [alt.strip() for alt in m.group(1).split("|") if alt.strip()]
-            for m in CLOZE_BLANK.finditer(self.prompt)
+            [alt.strip() for alt in m.group(1).split("|") if alt.strip()] for m in CLOZE_BLANK.finditer(self.prompt)
         ]
 
     def cloze_parts(self) -> list[tuple[str, int | None]]:
@@ -254,7 +249,10 @@ class QuizSet(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     language = models.CharField(
-        _("language"), max_length=2, choices=Language.choices, blank=True,
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
         help_text=_("Leave empty for a set that mixes languages."),
     )
     questions = models.ManyToManyField(Question, through="QuizSetItem", related_name="quizsets")

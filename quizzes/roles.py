@@ -15,9 +15,18 @@ class Role(StrEnum):
 PERMISSIONS: dict[Role, list[str]] = {
     Role.LEARNER: [],
     Role.TEACHER: [
-        "view_source", "view_passage", "view_topic", "view_question", "view_choice",
-        "view_quizset", "add_quizset", "change_quizset", "view_quizsetitem", "add_quizsetitem",
-        "change_quizsetitem", "delete_quizsetitem",
+        "view_source",
+        "view_passage",
+        "view_topic",
+        "view_question",
+        "view_choice",
+        "view_quizset",
+        "add_quizset",
+        "change_quizset",
+        "view_quizsetitem",
+        "add_quizsetitem",
+        "change_quizsetitem",
+        "delete_quizsetitem",
     ],
     Role.ADMIN: [
         f"{action}_{model}"

@@ -26,9 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     quizsets = {s.pk: s for s in _published_quizsets()}
     by_source: dict[int, list[QuizSet]] = defaultdict(list)
     by_topic: dict[int, list[QuizSet]] = defaultdict(list)
-    published = QuizSetItem.objects.filter(
-        quizset__in=list(quizsets), question__status=Question.Status.PUBLISHED
-    )
+    published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question__status=Question.Status.PUBLISHED)
     for set_id, source_id in published.values_list("quizset", "question__passage__source").distinct():
         by_source[source_id].append(quizsets[set_id])
     for set_id, topic_id in published.values_list("quizset", "question__topics").distinct():
@@ -45,21 +43,22 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
     quizset = get_object_or_404(_published_quizsets(), key=key)
-    items = (
-        quizset.items.filter(question__status=Question.Status.PUBLISHED)
-        .select_related("question__passage__source")
-    )
+    items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
     for item in items:
         kinds[item.question.get_kind_display()] += 1
         sources[item.question.passage.source_id] = item.question.passage.source
-    return render(request, "quizzes/quizset.html", {
-        "quizset": quizset,
-        "kinds": sorted(kinds.items()),
-        "sources": sorted(sources.values(), key=lambda s: s.title),
-        "items": items if request.user.has_perm("quizzes.view_question") else None,
-    })
+    return render(
+        request,
+        "quizzes/quizset.html",
+        {
+            "quizset": quizset,
+            "kinds": sorted(kinds.items()),
+            "sources": sorted(sources.values(), key=lambda s: s.title),
+            "items": items if request.user.has_perm("quizzes.view_question") else None,
+        },
+    )
 
 
 @require_GET

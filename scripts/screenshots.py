@@ -38,7 +38,9 @@ def main() -> None:
                         context = browser.new_context(viewport=viewport, locale=lang, color_scheme=scheme)
                         page = context.new_page()
                         errors = []
-                        page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
+                        page.on(
+                            "console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None
+                        )
                         page.goto(f"{BASE}/accounts/login/")
                         page.fill("input[name=username]", user)
                         page.fill("input[name=password]", PASSWORDS[user])

@@ -85,7 +85,8 @@ class TestImport:
         assert result.created == {"questions": 5, "sources": 1, "topics": 1, "quiz sets": 1}
         single = Question.objects.get(external_id="q-single")
         assert [(c.text, c.is_correct, c.feedback) for c in single.choices.all()] == [
-            ("AAV vectors", True, ""), ("Lentiviral vectors", False, "They are integrative."),
+            ("AAV vectors", True, ""),
+            ("Lentiviral vectors", False, "They are integrative."),
         ]
         assert single.passage.text == "AAV vectors are non-integrative."
         assert single.passage.source.text[single.passage.start : single.passage.end] == single.passage.text
@@ -93,7 +94,8 @@ class TestImport:
         assert [t.key for t in single.topics.all()] == ["vectors"]
         tf = Question.objects.get(external_id="q-tf")
         assert [(c.text, c.is_correct, c.feedback) for c in tf.choices.all()] == [
-            ("True", True, ""), ("False", False, "Read again."),
+            ("True", True, ""),
+            ("False", False, "Read again."),
         ]
         assert Question.objects.get(external_id="q-short").answers == ["disease", "illness"]
         assert Question.objects.get(external_id="q-cloze").blanks == [["AAV"], ["non-integrative", "not integrative"]]
@@ -172,17 +174,23 @@ class TestBadInput:
         ]
 
     def test_unknown_fields_are_refused_everywhere(self):
-        errors = self.errors(BANK.replace("version: 1\n", "version: 1\nowner: 3\n").replace(
-            "    author: Someone\n", "    author: Someone\n    id: 7\n"))
+        errors = self.errors(
+            BANK.replace("version: 1\n", "version: 1\nowner: 3\n").replace(
+                "    author: Someone\n", "    author: Someone\n    id: 7\n"
+            )
+        )
         assert errors == ["bank.yaml:2: owner: unknown field", "bank.yaml:8: sources[0].id: unknown field"]
 
     def test_a_passage_must_be_verbatim_in_its_source(self):
-        errors = self.errors(BANK.replace('passage: "Gene therapy treats disease."', 'passage: "Gene therapy cures all."'))
+        errors = self.errors(
+            BANK.replace('passage: "Gene therapy treats disease."', 'passage: "Gene therapy cures all."')
+        )
         assert errors == ["bank.yaml:35: questions[2].passage: does not occur verbatim in the source text"]
 
     def test_references_must_exist(self):
         text = BANK.replace("topics: [vectors]", "topics: [nope]").replace(
-            "questions: [q-card, q-single, q-tf]", "questions: [q-card, q-missing]")
+            "questions: [q-card, q-single, q-tf]", "questions: [q-card, q-missing]"
+        )
         text = text.replace("    source: intro\n    kind: short", "    source: other\n    kind: short")
         assert self.errors(text) == [
             "bank.yaml:15: questions[0].topics: unknown topic 'nope'",
@@ -228,10 +236,16 @@ class TestCommand:
     def test_it_imports_files_and_shows_progress(self, tmp_path):
         (tmp_path / "texts").mkdir()
         (tmp_path / "texts" / "intro.txt").write_text(
-            "AAV vectors are non-integrative. Lentiviral vectors are integrative. Gene therapy treats disease.")
+            "AAV vectors are non-integrative. Lentiviral vectors are integrative. Gene therapy treats disease."
+        )
         path = tmp_path / "bank.yaml"
-        path.write_text(BANK.replace('text: "AAV vectors are non-integrative. Lentiviral vectors are integrative. '
-                                     'Gene therapy treats disease."', "text_file: texts/intro.txt"))
+        path.write_text(
+            BANK.replace(
+                'text: "AAV vectors are non-integrative. Lentiviral vectors are integrative. '
+                'Gene therapy treats disease."',
+                "text_file: texts/intro.txt",
+            )
+        )
         out, err = StringIO(), StringIO()
         call_command("import_bank", str(path), stdout=out, stderr=err)
         assert "Imported 1 file(s): created 5 questions, 1 quiz sets, 1 sources, 1 topics" in out.getvalue()
@@ -241,7 +255,9 @@ class TestCommand:
         (tmp_path / "secret.txt").write_text("AAV vectors are non-integrative.")
         (tmp_path / "bank").mkdir()
         path = tmp_path / "bank" / "bank.yaml"
-        path.write_text(BANK.replace('    text: "AAV vectors are', '    text_file: ../secret.txt\n    x: "AAV vectors are'))
+        path.write_text(
+            BANK.replace('    text: "AAV vectors are', '    text_file: ../secret.txt\n    x: "AAV vectors are')
+        )
         with pytest.raises(CommandError) as exc:
             call_command("import_bank", str(path))
         assert f"{path}:8: sources[0].text_file: '../secret.txt' is not a file inside {path.parent}" in str(exc.value)

@@ -27,7 +27,9 @@ def test_it_refuses_an_alias_bomb():
 
 
 def test_it_refuses_a_merge_key_bomb_without_expanding_it():
-    bomb = b"m0: {a: 1}\n" + b"".join(b"m%d: {<<: [*m%d, *m%d, *m%d]}\n" % (i, i - 1, i - 1, i - 1) for i in range(1, 8))
+    bomb = b"m0: {a: 1}\n" + b"".join(
+        b"m%d: {<<: [*m%d, *m%d, *m%d]}\n" % (i, i - 1, i - 1, i - 1) for i in range(1, 8)
+    )
     assert "merge keys (<<) are not allowed" in refused(bomb)
 
 
