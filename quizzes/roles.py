@@ -45,6 +45,19 @@ def has_role(user, role: Role) -> bool:
     return role.value in names
 
 
+def sync_roles(group_model=Group, permission_model=None) -> None:
+    """Create the role groups with their permissions (used by migration 0002, with historical models)."""
+    if permission_model is None:
+        from django.contrib.auth.models import Permission as permission_model
+    for role, codenames in PERMISSIONS.items():
+        group, _created = group_model.objects.get_or_create(name=role.value)
+        group.permissions.set(
+            permission_model.objects.filter(content_type__app_label="quizzes", codename__in=codenames)
+        )
+
+
 def grant_role(user, role: Role) -> None:
+    if not Group.objects.filter(name=role.value).exists():
+        sync_roles()
     user.groups.add(Group.objects.get(name=role.value))
     user.__dict__.pop("_role_names", None)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -26,7 +27,9 @@ def home(request: HttpRequest) -> HttpResponse:
     quizsets = {s.pk: s for s in _published_quizsets()}
     by_source: dict[int, list[QuizSet]] = defaultdict(list)
     by_topic: dict[int, list[QuizSet]] = defaultdict(list)
-    published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question__status=Question.Status.PUBLISHED)
+    published = QuizSetItem.objects.filter(
+        quizset__in=list(quizsets), question__status=Question.Status.PUBLISHED
+    ).order_by()
     for set_id, source_id in published.values_list("quizset", "question__passage__source").distinct():
         by_source[source_id].append(quizsets[set_id])
     for set_id, topic_id in published.values_list("quizset", "question__topics").distinct():
@@ -89,3 +92,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Welcome, %(name)s! Your learner account is ready.") % {"name": user.username})
         return redirect("quizzes:home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    return redirect(static("quizzes/favicon.svg"), permanent=True)

@@ -26,12 +26,69 @@ def admin_user(db):
     return factory.make_user("ada", factory.Role.ADMIN)
 
 
-@pytest.fixture
-def chromium_path() -> str:
-    """Debian's Chromium. In CI its absence is a failure, elsewhere a skip that says what to install."""
+@pytest.fixture(scope="session")
+def browser(chromium_path_session):
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the test
+    # itself (creating data, checking rows) are still plain synchronous code.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium_path_session,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def chromium_path_session() -> str:
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):
         if os.environ.get("CI"):
             pytest.fail("Chromium is missing: CI must install it (apt-get install chromium)")
         pytest.skip("Chromium is not installed: apt-get install chromium")
     return path
+
+
+class Page:
+    """A Playwright page bound to the live server, that records console errors (e.g. CSP violations)."""
+
+    def __init__(self, page, base_url: str) -> None:
+        self.page = page
+        self.base_url = base_url
+        self.console_errors: list[str] = []
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("response", lambda r: self.console_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def login(self, username: str, password: str = "a-long-test-password") -> None:
+        self.goto("/accounts/login/")
+        self.page.fill("input[name=username]", username)
+        self.page.fill("input[name=password]", password)
+        self.page.click("main button")
+        self.page.wait_for_url(self.base_url + "/")
+
+    def __getattr__(self, name):
+        return getattr(self.page, name)
+
+
+@pytest.fixture
+def make_page(browser, live_server):
+    contexts = []
+
+    def make(javascript: bool = True, width: int = 1280, height: int = 900, locale: str = "en") -> Page:
+        context = browser.new_context(
+            java_script_enabled=javascript, viewport={"width": width, "height": height}, locale=locale
+        )
+        contexts.append(context)
+        return Page(context.new_page(), live_server.url)
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -3,20 +3,14 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from quizzes.roles import PERMISSIONS
+    from quizzes.roles import sync_roles
 
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, codenames in PERMISSIONS.items():
-        group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="quizzes", codename__in=codenames)
-        )
+    sync_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_roles(apps, schema_editor):
