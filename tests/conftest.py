@@ -36,8 +36,14 @@ def browser(chromium_path_session):
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium_path_session,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()

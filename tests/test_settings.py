@@ -9,6 +9,13 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without what the test run itself sets (browser tests allow async-unsafe)."""
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {**env, **extra}
+
+
 sqlite_only = pytest.mark.skipif(
     not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"), reason="SQLite pragmas (run without DATABASE_URL)"
 )
@@ -45,11 +52,7 @@ def test_an_on_disk_database_runs_in_wal_mode(tmp_path):
         "from django.db import connection;"
         "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])"
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "learnapp.settings",
-        "LEARNAPP_SQLITE_PATH": str(tmp_path / "db.sqlite3"),
-    }
+    env = clean_env(DJANGO_SETTINGS_MODULE="learnapp.settings", LEARNAPP_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
     env.pop("DATABASE_URL", None)
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "wal"
@@ -57,18 +60,17 @@ def test_an_on_disk_database_runs_in_wal_mode(tmp_path):
 
 def test_a_sqlite_database_url_keeps_the_options(tmp_path):
     code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS']['transaction_mode'])"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "learnapp.settings", "DATABASE_URL": f"sqlite:///{tmp_path}/x.db"}
+    env = clean_env(DJANGO_SETTINGS_MODULE="learnapp.settings", DATABASE_URL=f"sqlite:///{tmp_path}/x.db")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "IMMEDIATE"
 
 
 def test_production_settings_pass_check_deploy():
-    env = {
-        **os.environ,
-        "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": "x" * 20 + "-a-long-random-production-secret-key-9f8e7d",
-        "DJANGO_ALLOWED_HOSTS": "learn.example.org",
-    }
+    env = clean_env(
+        DJANGO_ENV="production",
+        DJANGO_SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-9f8e7d",
+        DJANGO_ALLOWED_HOSTS="learn.example.org",
+    )
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
@@ -81,7 +83,7 @@ def test_production_settings_pass_check_deploy():
 
 
 def test_production_refuses_to_start_without_a_secret_key():
-    env = {**os.environ, "DJANGO_ENV": "production"}
+    env = clean_env(DJANGO_ENV="production")
     env.pop("DJANGO_SECRET_KEY", None)
     out = subprocess.run(
         [sys.executable, "manage.py", "check"], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR

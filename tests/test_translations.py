@@ -15,7 +15,7 @@ def po_entries() -> list[tuple[str, str, bool]]:
         lines = block.strip().splitlines()
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
 
-        def field(name: str) -> str:
+        def field(name: str, lines: list[str] = lines) -> str:
             out, on = [], False
             for line in lines:
                 if line.startswith(name + " "):
