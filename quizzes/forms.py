@@ -37,3 +37,52 @@ class BankUploadForm(forms.Form):
 class SignupForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ["username"]
+
+
+class AnswerForm(forms.Form):
+    """The answer to one question; fields depend on the kind. `cleaned_answer()` is what grading reads."""
+
+    def __init__(self, question, choices, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.question = question
+        kind = question.kind
+        if kind in ("single", "true_false"):
+            self.fields["choice"] = forms.TypedChoiceField(
+                choices=[(c.pk, c.text) for c in choices],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose an answer.")},
+            )
+        elif kind == "multiple":
+            self.fields["choice"] = forms.TypedMultipleChoiceField(
+                choices=[(c.pk, c.text) for c in choices],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Choose at least one answer.")},
+            )
+        elif kind == "short":
+            self.fields["answer"] = forms.CharField(max_length=200, error_messages={"required": _("Type an answer.")})
+        elif kind == "cloze":
+            for i, _alternatives in enumerate(question.blanks):
+                self.fields[f"blank-{i}"] = forms.CharField(
+                    max_length=200, error_messages={"required": _("Fill in every blank.")}
+                )
+        elif kind == "flashcard":
+            self.fields["knew"] = forms.TypedChoiceField(
+                choices=[("yes", _("I knew it")), ("no", _("I didn't know"))],
+                coerce=lambda v: v == "yes",
+                error_messages={"required": _("Say whether you knew it.")},
+            )
+
+    def cleaned_answer(self) -> dict:
+        data = self.cleaned_data
+        kind = self.question.kind
+        if kind in ("single", "true_false"):
+            return {"choices": [data["choice"]]}
+        if kind == "multiple":
+            return {"choices": sorted(data["choice"])}
+        if kind == "short":
+            return {"text": data["answer"]}
+        if kind == "cloze":
+            return {"blanks": [data[f"blank-{i}"] for i in range(len(self.question.blanks))]}
+        return {"knew": data["knew"]}

@@ -1,9 +1,11 @@
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -190,6 +192,16 @@ class Question(models.Model):
         parts.append((self.prompt[pos:], None))
         return parts
 
+    def right_answer(self) -> list[str]:
+        """The right answer in words, one item per choice or blank."""
+        if self.is_choice_kind:
+            return [c.text for c in self.choices.all() if c.is_correct]
+        if self.kind == self.Kind.SHORT:
+            return self.answers[:1]
+        if self.kind == self.Kind.CLOZE:
+            return [alternatives[0] for alternatives in self.blanks]
+        return [self.back]
+
     def highlighted_passage(self) -> tuple[str, str, str]:
         """The passage split around the highlight: (before, highlighted, after)."""
         text = self.passage.text
@@ -256,6 +268,20 @@ class QuizSet(models.Model):
         help_text=_("Leave empty for a set that mixes languages."),
     )
     questions = models.ManyToManyField(Question, through="QuizSetItem", related_name="quizsets")
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    question_count = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        help_text=_("Draw this many questions at random from the set; empty for all."),
+    )
+    time_limit = models.DurationField(
+        _("time limit"), null=True, blank=True, help_text=_("For example 00:15:00 for 15 minutes; empty for none.")
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), null=True, blank=True, help_text=_("Empty for unlimited.")
+    )
 
     class Meta:
         ordering = ["title"]
@@ -282,3 +308,128 @@ class QuizSetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.question_id}"
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user) -> "AttemptQuerySet":
+        return self.filter(user=user)
+
+    def unfinished(self) -> "AttemptQuerySet":
+        return self.filter(finished_at__isnull=True)
+
+    def counted(self) -> "AttemptQuerySet":
+        """Attempts that count against a set's maximum (retakes of missed questions are practice)."""
+        return self.filter(retake_of__isnull=True)
+
+
+class Attempt(models.Model):
+    """One learner taking one quiz set: the questions drawn (in order), their answers, the score."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="attempts")
+    quizset = models.ForeignKey(QuizSet, models.CASCADE, related_name="attempts")
+    retake_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="retakes",
+        help_text=_("Set when this attempt retakes only the questions missed in another one."),
+    )
+    question_ids = models.JSONField(default=list)  # in the order they are asked
+    choice_order = models.JSONField(default=dict)  # question id -> choice ids, when choices are shuffled
+    started_at = models.DateTimeField(default=timezone.now)
+    deadline = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True, help_text=_("Share of questions right, 0 to 1."))
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "quizset", "-started_at"], name="attempt_user_set")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.quizset} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def total(self) -> int:
+        return len(self.question_ids)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+    def is_late(self, now=None) -> bool:
+        return self.deadline is not None and (now or timezone.now()) > self.deadline
+
+    def seconds_left(self, now=None) -> int | None:
+        if self.deadline is None:
+            return None
+        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+
+    def finish(self, now=None) -> None:
+        """Close the attempt; questions not answered count as wrong."""
+        if self.finished_at is not None:
+            return
+        total = sum(self.responses.values_list("score", flat=True))
+        self.finished_at = now or timezone.now()
+        self.score = total / self.total if self.total else 0.0
+        self.save(update_fields=["finished_at", "score"])
+
+    def missed_question_ids(self) -> list[int]:
+        """Questions answered wrongly or not at all, in the order they were asked."""
+        right = set(self.responses.filter(is_correct=True).values_list("question_id", flat=True))
+        return [pk for pk in self.question_ids if pk not in right]
+
+    @property
+    def duration_text(self) -> str:
+        seconds = int(self.duration.total_seconds())
+        minutes, seconds = divmod(seconds, 60)
+        if minutes:
+            return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+        return _("%(seconds)d s") % {"seconds": seconds}
+
+    @property
+    def duration(self):
+        end = self.finished_at or timezone.now()
+        if self.deadline and end > self.deadline:
+            end = self.deadline
+        return end - self.started_at
+
+
+class Response(models.Model):
+    """A learner's answer to one question of an attempt. Answered once: (attempt, question) is unique."""
+
+    attempt = models.ForeignKey(Attempt, models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, models.CASCADE, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    answer = models.JSONField(default=dict)
+    is_correct = models.BooleanField()
+    score = models.FloatField()
+    notes = models.JSONField(default=list, blank=True)  # why a typed answer was accepted
+    answered_at = models.DateTimeField(default=timezone.now)
+    time_spent = models.DurationField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "question"], name="response_once_per_question"),
+        ]
+        indexes = [models.Index(fields=["question", "is_correct"], name="response_question")]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}/{self.position}: {'right' if self.is_correct else 'wrong'}"
+
+    def given_answer(self) -> list[str]:
+        """What the learner answered, in words (uses the question's prefetched choices)."""
+        if "choices" in self.answer:
+            chosen = set(self.answer["choices"])
+            return [c.text for c in self.question.choices.all() if c.pk in chosen]
+        if "text" in self.answer:
+            return [self.answer["text"]]
+        if "blanks" in self.answer:
+            return list(self.answer["blanks"])
+        return [str(_("I knew it")) if self.answer.get("knew") else str(_("I didn't know"))]

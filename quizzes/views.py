@@ -4,21 +4,25 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
-from .forms import SignupForm
-from .models import Question, QuizSet, QuizSetItem, Source, Topic
+from . import quizzing
+from .forms import AnswerForm, SignupForm
+from .models import Attempt, Question, QuizSet, QuizSetItem, Source, Topic
 from .roles import Role, grant_role
 
 
 def _published_quizsets():
     return QuizSet.objects.annotate(
-        question_count=Count("items", filter=Q(items__question__status=Question.Status.PUBLISHED))
-    ).filter(question_count__gt=0)
+        published_count=Count("items", filter=Q(items__question__status=Question.Status.PUBLISHED))
+    ).filter(published_count__gt=0)
 
 
 @require_GET
@@ -52,16 +56,19 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
     for item in items:
         kinds[item.question.get_kind_display()] += 1
         sources[item.question.passage.source_id] = item.question.passage.source
-    return render(
-        request,
-        "quizzes/quizset.html",
-        {
-            "quizset": quizset,
-            "kinds": sorted(kinds.items()),
-            "sources": sorted(sources.values(), key=lambda s: s.title),
-            "items": items if request.user.has_perm("quizzes.view_question") else None,
-        },
-    )
+    attempts = []
+    if request.user.is_authenticated:
+        attempts = list(Attempt.objects.for_user(request.user).filter(quizset=quizset)[:10])
+    context = {
+        "quizset": quizset,
+        "kinds": sorted(kinds.items()),
+        "sources": sorted(sources.values(), key=lambda s: s.title),
+        "items": items if request.user.has_perm("quizzes.view_question") else None,
+        "attempts": attempts,
+        "open_attempt": next((a for a in attempts if not a.is_finished and not a.is_late()), None),
+        "attempts_left": quizzing.attempts_left(request.user, quizset) if request.user.is_authenticated else None,
+    }
+    return render(request, "quizzes/quizset.html", context)
 
 
 @require_GET
@@ -97,3 +104,165 @@ def signup(request: HttpRequest) -> HttpResponse:
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("quizzes/favicon.svg"), permanent=True)
+
+
+# --- taking a quiz ---------------------------------------------------------------------------
+
+
+def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
+    """The learner's own attempt; anyone else's id is a 404, for pages and fragments alike."""
+    return get_object_or_404(Attempt.objects.select_related("quizset"), pk=pk, user=request.user)
+
+
+@require_POST
+@login_required
+def start(request: HttpRequest, key: str) -> HttpResponse:
+    quizset = get_object_or_404(_published_quizsets(), key=key)
+    try:
+        attempt = quizzing.start_attempt(request.user, quizset)
+    except quizzing.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect(quizset)
+    return redirect(attempt)
+
+
+@require_GET
+@login_required
+def attempt(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    answered = attempt.responses.count()
+    if attempt.is_finished or answered >= attempt.total:
+        return redirect("quizzes:results", pk=attempt.pk)
+    return redirect("quizzes:question", pk=attempt.pk, position=answered + 1)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
+    """Question number `position` of an attempt: the form, or once answered, the feedback.
+
+    Questions are taken in order: asking for a later one than the next unanswered redirects to it,
+    so nothing of a future question reaches the page.
+    """
+    attempt = _get_attempt_for_user(request, pk)
+    if not 1 <= position <= attempt.total:
+        raise Http404
+    question = get_object_or_404(Question.objects.with_content(), pk=attempt.question_ids[position - 1])
+    response = attempt.responses.filter(question=question).first()
+    answered = attempt.responses.count()
+    if response is None and (attempt.is_finished or position != answered + 1):
+        return _redirect(request, reverse("quizzes:attempt", args=[attempt.pk]))
+
+    choices = _ordered_choices(attempt, question)
+    form = None
+    if response is None:
+        form = AnswerForm(question, choices, request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                response, _grade = quizzing.record_answer(attempt, position, question, form.cleaned_answer())
+            except quizzing.AlreadyAnswered as exc:
+                messages.warning(request, str(exc))
+                response = attempt.responses.filter(question=question).first()
+            except quizzing.TimeUp as exc:
+                messages.error(request, str(exc))
+                return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
+            if not request.htmx:  # no JavaScript: Post/Redirect/Get to the same question, now answered
+                return redirect("quizzes:question", pk=attempt.pk, position=position)
+            answered += 1
+            form = None
+    elif request.method == "POST":
+        messages.warning(
+            request, _("You already answered this question (perhaps in another tab): your first answer counts.")
+        )
+        if not request.htmx:
+            return redirect("quizzes:question", pk=attempt.pk, position=position)
+
+    context = {
+        "attempt": attempt,
+        "quizset": attempt.quizset,
+        "position": position,
+        "question": question,
+        "choices": choices,
+        "form": form,
+        "response": response,
+        "reveal": question.kind == Question.Kind.FLASHCARD and (response is not None or "reveal" in request.GET),
+        "answered_count": answered,
+        "next_url": _next_url(attempt, position),
+        "is_last": position >= attempt.total or attempt.is_finished,
+    }
+    template = "quizzes/attempt.html"
+    if request.htmx:
+        template += "#quiz"
+    return render(request, template, context)
+
+
+def _ordered_choices(attempt: Attempt, question: Question) -> list:
+    choices = list(question.choices.all())
+    order = attempt.choice_order.get(str(question.pk))
+    if order:
+        rank = {pk: i for i, pk in enumerate(order)}
+        choices.sort(key=lambda c: rank.get(c.pk, len(rank)))
+    return choices
+
+
+def _next_url(attempt: Attempt, position: int) -> str:
+    if position < attempt.total and not attempt.is_finished:
+        return reverse("quizzes:question", args=[attempt.pk, position + 1])
+    return reverse("quizzes:results", args=[attempt.pk])
+
+
+def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@require_POST
+@login_required
+def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    attempt.finish(now=min(timezone.now(), attempt.deadline) if attempt.deadline else None)
+    return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
+
+
+@require_GET
+@login_required
+def results(request: HttpRequest, pk: int) -> HttpResponse:
+    attempt = _get_attempt_for_user(request, pk)
+    if not attempt.is_finished:
+        if not attempt.is_late():
+            return redirect(attempt)
+        attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
+    questions = Question.objects.with_content().in_bulk(attempt.question_ids)
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    rows = []
+    for position, question_id in enumerate(attempt.question_ids, start=1):
+        response = responses.get(question_id)
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        if response is not None:
+            response.question = question  # reuse the prefetched choices
+        rows.append({"position": position, "question": question, "response": response})
+    right = sum(1 for r in responses.values() if r.is_correct)
+    context = {
+        "attempt": attempt,
+        "quizset": attempt.quizset,
+        "rows": rows,
+        "right": right,
+        "missed": attempt.total - right,
+        "attempts_left": quizzing.attempts_left(request.user, attempt.quizset),
+    }
+    return render(request, "quizzes/results.html", context)
+
+
+@require_POST
+@login_required
+def retake_missed(request: HttpRequest, pk: int) -> HttpResponse:
+    previous = _get_attempt_for_user(request, pk)
+    if not previous.is_finished:
+        return redirect(previous)
+    try:
+        attempt = quizzing.start_attempt(request.user, previous.quizset, retake_of=previous)
+    except quizzing.QuizError as exc:
+        messages.info(request, str(exc))
+        return redirect("quizzes:results", pk=previous.pk)
+    return redirect(attempt)

@@ -14,7 +14,7 @@ OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 PAGES = [
     ("home", "learner", "/"),
-    ("quizset", "learner", "/sets/vectors-en/"),
+    ("quizset", "learner", "/sets/what-is-gene-therapy/"),
     ("source", "learner", "/sources/therapie-genique-hopital/"),
     ("preview", "admin", "/questions/ins-014/preview/"),
     ("preview-cloze", "admin", "/questions/hop-012/preview/"),
@@ -22,6 +22,26 @@ PAGES = [
     ("admin-import", "admin", "/admin/quizzes/question/import/"),
 ]
 PASSWORDS = {"learner": "learner-demo-2026", "admin": "admin-demo-2026"}
+
+
+def take_quiz(page, out: Path, suffix: str) -> None:
+    """Start (or resume) a quiz, answer one question, look at the feedback, finish, see the results."""
+    page.goto(f"{BASE}/sets/what-is-gene-therapy/")
+    page.locator("main form button, main a.button").first.click()
+    page.wait_for_selector("#quiz")
+    page.screenshot(path=out / f"quiz-question-{suffix}.png", full_page=True)
+    option = page.locator("[data-option]")
+    if option.count():
+        option.nth(1).click()
+    else:
+        for field in page.locator("input[type=text]").all():
+            field.fill("vector")
+    page.locator("form[data-answer] button").first.click()
+    page.wait_for_selector(".feedback")
+    page.screenshot(path=out / f"quiz-feedback-{suffix}.png", full_page=True)
+    page.click(".finish-early button")
+    page.wait_for_selector(".score")
+    page.screenshot(path=out / f"quiz-results-{suffix}.png")
 
 
 def main() -> None:
@@ -51,6 +71,8 @@ def main() -> None:
                             page.goto(BASE + path)
                             shot = OUT / f"{name}-{lang}-{vp_name}-{scheme}.png"
                             page.screenshot(path=shot, full_page=vp_name == "desktop")
+                        if user == "learner":
+                            take_quiz(page, OUT, f"{lang}-{vp_name}-{scheme}")
                         if errors:
                             print(f"console errors ({lang}, {vp_name}, {user}):", *errors, sep="\n  ")
                         context.close()

@@ -1,0 +1,184 @@
+"""Grading of every kind of question, on the server only.
+
+Typed answers (short answers and cloze blanks) are graded tolerantly in English and French: case,
+accents, punctuation and hyphens, surrounding articles, singular/plural and one small typo in a
+long word are forgiven, and the learner is told which (see DERIVATION.md §5). Numbers and
+single letters must match exactly (SMN1 is not SMN2, 2016 is not 2017).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question
+
+ARTICLES = {
+    "en": {"the", "a", "an"},
+    "fr": {"le", "la", "les", "l", "un", "une", "des", "du", "de", "d"},
+}
+NOTES = {
+    "accents": _("accents ignored"),
+    "punctuation": _("punctuation, hyphens and spaces ignored"),
+    "articles": _("articles ignored"),
+    "plural": _("singular/plural ignored"),
+    "typo": _("small spelling difference"),
+}
+
+
+@dataclass
+class Grade:
+    is_correct: bool
+    score: float  # 0..1; partial credit for multiple choice and cloze
+    notes: list[str] = field(default_factory=list)  # why a typed answer was accepted
+    blanks: list[bool] = field(default_factory=list)  # per cloze blank
+
+
+@dataclass
+class Match:
+    ok: bool
+    note: str | None = None  # key of NOTES, None when the answer matched as typed
+    alternative: bool = False
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _tokens(text: str) -> list[str]:
+    return [t for t in re.split(r"[^\w%]+", text.replace("’", "'")) if t]
+
+
+def _singular(token: str, language: str) -> str:
+    """A light plural strip, the same on both sides: viruses -> virus, therapies -> therapie, eaux -> eau."""
+    if len(token) <= 3 or any(c.isdigit() for c in token):
+        return token
+    if language == "en" and re.search(r"(s|x|z|ch|sh)es$", token):
+        return token[:-2]
+    if token[-1] in "sx" and token[-2:] not in ("ss", "us", "is"):
+        return token[:-1]
+    return token
+
+
+def _levels(text: str, language: str) -> list[tuple[str | None, tuple[str, ...]]]:
+    """Successively more tolerant forms of `text`, each with the note that explains it."""
+    text = " ".join(text.casefold().split())
+    plain = _strip_accents(text)
+    tokens = _tokens(plain)
+    articles = ARTICLES.get(language, set()) | ARTICLES["en"]
+    trimmed = list(tokens)
+    while len(trimmed) > 1 and trimmed[0] in articles:
+        trimmed.pop(0)
+    # "75 %" and "75%" are the same answer.
+    joined_percent = tuple(re.sub(r"(\d) %", r"\1%", " ".join(trimmed)).split())
+    return [
+        (None, (text,)),
+        ("accents", (plain,)),
+        ("punctuation", tuple(tokens)),
+        ("articles", joined_percent),
+        ("plural", tuple(_singular(t, language) for t in joined_percent)),
+    ]
+
+
+def _osa(a: str, b: str) -> int:
+    """Optimal string alignment distance (an adjacent transposition counts as one edit)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def _close(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
+    """One small typo in a long word: same words, one of them (5+ letters, no digit) off by one edit."""
+    if sorted(typed) == sorted(gold):
+        return True
+    if "".join(typed) == "".join(gold):  # "adeno associated" / "adenoassociated"
+        return True
+    if len(typed) != len(gold):
+        return _typo("".join(typed), "".join(gold)) and len("".join(gold)) >= 8
+    edits = 0
+    for t, g in zip(sorted(typed), sorted(gold), strict=True):
+        if t == g:
+            continue
+        if not _typo(t, g):
+            return False
+        edits += 1
+    return edits <= max(1, len(gold) // 2)
+
+
+def _typo(t: str, g: str) -> bool:
+    if any(c.isdigit() for c in t + g) or len(g) < 5:
+        return False
+    return _osa(t, g) <= 1
+
+
+def _variants(answer: str) -> list[str]:
+    """'adeno-associated virus (AAV)' accepts the long form, the short form, or both."""
+    m = re.fullmatch(r"\s*(.+?)\s*\(([^()]+)\)\s*", answer)
+    return [answer, m.group(1), m.group(2)] if m else [answer]
+
+
+def match_text(typed: str, answers: list[str], language: str) -> Match:
+    """Is `typed` one of `answers` (the first being the canonical one), tolerantly?"""
+    if not typed.strip():
+        return Match(False)
+    typed_levels = _levels(typed, language)
+    candidates = [(i > 0, v) for i, a in enumerate(answers) for v in _variants(a)]
+    for level, (note, typed_form) in enumerate(typed_levels):
+        for alternative, answer in candidates:
+            if _levels(answer, language)[level][1] == typed_form:
+                return Match(True, note, alternative)
+    plural_typed = typed_levels[-1][1]
+    for alternative, answer in candidates:
+        if plural_typed and _close(plural_typed, _levels(answer, language)[-1][1]):
+            return Match(True, "typo", alternative)
+    return Match(False)
+
+
+def _notes(matches: list[Match]) -> list[str]:
+    notes = []
+    for m in matches:
+        if m.ok and m.alternative and _("accepted alternative answer") not in notes:
+            notes.append(_("accepted alternative answer"))
+        if m.ok and m.note in NOTES and NOTES[m.note] not in notes:
+            notes.append(NOTES[m.note])
+    return notes
+
+
+def grade(question: Question, answer: dict) -> Grade:
+    """Grade `answer` (as cleaned by the answer form) for `question`.
+
+    answer: {"choices": [choice ids]} for choice kinds, {"text": str} for short answers,
+    {"blanks": [str, ...]} for cloze, {"knew": bool} for flashcards.
+    """
+    kind = question.kind
+    if kind in Question.CHOICE_KINDS:
+        chosen = set(answer.get("choices", []))
+        correct = {c.pk for c in question.choices.all() if c.is_correct}
+        if kind != Question.Kind.MULTIPLE:
+            ok = len(chosen) == 1 and chosen <= correct
+            return Grade(ok, 1.0 if ok else 0.0)
+        right, wrong = len(chosen & correct), len(chosen - correct)
+        return Grade(chosen == correct, max(0.0, (right - wrong) / len(correct)) if correct else 0.0)
+    if kind == Question.Kind.SHORT:
+        m = match_text(answer.get("text", ""), question.answers, question.language)
+        return Grade(m.ok, 1.0 if m.ok else 0.0, _notes([m]))
+    if kind == Question.Kind.CLOZE:
+        typed = answer.get("blanks", [])
+        blanks = question.blanks
+        matches = [
+            match_text(typed[i] if i < len(typed) else "", alts, question.language) for i, alts in enumerate(blanks)
+        ]
+        right = sum(m.ok for m in matches)
+        return Grade(
+            right == len(blanks), right / len(blanks) if blanks else 0.0, _notes(matches), [m.ok for m in matches]
+        )
+    knew = bool(answer.get("knew"))
+    return Grade(knew, 1.0 if knew else 0.0)

@@ -1,0 +1,114 @@
+"""Taking a quiz: starting (or resuming) an attempt and recording answers, once each."""
+
+import random
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .grading import Grade, grade
+from .models import Attempt, Question, QuizSet, Response
+
+
+class QuizError(Exception):
+    """A refused action, with a message for the learner."""
+
+
+class AlreadyAnswered(QuizError):
+    pass
+
+
+class TimeUp(QuizError):
+    pass
+
+
+class NoAttemptsLeft(QuizError):
+    pass
+
+
+def attempts_left(user, quizset: QuizSet) -> int | None:
+    if quizset.max_attempts is None:
+        return None
+    used = Attempt.objects.for_user(user).filter(quizset=quizset).counted().count()
+    return max(0, quizset.max_attempts - used)
+
+
+def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None) -> Attempt:
+    """Resume the learner's open attempt on this set, or start a new one (drawing and shuffling now)."""
+    now = timezone.now()
+    with transaction.atomic():
+        open_attempt = Attempt.objects.for_user(user).filter(quizset=quizset).unfinished().select_for_update().first()
+        if open_attempt is not None and retake_of is None:
+            if not open_attempt.is_late(now):
+                return open_attempt
+            open_attempt.finish(now=open_attempt.deadline)
+        if retake_of is None:
+            left = attempts_left(user, quizset)
+            if left == 0:
+                raise NoAttemptsLeft(_("You have used all the attempts allowed for this quiz."))
+            ids = list(
+                quizset.items.filter(question__status=Question.Status.PUBLISHED).values_list("question_id", flat=True)
+            )
+            rng = random.Random()
+            if quizset.question_count and quizset.question_count < len(ids):
+                ids = rng.sample(ids, quizset.question_count)
+                if not quizset.shuffle_questions:
+                    order = {pk: i for i, pk in enumerate(quizset.items.values_list("question_id", flat=True))}
+                    ids.sort(key=order.__getitem__)
+            elif quizset.shuffle_questions:
+                rng.shuffle(ids)
+        else:
+            ids = retake_of.missed_question_ids()
+            rng = random.Random()
+        if not ids:
+            raise QuizError(_("There is no question to answer in this quiz."))
+        choice_order = {}
+        if quizset.shuffle_choices:
+            for question in Question.objects.filter(pk__in=ids).prefetch_related("choices"):
+                if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
+                    order = [c.pk for c in question.choices.all()]
+                    rng.shuffle(order)
+                    choice_order[str(question.pk)] = order
+        return Attempt.objects.create(
+            user=user,
+            quizset=quizset,
+            retake_of=retake_of,
+            question_ids=ids,
+            choice_order=choice_order,
+            started_at=now,
+            deadline=now + quizset.time_limit if quizset.time_limit and retake_of is None else None,
+        )
+
+
+def record_answer(attempt: Attempt, position: int, question: Question, answer: dict) -> tuple[Response, Grade]:
+    """Grade and store the answer to question number `position` (1-based). Applied once only."""
+    now = timezone.now()
+    if attempt.is_finished:
+        raise AlreadyAnswered(_("This attempt is finished: answers can no longer change."))
+    if attempt.is_late(now):
+        attempt.finish(now=attempt.deadline)
+        raise TimeUp(_("Time is up: this answer arrived after the time limit and was not recorded."))
+    result = grade(question, answer)
+    try:
+        with transaction.atomic():
+            so_far = attempt.responses.aggregate(count=Count("pk"), last=Max("answered_at"))
+            response = Response.objects.create(
+                attempt=attempt,
+                question=question,
+                position=position,
+                answer=answer,
+                is_correct=result.is_correct,
+                score=result.score,
+                notes=[str(n) for n in result.notes],
+                answered_at=now,
+                time_spent=max(now - (so_far["last"] or attempt.started_at), timedelta(0)),
+            )
+            if so_far["count"] + 1 >= attempt.total:
+                attempt.finish(now=now)
+    except IntegrityError:
+        raise AlreadyAnswered(
+            _("You already answered this question (perhaps in another tab): your first answer counts.")
+        ) from None
+    return response, result
