@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from .banking import BankFile, BankInvalid, export_bank, import_bank
 from .forms import BankUploadForm
-from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .models import Attempt, Choice, Passage, Question, QuizSet, QuizSetItem, Response, Source, Topic
 
 
 @admin.register(Source)
@@ -198,7 +198,14 @@ class QuizSetItemInline(admin.TabularInline):
 
 @admin.register(QuizSet)
 class QuizSetAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "language", "question_count"]
+    list_display = ["title", "key", "language", "item_count", "time_limit", "max_attempts"]
+    fieldsets = [
+        (None, {"fields": ["key", "title", "description", "language"]}),
+        (
+            _("Options"),
+            {"fields": ["shuffle_questions", "shuffle_choices", "question_count", "time_limit", "max_attempts"]},
+        ),
+    ]
     list_filter = ["language"]
     search_fields = ["title", "key", "description"]
     inlines = [QuizSetItemInline]
@@ -207,8 +214,47 @@ class QuizSetAdmin(admin.ModelAdmin):
         return super().get_queryset(request).annotate(n=Count("items"))
 
     @admin.display(description=_("questions"), ordering="n")
-    def question_count(self, obj: QuizSet) -> int:
+    def item_count(self, obj: QuizSet) -> int:
         return obj.n
+
+
+class ResponseInline(admin.TabularInline):
+    model = Response
+    fields = ["position", "question", "answer", "is_correct", "score", "notes", "time_spent", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    """Attempts are the learners' record: admins read them, nobody edits them here."""
+
+    list_display = ["user", "quizset", "started_at", "finished_at", "score"]
+    list_filter = ["quizset"]
+    search_fields = ["user__username", "quizset__title"]
+    list_select_related = ["user", "quizset"]
+    readonly_fields = [
+        "user",
+        "quizset",
+        "retake_of",
+        "question_ids",
+        "choice_order",
+        "started_at",
+        "deadline",
+        "finished_at",
+        "score",
+    ]
+    inlines = [ResponseInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 admin.site.site_header = _("learnapp administration")

@@ -370,6 +370,10 @@ class Attempt(models.Model):
             return None
         return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
 
+    def time_left_text(self) -> str:
+        left = self.seconds_left() or 0
+        return f"{left // 60}:{left % 60:02d}"
+
     def finish(self, now=None) -> None:
         """Close the attempt; questions not answered count as wrong."""
         if self.finished_at is not None:

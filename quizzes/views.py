@@ -10,7 +10,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import quizzing
@@ -137,6 +139,8 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
 @login_required
 def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Question number `position` of an attempt: the form, or once answered, the feedback.
@@ -224,6 +228,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
