@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import quizzing
+from . import quizzing, scheduling
 from .forms import AnswerForm, SignupForm
-from .models import Attempt, Question, QuizSet, QuizSetItem, Source, Topic
+from .models import Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
 from .roles import Role, grant_role
 
 
@@ -69,6 +69,7 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
         "attempts": attempts,
         "open_attempt": next((a for a in attempts if not a.is_finished and not a.is_late()), None),
         "attempts_left": quizzing.attempts_left(request.user, quizset) if request.user.is_authenticated else None,
+        "studying": request.user.is_authenticated and Study.objects.filter(user=request.user, quizset=quizset).exists(),
     }
     return render(request, "quizzes/quizset.html", context)
 
@@ -164,6 +165,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 response, _grade = quizzing.record_answer(attempt, position, question, form.cleaned_answer())
+                scheduling.record_quiz_answer(request.user, question, response.is_correct)
             except quizzing.AlreadyAnswered as exc:
                 messages.warning(request, str(exc))
                 response = attempt.responses.filter(question=question).first()

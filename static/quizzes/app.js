@@ -1,4 +1,5 @@
-// Keyboard shortcuts for quizzes: 1-9 pick a choice, Enter checks the answer or goes on.
+// Keyboard shortcuts. Quizzes: 1-9 pick a choice, Enter checks the answer or goes on.
+// Reviews: Space/Enter show the answer, 1-4 rate, u undoes, ? shows the keys.
 // Everything works without this file: it only adds keys and a countdown.
 (function () {
   "use strict";
@@ -12,7 +13,26 @@
     var quiz = document.querySelector("[data-quiz]");
     if (!quiz) return;
     var target = event.target;
-    if (/^[1-9]$/.test(event.key) && !typing(target)) {
+    if (typing(target)) {
+      return;
+    }
+    var rate = /^[1-4]$/.test(event.key) && quiz.querySelector("[data-rate='" + event.key + "']");
+    if (rate) { event.preventDefault(); rate.click(); return; }
+    if (event.key === " " && target.tagName !== "BUTTON" && target.tagName !== "INPUT") {
+      var reveal = quiz.querySelector("[data-reveal]");
+      if (reveal) { event.preventDefault(); reveal.click(); return; }
+    }
+    if (event.key === "u") {
+      var undo = document.querySelector("[data-undo]");
+      if (undo) { event.preventDefault(); undo.click(); }
+      return;
+    }
+    if (event.key === "?") {
+      var help = document.querySelector("[data-keys-help]");
+      if (help) { event.preventDefault(); help.open = !help.open; }
+      return;
+    }
+    if (/^[1-9]$/.test(event.key)) {
       var option = quiz.querySelectorAll("[data-option]")[Number(event.key) - 1];
       if (!option) return;
       event.preventDefault();
@@ -21,7 +41,7 @@
       option.focus();
       return;
     }
-    if (event.key === "Enter" && !typing(target) && target.tagName !== "BUTTON" && target.tagName !== "A") {
+    if (event.key === "Enter" && target.tagName !== "BUTTON" && target.tagName !== "A") {
       var next = quiz.querySelector("[data-next]") || quiz.querySelector("[data-reveal]");
       if (next) { event.preventDefault(); next.click(); return; }
       var form = quiz.querySelector("form[data-answer]");

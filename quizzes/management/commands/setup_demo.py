@@ -1,10 +1,16 @@
+import random
+import uuid
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
+from quizzes import scheduling
 from quizzes.banking import BankFile, BankInvalid, import_bank
+from quizzes.models import Card, QuizSet, ReviewLog, StudySettings
 from quizzes.roles import Role, grant_role
 
 BANK_DIR = settings.BASE_DIR / "bank"
@@ -14,6 +20,46 @@ DEMO_USERS = [
     ("teacher", "teacher-demo-2026", Role.TEACHER),
     ("admin", "admin-demo-2026", Role.ADMIN),
 ]
+
+
+HISTORY_DAYS = 24
+DEMO_STUDIES = ["what-is-gene-therapy", "vectors-en"]
+
+
+def simulate_history(user, days: int = HISTORY_DAYS, seed: int = 2026) -> int:
+    """A few weeks of reviews through the real scheduler, so the demo learner's progress page is alive.
+
+    Each simulated day the learner goes through the queue; they recall a card with its FSRS
+    probability (a little worse on new cards). Runs once: a learner with a history is left alone.
+    """
+    if ReviewLog.objects.filter(user=user).exists():
+        return 0
+    rng = random.Random(seed)
+    for key in DEMO_STUDIES:
+        quizset = QuizSet.objects.filter(key=key).first()
+        if quizset:
+            scheduling.add_study(user, quizset=quizset)
+    settings = StudySettings.for_user(user)
+    scheduler = scheduling.scheduler_for(settings)
+    Card.objects.filter(user=user).update(due=timezone.now() - timedelta(days=days + 1))
+    count = 0
+    for day in range(days, 0, -1):
+        if rng.random() < 0.12:  # a day off now and then
+            continue
+        clock = timezone.now() - timedelta(days=day) + timedelta(minutes=rng.randint(0, 600))
+        for _ in range(120):
+            card = scheduling.queue(user, settings, clock).card
+            if card is None:
+                break
+            if card.state == Card.State.NEW:
+                rating = rng.choices([1, 2, 3, 4], weights=[25, 10, 55, 10])[0]
+            else:
+                recall = scheduler.get_card_retrievability(scheduling._to_fsrs(card), clock)
+                rating = (rng.choices([2, 3, 4], weights=[15, 75, 10])[0]) if rng.random() < recall else 1
+            scheduling.rate(user, card.pk, rating, token=uuid.uuid4(), now=clock, duration_ms=rng.randint(3000, 20000))
+            count += 1
+            clock += timedelta(seconds=rng.randint(8, 40))
+    return count
 
 
 def shipped_bank_files() -> list[Path]:
@@ -43,4 +89,8 @@ class Command(BaseCommand):
             user.save()
             grant_role(user, role)
             self.stdout.write(f"{'Created' if created else 'Kept'} {role.value.lower()} {username!r}")
+        learner = User.objects.get(username="learner")
+        reviews = simulate_history(learner)
+        if reviews:
+            self.stdout.write(f"Simulated {reviews} reviews over {HISTORY_DAYS} days for 'learner'")
         return "Demo ready: log in as learner / learner-demo-2026, teacher / teacher-demo-2026, admin / admin-demo-2026"

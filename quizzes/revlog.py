@@ -1,0 +1,158 @@
+"""Review logs in the FSRS optimizer's CSV schema.
+
+One row per review: ``card_id, review_time, review_rating, review_duration, review_state``, where
+review_time is epoch milliseconds (UTC), review_rating is 1-4 (Again, Hard, Good, Easy),
+review_duration is milliseconds and review_state is 0 new, 1 learning, 2 review, 3 relearning.
+The last two may be empty or missing; extra columns are ignored and the column order is free.
+
+A file is read whole or not at all: every bad row is reported as ``name:line: column: problem``.
+"""
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ERRORS = 50
+COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
+REQUIRED = COLUMNS[:3]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MAX_TIME_MS = (datetime(9999, 12, 31, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1)
+MAX_ID = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class Review:
+    card_id: int
+    review_time: datetime  # aware, tzinfo is datetime.UTC (py-fsrs checks it by identity)
+    rating: int  # 1 Again, 2 Hard, 3 Good, 4 Easy
+    duration_ms: int | None = None
+    state: int | None = None  # 0 new, 1 learning, 2 review, 3 relearning
+
+
+class RevlogInvalid(Exception):
+    """The file was refused; ``errors`` lists the first MAX_ERRORS problems, then how many more there were."""
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(errors))
+
+
+def read_revlog(data: bytes, name: str) -> list[Review]:
+    """Parses and validates a whole file; returns its reviews ordered by (review_time, card_id)."""
+    if len(data) > MAX_BYTES:
+        raise RevlogInvalid([f"{name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RevlogInvalid([f"{name}:{line}: the file is not UTF-8 text"]) from None
+    errors: list[str] = []
+    reviews = _read_rows(text, name, errors)
+    if errors:
+        raise RevlogInvalid(_capped(errors, name))
+    return sorted(reviews, key=lambda r: (r.review_time, r.card_id))
+
+
+def write_revlog(reviews: Iterable[Review], out: TextIO) -> None:
+    """Writes the header and one row per review; read_revlog reads it back unchanged."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in reviews:
+        writer.writerow([r.card_id, to_epoch_ms(r.review_time), r.rating, _blank(r.duration_ms), _blank(r.state)])
+
+
+def to_epoch_ms(when: datetime) -> int:
+    return (when - EPOCH) // timedelta(milliseconds=1)
+
+
+def from_epoch_ms(ms: int) -> datetime:
+    return EPOCH + timedelta(milliseconds=ms)
+
+
+def _blank(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _capped(errors: list[str], name: str) -> list[str]:
+    if len(errors) <= MAX_ERRORS:
+        return errors
+    return errors[:MAX_ERRORS] + [f"{name}: … and {len(errors) - MAX_ERRORS} more error(s)"]
+
+
+def _read_rows(text: str, name: str, errors: list[str]) -> list[Review]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        columns = _columns(header, name, errors)
+        if columns is None:
+            return []
+        reviews = []
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            review = _parse_row(row, columns, f"{name}:{reader.line_num}", errors)
+            if review is not None:
+                reviews.append(review)
+        return reviews
+    except csv.Error as exc:
+        errors.append(f"{name}:{reader.line_num}: row: {exc}")
+        return []
+
+
+def _columns(header: list[str] | None, name: str, errors: list[str]) -> dict[str, int] | None:
+    """Maps each known column to its position; None (with an error) when a required one is missing."""
+    if header is None:
+        errors.append(f"{name}: the file is empty (expected a header: {', '.join(COLUMNS)})")
+        return None
+    names = [cell.strip().lower() for cell in header]
+    columns = {column: names.index(column) for column in COLUMNS if column in names}
+    missing = [column for column in REQUIRED if column not in columns]
+    if missing:
+        errors.append(f"{name}:1: header: missing column(s) {', '.join(missing)} (found: {', '.join(names)})")
+        return None
+    return columns
+
+
+def _parse_row(row: list[str], columns: dict[str, int], where: str, errors: list[str]) -> Review | None:
+    before = len(errors)
+
+    def cell(column: str) -> str:
+        index = columns.get(column)
+        return row[index].strip() if index is not None and index < len(row) else ""
+
+    def integer(column: str, low: int, high: int, *, optional: bool = False) -> int | None:
+        value = cell(column)
+        if not value:
+            if not optional:
+                errors.append(f"{where}: {column}: missing value")
+            return None
+        try:
+            number = int(value)
+        except ValueError:
+            errors.append(f"{where}: {column}: {value[:40]!r} is not an integer")
+            return None
+        if not low <= number <= high:
+            errors.append(f"{where}: {column}: {number} is out of range ({_range(low, high)})")
+            return None
+        return number
+
+    card_id = integer("card_id", 0, MAX_ID)
+    time_ms = integer("review_time", 0, MAX_TIME_MS)
+    rating = integer("review_rating", 1, 4)
+    duration = integer("review_duration", 0, MAX_ID, optional=True)
+    state = integer("review_state", 0, 3, optional=True)
+    if len(errors) > before or card_id is None or time_ms is None or rating is None:
+        return None
+    return Review(card_id, from_epoch_ms(time_ms), rating, duration, state)
+
+
+def _range(low: int, high: int) -> str:
+    if high == MAX_ID:
+        return "must not be negative"
+    if high == MAX_TIME_MS:
+        return "epoch milliseconds, 0 to year 9999"
+    return f"{low} to {high}"

@@ -1,0 +1,417 @@
+"""Spaced repetition with FSRS (the `fsrs` package): previews, reviews applied once, undo, the daily queue.
+
+Fuzz is done here, not by `fsrs` (which draws from the global random generator): it is seeded per
+card and review count as in Anki, so the interval shown on a button is exactly what that button
+then does. Days roll over at the learner's chosen hour in their time zone.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Min, Q
+from django.utils import formats
+from django.utils import timezone as djtz
+from django.utils.translation import gettext as _
+from fsrs import Card as FsrsCard
+from fsrs import Rating, Scheduler
+from fsrs import State as FsrsState
+from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
+
+from .models import Card, Question, ReviewLog, Study, StudySettings
+
+LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
+RELEARNING_STEPS = (timedelta(minutes=10),)
+MAXIMUM_INTERVAL = 36500
+LEARN_AHEAD = timedelta(minutes=20)
+LEECH_LAPSES = 8
+RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
+RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+class ReviewError(Exception):
+    """A refused rating, with a message for the learner."""
+
+
+class StaleCard(ReviewError):
+    pass
+
+
+@lru_cache(maxsize=64)
+def _scheduler(parameters: tuple[float, ...], desired_retention: float) -> Scheduler:
+    return Scheduler(
+        parameters=parameters,
+        desired_retention=desired_retention,
+        learning_steps=LEARNING_STEPS,
+        relearning_steps=RELEARNING_STEPS,
+        maximum_interval=MAXIMUM_INTERVAL,
+        enable_fuzzing=False,
+    )
+
+
+def scheduler_for(settings: StudySettings) -> Scheduler:
+    return _scheduler(tuple(settings.parameters or DEFAULT_PARAMETERS), settings.desired_retention)
+
+
+# --- days ---------------------------------------------------------------------------------------
+
+
+def day_bounds(now: datetime, tz_name: str, rollover_hour: int) -> tuple[datetime, datetime]:
+    """The learner's current day as [start, end) in UTC: it starts at `rollover_hour` local time."""
+    tz = ZoneInfo(tz_name)
+    local = now.astimezone(tz)
+    day = local.date() if local.hour >= rollover_hour else local.date() - timedelta(days=1)
+    return _at(day, rollover_hour, tz), _at(day + timedelta(days=1), rollover_hour, tz)
+
+
+def _at(day: date, hour: int, tz: ZoneInfo) -> datetime:
+    # fromutc(…) normalises a local time that does not exist (spring forward) to a real instant.
+    naive = datetime.combine(day, time(hour))
+    return naive.replace(tzinfo=tz).astimezone(UTC)
+
+
+def local_day(moment: datetime, tz_name: str, rollover_hour: int) -> date:
+    local = moment.astimezone(ZoneInfo(tz_name))
+    return local.date() if local.hour >= rollover_hour else local.date() - timedelta(days=1)
+
+
+# --- one card -----------------------------------------------------------------------------------
+
+
+def _to_fsrs(card: Card) -> FsrsCard:
+    if card.state == Card.State.NEW:
+        return FsrsCard(card_id=card.pk, state=FsrsState.Learning, step=0, due=card.due.astimezone(UTC))
+    return FsrsCard(
+        card_id=card.pk,
+        state=FsrsState(card.state),
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due.astimezone(UTC),
+        last_review=card.last_review.astimezone(UTC) if card.last_review else None,
+    )
+
+
+def _fuzz_bounds(interval: float, minimum: int) -> tuple[int, int]:
+    """Anki's fuzz.rs: no fuzz under 2.5 days, then ±(1 + 15% of 2.5–7 d + 10% of 7–20 d + 5% beyond)."""
+    interval = min(max(interval, minimum), MAXIMUM_INTERVAL)
+    if interval < 2.5:
+        lower = upper = round(interval)
+    else:
+        delta = 1.0 + sum(r["factor"] * max(min(interval, r["end"]) - r["start"], 0.0) for r in FUZZ_RANGES)
+        lower, upper = round(interval - delta), round(interval + delta)
+        lower = max(lower, 2)
+    lower = min(max(lower, minimum), MAXIMUM_INTERVAL)
+    upper = min(max(upper, minimum), MAXIMUM_INTERVAL)
+    if upper == lower and 2 < upper < MAXIMUM_INTERVAL:
+        upper = lower + 1
+    return lower, upper
+
+
+def _fuzzed(interval: float, minimum: int, seed: int) -> int:
+    lower, upper = _fuzz_bounds(interval, minimum)
+    factor = random.Random(seed).random()
+    return min(int(lower + factor * (1 + upper - lower)), upper)
+
+
+@dataclass
+class Outcome:
+    rating: int
+    state: int
+    step: int | None
+    stability: float
+    difficulty: float
+    due: datetime
+    scheduled_days: int
+    reviewed_at: datetime
+
+    @property
+    def interval(self) -> timedelta:
+        return self.due - self.reviewed_at
+
+
+def outcomes(card: Card, settings: StudySettings, now: datetime) -> dict[int, Outcome]:
+    """What each of the four ratings would do to `card` at `now` (pure: nothing is saved)."""
+    now = now.astimezone(UTC)
+    scheduler = scheduler_for(settings)
+    fsrs_card = _to_fsrs(card)
+    result: dict[int, Outcome] = {}
+    seed = (card.pk << 8) + card.reps
+    minimum = 1
+    for rating in RATINGS:
+        new, _log = scheduler.review_card(fsrs_card, rating, review_datetime=now)
+        days = 0
+        due = new.due
+        if new.state == FsrsState.Review:
+            base = (new.due - now).total_seconds() / 86400
+            if card.state == Card.State.REVIEW and rating != Rating.Again:
+                # Anki keeps Hard < Good < Easy apart on review cards, then fuzzes within those bounds.
+                days = _fuzzed(base, minimum, seed)
+                minimum = days + 1
+            else:
+                days = _fuzzed(base, 1, seed)
+            due = now + timedelta(days=days)
+        result[int(rating)] = Outcome(
+            rating=int(rating),
+            state=int(new.state),
+            step=new.step,
+            stability=new.stability,
+            difficulty=new.difficulty,
+            due=due,
+            scheduled_days=days,
+            reviewed_at=now,
+        )
+    return result
+
+
+def interval_text(delta: timedelta) -> str:
+    """Anki-style button label: 10 min, 3 h, 12 d, 1.5 mo, 2.1 y."""
+    seconds = delta.total_seconds()
+    if seconds < 3600:
+        return _("%(n)d min") % {"n": max(1, round(seconds / 60))}
+    if seconds < 86400:
+        return _("%(n)d h") % {"n": round(seconds / 3600)}
+    days = seconds / 86400
+    if days < 30:
+        return _("%(n)d d") % {"n": round(days)}
+    if days < 365:
+        return _("%(n)s mo") % {"n": _decimal(days / 30.4375)}
+    return _("%(n)s y") % {"n": _decimal(days / 365.25)}
+
+
+def _decimal(value: float) -> str:
+    """One decimal in the active language's format, without a trailing zero: 1.5, 2 (en); 1,5 (fr)."""
+    return formats.number_format(round(value, 1), 1).removesuffix(".0").removesuffix(",0")
+
+
+@dataclass
+class Rated:
+    log: ReviewLog
+    card: Card
+    duplicate: bool = False
+
+
+def _snapshot(card: Card) -> dict:
+    return {
+        "state": card.state,
+        "step": card.step,
+        "stability": card.stability,
+        "difficulty": card.difficulty,
+        "due": card.due.isoformat(),
+        "last_review": card.last_review.isoformat() if card.last_review else None,
+        "scheduled_days": card.scheduled_days,
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "mastered_until": card.mastered_until.isoformat() if card.mastered_until else None,
+        "suspended": card.suspended,
+        "is_leech": card.is_leech,
+    }
+
+
+def rate(
+    user,
+    card_id: int,
+    rating: int,
+    *,
+    token,
+    version: int | None = None,
+    now: datetime | None = None,
+    duration_ms: int | None = None,
+    origin: str = ReviewLog.Origin.REVIEW,
+    answer: dict | None = None,
+) -> Rated:
+    """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
+    changed since it was shown (another tab, `version` differs) is refused with StaleCard."""
+    now = (now or djtz.now()).astimezone(UTC)
+    settings = StudySettings.for_user(user)
+    try:
+        with transaction.atomic():
+            card = Card.objects.select_for_update().select_related("question").get(pk=card_id, user=user)
+            if token is not None:
+                existing = ReviewLog.objects.filter(token=token).first()
+                if existing is not None:
+                    if existing.card_id != card.pk:
+                        raise StaleCard(_("This review does not belong to this card."))
+                    return Rated(existing, card, duplicate=True)
+            if version is not None and card.version != version:
+                raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
+            return _apply(card, settings, rating, token, now, duration_ms, origin, answer)
+    except IntegrityError:
+        # The same token won a race in another transaction: report its result.
+        existing = ReviewLog.objects.select_related("card").get(token=token)
+        return Rated(existing, existing.card, duplicate=True)
+
+
+def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> Rated:
+    scheduler = scheduler_for(settings)
+    before = _snapshot(card)
+    state_before = card.state
+    fsrs_card = _to_fsrs(card)
+    retrievability = scheduler.get_card_retrievability(fsrs_card, now) if card.last_review else None
+    elapsed = (now - card.last_review).days if card.last_review else 0
+    outcome = outcomes(card, settings, now)[rating]
+    card.state, card.step = outcome.state, outcome.step
+    card.stability, card.difficulty = outcome.stability, outcome.difficulty
+    card.due, card.last_review, card.scheduled_days = outcome.due, now, outcome.scheduled_days
+    card.mastered_until = now + timedelta(days=outcome.stability)
+    card.reps += 1
+    if rating == Rating.Again and state_before == Card.State.REVIEW:
+        card.lapses += 1
+        if card.lapses >= LEECH_LAPSES and (card.lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0:
+            card.is_leech = True
+            card.suspended = True
+    card.buried_until = None
+    updated = Card.objects.filter(pk=card.pk, version=card.version).update(
+        state=card.state,
+        step=card.step,
+        stability=card.stability,
+        difficulty=card.difficulty,
+        due=card.due,
+        last_review=card.last_review,
+        scheduled_days=card.scheduled_days,
+        mastered_until=card.mastered_until,
+        reps=card.reps,
+        lapses=card.lapses,
+        is_leech=card.is_leech,
+        suspended=card.suspended,
+        buried_until=None,
+        version=F("version") + 1,
+    )
+    if not updated:
+        raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
+    card.version += 1
+    log = ReviewLog.objects.create(
+        user_id=card.user_id,
+        card=card,
+        reviewed_at=now,
+        rating=rating,
+        duration_ms=duration_ms,
+        state_before=state_before,
+        elapsed_days=elapsed,
+        scheduled_days=outcome.scheduled_days,
+        retrievability=retrievability,
+        stability_after=outcome.stability,
+        difficulty_after=outcome.difficulty,
+        origin=origin,
+        params_version=settings.params_version,
+        desired_retention=settings.desired_retention,
+        token=token,
+        card_before=before,
+        answer=answer,
+    )
+    return Rated(log, card)
+
+
+def undo_last(user) -> Card | None:
+    """Undo the learner's most recent rating: the card goes back to what it was, the log row goes."""
+    with transaction.atomic():
+        log = ReviewLog.objects.filter(user=user, card_before__isnull=False).order_by("-reviewed_at", "-pk").first()
+        if log is None or log.card_id is None:
+            return None
+        before = log.card_before
+        card = Card.objects.select_for_update().get(pk=log.card_id, user=user)
+        card.state, card.step = before["state"], before["step"]
+        card.stability, card.difficulty = before["stability"], before["difficulty"]
+        card.due = datetime.fromisoformat(before["due"])
+        card.last_review = datetime.fromisoformat(before["last_review"]) if before["last_review"] else None
+        card.mastered_until = datetime.fromisoformat(before["mastered_until"]) if before["mastered_until"] else None
+        card.scheduled_days, card.reps, card.lapses = before["scheduled_days"], before["reps"], before["lapses"]
+        card.suspended, card.is_leech = before["suspended"], before["is_leech"]
+        card.version += 1
+        card.save()
+        log.delete()
+        return card
+
+
+def bury(card: Card, settings: StudySettings, now: datetime) -> None:
+    _start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    Card.objects.filter(pk=card.pk).update(buried_until=end, version=F("version") + 1)
+
+
+def set_suspended(card: Card, suspended: bool) -> None:
+    Card.objects.filter(pk=card.pk).update(
+        suspended=suspended, is_leech=card.is_leech and suspended, version=F("version") + 1
+    )
+
+
+# --- studies and the daily queue ----------------------------------------------------------------
+
+
+def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Study, int]:
+    """Add a quiz set or a source to the learner's studies; returns the study and the number of new cards."""
+    with transaction.atomic():
+        study, _created = Study.objects.get_or_create(
+            user=user, quizset=quizset, source=source, defaults={"target_date": target_date}
+        )
+        if target_date and study.target_date != target_date:
+            study.target_date = target_date
+            study.save(update_fields=["target_date"])
+        question_ids = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", flat=True))
+        have = set(Card.objects.filter(user=user, question_id__in=question_ids).values_list("question_id", flat=True))
+        now = djtz.now()
+        new = [
+            Card(user=user, question_id=pk, due=now, created_at=now + timedelta(microseconds=i))
+            for i, pk in enumerate(dict.fromkeys(question_ids))
+            if pk not in have
+        ]
+        Card.objects.bulk_create(new, ignore_conflicts=True)
+    return study, len(new)
+
+
+@dataclass
+class Queue:
+    card: Card | None
+    new_left: int
+    learning_due: int
+    review_left: int
+    next_learning: datetime | None  # when the next learning card comes back, if nothing is due now
+
+
+def queue(user, settings: StudySettings, now: datetime) -> Queue:
+    """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
+    start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    done = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, origin=ReviewLog.Origin.REVIEW).aggregate(
+        new=Count("pk", filter=Q(state_before=Card.State.NEW)),
+        reviews=Count("pk", filter=Q(state_before=Card.State.REVIEW)),
+    )
+    cards = Card.objects.for_user(user).active(now)
+    counts = cards.aggregate(
+        learning_now=Count("pk", filter=Q(state__in=[1, 3], due__lte=now)),
+        learning_soon=Count("pk", filter=Q(state__in=[1, 3], due__lte=now + LEARN_AHEAD)),
+        reviews=Count("pk", filter=Q(state=Card.State.REVIEW, due__lt=end)),
+        new=Count("pk", filter=Q(state=Card.State.NEW)),
+        next_learning=Min("due", filter=Q(state__in=[1, 3], due__lt=end)),
+    )
+    new_left = max(0, min(counts["new"], settings.new_per_day - done["new"]))
+    review_left = max(0, min(counts["reviews"], settings.reviews_per_day - done["reviews"]))
+    base = cards.select_related("question")
+    learning = base.learning().order_by("due", "pk")
+    card = None
+    if counts["learning_now"]:  # a learning step that is due now comes first
+        card = learning.filter(due__lte=now).first()
+    elif review_left:
+        card = base.in_review().filter(due__lt=end).order_by("due", "pk").first()
+    elif new_left:
+        card = base.new().order_by("created_at", "pk").first()
+    elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
+        card = learning.filter(due__lte=now + LEARN_AHEAD).first()
+    return Queue(card, new_left, counts["learning_soon"], review_left, None if card else counts["next_learning"])
+
+
+def record_quiz_answer(user, question: Question, correct: bool, now: datetime | None = None) -> ReviewLog | None:
+    """A quiz answer is a recall too: it reviews the learner's card for that question, if they study it."""
+    card = Card.objects.filter(user=user, question=question, suspended=False).only("pk").first()
+    if card is None:
+        return None
+    rated = rate(
+        user,
+        card.pk,
+        int(Rating.Good if correct else Rating.Again),
+        token=None,
+        now=now,
+        origin=ReviewLog.Origin.QUIZ,
+    )
+    return rated.log

@@ -1,0 +1,160 @@
+"""The learner's progress, aggregated in SQL: a fixed number of queries whatever the size of the history."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
+
+from . import scheduling
+from .models import Card, ReviewLog, Source, StudySettings, Topic
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+AT_RISK_SHOWN = 10
+
+
+def _local_day(field: str, settings: StudySettings):
+    """The learner's day of a timestamp: its local date, the day starting at the rollover hour."""
+    shifted = ExpressionWrapper(F(field) - timedelta(hours=settings.rollover_hour), output_field=DateTimeField())
+    return TruncDate(shifted, tzinfo=ZoneInfo(settings.timezone))
+
+
+def progress(user, settings: StudySettings, now: datetime) -> dict:
+    today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
+    q = scheduling.queue(user, settings, now)
+    logs = ReviewLog.objects.filter(user=user).exclude(kind=ReviewLog.Kind.IMPORTED)
+
+    per_day = dict(
+        logs.filter(reviewed_at__gte=now - timedelta(days=HEATMAP_DAYS + 1))
+        .annotate(day=_local_day("reviewed_at", settings))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    cards = Card.objects.for_user(user)
+    forecast_rows = dict(
+        cards.active(now)
+        .exclude(state=Card.State.NEW)
+        .filter(due__lt=now + timedelta(days=FORECAST_DAYS))
+        .annotate(day=_local_day("due", settings))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    retention = logs.filter(state_before=Card.State.REVIEW).aggregate(
+        week=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=7))),
+        week_pass=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=7), rating__gt=1)),
+        month=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=30))),
+        month_pass=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=30), rating__gt=1)),
+    )
+    totals = cards.aggregate(
+        total=Count("pk"),
+        new=Count("pk", filter=Q(state=Card.State.NEW)),
+        mastered=Count("pk", filter=Q(mastered_until__gte=now)),
+        suspended=Count("pk", filter=Q(suspended=True)),
+    )
+    return {
+        "today": today,
+        "queue": q,
+        "totals": totals,
+        "streak": _streak(per_day, today),
+        "heatmap": _heatmap(per_day, today),
+        "reviews_last_year": sum(per_day.values()),
+        "forecast": _forecast(forecast_rows, today),
+        "retention": {
+            "week": _ratio(retention["week_pass"], retention["week"]),
+            "week_count": retention["week"],
+            "month": _ratio(retention["month_pass"], retention["month"]),
+            "month_count": retention["month"],
+        },
+        "topics": _mastery(cards, now, "question__topics", Topic),
+        "sources": _mastery(cards, now, "question__passage__source", Source),
+        "at_risk": list(
+            cards.active(now)
+            .filter(state=Card.State.REVIEW, due__lt=now)
+            .select_related("question")
+            .order_by("due")[:AT_RISK_SHOWN]
+        ),
+        "leeches": list(cards.filter(is_leech=True).select_related("question").order_by("-lapses")[:50]),
+    }
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _streak(per_day: dict[date, int], today: date) -> int:
+    """Days in a row with at least one review, ending today (or yesterday, if today is not done yet)."""
+    day = today if per_day.get(today) else today - timedelta(days=1)
+    streak = 0
+    while per_day.get(day):
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+def _level(n: int) -> int:
+    return 0 if n == 0 else 1 if n < 10 else 2 if n < 30 else 3 if n < 60 else 4
+
+
+def _heatmap(per_day: dict[date, int], today: date) -> dict:
+    """A year of days as a GitHub-style grid: columns are weeks (Monday first), rows weekdays."""
+    first = today - timedelta(days=HEATMAP_DAYS - 1)
+    first -= timedelta(days=first.weekday())
+    cells = []
+    day = first
+    while day <= today:
+        n = per_day.get(day, 0)
+        week = (day - first).days // 7
+        cells.append({"day": day, "n": n, "x": week * 13, "y": day.weekday() * 13, "level": _level(n)})
+        day += timedelta(days=1)
+    weeks = (today - first).days // 7 + 1
+    months = [{"x": c["x"], "label": c["day"]} for c in cells if c["day"].day <= 7 and c["day"].weekday() == 0]
+    return {
+        "cells": cells,
+        "width": weeks * 13 + 2,
+        "height": 7 * 13 + 16,
+        "months": months,
+        "active_days": [c for c in cells if c["n"]],
+    }
+
+
+def _forecast(rows: dict[date, int], today: date) -> dict:
+    """Reviews due per day over the next 30 days; what is overdue counts for today."""
+    counts = [0] * FORECAST_DAYS
+    for day, n in rows.items():
+        index = max(0, (day - today).days)
+        if index < FORECAST_DAYS:
+            counts[index] += n
+    top = max(counts) or 1
+    bars = [
+        {
+            "day": today + timedelta(days=i),
+            "n": n,
+            "x": i * 20,
+            "height": round(100 * n / top),
+            "y": 110 - round(100 * n / top),
+        }
+        for i, n in enumerate(counts)
+    ]
+    return {"bars": bars, "max": max(counts), "total": sum(counts), "width": FORECAST_DAYS * 20}
+
+
+def _mastery(cards, now: datetime, path: str, model) -> list[dict]:
+    """Per topic or source: cards studied and the share whose recall probability today is at least 0.9."""
+    rows = (
+        cards.exclude(**{f"{path}__isnull": True})
+        .values(path)
+        .annotate(
+            total=Count("pk", distinct=True), mastered=Count("pk", filter=Q(mastered_until__gte=now), distinct=True)
+        )
+        .order_by(path)
+    )
+    names = {o.pk: o for o in model.objects.filter(pk__in=[r[path] for r in rows])}
+    result = [
+        {"item": names[r[path]], "total": r["total"], "mastered": r["mastered"], "share": r["mastered"] / r["total"]}
+        for r in rows
+        if r[path] in names
+    ]
+    return sorted(result, key=lambda r: (-r["share"], str(r["item"])))

@@ -1,0 +1,332 @@
+"""Spaced-repetition views: the review queue, ratings, undo, studies, settings, the learner's log."""
+
+import uuid
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import optimizing, scheduling, stats
+from .forms import AnswerForm, RevlogUploadForm, StudySettingsForm
+from .grading import grade
+from .models import Card, Question, QuizSet, Response, ReviewLog, Source, StudySettings
+from .revlog import write_revlog
+
+ANSWER_SALT = "learnapp.review-answer"
+
+
+def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
+    """The learner's own card (anyone else's id is a 404), with everything its question renders."""
+    card = get_object_or_404(Card.objects.select_related("question"), pk=card_id, user=request.user)
+    card.question = Question.objects.with_content().get(pk=card.question_id)
+    return card
+
+
+def _review_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
+    template = "quizzes/review.html"
+    if request.htmx:
+        template += "#review"
+    return render(request, template, context, status=status)
+
+
+def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
+    q = scheduling.queue(request.user, settings, now)
+    card = q.card
+    if card is not None:
+        card.question = Question.objects.with_content().get(pk=card.question_id)
+    return {
+        "queue": q,
+        "card": card,
+        "stage": "front" if card else "done",
+        "form": AnswerForm(card.question, list(card.question.choices.all())) if card else None,
+        "shown_at": int(now.timestamp() * 1000),
+        "can_undo": ReviewLog.objects.filter(user=request.user, card_before__isnull=False).exists(),
+    }
+
+
+def _ratings_context(request: HttpRequest, card: Card, settings: StudySettings, now, **extra) -> dict:
+    outcomes = scheduling.outcomes(card, settings, now)
+    return {
+        "card": card,
+        "stage": "rate",
+        "token": uuid.uuid4(),
+        "buttons": [
+            {"rating": r, "label": scheduling.RATING_LABELS[r], "interval": scheduling.interval_text(o.interval)}
+            for r, o in outcomes.items()
+        ],
+        "shown_at": request.POST.get("shown_at") or request.GET.get("shown_at") or int(now.timestamp() * 1000),
+        **extra,
+    }
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+@login_required
+def review(request: HttpRequest) -> HttpResponse:
+    settings = StudySettings.for_user(request.user)
+    return _review_page(request, _front_context(request, settings, timezone.now()))
+
+
+@require_GET
+@never_cache
+@vary_on_headers("HX-Request")
+@login_required
+def reveal(request: HttpRequest, card_id: int) -> HttpResponse:
+    """The back of a flashcard, with the four rating buttons."""
+    card = _get_card_for_user(request, card_id)
+    settings = StudySettings.for_user(request.user)
+    return _review_page(request, _ratings_context(request, card, settings, timezone.now()))
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@login_required
+def answer(request: HttpRequest, card_id: int) -> HttpResponse:
+    """An objective question answered during review: graded as in quizzes, then a rating is suggested."""
+    card = _get_card_for_user(request, card_id)
+    settings = StudySettings.for_user(request.user)
+    now = timezone.now()
+    form = AnswerForm(card.question, list(card.question.choices.all()), request.POST)
+    if not form.is_valid():
+        context = {
+            "card": card,
+            "stage": "front",
+            "form": form,
+            "shown_at": request.POST.get("shown_at"),
+            "queue": scheduling.queue(request.user, settings, now),
+        }
+        return _review_page(request, context)
+    given = form.cleaned_answer()
+    result = grade(card.question, given)
+    blob = signing.dumps({"card": card.pk, "answer": given, "correct": result.is_correct}, salt=ANSWER_SALT)
+    response = Response(  # not saved: the review log keeps the answer once the card is rated
+        question=card.question,
+        answer=given,
+        is_correct=result.is_correct,
+        score=result.score,
+        notes=[str(n) for n in result.notes],
+    )
+    suggested = 3 if result.is_correct else 1
+    return _review_page(
+        request,
+        _ratings_context(
+            request,
+            card,
+            settings,
+            now,
+            response=response,
+            suggested=suggested,
+            answer_blob=blob,
+        ),
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@login_required
+def rate(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_object_or_404(Card, pk=card_id, user=request.user)
+    settings = StudySettings.for_user(request.user)
+    now = timezone.now()
+    try:
+        rating = int(request.POST["rating"])
+        token = uuid.UUID(request.POST["token"])
+        version = int(request.POST["version"])
+        if rating not in (1, 2, 3, 4):
+            raise ValueError
+    except (KeyError, ValueError):
+        messages.error(request, _("That rating could not be read: please rate the card again."))
+        return _back_to_queue(request, settings, now, status=400)
+    answer = None
+    if request.POST.get("answer"):
+        try:
+            data = signing.loads(request.POST["answer"], salt=ANSWER_SALT, max_age=timedelta(days=1))
+        except signing.BadSignature:
+            data = None
+        if data and data.get("card") == card.pk:
+            answer = {"given": data["answer"], "correct": data["correct"]}
+    duration = _duration_ms(request.POST.get("shown_at"), now)
+    try:
+        rated = scheduling.rate(
+            request.user, card.pk, rating, token=token, version=version, now=now, duration_ms=duration, answer=answer
+        )
+    except scheduling.StaleCard as exc:
+        messages.warning(request, str(exc))
+        return _back_to_queue(request, settings, now, status=409)
+    if not rated.duplicate:
+        when = scheduling.interval_text(rated.card.due - now)
+        messages.success(request, _("Next review of that card in %(when)s.") % {"when": when})
+    if rated.card.is_leech and rated.card.suspended and not rated.duplicate and rated.log.rating == 1:
+        messages.warning(
+            request,
+            _(
+                "This card was forgotten many times: it is now a leech, suspended and listed on "
+                "your progress page so you can study it differently."
+            ),
+        )
+    return _back_to_queue(request, settings, now)
+
+
+def _duration_ms(shown_at: str | None, now) -> int | None:
+    try:
+        shown = int(shown_at or "")
+    except ValueError:
+        return None
+    return max(0, min(int(now.timestamp() * 1000) - shown, 10 * 60 * 1000))
+
+
+def _back_to_queue(request: HttpRequest, settings: StudySettings, now, status: int = 200) -> HttpResponse:
+    if not request.htmx:
+        response = redirect("quizzes:review")
+        if status == 409:  # a stale tab: show the message on a page that says so
+            return _review_page(request, _front_context(request, settings, now), status=409)
+        return response
+    return _review_page(request, _front_context(request, settings, now), status=status)
+
+
+@require_POST
+@login_required
+def undo(request: HttpRequest) -> HttpResponse:
+    card = scheduling.undo_last(request.user)
+    if card is None:
+        messages.info(request, _("Nothing to undo."))
+    else:
+        messages.info(request, _("The last rating was undone."))
+    settings = StudySettings.for_user(request.user)
+    return _back_to_queue(request, settings, timezone.now())
+
+
+@require_POST
+@login_required
+def bury(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_object_or_404(Card, pk=card_id, user=request.user)
+    settings = StudySettings.for_user(request.user)
+    scheduling.bury(card, settings, timezone.now())
+    messages.info(request, _("Card buried until tomorrow."))
+    return _back_to_queue(request, settings, timezone.now())
+
+
+@require_POST
+@login_required
+def suspend(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = get_object_or_404(Card, pk=card_id, user=request.user)
+    suspended = request.POST.get("suspended", "1") == "1"
+    scheduling.set_suspended(card, suspended)
+    if suspended:
+        messages.info(request, _("Card suspended: it will not come back until you unsuspend it."))
+    else:
+        messages.info(request, _("Card unsuspended: it is back in your reviews."))
+    if request.POST.get("next") == "progress":
+        return redirect("quizzes:progress")
+    return _back_to_queue(request, StudySettings.for_user(request.user), timezone.now())
+
+
+@require_POST
+@login_required
+def study_quizset(request: HttpRequest, key: str) -> HttpResponse:
+    quizset = get_object_or_404(QuizSet, key=key)
+    _study, added = scheduling.add_study(request.user, quizset=quizset)
+    messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
+    return redirect(quizset)
+
+
+@require_POST
+@login_required
+def study_source(request: HttpRequest, key: str) -> HttpResponse:
+    source = get_object_or_404(Source, key=key)
+    _study, added = scheduling.add_study(request.user, source=source)
+    messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
+    return redirect(source)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def study_settings(request: HttpRequest) -> HttpResponse:
+    settings = StudySettings.for_user(request.user)
+    form = StudySettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("quizzes:study_settings")
+    reviews = ReviewLog.objects.filter(user=request.user).exclude(kind=ReviewLog.Kind.MANUAL).count()
+    return render(
+        request,
+        "quizzes/study_settings.html",
+        {
+            "form": form,
+            "settings": settings,
+            "review_count": reviews,
+            "upload_form": RevlogUploadForm(),
+        },
+    )
+
+
+@require_GET
+@login_required
+def export_log(request: HttpRequest) -> HttpResponse:
+    logs = ReviewLog.objects.filter(user=request.user).order_by("reviewed_at", "pk")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="learnapp-revlog.csv"'
+    write_revlog([optimizing.as_review(log) for log in logs.iterator()], response)
+    return response
+
+
+@require_POST
+@login_required
+def import_log(request: HttpRequest) -> HttpResponse:
+    """Import a review log (e.g. from Anki) to fit parameters on: all or nothing, re-importing adds nothing."""
+    form = RevlogUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            added, total = optimizing.import_reviews(request.user, upload.read(), upload.name)
+        except optimizing.RevlogInvalid as exc:
+            for error in exc.errors:
+                messages.error(request, error)
+            messages.error(request, _("Nothing was imported."))
+        else:
+            messages.success(
+                request,
+                _("Imported %(added)d of %(total)d reviews (the others were already there).")
+                % {"added": added, "total": total},
+            )
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("quizzes:study_settings")
+
+
+@require_POST
+@login_required
+def optimize(request: HttpRequest) -> HttpResponse:
+    try:
+        settings = optimizing.optimize_for(request.user)
+    except (optimizing.NotEnoughReviews, optimizing.FitFailed) as exc:
+        messages.warning(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Your scheduling parameters were fitted on your reviews (version %(v)d).")
+            % {"v": settings.params_version},
+        )
+    return redirect("quizzes:study_settings")
+
+
+@require_GET
+@never_cache
+@login_required
+def progress(request: HttpRequest) -> HttpResponse:
+    settings = StudySettings.for_user(request.user)
+    now = timezone.now()
+    context = {"settings": settings, **stats.progress(request.user, settings, now)}
+    return render(request, "quizzes/progress.html", context)
