@@ -609,3 +609,21 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.rating} · {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewDay(models.Model):
+    """Reviews per learner and local day, kept up to date at each rating, so that the progress page
+    reads at most a year of rows however long the history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_days")
+    day = models.DateField()
+    reviews = models.PositiveIntegerField(default=0)
+    new_cards = models.PositiveIntegerField(default=0)
+    review_cards = models.PositiveIntegerField(default=0, help_text=_("Reviews of cards in the review state."))
+    review_passed = models.PositiveIntegerField(default=0, help_text=_("Of those, the ones remembered."))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="review_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}: {self.reviews}"

@@ -21,7 +21,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from .models import Card, Question, ReviewLog, Study, StudySettings
+from .models import Card, Question, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -302,7 +302,46 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
         card_before=before,
         answer=answer,
     )
+    _tally(card.user_id, local_day(now, settings.timezone, settings.rollover_hour), state_before, rating, +1)
     return Rated(log, card)
+
+
+def _tally(user_id: int, day: date, state_before: int, rating: int, sign: int) -> None:
+    """Keep the learner's per-day counts (ReviewDay) in step with the log."""
+    is_review = state_before == Card.State.REVIEW
+    changes = {
+        "reviews": F("reviews") + sign,
+        "new_cards": F("new_cards") + sign * (state_before == Card.State.NEW),
+        "review_cards": F("review_cards") + sign * is_review,
+        "review_passed": F("review_passed") + sign * (is_review and rating > 1),
+    }
+    if ReviewDay.objects.filter(user_id=user_id, day=day).update(**changes) or sign < 0:
+        return
+    try:
+        with transaction.atomic():
+            ReviewDay.objects.create(
+                user_id=user_id, day=day, reviews=1, new_cards=int(state_before == Card.State.NEW),
+                review_cards=int(is_review), review_passed=int(is_review and rating > 1),
+            )
+    except IntegrityError:  # another review of the same day created the row first
+        ReviewDay.objects.filter(user_id=user_id, day=day).update(**changes)
+
+
+def rebuild_review_days(user) -> None:
+    """Recount ReviewDay from the log (after a bulk import of history, or a change of time zone)."""
+    settings = StudySettings.for_user(user)
+    days: dict[date, ReviewDay] = {}
+    logs = ReviewLog.objects.filter(user=user).exclude(kind=ReviewLog.Kind.IMPORTED)
+    for reviewed_at, state, rating in logs.values_list("reviewed_at", "state_before", "rating").iterator():
+        day = local_day(reviewed_at, settings.timezone, settings.rollover_hour)
+        row = days.setdefault(day, ReviewDay(user=user, day=day))
+        row.reviews += 1
+        row.new_cards += state == Card.State.NEW
+        row.review_cards += state == Card.State.REVIEW
+        row.review_passed += state == Card.State.REVIEW and rating > 1
+    with transaction.atomic():
+        ReviewDay.objects.filter(user=user).delete()
+        ReviewDay.objects.bulk_create(days.values(), batch_size=1000)
 
 
 def undo_last(user) -> Card | None:
@@ -323,6 +362,9 @@ def undo_last(user) -> Card | None:
         card.version += 1
         card.save()
         log.delete()
+        settings = StudySettings.for_user(user)
+        day = local_day(log.reviewed_at, settings.timezone, settings.rollover_hour)
+        _tally(user.pk, day, log.state_before, log.rating, -1)
         return card
 
 

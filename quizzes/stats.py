@@ -5,9 +5,11 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
+from django.utils.formats import date_format
+from django.utils.html import format_html_join
 
 from . import scheduling
-from .models import Card, ReviewLog, Source, StudySettings, Topic
+from .models import Card, ReviewDay, Source, StudySettings, Topic
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -23,15 +25,11 @@ def _local_day(field: str, settings: StudySettings):
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     q = scheduling.queue(user, settings, now)
-    logs = ReviewLog.objects.filter(user=user).exclude(kind=ReviewLog.Kind.IMPORTED)
-
-    per_day = dict(
-        logs.filter(reviewed_at__gte=now - timedelta(days=HEATMAP_DAYS + 1))
-        .annotate(day=_local_day("reviewed_at", settings))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
+    days = {
+        row.day: row
+        for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7))
+    }
+    per_day = {day: row.reviews for day, row in days.items()}
     cards = Card.objects.for_user(user)
     forecast_rows = dict(
         cards.active(now)
@@ -42,31 +40,27 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    retention = logs.filter(state_before=Card.State.REVIEW).aggregate(
-        week=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=7))),
-        week_pass=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=7), rating__gt=1)),
-        month=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=30))),
-        month_pass=Count("pk", filter=Q(reviewed_at__gte=now - timedelta(days=30), rating__gt=1)),
-    )
     totals = cards.aggregate(
         total=Count("pk"),
         new=Count("pk", filter=Q(state=Card.State.NEW)),
         mastered=Count("pk", filter=Q(mastered_until__gte=now)),
         suspended=Count("pk", filter=Q(suspended=True)),
     )
+    week = [row for day, row in days.items() if day > today - timedelta(days=7)]
+    month = [row for day, row in days.items() if day > today - timedelta(days=30)]
     return {
         "today": today,
         "queue": q,
         "totals": totals,
         "streak": _streak(per_day, today),
         "heatmap": _heatmap(per_day, today),
-        "reviews_last_year": sum(per_day.values()),
+        "reviews_last_year": sum(n for day, n in per_day.items() if day > today - timedelta(days=HEATMAP_DAYS)),
         "forecast": _forecast(forecast_rows, today),
         "retention": {
-            "week": _ratio(retention["week_pass"], retention["week"]),
-            "week_count": retention["week"],
-            "month": _ratio(retention["month_pass"], retention["month"]),
-            "month_count": retention["month"],
+            "week": _ratio(sum(r.review_passed for r in week), sum(r.review_cards for r in week)),
+            "week_count": sum(r.review_cards for r in week),
+            "month": _ratio(sum(r.review_passed for r in month), sum(r.review_cards for r in month)),
+            "month_count": sum(r.review_cards for r in month),
         },
         "topics": _mastery(cards, now, "question__topics", Topic),
         "sources": _mastery(cards, now, "question__passage__source", Source),
@@ -99,25 +93,28 @@ def _level(n: int) -> int:
 
 
 def _heatmap(per_day: dict[date, int], today: date) -> dict:
-    """A year of days as a GitHub-style grid: columns are weeks (Monday first), rows weekdays."""
+    """A year of days as a GitHub-style grid (columns are weeks, Monday first), drawn as SVG here:
+    a template loop over 371 cells would cost more than the rest of the page."""
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     first -= timedelta(days=first.weekday())
-    cells = []
+    cells, months, active = [], [], []
     day = first
     while day <= today:
         n = per_day.get(day, 0)
-        week = (day - first).days // 7
-        cells.append({"day": day, "n": n, "x": week * 13, "y": day.weekday() * 13, "level": _level(n)})
+        x, y = (day - first).days // 7 * 13, day.weekday() * 13
+        cells.append((x, y, _level(n), day.isoformat(), n))
+        if day.day <= 7 and day.weekday() == 0:
+            months.append((x, date_format(day, "M")))
+        if n:
+            active.append((day, n))
         day += timedelta(days=1)
+    svg = format_html_join(
+        "", '<text x="{}" y="-4" class="axis">{}</text>', months
+    ) + format_html_join(
+        "", '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}: {}</title></rect>', cells
+    )
     weeks = (today - first).days // 7 + 1
-    months = [{"x": c["x"], "label": c["day"]} for c in cells if c["day"].day <= 7 and c["day"].weekday() == 0]
-    return {
-        "cells": cells,
-        "width": weeks * 13 + 2,
-        "height": 7 * 13 + 16,
-        "months": months,
-        "active_days": [c for c in cells if c["n"]],
-    }
+    return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "active_days": active}
 
 
 def _forecast(rows: dict[date, int], today: date) -> dict:
@@ -128,17 +125,17 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
         if index < FORECAST_DAYS:
             counts[index] += n
     top = max(counts) or 1
-    bars = [
-        {
-            "day": today + timedelta(days=i),
-            "n": n,
-            "x": i * 20,
-            "height": round(100 * n / top),
-            "y": 110 - round(100 * n / top),
-        }
-        for i, n in enumerate(counts)
-    ]
-    return {"bars": bars, "max": max(counts), "total": sum(counts), "width": FORECAST_DAYS * 20}
+    bars = [{"day": today + timedelta(days=i), "n": n} for i, n in enumerate(counts)]
+    svg = format_html_join(
+        "",
+        '<rect x="{}" y="{}" width="16" height="{}" rx="2" class="bar"><title>{}: {}</title></rect>',
+        ((i * 20, 110 - round(100 * n / top), round(100 * n / top), b["day"].isoformat(), n)
+         for i, (n, b) in enumerate(zip(counts, bars, strict=True))),
+    ) + format_html_join(
+        "", '<text x="{}" y="125" class="axis">{}</text>',
+        ((i * 20, date_format(b["day"], "j M")) for i, b in enumerate(bars) if i % 7 == 0),
+    )
+    return {"svg": svg, "bars": bars, "max": max(counts), "total": sum(counts), "width": FORECAST_DAYS * 20}
 
 
 def _mastery(cards, now: datetime, path: str, model) -> list[dict]:

@@ -11,18 +11,19 @@ from tests import factory
 
 
 def history(user, cards: list[Card], reviews: int, now: datetime, seed: int = 1) -> None:
-    """`reviews` log rows spread over the last year (bulk: this is about reading them back)."""
+    """`reviews` log rows spread over the last 360 days (bulk: this is about reading them back)."""
     rng = random.Random(seed)
     ReviewLog.objects.bulk_create(
         ReviewLog(
             user=user,
             card=rng.choice(cards),
-            reviewed_at=now - timedelta(minutes=rng.randint(1, 365 * 24 * 60)),
+            reviewed_at=now - timedelta(minutes=rng.randint(1, 360 * 24 * 60)),
             rating=rng.choice([1, 3, 3, 3, 4]),
             state_before=rng.choice([0, 1, 2, 2, 2]),
         )
         for _ in range(reviews)
     )
+    scheduling.rebuild_review_days(user)
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def test_the_numbers_are_computed_from_the_log(learner, studied):
         ReviewLog.objects.create(
             user=learner, card=studied[0], reviewed_at=now - timedelta(days=days_ago), rating=rating, state_before=state
         )
+    scheduling.rebuild_review_days(learner)
     Card.objects.filter(pk=studied[1].pk).update(
         state=2, due=now + timedelta(days=3), mastered_until=now + timedelta(days=2)
     )
@@ -66,7 +68,7 @@ def test_the_page_runs_a_fixed_number_of_queries_with_10000_reviews(
     history(learner, studied, 100, now)
     with django_assert_max_num_queries(20) as small:
         client.get("/progress/")
-    history(learner, studied, 9900, now, seed=2)
+    history(learner, studied, 9900, now, seed=2)  # appended to the first 100
     assert ReviewLog.objects.filter(user=learner).count() == 10_000
     with django_assert_max_num_queries(len(small.captured_queries)):
         r = client.get("/progress/")

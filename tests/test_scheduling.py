@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fsrs import Card as FsrsCard
+from django.utils import translation
 from fsrs import Rating, Scheduler
 
 from quizzes import scheduling
@@ -88,18 +89,21 @@ class TestAgainstTheLibrary:
         assert relaxed > normal * 2
 
     def test_interval_labels(self):
-        labels = [
-            scheduling.interval_text(d)
-            for d in (
-                timedelta(minutes=1),
-                timedelta(minutes=10),
-                timedelta(hours=5),
-                timedelta(days=3),
-                timedelta(days=46),
-                timedelta(days=400),
-            )
-        ]
+        with translation.override("en"):
+            labels = [
+                scheduling.interval_text(d)
+                for d in (
+                    timedelta(minutes=1),
+                    timedelta(minutes=10),
+                    timedelta(hours=5),
+                    timedelta(days=3),
+                    timedelta(days=46),
+                    timedelta(days=400),
+                )
+            ]
         assert labels == ["1 min", "10 min", "5 h", "3 d", "1.5 mo", "1.1 y"]
+        with translation.override("fr"):
+            assert scheduling.interval_text(timedelta(days=46)) == "1,5\xa0mois"
 
 
 @pytest.mark.django_db
