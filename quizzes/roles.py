@@ -36,13 +36,15 @@ PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def has_role(user, role: Role) -> bool:
-    if not user.is_authenticated:
-        return False
+def role_names(user) -> set[str]:
     names = getattr(user, "_role_names", None)
     if names is None:
         names = user._role_names = set(user.groups.values_list("name", flat=True))
-    return role.value in names
+    return names
+
+
+def has_role(user, role: Role) -> bool:
+    return user.is_authenticated and role.value in role_names(user)
 
 
 def sync_roles(group_model=Group, permission_model=None) -> None:

@@ -222,11 +222,12 @@ def rate(
     duration_ms: int | None = None,
     origin: str = ReviewLog.Origin.REVIEW,
     answer: dict | None = None,
+    settings: StudySettings | None = None,
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab, `version` differs) is refused with StaleCard."""
     now = (now or djtz.now()).astimezone(UTC)
-    settings = StudySettings.for_user(user)
+    settings = settings or StudySettings.for_user(user)
     try:
         with transaction.atomic():
             card = Card.objects.select_for_update().select_related("question").get(pk=card_id, user=user)
@@ -410,14 +411,16 @@ class Queue:
     learning_due: int
     review_left: int
     next_learning: datetime | None  # when the next learning card comes back, if nothing is due now
+    can_undo: bool = False  # a rating of today can be undone
 
 
 def queue(user, settings: StudySettings, now: datetime) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    done = ReviewLog.objects.filter(user=user, reviewed_at__gte=start, origin=ReviewLog.Origin.REVIEW).aggregate(
-        new=Count("pk", filter=Q(state_before=Card.State.NEW)),
-        reviews=Count("pk", filter=Q(state_before=Card.State.REVIEW)),
+    done = ReviewLog.objects.filter(user=user, reviewed_at__gte=start).aggregate(
+        new=Count("pk", filter=Q(state_before=Card.State.NEW, origin=ReviewLog.Origin.REVIEW)),
+        reviews=Count("pk", filter=Q(state_before=Card.State.REVIEW, origin=ReviewLog.Origin.REVIEW)),
+        undoable=Count("pk", filter=Q(card_before__isnull=False)),
     )
     cards = Card.objects.for_user(user).active(now)
     counts = cards.aggregate(
@@ -429,7 +432,8 @@ def queue(user, settings: StudySettings, now: datetime) -> Queue:
     )
     new_left = max(0, min(counts["new"], settings.new_per_day - done["new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - done["reviews"]))
-    base = cards.select_related("question")
+    # The card comes with everything the review page renders: its question, passage, source, choices.
+    base = cards.select_related("question__passage__source").prefetch_related("question__choices")
     learning = base.learning().order_by("due", "pk")
     card = None
     if counts["learning_now"]:  # a learning step that is due now comes first
@@ -440,7 +444,10 @@ def queue(user, settings: StudySettings, now: datetime) -> Queue:
         card = base.new().order_by("created_at", "pk").first()
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
         card = learning.filter(due__lte=now + LEARN_AHEAD).first()
-    return Queue(card, new_left, counts["learning_soon"], review_left, None if card else counts["next_learning"])
+    return Queue(
+        card, new_left, counts["learning_soon"], review_left, None if card else counts["next_learning"],
+        can_undo=done["undoable"] > 0,
+    )
 
 
 def record_quiz_answer(user, question: Question, correct: bool, now: datetime | None = None) -> ReviewLog | None:

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from . import optimizing, scheduling, stats
 from .forms import AnswerForm, RevlogUploadForm, StudySettingsForm
 from .grading import grade
-from .models import Card, Question, QuizSet, Response, ReviewLog, Source, StudySettings
+from .models import Card, QuizSet, Response, ReviewLog, Source, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
@@ -25,9 +25,11 @@ ANSWER_SALT = "learnapp.review-answer"
 
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card (anyone else's id is a 404), with everything its question renders."""
-    card = get_object_or_404(Card.objects.select_related("question"), pk=card_id, user=request.user)
-    card.question = Question.objects.with_content().get(pk=card.question_id)
-    return card
+    return get_object_or_404(
+        Card.objects.select_related("question__passage__source").prefetch_related("question__choices"),
+        pk=card_id,
+        user=request.user,
+    )
 
 
 def _review_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
@@ -40,15 +42,13 @@ def _review_page(request: HttpRequest, context: dict, status: int = 200) -> Http
 def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
     q = scheduling.queue(request.user, settings, now)
     card = q.card
-    if card is not None:
-        card.question = Question.objects.with_content().get(pk=card.question_id)
     return {
         "queue": q,
         "card": card,
         "stage": "front" if card else "done",
         "form": AnswerForm(card.question, list(card.question.choices.all())) if card else None,
         "shown_at": int(now.timestamp() * 1000),
-        "can_undo": ReviewLog.objects.filter(user=request.user, card_before__isnull=False).exists(),
+        "can_undo": q.can_undo,
     }
 
 
@@ -158,7 +158,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
-            request.user, card.pk, rating, token=token, version=version, now=now, duration_ms=duration, answer=answer
+            request.user, card.pk, rating, token=token, version=version, now=now, duration_ms=duration,
+            answer=answer, settings=settings,
         )
     except scheduling.StaleCard as exc:
         messages.warning(request, str(exc))

@@ -98,3 +98,12 @@ def make_page(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in French leaves French active in this thread: start every test in English."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

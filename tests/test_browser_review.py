@@ -35,7 +35,7 @@ def test_five_cards_by_keyboard_then_progress(make_page, studies):
         intervals = page.locator("[data-rate] .interval").all_inner_texts()
         assert intervals[:3] == ["1 min", "6 min", "10 min"] and intervals[3].endswith(" d")  # Easy: fuzzed days
         page.keyboard.press("3" if i < 3 else "4")
-        page.wait_for_selector("text=Next review of that card in")
+        page.wait_for_selector("[data-rating]", state="detached")  # the next card was swapped in
     # The choice question: 1 picks the first choice, Enter checks, 3 rates Good.
     page.wait_for_selector("text=Are AAV vectors integrative?")
     page.keyboard.press("1")
@@ -43,7 +43,8 @@ def test_five_cards_by_keyboard_then_progress(make_page, studies):
     page.wait_for_selector("[data-rating]")
     assert "suggested" in page.locator("[data-rate='3']").get_attribute("class")
     page.keyboard.press("3")
-    page.wait_for_selector("text=Next review of that card in")
+    page.wait_for_selector("[data-rating]", state="detached")
+    assert "Next review of that card in" in page.locator(".messages").inner_text()
     assert ReviewLog.objects.count() == 5
 
     page.keyboard.press("u")  # undo the last one
