@@ -190,7 +190,8 @@ def main() -> None:
         for name, url, cookie, script, budget in runs:
             result = wrk(url, args.seconds, cookie, script)
             verdict = "" if budget is None else ("ok" if result["rps"] >= budget else f"BELOW {budget}")
-            print(f"{name:32} {result['rps']:8.0f} {result['p50']:>9} {result['p99']:>9} {result['non2xx']:8d}  {verdict}")
+            figures = f"{result['rps']:8.0f} {result['p50']:>9} {result['p99']:>9} {result['non2xx']:8d}"
+            print(f"{name:32} {figures}  {verdict}")
         print("\nSQL queries per page:")
         for name, n in info["queries"].items():
             print(f"  {name:32} {n}")

@@ -4,8 +4,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fsrs import Card as FsrsCard
 from django.utils import translation
+from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
 from quizzes import scheduling
