@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Min, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Min
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.translation import gettext as _
@@ -321,8 +321,12 @@ def _tally(user_id: int, day: date, state_before: int, rating: int, sign: int) -
     try:
         with transaction.atomic():
             ReviewDay.objects.create(
-                user_id=user_id, day=day, reviews=1, new_cards=int(state_before == Card.State.NEW),
-                review_cards=int(is_review), review_passed=int(is_review and rating > 1),
+                user_id=user_id,
+                day=day,
+                reviews=1,
+                new_cards=int(state_before == Card.State.NEW),
+                review_cards=int(is_review),
+                review_passed=int(is_review and rating > 1),
             )
     except IntegrityError:  # another review of the same day created the row first
         ReviewDay.objects.filter(user_id=user_id, day=day).update(**changes)
@@ -414,29 +418,20 @@ class Queue:
     can_undo: bool = False  # a rating of today can be undone
 
 
-def queue(user, settings: StudySettings, now: datetime) -> Queue:
+def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    done = ReviewLog.objects.filter(user=user, reviewed_at__gte=start).aggregate(
-        new=Count("pk", filter=Q(state_before=Card.State.NEW, origin=ReviewLog.Origin.REVIEW)),
-        reviews=Count("pk", filter=Q(state_before=Card.State.REVIEW, origin=ReviewLog.Origin.REVIEW)),
-        undoable=Count("pk", filter=Q(card_before__isnull=False)),
-    )
+    counts = _queue_counts(user.pk, now, start, end)
     cards = Card.objects.for_user(user).active(now)
-    counts = cards.aggregate(
-        learning_now=Count("pk", filter=Q(state__in=[1, 3], due__lte=now)),
-        learning_soon=Count("pk", filter=Q(state__in=[1, 3], due__lte=now + LEARN_AHEAD)),
-        reviews=Count("pk", filter=Q(state=Card.State.REVIEW, due__lt=end)),
-        new=Count("pk", filter=Q(state=Card.State.NEW)),
-        next_learning=Min("due", filter=Q(state__in=[1, 3], due__lt=end)),
-    )
-    new_left = max(0, min(counts["new"], settings.new_per_day - done["new"]))
-    review_left = max(0, min(counts["reviews"], settings.reviews_per_day - done["reviews"]))
+    new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
+    review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
     base = cards.select_related("question__passage__source").prefetch_related("question__choices")
     learning = base.learning().order_by("due", "pk")
     card = None
-    if counts["learning_now"]:  # a learning step that is due now comes first
+    if not fetch_card:
+        pass
+    elif counts["learning_now"]:  # a learning step that is due now comes first
         card = learning.filter(due__lte=now).first()
     elif review_left:
         card = base.in_review().filter(due__lt=end).order_by("due", "pk").first()
@@ -445,9 +440,57 @@ def queue(user, settings: StudySettings, now: datetime) -> Queue:
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
         card = learning.filter(due__lte=now + LEARN_AHEAD).first()
     return Queue(
-        card, new_left, counts["learning_soon"], review_left, None if card else counts["next_learning"],
-        can_undo=done["undoable"] > 0,
+        card,
+        new_left,
+        counts["learning_soon"],
+        review_left,
+        None if card or not fetch_card else cards.learning().filter(due__lt=end).aggregate(m=Min("due"))["m"],
+        can_undo=counts["undoable"] > 0,
     )
+
+
+# Every count the queue needs in one statement: this runs on each review page and after each rating,
+# where the ORM's query building would cost more than the query itself.
+QUEUE_COUNTS_SQL = """
+SELECT
+  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = 2 AND c.due < %s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.state = 0 THEN 1 ELSE 0 END), 0),
+  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+     AND l.origin = 'review' AND l.state_before = 0),
+  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+     AND l.origin = 'review' AND l.state_before = 2),
+  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+     AND l.card_before IS NOT NULL)
+FROM quizzes_card c
+WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s)
+"""
+
+
+def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value
+    soon = now + LEARN_AHEAD
+    params = [
+        at(now),
+        at(soon),
+        at(end),
+        user_id,
+        at(start),
+        user_id,
+        at(start),
+        user_id,
+        at(start),
+        user_id,
+        False,
+        at(now),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(QUEUE_COUNTS_SQL, params)
+        row = cursor.fetchone()
+    keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
+    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
 
 
 def record_quiz_answer(user, question: Question, correct: bool, now: datetime | None = None) -> ReviewLog | None:

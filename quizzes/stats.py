@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q
 from django.db.models.functions import TruncDate
 from django.utils.formats import date_format
-from django.utils.html import format_html_join
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from . import scheduling
 from .models import Card, ReviewDay, Source, StudySettings, Topic
@@ -24,10 +25,9 @@ def _local_day(field: str, settings: StudySettings):
 
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
-    q = scheduling.queue(user, settings, now)
+    q = scheduling.queue(user, settings, now, fetch_card=False)
     days = {
-        row.day: row
-        for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7))
+        row.day: row for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7))
     }
     per_day = {day: row.reviews for day, row in days.items()}
     cards = Card.objects.for_user(user)
@@ -108,10 +108,14 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
         if n:
             active.append((day, n))
         day += timedelta(days=1)
-    svg = format_html_join(
-        "", '<text x="{}" y="-4" class="axis">{}</text>', months
-    ) + format_html_join(
-        "", '<rect x="{}" y="{}" width="11" height="11" rx="2" class="level-{}"><title>{}: {}</title></rect>', cells
+    # Numbers and ISO dates only, plus escaped month names: built as one string, it costs ~1 ms.
+    svg = mark_safe(
+        "".join(f'<text x="{x}" y="-4" class="axis">{escape(label)}</text>' for x, label in months)
+        + "".join(
+            f'<rect x="{x}" y="{y}" width="11" height="11" rx="2" class="level-{level}">'
+            f"<title>{day}: {n}</title></rect>"
+            for x, y, level, day, n in cells
+        )
     )
     weeks = (today - first).days // 7 + 1
     return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "active_days": active}
@@ -126,15 +130,19 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
             counts[index] += n
     top = max(counts) or 1
     bars = [{"day": today + timedelta(days=i), "n": n} for i, n in enumerate(counts)]
-    svg = format_html_join(
-        "",
-        '<rect x="{}" y="{}" width="16" height="{}" rx="2" class="bar"><title>{}: {}</title></rect>',
-        ((i * 20, 110 - round(100 * n / top), round(100 * n / top), b["day"].isoformat(), n)
-         for i, (n, b) in enumerate(zip(counts, bars, strict=True))),
-    ) + format_html_join(
-        "", '<text x="{}" y="125" class="axis">{}</text>',
-        ((i * 20, date_format(b["day"], "j M")) for i, b in enumerate(bars) if i % 7 == 0),
+    svg = mark_safe(
+        "".join(
+            f'<rect x="{i * 20}" y="{110 - round(100 * n / top)}" width="16" height="{round(100 * n / top)}" rx="2" '
+            f'class="bar"><title>{b["day"].isoformat()}: {n}</title></rect>'
+            for i, (n, b) in enumerate(zip(counts, bars, strict=True))
+        )
+        + "".join(
+            f'<text x="{i * 20}" y="125" class="axis">{escape(date_format(b["day"], "j M"))}</text>'
+            for i, b in enumerate(bars)
+            if i % 7 == 0
+        )
     )
+
     return {"svg": svg, "bars": bars, "max": max(counts), "total": sum(counts), "width": FORECAST_DAYS * 20}
 
 

@@ -158,8 +158,15 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
-            request.user, card.pk, rating, token=token, version=version, now=now, duration_ms=duration,
-            answer=answer, settings=settings,
+            request.user,
+            card.pk,
+            rating,
+            token=token,
+            version=version,
+            now=now,
+            duration_ms=duration,
+            answer=answer,
+            settings=settings,
         )
     except scheduling.StaleCard as exc:
         messages.warning(request, str(exc))

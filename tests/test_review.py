@@ -47,11 +47,12 @@ class TestReviewFlow:
         back = alice.get(f"/review/{card.pk}/reveal/", headers=HX).content.decode()
         assert "<html" not in back and "BACK-SIDE" in back and "EXPLAIN-FLASH" in back
         intervals = re.findall(r'<span class="interval">([^<]+)</span>', back)
-        # fsrs's defaults for a new card: the learning steps, and Easy graduates at S = w3 = 8.3 days.
-        assert intervals == ["1 min", "6 min", "10 min", "8 d"]
+        # fsrs's defaults for a new card: the learning steps, and Easy graduates at S = w3 = 8.3 days (fuzzed ±2).
+        assert intervals[:3] == ["1 min", "6 min", "10 min"]
+        assert intervals[3] in {"6 d", "7 d", "8 d", "9 d", "10 d"}
         r = alice.post(f"/review/{card.pk}/rate/", {"rating": 4, **rating_form(back)}, headers=HX)
         html = r.content.decode()
-        assert "Next review of that card in 8 d." in html
+        assert f"Next review of that card in {intervals[3]}." in html, "the preview is what the rating did"
         assert "Are AAV vectors integrative?" in html, "the next card is swapped in"
         card.refresh_from_db()
         assert card.reps == 1 and card.state == Card.State.REVIEW

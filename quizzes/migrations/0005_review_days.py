@@ -2,7 +2,30 @@
 
 import django.db.models.deletion
 from django.conf import settings
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from django.db import migrations, models
+
+
+def count_existing_reviews(apps, schema_editor):
+    """Fill ReviewDay from the reviews logged before it existed."""
+    ReviewLog = apps.get_model("quizzes", "ReviewLog")
+    ReviewDay = apps.get_model("quizzes", "ReviewDay")
+    StudySettings = apps.get_model("quizzes", "StudySettings")
+    zones = {s.user_id: (ZoneInfo(s.timezone), s.rollover_hour) for s in StudySettings.objects.all()}
+    days = {}
+    for user_id, reviewed_at, state, rating in ReviewLog.objects.exclude(kind="imported").values_list(
+        "user_id", "reviewed_at", "state_before", "rating"
+    ).iterator():
+        tz, hour = zones.get(user_id, (ZoneInfo("UTC"), 4))
+        day = (reviewed_at.astimezone(tz) - timedelta(hours=hour)).date()
+        row = days.setdefault((user_id, day), ReviewDay(user_id=user_id, day=day))
+        row.reviews += 1
+        row.new_cards += state == 0
+        row.review_cards += state == 2
+        row.review_passed += state == 2 and rating > 1
+    ReviewDay.objects.bulk_create(days.values(), batch_size=1000)
 
 
 class Migration(migrations.Migration):
