@@ -231,19 +231,29 @@ def rate(
     try:
         with transaction.atomic():
             card = Card.objects.select_for_update().select_related("question").get(pk=card_id, user=user)
-            if token is not None:
-                existing = ReviewLog.objects.filter(token=token).first()
-                if existing is not None:
-                    if existing.card_id != card.pk:
-                        raise StaleCard(_("This review does not belong to this card."))
-                    return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
+                # A replayed request finds its own rating here: report it rather than a stale tab.
+                existing = _existing(token, card)
+                if existing is not None:
+                    return Rated(existing, card, duplicate=True)
                 raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
             return _apply(card, settings, rating, token, now, duration_ms, origin, answer)
     except IntegrityError:
-        # The same token won a race in another transaction: report its result.
-        existing = ReviewLog.objects.select_related("card").get(token=token)
+        # The token is already in the log (a replay, or a race with another transaction): the
+        # whole attempt was rolled back, report the first result.
+        existing = ReviewLog.objects.select_related("card").filter(token=token).first()
+        if existing is None or existing.card_id != card_id:
+            raise
         return Rated(existing, existing.card, duplicate=True)
+
+
+def _existing(token, card: Card) -> ReviewLog | None:
+    if token is None:
+        return None
+    existing = ReviewLog.objects.filter(token=token).first()
+    if existing is not None and existing.card_id != card.pk:
+        raise StaleCard(_("This review does not belong to this card."))
+    return existing
 
 
 def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> Rated:

@@ -26,10 +26,11 @@ def _local_day(field: str, settings: StudySettings):
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     q = scheduling.queue(user, settings, now, fetch_card=False)
-    days = {
-        row.day: row for row in ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7))
-    }
-    per_day = {day: row.reviews for day, row in days.items()}
+    rows = ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7)).values_list(
+        "day", "reviews", "review_cards", "review_passed"
+    )
+    days = {day: (reviews, cards, passed) for day, reviews, cards, passed in rows}
+    per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
     cards = Card.objects.for_user(user)
     forecast_rows = dict(
         cards.active(now)
@@ -48,6 +49,8 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
     )
     week = [row for day, row in days.items() if day > today - timedelta(days=7)]
     month = [row for day, row in days.items() if day > today - timedelta(days=30)]
+    week_cards, week_passed = sum(r[1] for r in week), sum(r[2] for r in week)
+    month_cards, month_passed = sum(r[1] for r in month), sum(r[2] for r in month)
     return {
         "today": today,
         "queue": q,
@@ -57,10 +60,10 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
         "reviews_last_year": sum(n for day, n in per_day.items() if day > today - timedelta(days=HEATMAP_DAYS)),
         "forecast": _forecast(forecast_rows, today),
         "retention": {
-            "week": _ratio(sum(r.review_passed for r in week), sum(r.review_cards for r in week)),
-            "week_count": sum(r.review_cards for r in week),
-            "month": _ratio(sum(r.review_passed for r in month), sum(r.review_cards for r in month)),
-            "month_count": sum(r.review_cards for r in month),
+            "week": _ratio(week_passed, week_cards),
+            "week_count": week_cards,
+            "month": _ratio(month_passed, month_cards),
+            "month_count": month_cards,
         },
         "topics": _mastery(cards, now, "question__topics", Topic),
         "sources": _mastery(cards, now, "question__passage__source", Source),
@@ -97,7 +100,8 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
     a template loop over 371 cells would cost more than the rest of the page."""
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     first -= timedelta(days=first.weekday())
-    cells, months, active = [], [], []
+    cells, months = [], []
+    per_month: dict[date, list[int]] = {}
     day = first
     while day <= today:
         n = per_day.get(day, 0)
@@ -105,8 +109,10 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
         cells.append((x, y, _level(n), day.isoformat(), n))
         if day.day <= 7 and day.weekday() == 0:
             months.append((x, date_format(day, "M")))
-        if n:
-            active.append((day, n))
+        if n and day > today - timedelta(days=HEATMAP_DAYS):
+            month = per_month.setdefault(day.replace(day=1), [0, 0])
+            month[0] += n
+            month[1] += 1
         day += timedelta(days=1)
     # Numbers and ISO dates only, plus escaped month names: built as one string, it costs ~1 ms.
     svg = mark_safe(
@@ -118,7 +124,9 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
         )
     )
     weeks = (today - first).days // 7 + 1
-    return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "active_days": active}
+    # As text: one row a month (at most 13), not one a day, so the page stays the same size.
+    by_month = [(month, total, active) for month, (total, active) in sorted(per_month.items(), reverse=True)]
+    return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "by_month": by_month}
 
 
 def _forecast(rows: dict[date, int], today: date) -> dict:

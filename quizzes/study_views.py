@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -134,7 +134,6 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
 @vary_on_headers("HX-Request")
 @login_required
 def rate(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = get_object_or_404(Card, pk=card_id, user=request.user)
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
     try:
@@ -153,13 +152,13 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             data = signing.loads(request.POST["answer"], salt=ANSWER_SALT, max_age=timedelta(days=1))
         except signing.BadSignature:
             data = None
-        if data and data.get("card") == card.pk:
+        if data and data.get("card") == card_id:
             answer = {"given": data["answer"], "correct": data["correct"]}
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
             request.user,
-            card.pk,
+            card_id,
             rating,
             token=token,
             version=version,
@@ -168,6 +167,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer=answer,
             settings=settings,
         )
+    except Card.DoesNotExist:
+        raise Http404 from None
     except scheduling.StaleCard as exc:
         messages.warning(request, str(exc))
         return _back_to_queue(request, settings, now, status=409)
