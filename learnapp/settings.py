@@ -134,7 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "quizzes.auth.AccountBackend",
 ]
 # Lock out a username from one address, never a whole school behind one NAT address.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)

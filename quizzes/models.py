@@ -469,8 +469,13 @@ class StudySettings(models.Model):
 
     @classmethod
     def for_user(cls, user) -> "StudySettings":
-        settings_, _created = cls.objects.get_or_create(user=user)
-        return settings_
+        """The learner's settings, usually already loaded with the user (see quizzes.auth)."""
+        try:
+            return user.study_settings
+        except cls.DoesNotExist:
+            settings_, _created = cls.objects.get_or_create(user=user)
+            user.study_settings = settings_
+            return settings_
 
 
 class Study(models.Model):

@@ -98,7 +98,7 @@ def signup(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user = form.save()
         grant_role(user, Role.LEARNER)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="quizzes.auth.AccountBackend")
         messages.success(request, _("Welcome, %(name)s! Your learner account is ready.") % {"name": user.username})
         return redirect("quizzes:home")
     return render(request, "registration/signup.html", {"form": form})
