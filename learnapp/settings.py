@@ -116,6 +116,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": SQLITE_OPTIONS,
+            # Keep the connection between requests: opening one runs the five PRAGMAs above.
+            "CONN_MAX_AGE": 600,
             # Tests use a file too, so concurrent connections really share WAL, locks and busy timeouts.
             # One file per test run (its process id), so two runs on one machine never share it.
             "TEST": {"NAME": SQLITE_PATH.with_name(f"test-{os.getpid()}.sqlite3")},

@@ -249,3 +249,22 @@ class TestQueue:
         log = scheduling.record_quiz_answer(learner, question, False)
         assert (log.rating, log.origin) == (1, "quiz")
         assert Card.objects.get().reps == 1
+
+
+@pytest.mark.django_db
+def test_per_day_counts_follow_ratings_and_undo(card):
+    from quizzes.models import ReviewDay
+
+    rate(card, 3, T0)
+    card.refresh_from_db()
+    rate(card, 1, card.due)  # a learning-state fail, same day
+    card.refresh_from_db()
+    for _ in range(3):
+        rate(card, 3, card.due)
+        card.refresh_from_db()
+    scheduling.undo_last(card.user)
+    live = sorted(ReviewDay.objects.values_list("day", "reviews", "new_cards", "review_cards", "review_passed"))
+    scheduling.rebuild_review_days(card.user)
+    rebuilt = sorted(ReviewDay.objects.values_list("day", "reviews", "new_cards", "review_cards", "review_passed"))
+    assert live == rebuilt
+    assert sum(row[1] for row in live) == ReviewLog.objects.count() == 4
