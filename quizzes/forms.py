@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MinValueValidator
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .models import StudySettings
+from .models import Assignment, Choice, Classroom, Question, QuizSet, Source, StudySettings
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -128,3 +132,143 @@ class RevlogUploadForm(forms.Form):
         if f.size > 20 * 1024 * 1024:
             raise forms.ValidationError(_("%(name)s: file larger than 20 MiB.") % {"name": f.name})
         return f
+
+
+# --- teaching ------------------------------------------------------------------------------------
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label=_("Class code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssignmentForm(forms.ModelForm):
+    """Only the teacher's own or shared quiz sets can be assigned; the class comes from the URL."""
+
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=_("Empty for no limit."),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "quizset",
+            "mode",
+            "opens_at",
+            "due_at",
+            "max_attempts",
+            "shuffle",
+            "reveal",
+            "accept_late",
+            "grading",
+        ]
+        widgets = {"opens_at": DateTimeInput(), "due_at": DateTimeInput()}
+
+    def __init__(self, teacher, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quizset"].queryset = QuizSet.objects.filter(
+            models.Q(owner__isnull=True) | models.Q(owner=teacher)
+        ).order_by("title")
+        self.fields["max_attempts"].validators.append(MinValueValidator(1))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("due_at") and data["due_at"] <= data["opens_at"]:
+            self.add_error("due_at", _("The due date must come after the opening date."))
+        return data
+
+    def save(self, commit: bool = True):
+        minutes = self.cleaned_data.get("time_limit_minutes")
+        self.instance.time_limit = timedelta(minutes=minutes) if minutes else None
+        return super().save(commit=commit)
+
+
+class ExtensionForm(forms.Form):
+    learner = forms.ModelChoiceField(queryset=None, label=_("Learner"))
+    due_at = forms.DateTimeField(label=_("New due date"), widget=DateTimeInput())
+
+    def __init__(self, assignment, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = assignment.classroom.learners.order_by("username")
+
+
+class QuizSetBuilderForm(forms.ModelForm):
+    class Meta:
+        model = QuizSet
+        fields = ["title", "description", "language"]
+
+
+class TeacherQuestionForm(forms.ModelForm):
+    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
+
+    source = forms.ModelChoiceField(Source.objects.all(), label=_("Source text"))
+    passage_text = forms.CharField(
+        label=_("Passage"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Copy it from the source, exactly: learners read it after answering."),
+    )
+
+    class Meta:
+        model = Question
+        fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+            "back": forms.Textarea(attrs={"rows": 2}),
+            "accepted_answers": forms.Textarea(attrs={"rows": 2}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        data = super().clean()
+        source, text = data.get("source"), data.get("passage_text")
+        if source and text:
+            if text not in source.text:
+                self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
+            else:
+                self.instance.passage = source.passage_for(text)
+                self.instance.language = source.language
+        return data
+
+
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["text", "is_correct", "feedback"]
+        widgets = {"feedback": forms.TextInput()}
+
+
+class BaseChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        choices = [
+            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False))
+            for f in self.forms
+            if f.cleaned_data and f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
+        ]
+        problems = self.instance.choice_errors(choices)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
+ChoiceFormSet = forms.inlineformset_factory(
+    Question, Choice, form=ChoiceForm, formset=BaseChoiceFormSet, extra=4, max_num=8, can_delete=False
+)

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .grading import Grade, grade
-from .models import Attempt, Question, QuizSet, Response
+from .models import Assignment, Attempt, Question, QuizSet, Response
 
 
 class QuizError(Exception):
@@ -28,24 +28,50 @@ class NoAttemptsLeft(QuizError):
     pass
 
 
-def attempts_left(user, quizset: QuizSet) -> int | None:
-    if quizset.max_attempts is None:
+def _scope(user, quizset: QuizSet, assignment: Assignment | None):
+    """Attempts that belong together: the learner's own practice on a set, or one class assignment."""
+    attempts = Attempt.objects.for_user(user).filter(quizset=quizset, assignment=assignment)
+    return attempts
+
+
+def attempts_left(user, quizset: QuizSet, assignment: Assignment | None = None) -> int | None:
+    limit = assignment.max_attempts if assignment else quizset.max_attempts
+    if limit is None:
         return None
-    used = Attempt.objects.for_user(user).filter(quizset=quizset).counted().count()
-    return max(0, quizset.max_attempts - used)
+    used = _scope(user, quizset, assignment).counted().count()
+    return max(0, limit - used)
 
 
-def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None) -> Attempt:
-    """Resume the learner's open attempt on this set, or start a new one (drawing and shuffling now)."""
+def start_attempt(
+    user, quizset: QuizSet, *, retake_of: Attempt | None = None, assignment: Assignment | None = None
+) -> Attempt:
+    """Resume the learner's open attempt on this set, or start a new one (drawing and shuffling now).
+
+    For a class assignment, the assignment's options apply (attempts, time limit, shuffling), it
+    cannot start before it opens, and after the learner's due date it is marked late, or refused.
+    """
     now = timezone.now()
+    late = False
+    if assignment is not None:
+        from .teaching import due_for  # teaching builds on quizzing
+
+        if now < assignment.opens_at:
+            raise QuizError(_("This assignment is not open yet."))
+        late = now > due_for(assignment, user)
+        if late and not assignment.accept_late:
+            raise QuizError(_("The due date has passed: this assignment no longer accepts answers."))
+        quizset = assignment.quizset
+    time_limit = assignment.time_limit if assignment else quizset.time_limit
+    shuffle_questions = assignment.shuffle if assignment else quizset.shuffle_questions
+    shuffle_choices = assignment.shuffle if assignment else quizset.shuffle_choices
     with transaction.atomic():
-        open_attempt = Attempt.objects.for_user(user).filter(quizset=quizset).unfinished().select_for_update().first()
+        open_attempt = _scope(user, quizset, assignment).unfinished().select_for_update().first()
         if open_attempt is not None and retake_of is None:
             if not open_attempt.is_late(now):
                 return open_attempt
             open_attempt.finish(now=open_attempt.deadline)
         if retake_of is None:
-            left = attempts_left(user, quizset)
+            left = attempts_left(user, quizset, assignment)
             if left == 0:
                 raise NoAttemptsLeft(_("You have used all the attempts allowed for this quiz."))
             ids = list(
@@ -54,18 +80,19 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None) -
             rng = random.Random()
             if quizset.question_count and quizset.question_count < len(ids):
                 ids = rng.sample(ids, quizset.question_count)
-                if not quizset.shuffle_questions:
+                if not shuffle_questions:
                     order = {pk: i for i, pk in enumerate(quizset.items.values_list("question_id", flat=True))}
                     ids.sort(key=order.__getitem__)
-            elif quizset.shuffle_questions:
+            elif shuffle_questions:
                 rng.shuffle(ids)
         else:
             ids = retake_of.missed_question_ids()
+            assignment = retake_of.assignment
             rng = random.Random()
         if not ids:
             raise QuizError(_("There is no question to answer in this quiz."))
         choice_order = {}
-        if quizset.shuffle_choices:
+        if shuffle_choices:
             for question in Question.objects.filter(pk__in=ids).prefetch_related("choices"):
                 if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
                     order = [c.pk for c in question.choices.all()]
@@ -78,7 +105,9 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None) -
             question_ids=ids,
             choice_order=choice_order,
             started_at=now,
-            deadline=now + quizset.time_limit if quizset.time_limit and retake_of is None else None,
+            deadline=now + time_limit if time_limit and retake_of is None else None,
+            assignment=assignment,
+            late=late,
         )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import study_views, views
+from . import study_views, teaching_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -28,5 +28,20 @@ urlpatterns = [
     path("study/optimize/", study_views.optimize, name="optimize"),
     path("study/log.csv", study_views.export_log, name="export_log"),
     path("study/log/import/", study_views.import_log, name="import_log"),
+    path("join/", teaching_views.join, name="join"),
+    path("join/<str:code>/", teaching_views.join, name="join_code"),
+    path("assignments/<int:pk>/start/", teaching_views.start_assignment, name="start_assignment"),
+    path("teach/", teaching_views.dashboard, name="teach"),
+    path("teach/classes/<int:pk>/", teaching_views.classroom, name="classroom"),
+    path("teach/classes/<int:pk>/assign/", teaching_views.new_assignment, name="new_assignment"),
+    path("teach/classes/<int:pk>/gradebook.csv", teaching_views.gradebook_csv, name="gradebook_csv"),
+    path("teach/assignments/<int:pk>/", teaching_views.assignment, name="assignment"),
+    path("teach/assignments/<int:pk>/results.csv", teaching_views.assignment_csv, name="assignment_csv"),
+    path(
+        "teach/assignments/<int:pk>/learners/<int:learner_id>/", teaching_views.learner_results, name="learner_results"
+    ),
+    path("teach/sets/new/", teaching_views.quizset_builder, name="teach_new_quizset"),
+    path("teach/sets/<slug:key>/", teaching_views.quizset_builder, name="teach_quizset"),
+    path("teach/questions/new/", teaching_views.new_question, name="teach_new_question"),
     path("accounts/signup/", views.signup, name="signup"),
 ]

@@ -15,13 +15,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import quizzing, scheduling
+from . import quizzing, scheduling, teaching
 from .forms import AnswerForm, SignupForm
-from .models import Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
+from .models import Assignment, Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
 from .roles import Role, grant_role
 
 
 def _published_quizsets():
+    """Quiz sets of the shared bank with at least one published question."""
+    return _quizsets_with_questions().filter(owner__isnull=True)
+
+
+def _visible_quizsets(user):
+    """The shared bank, plus a teacher's own sets for the teacher and for learners assigned them."""
+    quizsets = _quizsets_with_questions()
+    if not user.is_authenticated:
+        return quizsets.filter(owner__isnull=True)
+    assigned = Assignment.objects.filter(classroom__enrollments__learner=user).values("quizset")
+    return quizsets.filter(Q(owner__isnull=True) | Q(owner=user) | Q(pk__in=assigned))
+
+
+def _quizsets_with_questions():
     return QuizSet.objects.annotate(
         published_count=Count("items", filter=Q(items__question__status=Question.Status.PUBLISHED))
     ).filter(published_count__gt=0)
@@ -46,12 +60,17 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     source_rows = [(s, sorted(by_source[s.pk], key=lambda q: q.title)) for s in sources]
     topic_rows = [(t, sorted(by_topic[t.pk], key=lambda q: q.title)) for t in Topic.objects.all() if by_topic[t.pk]]
-    return render(request, "quizzes/home.html", {"source_rows": source_rows, "topic_rows": topic_rows})
+    assignments = teaching.for_learner(request.user) if request.user.is_authenticated else []
+    return render(
+        request,
+        "quizzes/home.html",
+        {"source_rows": source_rows, "topic_rows": topic_rows, "assignments": assignments},
+    )
 
 
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(_published_quizsets(), key=key)
+    quizset = get_object_or_404(_visible_quizsets(request.user), key=key)
     items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
@@ -120,7 +139,7 @@ def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
 @require_POST
 @login_required
 def start(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(_published_quizsets(), key=key)
+    quizset = get_object_or_404(_visible_quizsets(request.user), key=key)
     try:
         attempt = quizzing.start_attempt(request.user, quizset)
     except quizzing.QuizError as exc:
@@ -194,6 +213,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "reveal": question.kind == Question.Kind.FLASHCARD and (response is not None or "reveal" in request.GET),
         "answered_count": answered,
         "next_url": _next_url(attempt, position),
+        "show_answers": teaching.answers_visible(attempt),
         "is_last": position >= attempt.total or attempt.is_finished,
     }
     template = "quizzes/attempt.html"
@@ -256,7 +276,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": rows,
         "right": right,
         "missed": attempt.total - right,
-        "attempts_left": quizzing.attempts_left(request.user, attempt.quizset),
+        "attempts_left": quizzing.attempts_left(request.user, attempt.quizset, attempt.assignment),
+        "show_answers": teaching.answers_visible(attempt),
     }
     return render(request, "quizzes/results.html", context)
 

@@ -1,0 +1,322 @@
+"""Classes, assignments and results: what a teacher sets, what each learner has to do, how the class did.
+
+Results are computed from a fixed number of queries whatever the size of the class: the attempts
+and responses of an assignment are read once, in bulk, and aggregated here.
+"""
+
+import csv
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import scheduling
+from .models import (
+    Assignment,
+    Attempt,
+    Card,
+    Choice,
+    Classroom,
+    Enrollment,
+    Extension,
+    Question,
+    Response,
+    StudySettings,
+)
+
+
+class JoinError(Exception):
+    pass
+
+
+def join(user, code: str) -> Classroom:
+    """A learner joins a class with its code; the class's study assignments join their studies."""
+    classroom = Classroom.objects.filter(join_code=code.strip().upper(), archived=False).first()
+    if classroom is None or not classroom.join_enabled:
+        raise JoinError(_("This code does not open any class. Check it with your teacher."))
+    if classroom.teacher_id == user.pk:
+        raise JoinError(_("This is your own class."))
+    with transaction.atomic():
+        _enrollment, created = Enrollment.objects.get_or_create(classroom=classroom, learner=user)
+    if created:
+        for assignment in classroom.assignments.filter(mode=Assignment.Mode.STUDY):
+            scheduling.add_study(user, quizset=assignment.quizset, target_date=assignment.due_at.date())
+    return classroom
+
+
+def assign(assignment: Assignment) -> Assignment:
+    """Save a new assignment; in study mode, its set joins every learner's studies with the due date as target."""
+    assignment.save()
+    if assignment.mode == Assignment.Mode.STUDY:
+        for learner in assignment.classroom.learners.all():
+            scheduling.add_study(learner, quizset=assignment.quizset, target_date=assignment.due_at.date())
+    return assignment
+
+
+def due_for(assignment: Assignment, learner) -> datetime:
+    extension = Extension.objects.filter(assignment=assignment, learner=learner).first()
+    return extension.due_at if extension else assignment.due_at
+
+
+def answers_visible(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Whether right answers and explanations may be shown for this attempt (Moodle's review options)."""
+    assignment = attempt.assignment
+    if assignment is None or assignment.reveal == Assignment.Reveal.IMMEDIATELY:
+        return True
+    if assignment.reveal == Assignment.Reveal.NEVER:
+        return False
+    return (now or timezone.now()) >= due_for(assignment, attempt.user)
+
+
+# --- the learner's side ---------------------------------------------------------------------------
+
+
+@dataclass
+class LearnerAssignment:
+    assignment: Assignment
+    due_at: datetime
+    status: str  # "todo", "due_soon", "overdue", "done", "upcoming"
+    score: float | None = None
+    late: bool = False
+    attempts: int = 0
+
+
+def for_learner(user, now: datetime | None = None) -> list[LearnerAssignment]:
+    """The learner's assignments with their status and score, in three queries."""
+    now = now or timezone.now()
+    assignments = list(
+        Assignment.objects.filter(classroom__enrollments__learner=user, classroom__archived=False)
+        .select_related("quizset", "classroom")
+        .order_by("due_at")
+    )
+    extensions = dict(
+        Extension.objects.filter(learner=user, assignment__in=assignments).values_list("assignment_id", "due_at")
+    )
+    attempts = defaultdict(list)
+    for attempt in Attempt.objects.filter(user=user, assignment__in=assignments).order_by("started_at"):
+        attempts[attempt.assignment_id].append(attempt)
+    result = []
+    for a in assignments:
+        due = extensions.get(a.pk, a.due_at)
+        finished = [t for t in attempts[a.pk] if t.is_finished]
+        item = LearnerAssignment(a, due, "todo", attempts=len(attempts[a.pk]))
+        if a.mode == Assignment.Mode.QUIZ and finished:
+            kept = kept_attempt(a, finished)
+            item.status, item.score, item.late = "done", kept.score, kept.late
+        elif now < a.opens_at:
+            item.status = "upcoming"
+        elif now > due:
+            item.status = "overdue"
+        elif (due - now).days < 2:
+            item.status = "due_soon"
+        result.append(item)
+    return result
+
+
+def kept_attempt(assignment: Assignment, finished: list[Attempt]) -> Attempt:
+    """The attempt whose score counts: best, last or first, per the assignment."""
+    if assignment.grading == Assignment.Grading.FIRST:
+        return finished[0]
+    if assignment.grading == Assignment.Grading.LAST:
+        return finished[-1]
+    return max(finished, key=lambda t: (t.score or 0, -t.started_at.timestamp()))
+
+
+# --- results ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class LearnerRow:
+    learner: object
+    due_at: datetime
+    attempts: int = 0
+    finished: int = 0
+    score: float | None = None
+    late: bool = False
+    time_spent: float = 0.0  # seconds, over all attempts
+    kept: Attempt | None = None
+    recall_on_due: float | None = None  # study mode
+    cards_started: int = 0
+
+    @property
+    def status(self) -> str:
+        if self.finished:
+            return "late" if self.late else "done"
+        if self.attempts:
+            return "in_progress"
+        return "not_started"
+
+
+@dataclass
+class ChoiceStat:
+    choice: Choice
+    picked: int
+    share: float
+
+
+@dataclass
+class ItemStat:
+    question: Question
+    answered: int
+    facility: float | None  # mean score, 0..1 (Moodle: facility index)
+    discrimination: float | None  # correlation of this item with the rest of the test (Moodle)
+    choices: list[ChoiceStat] = field(default_factory=list)
+
+
+def results(assignment: Assignment, now: datetime | None = None) -> tuple[list[LearnerRow], list[ItemStat]]:
+    now = now or timezone.now()
+    learners = list(assignment.classroom.learners.order_by("username"))
+    extensions = dict(assignment.extensions.values_list("learner_id", "due_at"))
+    rows = {u.pk: LearnerRow(u, extensions.get(u.pk, assignment.due_at)) for u in learners}
+    if assignment.mode == Assignment.Mode.STUDY:
+        _study_progress(assignment, rows)
+        return list(rows.values()), []
+    attempts = defaultdict(list)
+    for attempt in (
+        assignment.attempts.filter(user_id__in=rows).annotate(spent=Sum("responses__time_spent")).order_by("started_at")
+    ):
+        attempts[attempt.user_id].append(attempt)
+    for user_id, row in rows.items():
+        mine = attempts.get(user_id, [])
+        finished = [t for t in mine if t.is_finished]
+        row.attempts, row.finished = len(mine), len(finished)
+        row.time_spent = sum(t.spent.total_seconds() for t in mine if t.spent)
+        if finished:
+            row.kept = kept_attempt(assignment, finished)
+            row.score, row.late = row.kept.score, row.kept.late
+    return list(rows.values()), item_analysis(assignment, [r.kept for r in rows.values() if r.kept])
+
+
+def item_analysis(assignment: Assignment, kept: list[Attempt]) -> list[ItemStat]:
+    """Facility and discrimination per question over the counted attempts (Moodle's definitions),
+    and how often each choice was picked."""
+    kept_ids = [a.pk for a in kept]
+    question_ids = list(assignment.quizset.items.values_list("question_id", flat=True))
+    questions = (
+        Question.objects.filter(pk__in=question_ids).select_related("passage__source").prefetch_related("choices")
+    )
+    order = {pk: i for i, pk in enumerate(question_ids)}
+    scores: dict[int, dict[int, float]] = defaultdict(dict)  # attempt -> question -> score
+    picks: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for attempt_id, question_id, score, answer in Response.objects.filter(attempt_id__in=kept_ids).values_list(
+        "attempt_id", "question_id", "score", "answer"
+    ):
+        scores[attempt_id][question_id] = score
+        for choice_id in answer.get("choices", []):
+            picks[question_id][choice_id] += 1
+    totals = {a: sum(per.values()) for a, per in scores.items()}
+    stats = []
+    for question in sorted(questions, key=lambda q: order[q.pk]):
+        item = [per.get(question.pk, 0.0) for per in scores.values()]
+        rest = [totals[a] - per.get(question.pk, 0.0) for a, per in scores.items()]
+        answered = sum(1 for per in scores.values() if question.pk in per)
+        stat = ItemStat(
+            question=question,
+            answered=answered,
+            facility=sum(item) / len(item) if item else None,
+            discrimination=_correlation(item, rest),
+        )
+        for choice in question.choices.all():
+            n = picks[question.pk].get(choice.pk, 0)
+            stat.choices.append(ChoiceStat(choice, n, n / answered if answered else 0.0))
+        stats.append(stat)
+    return stats
+
+
+def _correlation(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return sxy / math.sqrt(sxx * syy)
+
+
+def _study_progress(assignment: Assignment, rows: dict) -> None:
+    """Each learner's predicted recall of the set on their due date, from their FSRS memory state."""
+    question_ids = list(assignment.quizset.items.values_list("question_id", flat=True))
+    settings = {s.user_id: s for s in StudySettings.objects.filter(user_id__in=rows)}
+    recall = defaultdict(list)
+    for card in Card.objects.filter(user_id__in=rows, question_id__in=question_ids).only(
+        "user_id", "state", "stability", "difficulty", "due", "last_review", "step"
+    ):
+        row = rows[card.user_id]
+        if card.last_review is None:
+            recall[card.user_id].append(0.0)
+            continue
+        row.cards_started += 1
+        scheduler = scheduling.scheduler_for(settings.get(card.user_id) or StudySettings())
+        when = max(row.due_at, card.last_review)
+        recall[card.user_id].append(scheduler.get_card_retrievability(scheduling._to_fsrs(card), when))
+    for user_id, row in rows.items():
+        values = recall.get(user_id, [])
+        total = len(question_ids)
+        row.recall_on_due = sum(values) / total if total else None
+
+
+# --- exports -------------------------------------------------------------------------------------
+
+
+def safe_cell(value) -> str:
+    """Text for a spreadsheet cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    text = "" if value is None else str(value)
+    if text and text[0] in "=+-@\t\r":
+        return "'" + text
+    return text
+
+
+def write_assignment_csv(assignment: Assignment, out) -> None:
+    rows, _items = results(assignment)
+    writer = csv.writer(out)
+    writer.writerow(["learner", "status", "score_percent", "attempts", "time_spent_minutes", "late", "due"])
+    for row in rows:
+        writer.writerow(
+            [
+                safe_cell(row.learner.username),
+                row.status,
+                "" if row.score is None else round(100 * row.score, 1),
+                row.attempts,
+                round(row.time_spent / 60, 1),
+                "yes" if row.late else "no",
+                row.due_at.date().isoformat(),
+            ]
+        )
+
+
+def write_gradebook_csv(classroom: Classroom, out) -> None:
+    """One row per learner, one column per quiz assignment (the kept score, in %)."""
+    assignments = list(classroom.assignments.filter(mode=Assignment.Mode.QUIZ).select_related("quizset"))
+    learners = list(classroom.learners.order_by("username"))
+    kept: dict[tuple[int, int], float | None] = {}
+    finished = defaultdict(list)
+    for attempt in Attempt.objects.filter(assignment__in=assignments, finished_at__isnull=False).order_by("started_at"):
+        finished[(attempt.assignment_id, attempt.user_id)].append(attempt)
+    by_pk = {a.pk: a for a in assignments}
+    for (assignment_id, user_id), attempts in finished.items():
+        kept[(assignment_id, user_id)] = kept_attempt(by_pk[assignment_id], attempts).score
+    writer = csv.writer(out)
+    writer.writerow(["learner", *[safe_cell(f"{a.quizset.title} ({a.due_at.date()})") for a in assignments]])
+    for learner in learners:
+        cells = []
+        for a in assignments:
+            score = kept.get((a.pk, learner.pk))
+            cells.append("" if score is None else round(100 * score, 1))
+        writer.writerow([safe_cell(learner.username), *cells])
+
+
+def class_counts(classrooms) -> dict[int, dict[str, int]]:
+    counts = defaultdict(lambda: {"learners": 0, "assignments": 0})
+    for pk, n in Enrollment.objects.filter(classroom__in=classrooms).values_list("classroom").annotate(n=Count("pk")):
+        counts[pk]["learners"] = n
+    for pk, n in Assignment.objects.filter(classroom__in=classrooms).values_list("classroom").annotate(n=Count("pk")):
+        counts[pk]["assignments"] = n
+    return counts

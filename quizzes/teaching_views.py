@@ -1,0 +1,381 @@
+"""Teachers' pages: classes, quiz sets from the bank, their own questions, assignments and results.
+
+Every object is looked up through the teacher (`_get_x_for_teacher`): another teacher's class,
+assignment or learner is a 404, for full pages and htmx fragments alike. Results are never cached.
+"""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import quizzing, teaching
+from .forms import (
+    AssignmentForm,
+    ChoiceFormSet,
+    ClassroomForm,
+    ExtensionForm,
+    JoinForm,
+    QuizSetBuilderForm,
+    TeacherQuestionForm,
+)
+from .models import (
+    Assignment,
+    Attempt,
+    Classroom,
+    Enrollment,
+    Extension,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    Source,
+    Topic,
+)
+from .roles import Role, has_role
+
+
+def teacher_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (has_role(request.user, Role.TEACHER) or has_role(request.user, Role.ADMIN)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_classroom_for_teacher(request: HttpRequest, pk: int) -> Classroom:
+    return get_object_or_404(Classroom, pk=pk, teacher=request.user)
+
+
+def _get_assignment_for_teacher(request: HttpRequest, pk: int) -> Assignment:
+    return get_object_or_404(
+        Assignment.objects.select_related("classroom", "quizset"), pk=pk, classroom__teacher=request.user
+    )
+
+
+def _get_own_quizset(request: HttpRequest, key: str) -> QuizSet:
+    return get_object_or_404(QuizSet, key=key, owner=request.user)
+
+
+# --- classes ---------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    form = ClassroomForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        classroom = form.save(commit=False)
+        classroom.teacher = request.user
+        classroom.save()
+        messages.success(
+            request, _("Class created. Give your learners its code: %(code)s") % {"code": classroom.join_code}
+        )
+        return redirect(classroom)
+    classrooms = list(Classroom.objects.for_teacher(request.user))
+    counts = teaching.class_counts(classrooms)
+    rows = [(c, counts[c.pk]) for c in classrooms]
+    quizsets = QuizSet.objects.filter(owner=request.user).annotate(n=Count("items"))
+    return render(request, "teaching/dashboard.html", {"rows": rows, "form": form, "quizsets": quizsets})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@teacher_required
+def classroom(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = _get_classroom_for_teacher(request, pk)
+    if request.method == "POST":
+        if "regenerate" in request.POST:
+            classroom.regenerate_code()
+            messages.success(
+                request, _("New join code: %(code)s. The old one no longer works.") % {"code": classroom.join_code}
+            )
+        elif "disable" in request.POST:
+            classroom.join_enabled = False
+            classroom.save(update_fields=["join_enabled"])
+            messages.info(request, _("Joining is closed: the code no longer works."))
+        elif "enable" in request.POST:
+            classroom.join_enabled = True
+            classroom.save(update_fields=["join_enabled"])
+            messages.info(request, _("Joining is open again."))
+        elif "archive" in request.POST:
+            classroom.archived = not classroom.archived
+            classroom.save(update_fields=["archived"])
+            messages.info(request, _("Class archived.") if classroom.archived else _("Class restored."))
+        elif "remove" in request.POST:
+            removed = Enrollment.objects.filter(classroom=classroom, learner_id=request.POST.get("remove")).delete()[0]
+            if removed:
+                messages.info(request, _("The learner was removed from the class."))
+        return redirect(classroom)
+    enrollments = classroom.enrollments.select_related("learner").order_by("learner__username")
+    assignments = classroom.assignments.select_related("quizset").annotate(
+        started=Count("attempts__user", distinct=True)
+    )
+    join_url = request.build_absolute_uri(reverse("quizzes:join_code", args=[classroom.join_code]))
+    return render(
+        request,
+        "teaching/classroom.html",
+        {
+            "classroom": classroom,
+            "enrollments": enrollments,
+            "assignments": assignments,
+            "join_url": join_url,
+        },
+    )
+
+
+@require_GET
+@never_cache
+@teacher_required
+def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = _get_classroom_for_teacher(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="gradebook-{classroom.pk}.csv"'
+    response.write("\ufeff")  # so that spreadsheets read UTF-8
+    teaching.write_gradebook_csv(classroom, response)
+    return response
+
+
+# --- assignments -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    classroom = _get_classroom_for_teacher(request, pk)
+    initial = {"due_at": (timezone.now() + timezone.timedelta(days=7)).replace(hour=18, minute=0, second=0)}
+    form = AssignmentForm(request.user, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        assignment = form.save(commit=False)
+        assignment.classroom = classroom
+        with transaction.atomic():
+            teaching.assign(assignment)
+        messages.success(request, _("Assigned to %(class)s.") % {"class": classroom.name})
+        return redirect(assignment)
+    return render(request, "teaching/new_assignment.html", {"classroom": classroom, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@teacher_required
+def assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    form = ExtensionForm(assignment, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        Extension.objects.update_or_create(
+            assignment=assignment,
+            learner=form.cleaned_data["learner"],
+            defaults={"due_at": form.cleaned_data["due_at"]},
+        )
+        messages.success(
+            request, _("Due date extended for %(name)s.") % {"name": form.cleaned_data["learner"].username}
+        )
+        return redirect(assignment)
+    rows, items = teaching.results(assignment)
+    template = "teaching/assignment.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, {"assignment": assignment, "rows": rows, "items": items, "form": form})
+
+
+@require_GET
+@never_cache
+@teacher_required
+def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}.csv"'
+    response.write("\ufeff")
+    teaching.write_assignment_csv(assignment, response)
+    return response
+
+
+@require_GET
+@never_cache
+@teacher_required
+def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpResponse:
+    assignment = _get_assignment_for_teacher(request, pk)
+    enrollment = get_object_or_404(
+        Enrollment.objects.select_related("learner"), classroom=assignment.classroom, learner_id=learner_id
+    )
+    attempts = list(
+        Attempt.objects.filter(assignment=assignment, user_id=learner_id)
+        .prefetch_related("responses__question__choices")
+        .order_by("started_at")
+    )
+    return render(
+        request,
+        "teaching/learner_results.html",
+        {
+            "assignment": assignment,
+            "learner": enrollment.learner,
+            "attempts": attempts,
+            "due_at": teaching.due_for(assignment, enrollment.learner),
+        },
+    )
+
+
+# --- quiz sets and questions ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpResponse:
+    """Build a quiz set from the bank: search and filter, pick questions, order them."""
+    quizset = _get_own_quizset(request, key) if key else QuizSet(owner=request.user)
+    form = QuizSetBuilderForm(request.POST or None, instance=quizset)
+    if request.method == "POST" and form.is_valid():
+        picked = _picked(request)
+        allowed = set(
+            Question.objects.filter(pk__in=[pk for pk, _pos in picked])
+            .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
+            .values_list("pk", flat=True)
+        )
+        picked = [(pk, pos) for pk, pos in picked if pk in allowed]
+        if not picked:
+            form.add_error(None, _("Pick at least one question."))
+        else:
+            with transaction.atomic():
+                quizset = form.save(commit=False)
+                quizset.owner = request.user
+                if not quizset.key:
+                    quizset.key = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
+                quizset.save()
+                quizset.items.all().delete()
+                QuizSetItem.objects.bulk_create(
+                    QuizSetItem(quizset=quizset, question_id=pk, position=i)
+                    for i, (pk, _pos) in enumerate(sorted(picked, key=lambda p: (p[1], p[0])))
+                )
+            messages.success(request, _("Quiz set saved with %(n)d questions.") % {"n": len(picked)})
+            return redirect("quizzes:teach_quizset", key=quizset.key)
+    bank = (
+        Question.objects.filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
+        .select_related("passage__source")
+        .order_by("passage__source__title", "external_id")
+    )
+    filters = {k: request.GET.get(k, "") for k in ("q", "source", "topic", "kind", "language", "difficulty")}
+    if filters["q"]:
+        bank = bank.filter(Q(prompt__icontains=filters["q"]) | Q(external_id__icontains=filters["q"]))
+    if filters["source"]:
+        bank = bank.filter(passage__source__key=filters["source"])
+    if filters["topic"]:
+        bank = bank.filter(topics__key=filters["topic"])
+    for field in ("kind", "language", "difficulty"):
+        if filters[field]:
+            bank = bank.filter(**{field: filters[field]})
+    page = Paginator(bank, 50).get_page(request.GET.get("page"))
+    current = []
+    if quizset.pk:
+        items = quizset.items.select_related("question").order_by("position")
+        current = [(item.question_id, item.position, item.question) for item in items]
+    return render(
+        request,
+        "teaching/quizset_builder.html",
+        {
+            "form": form,
+            "quizset": quizset,
+            "page": page,
+            "filters": filters,
+            "picked": {pk for pk, _pos, _q in current},
+            "current": current,
+            "sources": Source.objects.all(),
+            "kinds": Question.Kind.choices,
+            "topics": Topic.objects.all(),
+        },
+    )
+
+
+def _picked(request: HttpRequest) -> list[tuple[int, int]]:
+    """Picked question ids with their position (from the 'pick' checkboxes and 'pos-<id>' inputs)."""
+    picked = []
+    for value in request.POST.getlist("pick"):
+        try:
+            pk = int(value)
+            position = int(request.POST.get(f"pos-{pk}") or 1000)
+        except ValueError:
+            continue
+        picked.append((pk, position))
+    return picked
+
+
+@require_http_methods(["GET", "POST"])
+@teacher_required
+def new_question(request: HttpRequest) -> HttpResponse:
+    """A teacher's own question, with the same rules as the admin's editor; it stays theirs until an
+    admin publishes it to the shared bank."""
+    question = Question(owner=request.user, status=Question.Status.PUBLISHED)
+    form = TeacherQuestionForm(request.POST or None, instance=question)
+    formset = ChoiceFormSet(request.POST or None, instance=question)
+    if request.method == "POST":
+        form_ok = form.is_valid()
+        if form_ok:
+            try:
+                question.full_clean(exclude=["external_id", "passage"])
+            except Exception as exc:  # noqa: BLE001 - ValidationError: show it on the form
+                for message in getattr(exc, "messages", [str(exc)]):
+                    form.add_error(None, message)
+                form_ok = False
+        if form_ok and formset.is_valid():
+            with transaction.atomic():
+                question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
+                form.save()
+                formset.instance = question
+                choices = formset.save(commit=False)
+                for position, choice in enumerate(choices):
+                    choice.position = position
+                    choice.save()
+            messages.success(request, _("Question saved: add it to one of your quiz sets."))
+            return redirect("quizzes:teach")
+    return render(request, "teaching/new_question.html", {"form": form, "formset": formset})
+
+
+# --- the learner's side of classes -------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def join(request: HttpRequest, code: str = "") -> HttpResponse:
+    form = JoinForm(request.POST or None, initial={"code": code})
+    if request.method == "POST" and form.is_valid():
+        try:
+            classroom = teaching.join(request.user, form.cleaned_data["code"])
+        except teaching.JoinError as exc:
+            form.add_error("code", str(exc))
+        else:
+            messages.success(request, _("You joined %(class)s.") % {"class": classroom.name})
+            return redirect("quizzes:home")
+    return render(request, "teaching/join.html", {"form": form})
+
+
+@require_POST
+@login_required
+def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner starts (or resumes) an attempt at an assignment of one of their classes."""
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("quizset"),
+        pk=pk,
+        classroom__enrollments__learner=request.user,
+        classroom__archived=False,
+        mode=Assignment.Mode.QUIZ,
+    )
+    try:
+        attempt = quizzing.start_attempt(request.user, assignment.quizset, assignment=assignment)
+    except quizzing.QuizError as exc:
+        messages.error(request, str(exc))
+        return redirect("quizzes:home")
+    return redirect(attempt)
