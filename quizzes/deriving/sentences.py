@@ -1,0 +1,99 @@
+"""Sentences and tokens with offsets into the source text (so that every passage is a verbatim slice of it)."""
+
+import re
+from dataclasses import dataclass, field
+
+from .documents import Segment
+
+_ABBREVIATIONS = {
+    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "pr", "prof", "st", "vs", "fig", "figs", "al", "no", "cf", "p",
+    "pp", "m", "mme", "mlle", "inc", "ltd", "jr", "approx", "ca", "vol", "n°", "réf", "ref", "env", "min", "max",
+}
+_BOUNDARY = re.compile(r"[.!?…]+[\"»”’)\]]*(?=\s+[\"«“(\[]?\s?[A-ZÀ-ÖØ-Þ0-9•])")
+
+# Tokens: French elisions and English possessives apart, numbers with thousands separators and percent signs,
+# words with inner hyphens, slashes, digits and a trailing plus (CD34+, HIV-1, 1394/2007/CE, AFM-Téléthon).
+_TOKEN = re.compile(
+    r"""
+    (?P<elision>(?i:jusqu|lorsqu|puisqu|quoiqu|qu|[ldjmnstc])['’](?=[^\W\d_]))
+  | (?P<possessive>['’]s\b)
+  | (?P<number>\d+(?:/\d+)+(?:/[A-Z]+)?
+        |\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d/])(?:,\d+)?(?:\s?%)?
+        |\d+(?:[.,]\d+)*(?:\s?%)?(?![\w-]))
+  | (?P<word>[^\W_][\w]*(?:(?:[-/]|['’](?!s\b))[^\W_][\w]*)*\+?)
+  | (?P<punct>[^\w\s])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass
+class Token:
+    text: str
+    start: int
+    end: int
+    kind: str  # elision | possessive | number | word | punct
+
+    @property
+    def lower(self) -> str:
+        return self.text.casefold().replace("’", "'")
+
+
+@dataclass
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+    language: str
+    block: int  # index of the paragraph it belongs to
+    block_start: int
+    tokens: list[Token] = field(default_factory=list)
+    first_in_block: bool = False
+    heading: str = ""  # the last heading before it
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    tokens = []
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        tokens.append(Token(m.group(), offset + m.start(), offset + m.end(), kind))
+    return tokens
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph."""
+    spans = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        before = text[start : m.start()]
+        word = re.search(r"([\w.°]+)$", before)
+        last = word.group(1).casefold() if word else ""
+        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or re.fullmatch(r"(\w\.)+\w", last):
+            continue
+        if m.group().startswith(".") and re.search(r"\d$", before) and re.match(r"\s+\d", text[m.end() :]):
+            continue  # "3.1. 2" numbering
+        spans.append((start, m.end()))
+        start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((start, len(text.rstrip())))
+    return [(s, e) for s, e in spans if e > s]
+
+
+def sentences(text: str, segments: list[Segment]) -> list[Sentence]:
+    out: list[Sentence] = []
+    heading = ""
+    for b, seg in enumerate(segments):
+        if seg.kind == "heading":
+            heading = " ".join(text[seg.start : seg.end].split())
+            continue
+        block = text[seg.start : seg.end]
+        for i, (s, e) in enumerate(split_sentences(block)):
+            start, end = seg.start + s, seg.start + e
+            sent = Sentence(len(out), start, end, text[start:end], seg.language, b, seg.start, heading=heading)
+            sent.tokens = tokenize(sent.text, start)
+            sent.first_in_block = i == 0
+            out.append(sent)
+    return out
