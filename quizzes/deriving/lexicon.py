@@ -158,7 +158,7 @@ GENERIC_NOUNS = {
         possibilities majority minority lot lots variety series quantity quantities efforts successes
         success progress procedure procedures protocol protocols technique techniques method methods
         strategy strategies tool tools product products study studies trial trials report subject
-        interest view views comments page information knowledge""".split()
+        interest view views comments page information knowledge treatment treatments model models""".split()
     ),
     "fr": set(
         """approche approches façon manière cas nombre partie parties forme formes type types moment moments
@@ -168,7 +168,7 @@ GENERIC_NOUNS = {
         possibilité possibilités majorité série séries quantité quantités efforts succès progrès procédé
         procédés protocole protocoles technique techniques méthode méthodes stratégie stratégies outil outils
         produit produits étude études essai essais sujet intérêt vue aperçu cadre rôle enjeu enjeux réponse
-        réponses logique contours mode modes conditions""".split()
+        réponses logique contours mode modes conditions traitement traitements""".split()
     ),
 }
 

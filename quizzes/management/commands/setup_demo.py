@@ -8,9 +8,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quizzes import scheduling
+from quizzes import scheduling, teaching
 from quizzes.banking import BankFile, BankInvalid, import_bank
-from quizzes.models import Card, QuizSet, ReviewLog, StudySettings
+from quizzes.models import Assignment, Card, Classroom, Enrollment, QuizSet, ReviewLog, StudySettings
 from quizzes.roles import Role, grant_role
 
 BANK_DIR = settings.BASE_DIR / "bank"
@@ -62,6 +62,18 @@ def simulate_history(user, days: int = HISTORY_DAYS, seed: int = 2026) -> int:
     return count
 
 
+def demo_class(teacher, learner) -> bool:
+    """A class for the demo teacher with the demo learner in it and a quiz due next week."""
+    if Classroom.objects.filter(teacher=teacher).exists():
+        return False
+    classroom = Classroom.objects.create(teacher=teacher, name="Demo class")
+    Enrollment.objects.create(classroom=classroom, learner=learner)
+    quizset = QuizSet.objects.filter(key="approved-drugs-en").first()
+    if quizset:
+        teaching.assign(Assignment(classroom=classroom, quizset=quizset, due_at=timezone.now() + timedelta(days=7)))
+    return True
+
+
 def shipped_bank_files() -> list[Path]:
     return sorted(BANK_DIR.glob("*.yaml")) + sorted((BANK_DIR / "questions").glob("*.yaml"))
 
@@ -90,6 +102,8 @@ class Command(BaseCommand):
             grant_role(user, role)
             self.stdout.write(f"{'Created' if created else 'Kept'} {role.value.lower()} {username!r}")
         learner = User.objects.get(username="learner")
+        if demo_class(User.objects.get(username="teacher"), learner):
+            self.stdout.write("Created the demo class (the teacher's), with the learner and one assignment")
         reviews = simulate_history(learner)
         if reviews:
             self.stdout.write(f"Simulated {reviews} reviews over {HISTORY_DAYS} days for 'learner'")

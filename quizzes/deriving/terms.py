@@ -1,0 +1,451 @@
+"""Answer spans of a sentence, each with a type and a score: drugs, genes and symbols, acronyms, years, percentages,
+counts, diseases, people, places and noun-phrase terms.
+
+Typed spans come from token shape and cue words (an INN stem, a capitalised word that no dictionary knows next to
+"drug" or "indicated", letters mixed with digits, a four-digit year); noun-phrase terms from runs of content words
+(no part-of-speech tagger: function words and common verbs end a run). Word rarity comes from wordfreq's Zipf scale.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .lexicon import (
+    DISEASE_SUFFIXES,
+    DISEASE_WORDS,
+    DRUG_CUES,
+    GENERIC_MODIFIERS,
+    GENERIC_NOUNS,
+    PLACES,
+    STOPWORDS,
+    VERBS,
+)
+from .sentences import Sentence, Token
+
+TYPE_PRIOR = {
+    "drug": 1.05,
+    "gene": 0.95,
+    "symbol": 0.8,
+    "acronym": 0.8,
+    "year": 0.8,
+    "percent": 0.8,
+    "number": 0.55,
+    "disease": 0.55,
+    "person": 0.6,
+    "place": 0.35,
+    "term": 0.3,
+}
+_INN = re.compile(r"(?:rsen|ersen|vec|cel|leucel|mab|nib|strocel|parvovec|gene|gène|cogene)$")
+_SYMBOL = re.compile(r"(?=[^/]*\d)(?=[^/]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*\+?|[a-z]\d{2,}")
+_CODE_NAME = re.compile(r"[A-Z]{1,4}-\d{2,5}")
+_ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z]{2,8}(?:-[A-Z][A-Za-z]{1,7})*")
+_ROMAN = re.compile(r"[IVXLC]+")
+_YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
+_NOT_DISEASE = {"diagnosis", "prognosis", "mitosis", "meiosis", "apoptosis", "symbiosis", "osmosis", "empathy",
+                "sympathy", "trophy", "glycémie", "académie", "genome", "chromosome", "dose", "chose", "cause"}
+_GENE_CUES = {"gene", "genes", "gène", "gènes", "mutation", "mutations", "coding", "codant", "expresses",
+              "exprime", "molecule", "molécule", "antigen", "antigène", "receptor", "récepteur"}
+_TITLES = {"dr", "pr", "prof", "professor", "professeur", "docteur", "mr", "mrs", "m", "mme"}
+
+
+@dataclass
+class Span:
+    start: int  # offsets into the source text
+    end: int
+    text: str
+    type: str
+    score: float
+    reason: str
+    sentence: int
+    first: int  # token indices in the sentence, [first, last)
+    last: int
+
+
+def strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+@lru_cache(maxsize=65536)
+def zipf(word: str, language: str) -> float:
+    """Zipf frequency (0 = unknown, 7 = 'the') of a word, its hyphenated parts averaged."""
+    from wordfreq import zipf_frequency  # noqa: PLC0415 - lazy: the word lists load on first use
+
+    word = word.casefold().replace("’", "'")
+    if "-" in word:
+        parts = [p for p in word.split("-") if p]
+        return min((zipf(p, language) for p in parts), default=0.0) if parts else 0.0
+    return zipf_frequency(word, language)
+
+
+def rarity(word: str, language: str) -> float:
+    """0 for very common words, 1 for words no dictionary knows."""
+    return max(0.0, min(1.0, (6.0 - zipf(word, language)) / 5.0))
+
+
+def unknown_word(word: str) -> bool:
+    """A word that neither English nor French uses: a brand name, a new drug."""
+    return zipf(word, "en") < 1.6 and zipf(word, "fr") < 1.6
+
+
+def is_verb(lower: str, language: str) -> bool:
+    return lower in VERBS[language] or lower in VERBS["en" if language == "fr" else "fr"] and len(lower) > 3
+
+
+def is_function(tok: Token, language: str, prev: Token | None = None) -> bool:
+    lower = tok.lower
+    if lower in STOPWORDS[language] or tok.kind in ("elision", "possessive"):
+        return True
+    if language == "en" and len(lower) > 4 and lower.endswith("ly") and lower not in {"family", "italy", "anomaly"}:
+        return True
+    if language == "fr" and len(lower) > 7 and lower.endswith("ment"):
+        determiners = {"le", "un", "du", "des", "les", "ce", "son", "leur", "l'", "au", "aux", "d'", "de"}
+        return not (prev is not None and prev.lower in determiners)
+    return False
+
+
+def is_disease_word(word: str) -> bool:
+    lower = word.casefold()
+    if lower in _NOT_DISEASE:
+        return False
+    return lower in DISEASE_WORDS or (len(lower) >= 7 and lower.endswith(DISEASE_SUFFIXES))
+
+
+def _has_drug_cue(sentence: Sentence, heading: str = "") -> bool:
+    words = {t.lower for t in sentence.tokens}
+    words |= set(heading.casefold().split())
+    return bool(words & DRUG_CUES) or "®" in sentence.text
+
+
+def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
+    """Spans whose type is known from their shape and their sentence."""
+    toks = sentence.tokens
+    out: list[Span] = []
+    lang = sentence.language
+    drug_cue = _has_drug_cue(sentence, sentence.heading)
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        prev = toks[i - 1] if i else None
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        text = tok.text
+        span: tuple[int, int, str, str] | None = None  # first, last, type, reason
+        if tok.kind == "number":
+            digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+            if "%" in text:
+                span = (i, i + 1, "percent", "a percentage")
+            elif _YEAR.fullmatch(digits) and not (prev and prev.lower in {"n°", "article", "phase", "type"}):
+                span = (i, i + 1, "year", "a year")
+            elif "/" not in digits and nxt is not None and nxt.kind == "word" and nxt.lower not in STOPWORDS[lang]:
+                if not (prev and prev.lower in {"type", "phase", "article", "annexe", "figure", "fig"}):
+                    span = (i, i + 1, "number", f"a count of {nxt.text}")
+        elif tok.kind == "word":
+            bare = text.rstrip("+")
+            if _CODE_NAME.fullmatch(text):
+                span = (i, i + 1, "drug", "a drug code name")
+            elif _SYMBOL.fullmatch(text) and len(text) >= 3 and not _YEAR.fullmatch(text):
+                near = {t.lower for t in toks[max(0, i - 3) : i + 4]}
+                kind = "gene" if near & _GENE_CUES else "symbol"
+                span = (i, i + 1, kind, "a gene symbol next to 'gene'" if kind == "gene" else "a symbol")
+            elif _acronym(bare):
+                if bare.isupper() and (
+                    (nxt is not None and nxt.lower in {"gene", "gène"}) or (prev is not None and prev.lower == "gène")
+                ):
+                    span = (i, i + 1, "gene", "a gene symbol next to 'gene'")
+                elif bare.upper() != bare or len(bare) >= 2:
+                    span = (i, i + 1, "acronym", "an acronym")
+            elif text.casefold() in PLACES and text[:1].isupper():
+                span = (i, i + 1, "place", "a place")
+            elif (
+                text[:1].isupper()
+                and len(text) >= 5
+                and unknown_word(text)
+                and not (nxt is not None and (is_disease_word(nxt.text) or nxt.kind == "possessive"))
+            ):
+                first_name = prev is not None and prev.kind == "word" and prev.text[:1].isupper() and i > 1
+                titled = prev is not None and prev.lower.rstrip(".") in _TITLES
+                surname = nxt is not None and nxt.kind == "word" and nxt.text[:1].isupper()
+                if titled or (first_name and not drug_cue):
+                    span = (i - (0 if titled else 1), i + 1, "person", "a person's name")
+                elif drug_cue and not surname and not first_name:
+                    span = (i, i + 1, "drug", "an unknown capitalised word in a sentence about drugs")
+            elif text[:1].islower() and len(text) >= 7 and _INN.search(text.casefold()) and unknown_word(text):
+                j = i + 1
+                if nxt is not None and nxt.kind == "word" and _INN.search(nxt.lower) and unknown_word(nxt.text):
+                    j = i + 2
+                span = (i, j, "drug", "an international non-proprietary drug name")
+            elif text[:1].isupper() and prev is not None and prev.lower.rstrip(".") in _TITLES and i > 0:
+                span = (i - 1, i + 1, "person", "a person's name")
+        if span is not None:
+            first, last, kind, reason = span
+            if kind == "drug" and last < len(toks) and toks[last - 1].kind == "word":
+                # two-word drug names: "voretigène néparvovec", "axicabtagene ciloleucel"
+                after = toks[last] if last < len(toks) else None
+                if after is not None and after.kind == "word" and _INN.search(after.lower) and unknown_word(after.text):
+                    last += 1
+            start, end = toks[first].start, toks[last - 1].end
+            out.append(Span(start, end, document_text[start:end], kind, TYPE_PRIOR[kind], reason, sentence.index,
+                            first, last))
+            i = last
+            continue
+        i += 1
+    return out
+
+
+def _acronym(word: str) -> bool:
+    """CRISPR, siRNA, ARNi, ADA-SCID: mostly capitals, not a Roman numeral nor a place."""
+    if not _ACRONYM.fullmatch(word) or _ROMAN.fullmatch(word) or word.casefold() in PLACES:
+        return False
+    head = word.split("-")[0]
+    upper = sum(c.isupper() for c in head)
+    return upper >= 2 and upper * 2 >= len(head)
+
+
+_LATIN = {("in", "vivo"), ("ex", "vivo"), ("in", "vitro"), ("in", "situ"), ("ex", "situ")}
+
+
+def latin_spans(sentence: Sentence, document_text: str) -> list[Span]:
+    toks = sentence.tokens
+    out = []
+    for i in range(len(toks) - 1):
+        if (toks[i].lower, toks[i + 1].lower) in _LATIN:
+            start, end = toks[i].start, toks[i + 1].end
+            out.append(Span(start, end, document_text[start:end], "term", 1.0, "a Latin technical term",
+                            sentence.index, i, i + 2))
+    return out
+
+
+def _content(tok: Token, language: str, prev: Token | None) -> bool:
+    if tok.kind != "word":
+        return False
+    if is_function(tok, language, prev) or is_verb(tok.lower, language):
+        return False
+    return not tok.text.isdigit()
+
+
+def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]]:
+    """Token ranges of candidate noun phrases: runs of content words, joined once by of/de (FR: noun first)."""
+    toks = sentence.tokens
+    lang = sentence.language
+    links = {"of"} if lang == "en" else {"de", "d'", "du"}
+    content = [_content(t, lang, toks[k - 1] if k else None) for k, t in enumerate(toks)]
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(toks):
+        if not content[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and content[j]:
+            j += 1
+        # "Leber's amaurosis", "Parkinson's disease": an eponym's possessive stays in the term
+        if (
+            j + 1 < len(toks)
+            and toks[j].kind == "possessive"
+            and toks[j - 1].text[:1].isupper()
+            and content[j + 1]
+            and j - i == 1
+        ):
+            j += 1
+            while j < len(toks) and (content[j] or toks[j].kind == "possessive"):
+                j += 1
+        runs.append((i, j))
+        i = j
+    phrases: list[tuple[int, int]] = []
+    for n, (i, j) in enumerate(runs):
+        phrases.append((i, j))
+        nxt = runs[n + 1] if n + 1 < len(runs) else None
+        if nxt and nxt[0] == j + 1 and toks[j].lower in links and j - i <= 3 and nxt[1] - nxt[0] <= 3:
+            phrases.append((i, nxt[1]))
+    out = []
+    for i, j in phrases:
+        i, j = _trim(toks, i, j, lang)
+        if j > i:
+            out.append((i, j))
+    return out
+
+
+def _participle(lower: str, language: str) -> bool:
+    if language == "en":
+        return lower.endswith(("ed", "ing")) and len(lower) > 5
+    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants")) and len(lower) > 4
+
+
+def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
+    generic = GENERIC_MODIFIERS[language]
+    while j > i and (toks[i].lower in generic or toks[i].kind != "word"):
+        i += 1
+    while j > i and (toks[j - 1].kind != "word" or toks[j - 1].lower in {"of", "de", "du", "d'"}):
+        j -= 1
+    while j - i > 1 and _participle(toks[j - 1].lower, language):
+        j -= 1
+    if language == "en":
+        while j - i > 1 and toks[i].lower.endswith("ing") and len(toks[i].lower) > 5:
+            i += 1
+    if j - i > 5:
+        j = i + 5 if language == "fr" else j
+        i = j - 5 if language == "en" else i
+    return i, j
+
+
+def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> list[Span]:
+    out = []
+    toks = sentence.tokens
+    lang = sentence.language
+    for i, j in noun_phrases(sentence, document_text):
+        words = [t for t in toks[i:j] if t.kind == "word"]
+        start, end = toks[i].start, toks[j - 1].end
+        text = document_text[start:end]
+        if len(text) < 3 or text.isupper() and len(words) == 1:
+            continue
+        lowers = [w.lower for w in words]
+        link = next((k for k, w in enumerate(lowers) if w in {"of", "de", "du", "d'"}), None)
+        if link is not None and all(w in GENERIC_NOUNS[lang] or w in GENERIC_MODIFIERS[lang] for w in lowers[:link]):
+            continue  # "treatment of melanoma": the right-hand side is a phrase of its own
+        if len(words) == 1 and words[0].lower.endswith(("ed",)) and lang == "en":
+            continue
+        kind = "disease" if any(is_disease_word(w.text) for w in words) else "term"
+        score = TYPE_PRIOR[kind] + term_score(text, lowers, lang, stats)
+        reason = "a disease named in the text" if kind == "disease" else "a rare noun phrase"
+        out.append(Span(start, end, text, kind, score, reason, sentence.index, i, j))
+    return out
+
+
+@dataclass
+class TermStats:
+    counts: dict[str, int]  # normalised term -> occurrences in the text
+    sentence_share: dict[str, float]  # content word -> share of sentences containing it
+
+
+def normal(text: str) -> str:
+    """Case-, accent- and plural-insensitive form of a term, for counting and comparing."""
+    words = re.findall(r"\w+", strip_accents(text.casefold().replace("’", "'")))
+    return " ".join(w[:-1] if len(w) > 3 and w[-1] in "sx" and w[-2:] not in ("ss", "us", "is") else w for w in words)
+
+
+_ADJECTIVE_ENDINGS = {
+    "en": ("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ed", "ing"),
+    "fr": ("ique", "iques", "aire", "aires", "ale", "ales", "aux", "elle", "elles", "euse", "euses", "ive", "ives",
+           "ée", "ées", "és", "ible", "ibles", "able", "ables", "ant", "ants", "ente", "entes"),
+}
+
+
+def term_score(text: str, words: list[str], language: str, stats: TermStats) -> float:
+    content = [w for w in words if w not in STOPWORDS[language]]
+    if not content:
+        return -2.0
+    rare = max(rarity(w, language) for w in content)
+    count = stats.counts.get(normal(text), 1)
+    score = 0.75 * rare + 0.15 * min(count - 1, 3)
+    head = content[-1] if language == "en" else content[0]
+    if head in GENERIC_NOUNS[language]:
+        score -= 0.45
+    if all(w in GENERIC_NOUNS[language] or w in GENERIC_MODIFIERS[language] for w in content):
+        score -= 1.0
+    topic = max(stats.sentence_share.get(w, 0.0) for w in content)
+    if topic > 0.2 and len(content) <= 2 and all(stats.sentence_share.get(w, 0) > 0.12 for w in content):
+        score -= 0.6  # the subject of the whole text ("gene therapy"): a poor blank
+    if len(content) > 4:
+        score -= 0.3
+    if len(content) == 1 and zipf(content[0], language) > 4.3:
+        score -= 0.4
+    if len(content) == 1 and content[0].endswith(_ADJECTIVE_ENDINGS[language]):
+        score -= 0.3  # an adjective alone
+    if len(content) == 1 and language == "fr" and content[0].endswith(("er", "ir")) and zipf(content[0], "fr") > 3:
+        score -= 0.6  # an infinitive
+    return score
+
+
+def term_stats(sentences: list[Sentence]) -> TermStats:
+    counts: dict[str, int] = {}
+    share: dict[str, float] = {}
+    for s in sentences:
+        seen = set()
+        for t in s.tokens:
+            if t.kind == "word":
+                seen.add(t.lower)
+        for w in seen:
+            share[w] = share.get(w, 0) + 1
+    n = max(1, len(sentences))
+    share = {w: c / n for w, c in share.items()}
+    return TermStats(counts, share)
+
+
+def count_terms(spans: list[Span], sentences: list[Sentence], stats: TermStats) -> None:
+    """How often each candidate term occurs in the whole text (a repeated term is a key term)."""
+    texts = [" " + normal(s.text) + " " for s in sentences]
+    for span in spans:
+        key = normal(span.text)
+        if key and key not in stats.counts:
+            needle = " " + key + " "
+            stats.counts[key] = sum(t.count(needle) for t in texts) or 1
+
+
+# ------------------------------------------------------------------------------------------- French agreement
+
+_DETERMINERS = {
+    "le": ("m", "s"), "un": ("m", "s"), "du": ("m", "s"), "au": ("m", "s"), "ce": ("m", "s"), "cet": ("m", "s"),
+    "son": ("", "s"), "la": ("f", "s"), "une": ("f", "s"), "cette": ("f", "s"), "sa": ("f", "s"),
+    "l'": ("", "s"), "d'": ("", ""), "les": ("", "p"), "des": ("", "p"), "aux": ("", "p"), "ces": ("", "p"),
+    "ses": ("", "p"), "leurs": ("", "p"), "the": ("", ""), "a": ("", "s"), "an": ("", "s"),
+}
+_FEMININE_ENDINGS = ("ée", "ées", "ique", "iques", "euse", "euses", "ive", "ives", "elle", "elles", "enne", "ennes",
+                     "ale", "ales", "ine", "ines", "ière", "ières", "trice", "trices", "tion", "tions", "sion",
+                     "sions", "ité", "ités", "ie", "ies", "ure", "ures", "ence", "ences", "ance", "ances", "ose")
+_MASCULINE_ENDINGS = ("ment", "ments", "eur", "eurs", "isme", "ismes", "age", "ages", "eau", "eaux", "al", "aux",
+                      "ier", "iers", "on", "ons", "at", "ats", "is", "if", "ifs", "ain", "ains", "ome", "omes")
+
+
+def plural(text: str, language: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'-]*", text) if w.casefold() not in STOPWORDS[language]]
+    if not words:
+        return False
+    head = words[0] if language == "fr" else words[-1]
+    lower = head.casefold()
+    if head.isupper() or head[:1].isupper() and language == "en":
+        return False
+    if language == "en":
+        return lower.endswith("s") and not lower.endswith(("ss", "us", "is", "sis"))
+    return lower.endswith(("s", "x")) and not lower.endswith(("ss", "us", "is", "ès", "os"))
+
+
+def slot_features(tokens: list[Token], first: int, language: str) -> tuple[str, str, bool]:
+    """Gender, number and elision required by what precedes a blank ("", "" when unknown)."""
+    if first == 0:
+        return "", "", False
+    prev = tokens[first - 1]
+    gender, number = _DETERMINERS.get(prev.lower, ("", ""))
+    elided = prev.kind == "elision" or prev.text.endswith(("'", "’"))
+    if language == "en" and prev.lower in {"a", "an"}:
+        return "", "s", prev.lower == "an"
+    return gender, number, elided
+
+
+def gender_of(term: str, document_sentences: list[Sentence]) -> str:
+    """'m' or 'f' for a French term, from the determiners it follows in the text, else from its ending."""
+    key = term.casefold()
+    votes = {"m": 0, "f": 0}
+    for s in document_sentences:
+        lowered = s.text.casefold().replace("’", "'")
+        pos = lowered.find(key)
+        while pos >= 0:
+            before = lowered[:pos].rstrip().split()
+            if before:
+                g = _DETERMINERS.get(before[-1], ("", ""))[0]
+                if g:
+                    votes[g] += 1
+            pos = lowered.find(key, pos + 1)
+    if votes["m"] != votes["f"]:
+        return "m" if votes["m"] > votes["f"] else "f"
+    words = term.casefold().split()
+    head = words[0] if words else ""
+    if head.endswith(_FEMININE_ENDINGS):
+        return "f"
+    if head.endswith(_MASCULINE_ENDINGS):
+        return "m"
+    return ""
+
+
+def starts_with_vowel(text: str) -> bool:
+    first = strip_accents(text[:1].casefold())
+    return first in "aeiouyh"
