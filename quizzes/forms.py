@@ -212,6 +212,7 @@ class QuizSetBuilderForm(forms.ModelForm):
     class Meta:
         model = QuizSet
         fields = ["title", "description", "language"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
 class TeacherQuestionForm(forms.ModelForm):
