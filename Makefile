@@ -27,4 +27,4 @@ lint: $(VENV)/.installed
 	$(PY) -m ruff check .
 
 screenshots: $(VENV)/.installed
-	$(PY) scripts/screenshots.py http://$(HOST) docs/screenshots
+	$(PY) scripts/screenshots.py http://$(HOST) screenshots

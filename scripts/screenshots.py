@@ -1,7 +1,8 @@
 """Take screenshots of the main pages in a real Chromium, phone and desktop, EN and FR.
 
 Usage: .venv/bin/python scripts/screenshots.py [BASE_URL] [OUT_DIR]
-(BASE_URL defaults to http://127.0.0.1:8000 with the demo accounts of `manage.py setup_demo`.)
+(BASE_URL defaults to http://127.0.0.1:8000 with the demo accounts of `manage.py setup_demo`;
+OUT_DIR to ./screenshots. The README shows a few of them, copied into docs/screenshots.)
 """
 
 import sys
@@ -10,10 +11,13 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
-OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "docs/screenshots")
+OUT = Path(sys.argv[2] if len(sys.argv) > 2 else "screenshots")
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}
 PAGES = [
     ("home", "learner", "/"),
+    ("review", "learner", "/review/"),
+    ("progress", "learner", "/progress/"),
+    ("teach", "teacher", "/teach/"),
     ("quizset", "learner", "/sets/what-is-gene-therapy/"),
     ("source", "learner", "/sources/therapie-genique-hopital/"),
     ("preview", "admin", "/questions/ins-014/preview/"),
@@ -21,7 +25,7 @@ PAGES = [
     ("admin-question", "admin", "/admin/quizzes/question/"),
     ("admin-import", "admin", "/admin/quizzes/question/import/"),
 ]
-PASSWORDS = {"learner": "learner-demo-2026", "admin": "admin-demo-2026"}
+PASSWORDS = {"learner": "learner-demo-2026", "teacher": "teacher-demo-2026", "admin": "admin-demo-2026"}
 
 
 def take_quiz(page, out: Path, suffix: str) -> None:
@@ -54,7 +58,7 @@ def main() -> None:
         for lang in ("en", "fr"):
             for vp_name, viewport in VIEWPORTS.items():
                 for scheme in ("light", "dark") if vp_name == "phone" else ("light",):
-                    for user in ("learner", "admin"):
+                    for user in ("learner", "teacher", "admin"):
                         context = browser.new_context(viewport=viewport, locale=lang, color_scheme=scheme)
                         page = context.new_page()
                         errors = []
@@ -73,6 +77,11 @@ def main() -> None:
                             page.screenshot(path=shot, full_page=vp_name == "desktop")
                         if user == "learner":
                             take_quiz(page, OUT, f"{lang}-{vp_name}-{scheme}")
+                        if user == "teacher":
+                            page.goto(BASE + "/teach/")
+                            page.locator("table a").first.click()
+                            page.locator("a[href^='/teach/assignments/']").first.click()
+                            page.screenshot(path=OUT / f"assignment-{lang}-{vp_name}-{scheme}.png")
                         if errors:
                             print(f"console errors ({lang}, {vp_name}, {user}):", *errors, sep="\n  ")
                         context.close()
