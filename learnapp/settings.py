@@ -198,6 +198,9 @@ if PRODUCTION:
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
+# Deriving questions runs on a thread of the web process; tests and the command run it inline.
+LEARNAPP_DERIVE_INLINE = envbool("LEARNAPP_DERIVE_INLINE", False)
+
 # Uploaded banks: Django does not cap multipart file parts, the import form checks the size.
 QUESTION_BANK_MAX_BYTES = 2 * 1024 * 1024
 

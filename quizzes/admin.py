@@ -22,6 +22,23 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["language"]
     search_fields = ["title", "key", "author"]
 
+    def save_model(self, request, obj, form, change) -> None:
+        if change and "text" in form.changed_data:
+            stale = obj.replace_text(obj.text)  # passages follow the text; lost ones make questions stale
+            if stale:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%d question cites a passage that is no longer in the text: it is marked stale.",
+                        "%d questions cite a passage that is no longer in the text: they are marked stale.",
+                        stale,
+                    )
+                    % stale,
+                    messages.WARNING,
+                )
+            return
+        super().save_model(request, obj, form, change)
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -114,7 +131,7 @@ class QuestionAdmin(admin.ModelAdmin):
     change_list_template = "admin/quizzes/question/change_list.html"
     inlines = [ChoiceInline]
     list_display = ["external_id", "short_prompt", "kind", "language", "status", "source_title", "preview_link"]
-    list_filter = ["status", "kind", "language", "passage__source", "topics", "difficulty"]
+    list_filter = ["status", "stale", "kind", "language", "passage__source", "topics", "difficulty"]
     list_select_related = ["passage__source"]
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
     filter_horizontal = ["topics"]

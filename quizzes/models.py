@@ -26,6 +26,14 @@ class Source(models.Model):
     url = models.URLField(_("original URL"), max_length=500, blank=True)
     licence = models.TextField(_("licence and attribution"), blank=True)
     text = models.TextField(_("full text"))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_sources",
+        help_text=_("Who added the text (teachers review the questions derived from their own texts)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -37,6 +45,27 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:source", args=[self.key])
+
+    def replace_text(self, text: str) -> int:
+        """Change the full text. Passages still found verbatim follow their text; the questions citing
+        one that is gone are marked stale for review. Returns how many questions became stale."""
+        self.text = text
+        self.save()
+        stale = 0
+        for passage in self.passages.all():
+            at = text.find(passage.text)
+            if at >= 0:
+                if (passage.start, passage.end) != (at, at + len(passage.text)):
+                    clash = self.passages.filter(start=at, end=at + len(passage.text)).exclude(pk=passage.pk).first()
+                    if clash is None:
+                        passage.start, passage.end = at, at + len(passage.text)
+                        passage.save(update_fields=["start", "end"])
+                    else:  # another passage already quotes the same span: move its questions over
+                        passage.questions.update(passage=clash)
+                passage.questions.filter(stale=True).update(stale=False)
+            else:
+                stale += passage.questions.update(stale=True)
+        return stale
 
     def passage_for(self, text: str) -> "Passage":
         """The passage quoting `text`, created on first use; `text` must be verbatim here."""
@@ -143,6 +172,9 @@ class Question(models.Model):
     passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
     highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
+    stale = models.BooleanField(
+        _("stale"), default=False, help_text=_("Its passage is no longer in the source text: review it.")
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.CASCADE,
@@ -770,3 +802,91 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.due_at:%Y-%m-%d}"
+
+
+# --- questions derived from texts ---------------------------------------------------------------
+
+
+class DerivationJob(models.Model):
+    """One run of the deriver on a source: it runs in the background, the page polls its progress."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="derivation_jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+
+class CandidateQuerySet(models.QuerySet):
+    def pending(self) -> "CandidateQuerySet":
+        return self.filter(state=Candidate.State.PENDING)
+
+    def for_reviewer(self, user) -> "CandidateQuerySet":
+        """Admins review every source's candidates, teachers those of the texts they added."""
+        from .roles import Role, has_role
+
+        if user.is_superuser or (user.is_staff and has_role(user, Role.ADMIN)):
+            return self
+        return self.filter(question__passage__source__owner=user)
+
+
+class Candidate(models.Model):
+    """A derived question waiting for review: a draft Question plus why and how sure the deriver was."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("to review")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    job = models.ForeignKey(DerivationJob, models.CASCADE, related_name="candidates")
+    question = models.OneToOneField(Question, models.CASCADE, related_name="candidate")
+    confidence = models.FloatField()
+    reason = models.CharField(max_length=300)
+    answer_type = models.CharField(max_length=20, blank=True)
+    answer = models.CharField(max_length=300, blank=True)
+    flags = models.JSONField(default=list, blank=True)
+    duplicate_of = models.ForeignKey(
+        Question,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A bank question this one repeats."),
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    rejection_reason = models.CharField(max_length=300, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-confidence", "pk"]
+        indexes = [models.Index(fields=["state", "-confidence"], name="candidate_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.question.external_id} ({self.confidence:.2f})"

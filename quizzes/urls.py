@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import study_views, teaching_views, views
+from . import derive_views, study_views, teaching_views, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -43,5 +43,10 @@ urlpatterns = [
     path("teach/sets/new/", teaching_views.quizset_builder, name="teach_new_quizset"),
     path("teach/sets/<slug:key>/", teaching_views.quizset_builder, name="teach_quizset"),
     path("teach/questions/new/", teaching_views.new_question, name="teach_new_question"),
+    path("texts/new/", derive_views.new_source, name="new_source"),
+    path("texts/<slug:key>/derive/", derive_views.derive, name="derive"),
+    path("review-queue/", derive_views.queue, name="review_queue"),
+    path("review-queue/<int:pk>/", derive_views.review, name="review_candidate"),
+    path("review-queue/<int:pk>/edit/", derive_views.edit_candidate, name="edit_candidate"),
     path("accounts/signup/", views.signup, name="signup"),
 ]

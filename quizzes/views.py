@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import quizzing, scheduling, teaching
 from .forms import AnswerForm, SignupForm
 from .models import Assignment, Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
-from .roles import Role, grant_role
+from .roles import Role, grant_role, has_role
 
 
 def _published_quizsets():
@@ -106,6 +106,12 @@ def source(request: HttpRequest, key: str) -> HttpResponse:
 def preview(request: HttpRequest, external_id: str) -> HttpResponse:
     """A question as a learner sees it, then its answer panel (staff only: it shows the answer)."""
     question = get_object_or_404(Question.objects.with_content(), external_id=external_id)
+    is_admin = request.user.is_superuser or has_role(request.user, Role.ADMIN)
+    source_owner = question.passage.source.owner_id
+    if not is_admin and question.owner_id not in (None, request.user.pk) and source_owner != request.user.pk:
+        raise Http404  # another teacher's own question
+    if not is_admin and question.status == Question.Status.DRAFT and source_owner != request.user.pk:
+        raise Http404  # drafts are for the people who review them
     return render(request, "quizzes/preview.html", {"question": question})
 
 

@@ -79,7 +79,10 @@ def prepare(db: Path, reviews: int) -> dict:
         for quizset in QuizSet.objects.all():
             scheduling.add_study(user, quizset=quizset)
         Card.objects.filter(user=user).update(
-            state=Card.State.REVIEW, stability=10, difficulty=5, due=timezone.now() - timedelta(days=1),
+            state=Card.State.REVIEW,
+            stability=10,
+            difficulty=5,
+            due=timezone.now() - timedelta(days=1),
             last_review=timezone.now() - timedelta(days=11),
         )
     now = timezone.now()
@@ -88,8 +91,13 @@ def prepare(db: Path, reviews: int) -> dict:
         cards = list(Card.objects.filter(user=user).values_list("pk", flat=True))
         ReviewLog.objects.bulk_create(
             (
-                ReviewLog(user=user, card_id=rng.choice(cards), rating=rng.choice([1, 3, 3, 3, 4]),
-                          state_before=2, reviewed_at=now - timedelta(minutes=rng.randint(1, 365 * 24 * 60)))
+                ReviewLog(
+                    user=user,
+                    card_id=rng.choice(cards),
+                    rating=rng.choice([1, 3, 3, 3, 4]),
+                    state_before=2,
+                    reviewed_at=now - timedelta(minutes=rng.randint(1, 365 * 24 * 60)),
+                )
                 for _ in range(count)
             ),
             batch_size=5000,
@@ -99,8 +107,12 @@ def prepare(db: Path, reviews: int) -> dict:
     queries = {}
     client = Client()
     client.force_login(short)
-    pages = {"library": "/", "review": "/review/", "quiz question": f"/attempts/{attempt.pk}/1/",
-             "progress (short history)": "/progress/"}
+    pages = {
+        "library": "/",
+        "review": "/review/",
+        "quiz question": f"/attempts/{attempt.pk}/1/",
+        "progress (short history)": "/progress/",
+    }
     for name, url in pages.items():
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(url).status_code == 200, url
@@ -126,9 +138,15 @@ def login(username: str) -> tuple[str, str]:
     csrf_cookie = re.search(r"csrftoken=([^;]+)", r.getheader("Set-Cookie")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     form = f"username={username}&password={PASSWORD}&csrfmiddlewaretoken={token}"
-    conn.request("POST", "/accounts/login/", form, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}",
-    })
+    conn.request(
+        "POST",
+        "/accounts/login/",
+        form,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf_cookie}",
+        },
+    )
     r = conn.getresponse()
     r.read()
     cookies = dict(re.findall(r"(sessionid|csrftoken)=([^;]+)", ",".join(r.headers.get_all("Set-Cookie") or [])))
@@ -145,8 +163,12 @@ def wrk(url: str, seconds: int, cookie: str, script: str | None = None) -> dict:
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", out))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": latency.get("50", "?"), "p99": latency.get("99", "?"),
-            "non2xx": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": latency.get("50", "?"),
+        "p99": latency.get("99", "?"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
 
 
 def main() -> None:
@@ -161,9 +183,20 @@ def main() -> None:
     print(f"Preparing {db} (bank, 2 learners, {args.reviews} reviews)...", flush=True)
     info = prepare(db, args.reviews)
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "learnapp.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}",
-         "--access-logfile", "/dev/null", "--error-logfile", str(work / "gunicorn.log")],
-        cwd=ROOT, env=env(db),
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "learnapp.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            str(work / "gunicorn.log"),
+        ],
+        cwd=ROOT,
+        env=env(db),
     )
     try:
         for _ in range(50):

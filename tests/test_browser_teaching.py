@@ -16,8 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 @pytest.fixture
 def people():
     q1 = factory.make_question("q-1", choices=[("Non-integrative", True), ("Integrative", False)])
-    q2 = factory.make_question("q-2", kind="short", choices=[], prompt="What does AAV stand for?",
-                               accepted_answers="adeno-associated virus")
+    q2 = factory.make_question(
+        "q-2", kind="short", choices=[], prompt="What does AAV stand for?", accepted_answers="adeno-associated virus"
+    )
     factory.make_quizset("vectors", [q1, q2], title="Vectors")
     factory.make_user("teacher", factory.Role.TEACHER, password="teacher-demo-2026")
     factory.make_user("learner", factory.Role.LEARNER, password="learner-demo-2026")

@@ -15,8 +15,11 @@ def test_setup_demo_is_complete_and_idempotent():
     out = StringIO()
     call_command("setup_demo", stdout=out, stderr=StringIO())
     assert Question.objects.count() >= 300
-    for username, password in [("learner", "learner-demo-2026"), ("teacher", "teacher-demo-2026"),
-                               ("admin", "admin-demo-2026")]:
+    for username, password in [
+        ("learner", "learner-demo-2026"),
+        ("teacher", "teacher-demo-2026"),
+        ("admin", "admin-demo-2026"),
+    ]:
         assert authenticate(RequestFactory().post("/"), username=username, password=password) is not None
     logs = ReviewLog.objects.filter(user__username="learner")
     assert logs.count() > 100

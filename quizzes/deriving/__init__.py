@@ -1,0 +1,256 @@
+"""Draft questions derived from a text (English or French), for a teacher to review.
+
+    prepare(raw, fmt)  -> Document: the clean text to store, and its headings and paragraphs with their language
+    derive(text, ...)  -> list[Candidate], best first; every candidate quotes its passage verbatim from `text`
+
+Why rules and templates, and no spaCy: the feasibility study (DERIVATION.md) found that the good questions are the
+*typed* ones (drug names, gene symbols, years and percentages, acronyms and their expansions, "which drug is
+indicated for X", definitions), which are found by token shape and cue words, not by a parser. spaCy would add
+about 330 MB (spaCy, numpy, blis, thinc and two models), 8-9 s to load the French model in every process, and an
+English model that is not on PyPI from its authors; its NER labels drug names as people or places anyway. What a
+tagger gives the rest (noun-phrase terms, French gender) is approximated here with function-word lists, the
+determiners a term follows in the text, and word rarity. Two small packages are used: wordfreq (word rarity in
+English and French, to recognise brand names no dictionary knows and to rank terms) and rapidfuzz (fast fuzzy
+matching, for near-duplicates and distractor exclusion). Nothing is downloaded at run time.
+
+Everything is deterministic: the same text gives the same candidates in the same order.
+"""
+
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from . import questions as q
+from .documents import Block, Document, prepare, segment
+from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
+from .sentences import sentences as split_into_sentences
+from .sentences import with_context
+from .terms import Span, count_terms, known_drug_spans, latin_spans, normal, phrase_spans, term_stats, typed_spans, zipf
+
+__all__ = ["Block", "Candidate", "Document", "ExistingQuestion", "derive", "load_models", "prepare"]
+
+KINDS = ("cloze", "single", "true_false", "short", "flashcard")
+# A noun-phrase term must score at least this to become a blank (typed spans always qualify).
+TERM_THRESHOLD = 0.95
+
+
+@dataclass
+class Candidate:
+    kind: str  # cloze | single | true_false | short | flashcard
+    prompt: str  # cloze prompts carry [[answer]] blanks; single prompts a _____ blank or a question
+    answer: str  # canonical answer (single: the right choice; true_false: True/False or Vrai/Faux)
+    passage: str  # verbatim from the text
+    language: str  # en | fr
+    confidence: float  # 0..1
+    reason: str  # why it was made
+    answer_type: str  # drug, gene, symbol, acronym, year, percent, number, disease, person, place, term
+    alternatives: list[str] = field(default_factory=list)
+    choices: list[tuple[str, bool]] = field(default_factory=list)  # single and true_false
+    back: str = ""  # flashcard
+    explanation: str = ""
+    highlight: str = ""  # a substring of passage
+    duplicate_of: str | int | None = None  # an existing question's external id, or another candidate's index
+    flags: list[str] = field(default_factory=list)
+    term: str = ""  # the key term the item tests (the acronym of an expansion card, the year of a statement)
+    start: int = 0  # offsets of the passage in the text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class ExistingQuestion:
+    external_id: str
+    prompt: str
+    answer: str
+    language: str = "en"
+
+
+def load_models() -> None:
+    """Load the word lists now rather than on the first text (call it once per worker)."""
+    zipf("gene", "en")
+    zipf("gène", "fr")
+
+
+def derive(
+    text: str,
+    *,
+    language: str | None = None,
+    existing: Sequence[ExistingQuestion] = (),
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Candidate]:
+    """Draft questions from a source's full text, best first.
+
+    `language` is the source's language, used where a paragraph's own language cannot be told; `existing` are
+    questions already in the bank: a candidate that near-duplicates one gets its external id in `duplicate_of`
+    and the flag "duplicate". Near-duplicates among the candidates themselves are merged (the better one kept).
+    `progress(done, total)` is called as sentences are processed.
+    """
+    segments = segment(text, language)
+    sents = split_into_sentences(text, segments)
+    stats = term_stats(sents)
+    total = len(sents)
+
+    spans: dict[int, list[Span]] = {}
+    for s in sents:
+        spans[s.index] = typed_spans(s, text) + latin_spans(s, text)
+    drugs = {sp.text for found in spans.values() for sp in found if sp.type == "drug" and sp.text[:1].isupper()}
+    for s in sents:
+        spans[s.index] += known_drug_spans(s, text, drugs, spans[s.index])
+    phrases = [p for s in sents for p in phrase_spans(s, text, stats)]
+    count_terms(phrases, sents, stats)
+    for s in sents:
+        typed_keys = {normal(sp.text) for sp in spans[s.index]}
+        covered = [(sp.start, sp.end) for sp in spans[s.index]]
+        for p in phrase_spans(s, text, stats):
+            if normal(p.text) in typed_keys or any(a < p.end and p.start < b for a, b in covered):
+                continue
+            spans[s.index].append(p)
+
+    inventory = q.Inventory(sents, spans, _existing_terms(existing))
+    drafts: list[q.Draft] = []
+    used: set[str] = set()
+    pairs = q.indications(sents, spans, text)
+    asked = {(p.sentence.index, normal(p.drug.text)) for p in pairs}
+    for n, s in enumerate(sents):
+        if progress is not None:
+            progress(n, total)
+        flags = q.sentence_flags(s)
+        acronyms = q.acronym_questions(s)
+        definitions = q.definition_questions(s, inventory)
+        drafts.extend(acronyms + definitions)
+        asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
+        if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
+            continue
+        stem = s
+        if "needs-context" in flags and not s.first_in_block and n > 0 and sents[n - 1].block == s.block:
+            stem = with_context(sents[n - 1], s, text)
+            if "needs-context" in q.sentence_flags(stem) or len(stem.text.split()) > 45:
+                stem = s
+        # one blank or one statement per sentence: two items on one sentence give each other away
+        ranked = sorted(spans[s.index], key=lambda sp: (-sp.score, sp.start))
+        numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
+        if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
+            ranked = numeric + [sp for sp in ranked if sp not in numeric]
+        for span in ranked:
+            key = normal(span.text)
+            if (
+                key in used
+                or (s.index, key) in asked
+                or (span.type in ("term", "disease") and span.score < TERM_THRESHOLD)
+            ):
+                continue
+            if span.type in ("place", "number", "person") and span.score < 0.9:
+                continue
+            draft = None
+            if span.type in ("year", "percent") and zlib.crc32(s.text.encode()) % 2 == 0:
+                draft = q.true_false(stem, span, inventory)
+            draft = draft or q.blank_question(stem, span, inventory, text)
+            if draft is not None:
+                used.add(key)
+                drafts.append(draft)
+                break
+    drafts.extend(q.indication_questions(pairs, inventory, text))
+    if progress is not None:
+        progress(total, total)
+    return _finish(text, drafts, existing)
+
+
+def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str, str]]:
+    """Short bank answers of a recognisable type join the distractor pool (after the text's own terms)."""
+    from .terms import _CODE_NAME, _INN, _SYMBOL, _YEAR, unknown_word  # noqa: PLC0415
+
+    out = []
+    for e in existing:
+        answer = e.answer.strip()
+        if not answer or len(answer.split()) > 2:
+            continue
+        if _YEAR.fullmatch(answer):
+            out.append((answer, "year", e.language))
+        elif _CODE_NAME.fullmatch(answer) or (answer[:1].isupper() and unknown_word(answer) and " " not in answer):
+            out.append((answer, "drug", e.language))
+        elif _INN.search(answer.casefold()) and unknown_word(answer.split()[0]):
+            out.append((answer, "drug", e.language))
+        elif _SYMBOL.fullmatch(answer):
+            out.append((answer, "gene", e.language))
+    return out
+
+
+_FLAG_PENALTY = {
+    "needs-context": 0.75,
+    "lowercase-start": 0.8,
+    "long": 0.85,
+    "no-final-period": 0.8,
+    "refers-to-figure": 0.7,
+    "short": 0.8,
+    "no-verb": 0.7,
+}
+
+
+def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion]) -> list[Candidate]:
+    for d in drafts:
+        for flag in d.flags:
+            d.confidence *= _FLAG_PENALTY.get(flag, 1.0)
+        d.confidence = round(max(0.0, min(1.0, d.confidence)), 3)
+    drafts.sort(key=lambda d: (-d.confidence, d.passage_start, d.kind, d.prompt))
+    seen_terms: set[str] = set()
+    for d in drafts:
+        key = normal(d.term)
+        if key in seen_terms:
+            d.confidence = round(d.confidence * 0.8, 3)  # the same term again: show other terms first
+        seen_terms.add(key)
+    drafts.sort(key=lambda d: (-d.confidence, d.passage_start, d.kind, d.prompt))
+    # merge near-duplicates among the drafts: the first (best) one stays
+    kept: list[q.Draft] = []
+    prints: list[Fingerprint] = []
+    for d in drafts:
+        fp = fingerprint(d.prompt, d.term or d.answer)
+        same_passage = any(
+            k.passage_start == d.passage_start and normal(k.term) == normal(d.term) for k in kept if d.term
+        )
+        if same_passage or any(near_duplicate(fp, other) or similar_prompts(fp, other) for other in prints):
+            continue
+        kept.append(d)
+        prints.append(fp)
+    candidates = [_candidate(text, d) for d in kept]
+    if existing:
+        bank = [fingerprint(e.prompt, e.answer) for e in existing]
+        by_answer = find_duplicates(
+            [fingerprint(d.prompt, d.answer if d.kind != "true_false" else d.term) for d in kept], bank
+        )
+        by_term = find_duplicates(prints, bank)
+        hits = [a if a is not None else t for a, t in zip(by_answer, by_term, strict=True)]
+        for c, hit in zip(candidates, hits, strict=True):
+            if hit is not None:
+                c.duplicate_of = existing[hit].external_id
+                c.flags.append("duplicate")
+                c.confidence = round(c.confidence * 0.5, 3)
+        order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
+        candidates = [candidates[i] for i in order]
+    return candidates
+
+
+def _candidate(text: str, d: q.Draft) -> Candidate:
+    passage = text[d.passage_start : d.passage_end]
+    highlight = d.highlight if d.highlight and d.highlight in passage else ""
+    return Candidate(
+        kind=d.kind,
+        prompt=d.prompt,
+        answer=d.answer,
+        passage=passage,
+        language=d.language,
+        confidence=d.confidence,
+        reason=d.reason,
+        answer_type=d.answer_type,
+        alternatives=list(d.alternatives),
+        choices=list(d.choices),
+        back=d.back,
+        explanation=d.explanation or q.clean(passage),
+        highlight=highlight,
+        flags=list(d.flags),
+        term=d.term,
+        start=d.passage_start,
+        end=d.passage_end,
+    )
+
+
+def fingerprints(candidates: Sequence[Candidate]) -> list[Fingerprint]:
+    return [fingerprint(c.prompt, c.term or c.answer) for c in candidates]

@@ -149,6 +149,7 @@ class Segment:
     start: int
     end: int
     language: str = "en"
+    bullet: bool = False
 
 
 def segment(text: str, language: str | None = None) -> list[Segment]:
@@ -176,16 +177,17 @@ def segment(text: str, language: str | None = None) -> list[Segment]:
         previous = segments[-1] if segments else None
         if (
             previous is not None
-            and previous.kind == "paragraph"
             and not _TERMINAL.search(text[previous.start : previous.end])
             and not line.bullet
             and stripped[:1].islower()
+            and not _is_heading(line)
         ):
             previous.end = line.end  # a page break inside a sentence
+            previous.kind = "paragraph"
             continue
         if kind == "heading" and stripped[:1].islower() and previous is not None and previous.kind == "paragraph":
             kind = "paragraph"
-        segments.append(Segment(kind, line.start, line.end))
+        segments.append(Segment(kind, line.start, line.end, bullet=line.bullet))
     _drop_author_box(text, segments)
     _set_languages(text, segments, language)
     return segments
@@ -200,6 +202,7 @@ def _drop_author_box(text: str, segments: list[Segment]) -> None:
             if i > 0:
                 del segments[i:]
             return
+
 
 def _set_languages(text: str, segments: list[Segment], language: str | None) -> None:
     totals = {"en": 0.0, "fr": 0.0}
@@ -263,13 +266,56 @@ def _markdown_lines(raw: str) -> list[tuple[str, str | None]]:
     return out
 
 
-_HTML_SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "header", "aside", "form",
-              "button", "iframe", "select", "figcaption", "head", "object", "canvas", "math", "dialog", "menu"}
+_HTML_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "button",
+    "iframe",
+    "select",
+    "figcaption",
+    "head",
+    "object",
+    "canvas",
+    "math",
+    "dialog",
+    "menu",
+}
 _HTML_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 _HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_HTML_BLOCKS = _HTML_HEADINGS | {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "section",
-                                 "article", "main", "table", "tr", "td", "th", "caption", "figure", "address",
-                                 "details", "summary", "body", "html"}
+_HTML_BLOCKS = _HTML_HEADINGS | {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "section",
+    "article",
+    "main",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "figure",
+    "address",
+    "details",
+    "summary",
+    "body",
+    "html",
+}
 
 
 class _HtmlText(HTMLParser):

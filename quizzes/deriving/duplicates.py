@@ -9,14 +9,41 @@ a small glossary. It flags; it never decides alone that two questions are the sa
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from .lexicon import GLOSSARY, STOPWORDS
 from .terms import normal, strip_accents
 
-_QUESTION_WORDS = {"what", "which", "who", "when", "where", "why", "how", "does", "stand", "true", "false",
-                   "according", "text", "complete", "blank", "fill", "indicated", "drug", "quel", "quelle",
-                   "selon", "texte", "complétez", "qu'est-ce", "signifie", "sigle", "vrai", "faux"}
+_QUESTION_WORDS = {
+    "what",
+    "which",
+    "who",
+    "when",
+    "where",
+    "why",
+    "how",
+    "does",
+    "stand",
+    "true",
+    "false",
+    "according",
+    "text",
+    "complete",
+    "blank",
+    "fill",
+    "indicated",
+    "drug",
+    "quel",
+    "quelle",
+    "selon",
+    "texte",
+    "complétez",
+    "qu'est-ce",
+    "signifie",
+    "sigle",
+    "vrai",
+    "faux",
+}
 
 
 @dataclass(frozen=True)
@@ -24,6 +51,12 @@ class Fingerprint:
     answer: str  # normalised answer
     prompt: str  # normalised prompt
     concepts: frozenset[str]
+    raw: str = ""  # the prompt as written
+
+
+def similar_prompts(x: Fingerprint, y: Fingerprint) -> bool:
+    """Nearly the same words (one prompt's words nearly all in the other's): the benchmark's duplicate test."""
+    return bool(x.raw and y.raw) and fuzz.token_set_ratio(x.raw, y.raw, processor=utils.default_process) > 92
 
 
 def concepts(text: str) -> frozenset[str]:
@@ -43,7 +76,8 @@ def concepts(text: str) -> frozenset[str]:
 
 
 def fingerprint(prompt: str, answer: str) -> Fingerprint:
-    return Fingerprint(normal(answer), normal(re.sub(r"\[\[.*?\]\]", " ", prompt)), concepts(prompt) | concepts(answer))
+    blanked = re.sub(r"\[\[.*?\]\]", " ", prompt)
+    return Fingerprint(normal(answer), normal(blanked), concepts(prompt) | concepts(answer), prompt)
 
 
 def same_answer(a: str, b: str) -> bool:

@@ -98,7 +98,9 @@ _FR_VERBS = """
     décrypter entrer jouer soutenir conserver intégrer donner attribuer commencer garantir redéfinir
     s'invitent s'impose s'ancrer s'accompagne s'ajoute dessinent construisent émergent amorce pourrait
     bouleverse redessine surgit relevaient relèvent voient doivent attend finançait guérit préfigure pose
-    posent définiront soulève ouvre offrant nécessitent recensé créé chargé incluant
+    posent définiront soulève ouvre offrant nécessitent recensé créé chargé incluant nécessite montre montrent
+    explore explorent progresse progressent redéfinit redéfinissent change changent permettra permettront
+    reçoit reçu pénétrer limiter moduler
 """.split()
 
 
@@ -119,14 +121,87 @@ def _en_verb_forms() -> set[str]:
 
 VERBS = {"en": _en_verb_forms(), "fr": set(_FR_VERBS)}
 # Some generated forms are far more often nouns or adjectives in this register.
-VERBS["en"] -= {"use", "uses", "work", "works", "need", "needs", "result", "results", "report", "reports", "help",
-                "change", "changes", "start", "target", "targets", "hope", "hopes", "limit", "limits", "offer",
-                "increase", "show", "shows", "live", "lead", "learn", "exist", "express", "pass", "try", "cure",
-                "cures", "repair", "repairs", "relapse", "tend", "vary", "go", "keep", "make", "get", "give",
-                "want", "mean", "meet", "take", "let", "expected", "limited", "modified", "targeted", "improved",
-                "integrated", "inactivated", "derived", "advanced", "combined", "infected", "injected", "treated",
-                "induced", "known", "undergone", "given", "grown", "written", "bound", "led", "made", "lost",
-                "shown", "taken", "seen", "left", "continued", "renewed", "developed", "engineered"}
+VERBS["en"] -= {
+    "use",
+    "uses",
+    "work",
+    "works",
+    "need",
+    "needs",
+    "result",
+    "results",
+    "report",
+    "reports",
+    "help",
+    "change",
+    "changes",
+    "start",
+    "target",
+    "targets",
+    "hope",
+    "hopes",
+    "limit",
+    "limits",
+    "offer",
+    "increase",
+    "show",
+    "shows",
+    "live",
+    "lead",
+    "learn",
+    "exist",
+    "express",
+    "pass",
+    "try",
+    "cure",
+    "cures",
+    "repair",
+    "repairs",
+    "relapse",
+    "tend",
+    "vary",
+    "go",
+    "keep",
+    "make",
+    "get",
+    "give",
+    "want",
+    "mean",
+    "meet",
+    "take",
+    "let",
+    "expected",
+    "limited",
+    "modified",
+    "targeted",
+    "improved",
+    "integrated",
+    "inactivated",
+    "derived",
+    "advanced",
+    "combined",
+    "infected",
+    "injected",
+    "treated",
+    "induced",
+    "known",
+    "undergone",
+    "given",
+    "grown",
+    "written",
+    "bound",
+    "led",
+    "made",
+    "lost",
+    "shown",
+    "taken",
+    "seen",
+    "left",
+    "continued",
+    "renewed",
+    "developed",
+    "engineered",
+}
 
 # Modifiers that make a term vague when they lead it ("several gene therapy drugs").
 GENERIC_MODIFIERS = {
@@ -158,7 +233,8 @@ GENERIC_NOUNS = {
         possibilities majority minority lot lots variety series quantity quantities efforts successes
         success progress procedure procedures protocol protocols technique techniques method methods
         strategy strategies tool tools product products study studies trial trials report subject
-        interest view views comments page information knowledge treatment treatments model models""".split()
+        interest view views comments page information knowledge treatment treatments model models children
+        adults""".split()
     ),
     "fr": set(
         """approche approches façon manière cas nombre partie parties forme formes type types moment moments
@@ -168,7 +244,7 @@ GENERIC_NOUNS = {
         possibilité possibilités majorité série séries quantité quantités efforts succès progrès procédé
         procédés protocole protocoles technique techniques méthode méthodes stratégie stratégies outil outils
         produit produits étude études essai essais sujet intérêt vue aperçu cadre rôle enjeu enjeux réponse
-        réponses logique contours mode modes conditions traitement traitements""".split()
+        réponses logique contours mode modes conditions traitement traitements enfants adultes""".split()
     ),
 }
 
@@ -176,17 +252,39 @@ GENERIC_NOUNS = {
 DRUG_CUES = set(
     """drug drugs medicine medicines medicinal product products treatment treatments therapy indicated
     approved launched commercialized marketed authorization authorized oligonucleotide vector virus
+    treat treats treated treating
     médicament médicaments traitement traitements thérapie indiqué indiquée autorisé autorisée commercialisé
     commercialisée substance molécule produit remboursés remboursé""".split()
 )
 
 # Words announcing the disease a drug treats ("indicated in", "in the treatment of", "contre").
 INDICATION_CUES = {
-    "en": ("indicated in", "indicated for", "indicated against", "indicated in adults with", "in the treatment of",
-           "to treat", "treats", "treat", "against", "targeting", "for the treatment of", "in patients with"),
-    "fr": ("indiqué dans le traitement", "indiquée dans le traitement", "indiqué dans", "indiquée dans",
-           "utilisé pour traiter", "utilisé dans le traitement", "dans le traitement", "pour traiter", "traite",
-           "contre"),
+    "en": (
+        "indicated in",
+        "indicated for",
+        "indicated against",
+        "indicated in adults with",
+        "in the treatment of",
+        "to treat",
+        "treats",
+        "treat",
+        "against",
+        "targeting",
+        "for the treatment of",
+        "in patients with",
+    ),
+    "fr": (
+        "indiqué dans le traitement",
+        "indiquée dans le traitement",
+        "indiqué dans",
+        "indiquée dans",
+        "utilisé pour traiter",
+        "utilisé dans le traitement",
+        "dans le traitement",
+        "pour traiter",
+        "traite",
+        "contre",
+    ),
 }
 
 # Heads and suffixes that make a noun phrase a disease.
@@ -202,8 +300,27 @@ DISEASE_WORDS = set(
     hémopathie hémopathies fistule fistules immunodéficience immunodéficiences dégénérescence hypoglycémie
     lésions pathologie pathologies affection affections""".split()
 )
-DISEASE_SUFFIXES = ("emia", "aemia", "osis", "itis", "pathy", "trophy", "oma", "omas", "émie", "émies", "ose",
-                    "oses", "ite", "pathie", "pathies", "trophie", "trophies", "ome", "omes")
+DISEASE_SUFFIXES = (
+    "emia",
+    "aemia",
+    "osis",
+    "itis",
+    "pathy",
+    "trophy",
+    "oma",
+    "omas",
+    "émie",
+    "émies",
+    "ose",
+    "oses",
+    "ite",
+    "pathie",
+    "pathies",
+    "trophie",
+    "trophies",
+    "ome",
+    "omes",
+)
 
 # Countries, continents and a few cities, the places texts of this kind name.
 PLACES = set(
@@ -214,21 +331,81 @@ PLACES = set(
 
 # A small bilingual glossary (EN -> concept; FR -> concept) for cross-language duplicate detection.
 GLOSSARY = {
-    "gène": "gene", "gènes": "gene", "génique": "gene", "géniques": "gene", "thérapie": "therapy",
-    "thérapies": "therapy", "maladie": "disease", "maladies": "disease", "médicament": "drug",
-    "médicaments": "drug", "cellule": "cell", "cellules": "cell", "souche": "stem", "souches": "stem",
-    "vecteur": "vector", "vecteurs": "vector", "viral": "viral", "viraux": "viral", "indiqué": "indicated",
-    "indiquée": "indicated", "traitement": "treatment", "traiter": "treat", "traite": "treat",
-    "rétinienne": "retinal", "rétiniennes": "retinal", "dystrophie": "dystrophy", "dystrophies": "dystrophy",
-    "musculaire": "muscular", "amyotrophie": "atrophy", "spinale": "spinal", "drépanocytose": "sickle",
-    "hémophilie": "hemophilia", "leucémie": "leukemia", "lymphocytes": "lymphocyte", "sang": "blood",
-    "sanguin": "blood", "moelle": "marrow", "osseuse": "bone", "essai": "trial", "essais": "trial",
-    "clinique": "clinical", "cliniques": "clinical", "année": "year", "signifie": "stand", "sigle": "acronym",
-    "qu'est-ce": "what", "quel": "which", "quelle": "which", "pourquoi": "why", "comment": "how",
-    "édition": "editing", "génome": "genome", "virus": "virus", "adéno-associé": "adeno-associated",
-    "greffe": "graft", "rejet": "rejection", "cancer": "cancer", "cancers": "cancer", "diabète": "diabetes",
-    "hématopoïétiques": "hematopoietic", "hématopoïétique": "hematopoietic", "immunitaire": "immune",
-    "réponse": "response", "antisens": "antisense", "ARN": "rna", "arn": "rna", "ADN": "dna", "adn": "dna",
-    "mutation": "mutation", "mutations": "mutation", "protéine": "protein", "protéines": "protein",
-    "approuvé": "approved", "autorisé": "approved", "commercialisé": "marketed", "vrai": "true", "faux": "false",
+    "gène": "gene",
+    "gènes": "gene",
+    "génique": "gene",
+    "géniques": "gene",
+    "thérapie": "therapy",
+    "thérapies": "therapy",
+    "maladie": "disease",
+    "maladies": "disease",
+    "médicament": "drug",
+    "médicaments": "drug",
+    "cellule": "cell",
+    "cellules": "cell",
+    "souche": "stem",
+    "souches": "stem",
+    "vecteur": "vector",
+    "vecteurs": "vector",
+    "viral": "viral",
+    "viraux": "viral",
+    "indiqué": "indicated",
+    "indiquée": "indicated",
+    "traitement": "treatment",
+    "traiter": "treat",
+    "traite": "treat",
+    "rétinienne": "retinal",
+    "rétiniennes": "retinal",
+    "dystrophie": "dystrophy",
+    "dystrophies": "dystrophy",
+    "musculaire": "muscular",
+    "amyotrophie": "atrophy",
+    "spinale": "spinal",
+    "drépanocytose": "sickle",
+    "hémophilie": "hemophilia",
+    "leucémie": "leukemia",
+    "lymphocytes": "lymphocyte",
+    "sang": "blood",
+    "sanguin": "blood",
+    "moelle": "marrow",
+    "osseuse": "bone",
+    "essai": "trial",
+    "essais": "trial",
+    "clinique": "clinical",
+    "cliniques": "clinical",
+    "année": "year",
+    "signifie": "stand",
+    "sigle": "acronym",
+    "qu'est-ce": "what",
+    "quel": "which",
+    "quelle": "which",
+    "pourquoi": "why",
+    "comment": "how",
+    "édition": "editing",
+    "génome": "genome",
+    "virus": "virus",
+    "adéno-associé": "adeno-associated",
+    "greffe": "graft",
+    "rejet": "rejection",
+    "cancer": "cancer",
+    "cancers": "cancer",
+    "diabète": "diabetes",
+    "hématopoïétiques": "hematopoietic",
+    "hématopoïétique": "hematopoietic",
+    "immunitaire": "immune",
+    "réponse": "response",
+    "antisens": "antisense",
+    "ARN": "rna",
+    "arn": "rna",
+    "ADN": "dna",
+    "adn": "dna",
+    "mutation": "mutation",
+    "mutations": "mutation",
+    "protéine": "protein",
+    "protéines": "protein",
+    "approuvé": "approved",
+    "autorisé": "approved",
+    "commercialisé": "marketed",
+    "vrai": "true",
+    "faux": "false",
 }

@@ -6,8 +6,39 @@ from dataclasses import dataclass, field
 from .documents import Segment
 
 _ABBREVIATIONS = {
-    "e.g", "i.e", "etc", "dr", "mr", "mrs", "ms", "pr", "prof", "st", "vs", "fig", "figs", "al", "no", "cf", "p",
-    "pp", "m", "mme", "mlle", "inc", "ltd", "jr", "approx", "ca", "vol", "n°", "réf", "ref", "env", "min", "max",
+    "e.g",
+    "i.e",
+    "etc",
+    "dr",
+    "mr",
+    "mrs",
+    "ms",
+    "pr",
+    "prof",
+    "st",
+    "vs",
+    "fig",
+    "figs",
+    "al",
+    "no",
+    "cf",
+    "p",
+    "pp",
+    "m",
+    "mme",
+    "mlle",
+    "inc",
+    "ltd",
+    "jr",
+    "approx",
+    "ca",
+    "vol",
+    "n°",
+    "réf",
+    "ref",
+    "env",
+    "min",
+    "max",
 }
 _BOUNDARY = re.compile(r"[.!?…]+[\"»”’)\]]*(?=\s+[\"«“(\[]?\s?[A-ZÀ-ÖØ-Þ0-9•])")
 
@@ -51,6 +82,7 @@ class Sentence:
     tokens: list[Token] = field(default_factory=list)
     first_in_block: bool = False
     heading: str = ""  # the last heading before it
+    bullet: bool = False  # a list item
 
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
@@ -82,6 +114,24 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return [(s, e) for s, e in spans if e > s]
 
 
+def with_context(previous: Sentence, sentence: Sentence, text: str) -> Sentence:
+    """The sentence with the one before it, when it starts with "This", "It", "Ce"… and needs it."""
+    merged = Sentence(
+        sentence.index,
+        previous.start,
+        sentence.end,
+        text[previous.start : sentence.end],
+        sentence.language,
+        sentence.block,
+        sentence.block_start,
+        heading=sentence.heading,
+        bullet=sentence.bullet,
+    )
+    merged.tokens = previous.tokens + sentence.tokens
+    merged.first_in_block = previous.first_in_block
+    return merged
+
+
 def sentences(text: str, segments: list[Segment]) -> list[Sentence]:
     out: list[Sentence] = []
     heading = ""
@@ -95,5 +145,6 @@ def sentences(text: str, segments: list[Segment]) -> list[Sentence]:
             sent = Sentence(len(out), start, end, text[start:end], seg.language, b, seg.start, heading=heading)
             sent.tokens = tokenize(sent.text, start)
             sent.first_in_block = i == 0
+            sent.bullet = seg.bullet
             out.append(sent)
     return out

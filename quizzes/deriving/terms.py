@@ -42,10 +42,43 @@ _CODE_NAME = re.compile(r"[A-Z]{1,4}-\d{2,5}")
 _ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z]{2,8}(?:-[A-Z][A-Za-z]{1,7})*")
 _ROMAN = re.compile(r"[IVXLC]+")
 _YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
-_NOT_DISEASE = {"diagnosis", "prognosis", "mitosis", "meiosis", "apoptosis", "symbiosis", "osmosis", "empathy",
-                "sympathy", "trophy", "glycémie", "académie", "genome", "chromosome", "dose", "chose", "cause"}
-_GENE_CUES = {"gene", "genes", "gène", "gènes", "mutation", "mutations", "coding", "codant", "expresses",
-              "exprime", "molecule", "molécule", "antigen", "antigène", "receptor", "récepteur"}
+_NOT_DISEASE = {
+    "diagnosis",
+    "prognosis",
+    "mitosis",
+    "meiosis",
+    "apoptosis",
+    "symbiosis",
+    "osmosis",
+    "empathy",
+    "sympathy",
+    "trophy",
+    "glycémie",
+    "académie",
+    "genome",
+    "chromosome",
+    "dose",
+    "chose",
+    "cause",
+}
+_GENE_CUES = {
+    "gene",
+    "genes",
+    "gène",
+    "gènes",
+    "mutation",
+    "mutations",
+    "coding",
+    "codant",
+    "expresses",
+    "exprime",
+    "molecule",
+    "molécule",
+    "antigen",
+    "antigène",
+    "receptor",
+    "récepteur",
+}
 _TITLES = {"dr", "pr", "prof", "professor", "professeur", "docteur", "mr", "mrs", "m", "mme"}
 
 
@@ -111,10 +144,42 @@ def is_disease_word(word: str) -> bool:
     return lower in DISEASE_WORDS or (len(lower) >= 7 and lower.endswith(DISEASE_SUFFIXES))
 
 
-def _has_drug_cue(sentence: Sentence, heading: str = "") -> bool:
-    words = {t.lower for t in sentence.tokens}
-    words |= set(heading.casefold().split())
-    return bool(words & DRUG_CUES) or "®" in sentence.text
+_ORGANISATION_CUES = {
+    "centre",
+    "center",
+    "institute",
+    "institut",
+    "company",
+    "laboratoire",
+    "laboratory",
+    "association",
+    "société",
+    "university",
+    "université",
+    "hospital",
+    "hôpital",
+    "pharmaceuticals",
+    "inc",
+    "ltd",
+    "sa",
+    "group",
+    "groupe",
+    "foundation",
+    "fondation",
+    "unit",
+    "unité",
+}
+
+
+def _drug_cue_near(sentence: Sentence, i: int) -> bool:
+    toks = sentence.tokens
+    window = {t.lower for t in toks[max(0, i - 8) : i + 9]}
+    close = {t.lower for t in toks[max(0, i - 3) : i + 4]}
+    if close & _ORGANISATION_CUES:
+        return False
+    heading = set(sentence.heading.casefold().split())
+    nxt = toks[i + 1].text if i + 1 < len(toks) else ""
+    return bool(window & DRUG_CUES) or nxt == "®" or (i == 0 and bool(heading & DRUG_CUES))
 
 
 def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
@@ -122,7 +187,6 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
     toks = sentence.tokens
     out: list[Span] = []
     lang = sentence.language
-    drug_cue = _has_drug_cue(sentence, sentence.heading)
     i = 0
     while i < len(toks):
         tok = toks[i]
@@ -143,7 +207,12 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
             bare = text.rstrip("+")
             if _CODE_NAME.fullmatch(text):
                 span = (i, i + 1, "drug", "a drug code name")
-            elif _SYMBOL.fullmatch(text) and len(text) >= 3 and not _YEAR.fullmatch(text):
+            elif (
+                _SYMBOL.fullmatch(text)
+                and len(text) >= 3
+                and not _YEAR.fullmatch(text)
+                and not re.match(r"(?i)fig", text)
+            ):
                 near = {t.lower for t in toks[max(0, i - 3) : i + 4]}
                 kind = "gene" if near & _GENE_CUES else "symbol"
                 span = (i, i + 1, kind, "a gene symbol next to 'gene'" if kind == "gene" else "a symbol")
@@ -157,7 +226,8 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
             elif text.casefold() in PLACES and text[:1].isupper():
                 span = (i, i + 1, "place", "a place")
             elif (
-                text[:1].isupper()
+                (drug_cue := _drug_cue_near(sentence, i)) is not None
+                and text[:1].isupper()
                 and len(text) >= 5
                 and unknown_word(text)
                 and not (nxt is not None and (is_disease_word(nxt.text) or nxt.kind == "possessive"))
@@ -184,8 +254,9 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
                 if after is not None and after.kind == "word" and _INN.search(after.lower) and unknown_word(after.text):
                     last += 1
             start, end = toks[first].start, toks[last - 1].end
-            out.append(Span(start, end, document_text[start:end], kind, TYPE_PRIOR[kind], reason, sentence.index,
-                            first, last))
+            out.append(
+                Span(start, end, document_text[start:end], kind, TYPE_PRIOR[kind], reason, sentence.index, first, last)
+            )
             i = last
             continue
         i += 1
@@ -210,15 +281,47 @@ def latin_spans(sentence: Sentence, document_text: str) -> list[Span]:
     for i in range(len(toks) - 1):
         if (toks[i].lower, toks[i + 1].lower) in _LATIN:
             start, end = toks[i].start, toks[i + 1].end
-            out.append(Span(start, end, document_text[start:end], "term", 1.0, "a Latin technical term",
-                            sentence.index, i, i + 2))
+            out.append(
+                Span(
+                    start,
+                    end,
+                    document_text[start:end],
+                    "term",
+                    1.0,
+                    "a Latin technical term",
+                    sentence.index,
+                    i,
+                    i + 2,
+                )
+            )
+    return out
+
+
+def known_drug_spans(sentence: Sentence, document_text: str, drugs: set[str], taken: list[Span]) -> list[Span]:
+    """A drug name found elsewhere in the text is a drug here too, cue or no cue."""
+    out = []
+    for i, tok in enumerate(sentence.tokens):
+        if tok.kind == "word" and tok.text in drugs and not any(s.start <= tok.start < s.end for s in taken):
+            out.append(
+                Span(
+                    tok.start,
+                    tok.end,
+                    tok.text,
+                    "drug",
+                    TYPE_PRIOR["drug"] - 0.1,
+                    "a drug name already recognised in the text",
+                    sentence.index,
+                    i,
+                    i + 1,
+                )
+            )
     return out
 
 
 def _content(tok: Token, language: str, prev: Token | None) -> bool:
     if tok.kind != "word":
         return False
-    if is_function(tok, language, prev) or is_verb(tok.lower, language):
+    if is_function(tok, language, prev) or is_verb(tok.lower, language) or re.match(r"(?i)fig\d", tok.text):
         return False
     return not tok.text.isdigit()
 
@@ -268,7 +371,7 @@ def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]
 def _participle(lower: str, language: str) -> bool:
     if language == "en":
         return lower.endswith(("ed", "ing")) and len(lower) > 5
-    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants")) and len(lower) > 4
+    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants", "ue", "ues", "us")) and len(lower) > 3
 
 
 def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
@@ -279,6 +382,9 @@ def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
         j -= 1
     while j - i > 1 and _participle(toks[j - 1].lower, language):
         j -= 1
+    if language == "fr":
+        while j - i > 1 and _participle(toks[i].lower, language):
+            i += 1
     if language == "en":
         while j - i > 1 and toks[i].lower.endswith("ing") and len(toks[i].lower) > 5:
             i += 1
@@ -294,13 +400,18 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
     lang = sentence.language
     for i, j in noun_phrases(sentence, document_text):
         words = [t for t in toks[i:j] if t.kind == "word"]
+        if j < len(toks) and toks[j].kind == "number" and toks[j - 1].lower in {"type", "phase", "stade", "stage"}:
+            j += 1  # "diabète de type 1"
         start, end = toks[i].start, toks[j - 1].end
         text = document_text[start:end]
         if len(text) < 3 or text.isupper() and len(words) == 1:
             continue
         lowers = [w.lower for w in words]
         link = next((k for k, w in enumerate(lowers) if w in {"of", "de", "du", "d'"}), None)
-        if link is not None and all(w in GENERIC_NOUNS[lang] or w in GENERIC_MODIFIERS[lang] for w in lowers[:link]):
+        left = lowers[:link] if link is not None else []
+        if link is not None and all(
+            w in GENERIC_NOUNS[lang] or w in GENERIC_MODIFIERS[lang] or _participle(w, lang) for w in left
+        ):
             continue  # "treatment of melanoma": the right-hand side is a phrase of its own
         if len(words) == 1 and words[0].lower.endswith(("ed",)) and lang == "en":
             continue
@@ -325,8 +436,32 @@ def normal(text: str) -> str:
 
 _ADJECTIVE_ENDINGS = {
     "en": ("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ed", "ing"),
-    "fr": ("ique", "iques", "aire", "aires", "ale", "ales", "aux", "elle", "elles", "euse", "euses", "ive", "ives",
-           "ée", "ées", "és", "ible", "ibles", "able", "ables", "ant", "ants", "ente", "entes"),
+    "fr": (
+        "ique",
+        "iques",
+        "aire",
+        "aires",
+        "ale",
+        "ales",
+        "aux",
+        "elle",
+        "elles",
+        "euse",
+        "euses",
+        "ive",
+        "ives",
+        "ée",
+        "ées",
+        "és",
+        "ible",
+        "ibles",
+        "able",
+        "ables",
+        "ant",
+        "ants",
+        "ente",
+        "entes",
+    ),
 }
 
 
@@ -384,16 +519,93 @@ def count_terms(spans: list[Span], sentences: list[Sentence], stats: TermStats) 
 # ------------------------------------------------------------------------------------------- French agreement
 
 _DETERMINERS = {
-    "le": ("m", "s"), "un": ("m", "s"), "du": ("m", "s"), "au": ("m", "s"), "ce": ("m", "s"), "cet": ("m", "s"),
-    "son": ("", "s"), "la": ("f", "s"), "une": ("f", "s"), "cette": ("f", "s"), "sa": ("f", "s"),
-    "l'": ("", "s"), "d'": ("", ""), "les": ("", "p"), "des": ("", "p"), "aux": ("", "p"), "ces": ("", "p"),
-    "ses": ("", "p"), "leurs": ("", "p"), "the": ("", ""), "a": ("", "s"), "an": ("", "s"),
+    "le": ("m", "s"),
+    "un": ("m", "s"),
+    "du": ("m", "s"),
+    "au": ("m", "s"),
+    "ce": ("m", "s"),
+    "cet": ("m", "s"),
+    "son": ("", "s"),
+    "la": ("f", "s"),
+    "une": ("f", "s"),
+    "cette": ("f", "s"),
+    "sa": ("f", "s"),
+    "l'": ("", "s"),
+    "d'": ("", ""),
+    "les": ("", "p"),
+    "des": ("", "p"),
+    "aux": ("", "p"),
+    "ces": ("", "p"),
+    "ses": ("", "p"),
+    "leurs": ("", "p"),
+    "the": ("", ""),
+    "a": ("", "s"),
+    "an": ("", "s"),
 }
-_FEMININE_ENDINGS = ("ée", "ées", "ique", "iques", "euse", "euses", "ive", "ives", "elle", "elles", "enne", "ennes",
-                     "ale", "ales", "ine", "ines", "ière", "ières", "trice", "trices", "tion", "tions", "sion",
-                     "sions", "ité", "ités", "ie", "ies", "ure", "ures", "ence", "ences", "ance", "ances", "ose")
-_MASCULINE_ENDINGS = ("ment", "ments", "eur", "eurs", "isme", "ismes", "age", "ages", "eau", "eaux", "al", "aux",
-                      "ier", "iers", "on", "ons", "at", "ats", "is", "if", "ifs", "ain", "ains", "ome", "omes")
+_FEMININE_ENDINGS = (
+    "ée",
+    "ées",
+    "ique",
+    "iques",
+    "euse",
+    "euses",
+    "ive",
+    "ives",
+    "elle",
+    "elles",
+    "enne",
+    "ennes",
+    "ale",
+    "ales",
+    "ine",
+    "ines",
+    "ière",
+    "ières",
+    "trice",
+    "trices",
+    "tion",
+    "tions",
+    "sion",
+    "sions",
+    "ité",
+    "ités",
+    "ie",
+    "ies",
+    "ure",
+    "ures",
+    "ence",
+    "ences",
+    "ance",
+    "ances",
+    "ose",
+)
+_MASCULINE_ENDINGS = (
+    "ment",
+    "ments",
+    "eur",
+    "eurs",
+    "isme",
+    "ismes",
+    "age",
+    "ages",
+    "eau",
+    "eaux",
+    "al",
+    "aux",
+    "ier",
+    "iers",
+    "on",
+    "ons",
+    "at",
+    "ats",
+    "is",
+    "if",
+    "ifs",
+    "ain",
+    "ains",
+    "ome",
+    "omes",
+)
 
 
 def plural(text: str, language: str) -> bool:

@@ -1,0 +1,203 @@
+"""From a new text to published questions: add the source, derive candidates in the background,
+review them (accept, edit then accept, reject with a reason), publish the accepted ones.
+
+The deriver itself is `quizzes.deriving` (pure functions, no database); this module stores what it
+finds as draft questions, one Candidate each, and keeps rejections so they count next time.
+"""
+
+import threading
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+
+from . import deriving
+from .models import (
+    Candidate,
+    Choice,
+    DerivationJob,
+    Language,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    Source,
+)
+from .roles import Role, has_role
+
+
+def add_source(
+    user, *, title: str, raw: str, fmt: str, author: str = "", url: str = "", licence: str = "", language: str = ""
+) -> tuple[Source, deriving.Document]:
+    """Clean the text (boilerplate out, headings kept), detect its language(s), store it as a new source."""
+    document = deriving.prepare(raw, fmt)
+    base = _slug(title) or "text"
+    key, n = base, 1
+    while Source.objects.filter(key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    source = Source.objects.create(
+        key=key,
+        title=title,
+        author=author,
+        url=url,
+        licence=licence,
+        text=document.text,
+        language=language or document.language,
+        owner=user,
+    )
+    return source, document
+
+
+def _slug(text: str) -> str:
+    from django.utils.text import slugify
+
+    return slugify(text)[:60].strip("-")
+
+
+def may_review(user, source: Source) -> bool:
+    return user.is_superuser or (user.is_staff and has_role(user, Role.ADMIN)) or source.owner_id == user.pk
+
+
+# --- deriving, in the background -----------------------------------------------------------------
+
+
+def start(source: Source, user) -> DerivationJob:
+    """Queue a derivation and run it on a thread of this process (models load once per worker).
+    With LEARNAPP_DERIVE_INLINE (tests, the command) it runs before returning."""
+    job = DerivationJob.objects.create(source=source, requested_by=user)
+    if getattr(settings, "LEARNAPP_DERIVE_INLINE", False):
+        run(job.pk)
+    else:
+        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+    return job
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        run(job_id)
+    finally:
+        close_old_connections()
+
+
+def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> DerivationJob:
+    job = DerivationJob.objects.select_related("source").get(pk=job_id)
+    DerivationJob.objects.filter(pk=job.pk).update(status=DerivationJob.Status.RUNNING)
+    source = job.source
+
+    def report(done: int, total: int) -> None:
+        if progress:
+            progress(done, total)
+        if done == total or done % 10 == 0:
+            DerivationJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        existing = [
+            deriving.ExistingQuestion(q.external_id, q.prompt, (q.right_answer() or [""])[0], q.language)
+            for q in Question.objects.published().prefetch_related("choices")
+        ]
+        found = deriving.derive(source.text, language=source.language, existing=existing, progress=report)
+        created = _store(job, source, found)
+    except Exception as exc:  # noqa: BLE001 - the page shows the failure; nothing half-stored
+        DerivationJob.objects.filter(pk=job.pk).update(
+            status=DerivationJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    DerivationJob.objects.filter(pk=job.pk).update(
+        status=DerivationJob.Status.DONE, created=created, finished_at=timezone.now()
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _rejected(source: Source) -> set[tuple[str, str]]:
+    """(answer, prompt) pairs a reviewer already rejected for this source: not proposed again."""
+    return set(
+        Candidate.objects.filter(question__passage__source=source, state=Candidate.State.REJECTED).values_list(
+            "answer", "question__prompt"
+        )
+    )
+
+
+def _store(job: DerivationJob, source: Source, found: list[deriving.Candidate]) -> int:
+    rejected = _rejected(source)
+    bank = dict(
+        Question.objects.filter(
+            external_id__in=[c.duplicate_of for c in found if isinstance(c.duplicate_of, str)]
+        ).values_list("external_id", "pk")
+    )
+    created = 0
+    with transaction.atomic():
+        # Re-deriving replaces the candidates still waiting for review; reviewed ones stay.
+        Question.objects.filter(candidate__state=Candidate.State.PENDING, passage__source=source).delete()
+        for i, c in enumerate(found):
+            if (c.answer, c.prompt) in rejected or isinstance(c.duplicate_of, int):
+                continue
+            question = Question.objects.create(
+                external_id=f"d-{source.key}-{job.pk}-{i}"[:80],
+                kind=c.kind,
+                prompt=c.prompt,
+                explanation=c.explanation or c.passage,
+                back=c.back,
+                accepted_answers="\n".join([c.answer, *c.alternatives]) if c.kind == "short" else "",
+                language=c.language if c.language in Language.values else source.language,
+                status=Question.Status.DRAFT,
+                passage=source.passage_for(c.passage),
+                highlight=c.highlight if c.highlight in c.passage else "",
+                owner=source.owner if source.owner and not source.owner.is_staff else None,
+            )
+            Choice.objects.bulk_create(
+                Choice(question=question, text=text[:500], is_correct=correct, position=p)
+                for p, (text, correct) in enumerate(c.choices)
+            )
+            Candidate.objects.create(
+                job=job,
+                question=question,
+                confidence=c.confidence,
+                reason=c.reason[:300],
+                answer_type=c.answer_type,
+                answer=c.answer[:300],
+                flags=c.flags,
+                duplicate_of_id=bank.get(c.duplicate_of) if isinstance(c.duplicate_of, str) else None,
+            )
+            created += 1
+    return created
+
+
+# --- review --------------------------------------------------------------------------------------
+
+
+def derived_quizset(source: Source) -> QuizSet:
+    """The quiz set that collects a source's accepted questions."""
+    quizset, _created = QuizSet.objects.get_or_create(
+        key=f"derived-{source.key}"[:80],
+        defaults={
+            "title": source.title[:200],
+            "description": source.title,
+            "language": source.language,
+            "owner": source.owner if source.owner and not source.owner.is_staff else None,
+        },
+    )
+    return quizset
+
+
+def accept(candidate: Candidate, user) -> None:
+    with transaction.atomic():
+        question = candidate.question
+        question.status = Question.Status.PUBLISHED
+        question.save(update_fields=["status", "updated_at"])
+        quizset = derived_quizset(question.passage.source)
+        position = quizset.items.count()
+        QuizSetItem.objects.get_or_create(quizset=quizset, question=question, defaults={"position": position})
+        Candidate.objects.filter(pk=candidate.pk).update(
+            state=Candidate.State.ACCEPTED, reviewed_by=user, reviewed_at=timezone.now(), rejection_reason=""
+        )
+
+
+def reject(candidate: Candidate, user, reason: str) -> None:
+    with transaction.atomic():
+        Candidate.objects.filter(pk=candidate.pk).update(
+            state=Candidate.State.REJECTED, reviewed_by=user, reviewed_at=timezone.now(), rejection_reason=reason[:300]
+        )
+        Question.objects.filter(pk=candidate.question_id).update(status=Question.Status.DRAFT)
+        QuizSetItem.objects.filter(question_id=candidate.question_id).delete()

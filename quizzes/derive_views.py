@@ -1,0 +1,182 @@
+"""New texts and the review queue of the questions derived from them (admins, and teachers for
+the texts they added). Learners never see a draft."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from . import candidates
+from .forms import ChoiceFormSet, RejectForm, SourceForm, TeacherQuestionForm
+from .models import Candidate, Question, Source
+from .roles import Role, has_role
+
+
+def editor_required(view):
+    """Teachers and admins: the people who add texts and review what is derived from them."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not (
+            has_role(request.user, Role.TEACHER) or has_role(request.user, Role.ADMIN) or request.user.is_superuser
+        ):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _get_source_for_reviewer(request: HttpRequest, key: str) -> Source:
+    source = get_object_or_404(Source, key=key)
+    if not candidates.may_review(request.user, source):
+        raise Http404  # another teacher's text
+    return source
+
+
+def _get_candidate_for_reviewer(request: HttpRequest, pk: int) -> Candidate:
+    return get_object_or_404(
+        Candidate.objects.for_reviewer(request.user).select_related("question__passage__source"), pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def new_source(request: HttpRequest) -> HttpResponse:
+    form = SourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source, document = candidates.add_source(
+            request.user,
+            title=data["title"],
+            raw=data["raw"],
+            fmt=data["fmt"],
+            author=data["author"],
+            url=data["url"],
+            licence=data["licence"],
+            language=data["language"],
+        )
+        if not source.text.strip():
+            source.delete()
+            form.add_error(None, _("Nothing is left of this text once navigation and credits are removed."))
+        else:
+            messages.success(request, _("Text added: check its language, then derive questions."))
+            return redirect("quizzes:derive", key=source.key)
+    return render(request, "deriving/new_source.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+@editor_required
+def derive(request: HttpRequest, key: str) -> HttpResponse:
+    """A text's page for its reviewers: its language per paragraph, and deriving questions from it."""
+    source = _get_source_for_reviewer(request, key)
+    if request.method == "POST":
+        if "language" in request.POST and request.POST["language"] in ("en", "fr"):
+            Source.objects.filter(pk=source.pk).update(language=request.POST["language"])
+            messages.success(request, _("Language saved."))
+            return redirect("quizzes:derive", key=source.key)
+        if not source.derivation_jobs.filter(status__in=["pending", "running"]).exists():
+            candidates.start(source, request.user)
+        return redirect("quizzes:derive", key=source.key)
+    job = source.derivation_jobs.first()
+    context = {
+        "source": source,
+        "job": job,
+        "pending": Candidate.objects.filter(question__passage__source=source, state=Candidate.State.PENDING).count(),
+    }
+    if request.htmx:
+        response = render(request, "deriving/derive.html#progress", context)
+        if job and not job.is_running:
+            response.status_code = 286  # htmx: stop polling
+        return response
+    blocks = candidates.deriving.prepare(source.text, "txt", source.language).blocks
+    context["blocks"] = [b for b in blocks if b.kind == "paragraph"][:200]
+    context["languages"] = {lang: sum(1 for b in blocks if b.language == lang) for lang in ("en", "fr")}
+    return render(request, "deriving/derive.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+@editor_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The review queue, best candidates first; bulk accept or reject."""
+    pending = Candidate.objects.for_reviewer(request.user).pending()
+    if request.method == "POST":
+        chosen = pending.filter(pk__in=request.POST.getlist("candidate"))
+        if "accept" in request.POST:
+            for candidate in chosen.select_related("question__passage__source"):
+                candidates.accept(candidate, request.user)
+            messages.success(request, _("Accepted and published."))
+        elif "reject" in request.POST:
+            reason = request.POST.get("reason", "")[:300]
+            for candidate in chosen:
+                candidates.reject(candidate, request.user, reason)
+            messages.info(request, _("Rejected."))
+        return redirect(request.get_full_path())
+    source_key = request.GET.get("source", "")
+    if source_key:
+        pending = pending.filter(question__passage__source__key=source_key)
+    items = list(
+        pending.select_related("question__passage__source", "duplicate_of").prefetch_related("question__choices")[:100]
+    )
+    stale = Question.objects.filter(stale=True).select_related("passage__source")
+    if not (request.user.is_superuser or has_role(request.user, Role.ADMIN)):
+        stale = stale.filter(passage__source__owner=request.user)
+    return render(
+        request,
+        "deriving/queue.html",
+        {
+            "items": items,
+            "source_key": source_key,
+            "stale": stale[:50],
+            "reject_form": RejectForm(),
+            "sources": Source.objects.filter(pk__in=pending.values("question__passage__source")),
+        },
+    )
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@editor_required
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _get_candidate_for_reviewer(request, pk)
+    if "accept" in request.POST:
+        candidates.accept(candidate, request.user)
+    else:
+        candidates.reject(candidate, request.user, request.POST.get("reason", ""))
+    candidate.refresh_from_db()
+    if request.htmx:
+        return render(request, "deriving/queue.html#decided", {"item": candidate})
+    messages.success(request, _("Accepted and published.") if candidate.state == "accepted" else _("Rejected."))
+    return redirect("quizzes:review_queue")
+
+
+@require_http_methods(["GET", "POST"])
+@editor_required
+def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a candidate with the question editor's rules, then accept it."""
+    candidate = _get_candidate_for_reviewer(request, pk)
+    question = candidate.question
+    initial = {"source": question.passage.source_id, "passage_text": question.passage.text}
+    form = TeacherQuestionForm(request.POST or None, instance=question, initial=initial)
+    formset = ChoiceFormSet(request.POST or None, instance=question)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            form.save()
+            for position, choice in enumerate(formset.save(commit=False)):
+                choice.position = position
+                choice.save()
+            candidates.accept(candidate, request.user)
+        messages.success(request, _("Edited, accepted and published."))
+        return redirect("quizzes:review_queue")
+    return render(request, "deriving/edit_candidate.html", {"candidate": candidate, "form": form, "formset": formset})

@@ -1,0 +1,751 @@
+"""Question generators: each turns sentences and their typed spans into candidates of one of the app's kinds."""
+
+import re
+import zlib
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
+from .sentences import Sentence
+from .terms import (
+    Span,
+    gender_of,
+    is_verb,
+    normal,
+    plural,
+    rarity,
+    slot_features,
+    starts_with_vowel,
+    zipf,
+)
+
+BLANK = "_____"
+TRUE_FALSE = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
+# Types whose members can stand in for one another as distractors.
+_POOLS = {
+    "gene": ("gene", "symbol"),
+    "symbol": ("symbol", "gene"),
+    "acronym": ("acronym",),
+    "drug": ("drug",),
+    "disease": ("disease",),
+    "person": ("person",),
+    "place": ("place",),
+    "number": ("number",),
+    "year": ("year",),
+    "percent": ("percent",),
+    "term": ("term",),
+}
+_ANAPHORA = {
+    "en": {"this", "these", "it", "they", "its", "their", "such", "those", "he", "she", "them"},
+    "fr": {
+        "ce",
+        "ces",
+        "cet",
+        "cette",
+        "il",
+        "elle",
+        "ils",
+        "elles",
+        "cela",
+        "ceux-ci",
+        "celles-ci",
+        "ça",
+        "leur",
+        "leurs",
+        "c'",
+    },
+}
+
+
+@dataclass
+class Draft:
+    """A candidate before ranking: the public Candidate plus what ranking and de-duplication need."""
+
+    kind: str
+    prompt: str
+    answer: str
+    passage_start: int
+    passage_end: int
+    language: str
+    confidence: float
+    reason: str
+    answer_type: str
+    term: str
+    alternatives: list[str] = field(default_factory=list)
+    choices: list[tuple[str, bool]] = field(default_factory=list)
+    back: str = ""
+    explanation: str = ""
+    highlight: str = ""
+    flags: list[str] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------------ text helpers
+
+_CITATION = re.compile(r"\s?\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]|\s?\((?:fig(?:ure)?\.?\s?\d+[a-z]?)\)", re.IGNORECASE)
+_MD = re.compile(r"\[([^\]]+)\]\([^)]*\)|\*([^*]+)\*")
+
+
+def clean(text: str) -> str:
+    """A passage made fit for a prompt: citations, figure references and Markdown removed, spaces normalised."""
+    text = _CITATION.sub("", text)
+    text = _MD.sub(lambda m: m.group(1) or m.group(2), text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_final(text: str) -> str:
+    return re.sub(r"[\s.;,:]+$", "", text)
+
+
+def _occurrences(sentence_text: str, answer: str) -> list[tuple[int, int]]:
+    pattern = r"(?<![\w-])" + re.escape(answer) + r"(?![\w+-])"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, sentence_text, re.IGNORECASE)]
+
+
+def blank_out(sentence: Sentence, answer: str, replacement: str) -> str:
+    """The sentence with every occurrence of `answer` replaced, then cleaned."""
+    text = sentence.text
+    spans = _occurrences(text, answer)
+    marker = "\x00"
+    for s, e in reversed(spans):
+        text = text[:s] + marker + text[e:]
+    return clean(text).replace(marker, replacement)
+
+
+def leaks(prompt: str, answer: str) -> bool:
+    """Is the answer still readable in the prompt once its blanks are removed?"""
+    visible = re.sub(r"\[\[.*?\]\]", " ", prompt).replace(BLANK, " ")
+    key = normal(answer)
+    return bool(key) and f" {key} " in f" {normal(visible)} "
+
+
+def sentence_flags(sentence: Sentence) -> list[str]:
+    text = clean(sentence.text)
+    words = text.split()
+    flags = []
+    if not re.search(r"""[.!?]["»”’)]*$""", text):
+        flags.append("no-final-period")
+    if text[:1].islower():
+        flags.append("lowercase-start")
+    lowers = [t.lower for t in sentence.tokens if t.kind == "word"]
+    if not any(is_verb(w, sentence.language) for w in lowers) and not any(
+        w.endswith(("ed", "é", "ée", "és", "ées")) for w in lowers
+    ):
+        flags.append("no-verb")
+    if lowers and (lowers[0] in _ANAPHORA[sentence.language] or sentence.tokens[0].lower in _ANAPHORA["fr"]):
+        flags.append("needs-context")
+    if len(words) > 45:
+        flags.append("long")
+    if len(words) < 6:
+        flags.append("short")
+    if re.search(r"\b(fig(ure)?s?\.?\s?\d|following iconography|ci-dessous|below|above|ci-dessus)", text, re.I):
+        flags.append("refers-to-figure")
+    return flags
+
+
+# ---------------------------------------------------------------------------------------------- the inventory
+
+
+@dataclass
+class Entry:
+    text: str
+    type: str
+    score: float
+    sentence: int
+    plural: bool
+    gender: str
+    capitalised: bool
+
+
+class Inventory:
+    """The typed terms of one text, the pool distractors are drawn from."""
+
+    def __init__(self, sentences: list[Sentence], spans: dict[int, list[Span]], extra: list[tuple[str, str, str]]):
+        self.sentences = sentences
+        self.by_type: dict[str, dict[str, Entry]] = {}
+        for s in sentences:
+            for span in spans.get(s.index, []):
+                self._add(span.text, span.type, span.score, s.index, s.language)
+        for text, kind, language in extra:
+            self._add(text, kind, 0.5, -1, language)
+
+    def _add(self, text: str, kind: str, score: float, sentence: int, language: str) -> None:
+        key = normal(text)
+        if not key:
+            return
+        entries = self.by_type.setdefault(kind, {})
+        if key in entries and entries[key].score >= score:
+            return
+        gender = gender_of(text, self.sentences) if language == "fr" else ""
+        entries[key] = Entry(text, kind, score, sentence, plural(text, language), gender, text[:1].isupper())
+
+    def types_of(self, text: str) -> set[str]:
+        key = normal(text)
+        return {kind for kind, entries in self.by_type.items() if key in entries}
+
+    def distractors(
+        self,
+        answer: str,
+        kind: str,
+        sentence: Sentence,
+        first: int,
+        exclude: set[str] = frozenset(),
+        count: int = 3,
+        agree: bool = True,
+    ) -> list[str]:
+        """Up to `count` terms of the same type, absent from the sentence, agreeing with the blank's slot."""
+        language = sentence.language
+        key = normal(answer)
+        stem = " " + normal(sentence.text) + " "
+        answer_plural = plural(answer, language)
+        gender, number, elided = slot_features(sentence.tokens, first, language) if agree else ("", "", False)
+        if language == "fr" and not gender and agree:
+            gender = gender_of(answer, self.sentences)
+        answer_words = len(answer.split())
+        answer_head = (answer.split() or [""])[0 if language == "fr" else -1].casefold()
+        options: list[tuple[float, str]] = []
+        seen: set[str] = set()
+        for pool in _POOLS.get(kind, (kind,)):
+            for other_key, entry in self.by_type.get(pool, {}).items():
+                if other_key == key or other_key in exclude or other_key in seen:
+                    continue
+                if f" {other_key} " in stem or other_key in key or key in other_key:
+                    continue
+                if _similar(other_key, key) or any(_similar(other_key, s) for s in seen):
+                    continue
+                if kind in ("year", "percent", "number") and entry.text == answer:
+                    continue
+                if agree and kind not in ("year", "percent", "number"):
+                    if entry.plural != (number == "p" if number else answer_plural):
+                        continue
+                    if language == "fr" and gender and entry.gender and entry.gender != gender:
+                        continue
+                    if (
+                        elided != starts_with_vowel(entry.text)
+                        and first > 0
+                        and (elided or sentence.tokens[first - 1].lower in {"le", "la", "a", "an"})
+                    ):
+                        continue
+                    if language == "fr" and gender and not entry.gender and len(options) >= count:
+                        continue
+                rank = entry.score
+                rank -= 0.15 * abs(len(entry.text.split()) - answer_words)
+                if entry.capitalised != answer[:1].isupper():
+                    rank -= 0.5
+                head = (entry.text.split() or [""])[0 if language == "fr" else -1].casefold()
+                if head == answer_head and kind == "term":
+                    rank += 0.2
+                if entry.sentence < 0:
+                    rank -= 0.3  # from the bank, not the text
+                seen.add(other_key)
+                options.append((rank, entry.text))
+        options.sort(key=lambda o: (-o[0], o[1]))
+        return [text for _, text in options[:count]]
+
+
+def _similar(a: str, b: str) -> bool:
+    return fuzz.ratio(a, b) > 80
+
+
+def shuffle(choices: list[tuple[str, bool]], seed: str) -> list[tuple[str, bool]]:
+    """A fixed order that does not always put the right answer first."""
+    return sorted(choices, key=lambda c: zlib.crc32((seed + "\x00" + c[0]).encode()))
+
+
+# ------------------------------------------------------------------------------------------------ generators
+
+
+def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
+    """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
+    language = sentence.language
+    answer = span.text
+    if span.type in ("acronym",) and re.search(r"\(\s*(?:or |ou )?" + re.escape(answer) + r"\s*\)", sentence.text):
+        return None  # the expansion stands next to it
+    if re.search(re.escape(answer) + r"\s*\(", sentence.text) and span.type == "acronym":
+        return None
+    flags = sentence_flags(sentence)
+    typed = span.type not in ("term", "disease") or span.reason == "a Latin technical term"
+    distractors = []
+    if span.type not in ("year", "percent", "number", "term"):
+        first = next((k for k, t in enumerate(sentence.tokens) if t.start == span.start), span.first)
+        distractors = inventory.distractors(answer, span.type, sentence, first)
+    if len(distractors) >= 3:
+        prompt = blank_out(sentence, answer, BLANK)
+        intro = "Fill in the blank: " if language == "en" else "Complétez : "
+        draft = Draft(
+            "single",
+            intro + prompt,
+            answer,
+            sentence.start,
+            sentence.end,
+            language,
+            0.0,
+            f"{_type_label(span.type, language)} blanked, with distractors of the same type from the text",
+            span.type,
+            answer,
+            choices=shuffle([(answer, True)] + [(d, False) for d in distractors], answer + prompt),
+            flags=flags,
+        )
+    else:
+        prompt = blank_out(sentence, answer, f"[[{answer}]]")
+        draft = Draft(
+            "cloze",
+            prompt,
+            answer,
+            sentence.start,
+            sentence.end,
+            language,
+            0.0,
+            f"{_type_label(span.type, language)} blanked ({span.reason})",
+            span.type,
+            answer,
+            flags=flags,
+        )
+    if leaks(draft.prompt, answer) or "[[" not in prompt and BLANK not in prompt:
+        return None
+    strength = min(1.0, max(0.0, span.score / 1.5))
+    draft.confidence = (0.45 + 0.35 * strength) if typed else (0.15 + 0.45 * strength)
+    draft.highlight = answer
+    draft.explanation = clean(sentence.text)
+    return draft
+
+
+def _type_label(kind: str, language: str) -> str:
+    en = {
+        "drug": "drug name",
+        "gene": "gene symbol",
+        "symbol": "symbol",
+        "acronym": "acronym",
+        "year": "year",
+        "percent": "percentage",
+        "number": "number",
+        "disease": "disease",
+        "person": "person's name",
+        "place": "place",
+        "term": "key term",
+    }
+    return en.get(kind, kind)
+
+
+def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | None:
+    """The sentence as it is (true) or with its year or percentage swapped for another one (false)."""
+    language = sentence.language
+    flags = sentence_flags(sentence)
+    if {"needs-context", "no-verb", "lowercase-start"} & set(flags) or len(sentence.text.split()) > 40:
+        return None
+    seed = zlib.crc32(sentence.text.encode())
+    make_false = (seed >> 1) % 2 == 0  # bit 0 chose the statement over a blank
+    value = span.text
+    statement = clean(sentence.text)
+    if make_false:
+        other = _other_value(value, span.type, inventory, seed)
+        if other is None:
+            make_false = False
+        else:
+            swapped = clean(
+                sentence.text[: span.start - sentence.start] + other + sentence.text[span.end - sentence.start :]
+            )
+            statement = swapped
+    true_label, false_label = TRUE_FALSE[language]
+    answer = true_label if not make_false else false_label
+    intro = "According to the text: " if language == "en" else "D'après le texte : "
+    says = "The text says: " if language == "en" else "Le texte dit : "
+    return Draft(
+        "true_false",
+        intro + statement,
+        answer,
+        sentence.start,
+        sentence.end,
+        language,
+        0.55,
+        f"a statement with a {_type_label(span.type, language)}"
+        + (", swapped for another value" if make_false else ""),
+        span.type,
+        value,
+        choices=[(true_label, not make_false), (false_label, make_false)],
+        explanation=says + clean(sentence.text),
+        highlight=value,
+        flags=flags,
+    )
+
+
+def _other_value(value: str, kind: str, inventory: Inventory, seed: int) -> str | None:
+    digits = re.sub(r"[^\d]", "", value)
+    if kind == "year" and digits:
+        years = sorted({int(e.text) for e in inventory.by_type.get("year", {}).values() if e.text.isdigit()})
+        others = [y for y in years if y != int(digits)]
+        if others:
+            others.sort(key=lambda y: (abs(y - int(digits)), y))
+            return str(others[seed % min(2, len(others))])
+        return str(int(digits) + (1 + seed % 3) * (1 if seed % 4 < 2 else -1))
+    if kind == "percent" and digits:
+        number = int(re.sub(r"[^\d].*$", "", value.strip()) or 0)
+        percents = sorted({e.text for e in inventory.by_type.get("percent", {}).values()} - {value})
+        sign = "%" if value.endswith("%") and " " not in value else " %"
+        candidates = [p for p in percents if re.sub(r"\D", "", p) != str(number)]
+        if candidates:
+            return candidates[seed % len(candidates)]
+        other = number + 10 if number <= 50 else number - 10
+        return f"{other}{sign.strip() if sign == '%' else sign}"
+    return None
+
+
+_SF_INSIDE = re.compile(r"\(\s*(?:or |ou |pour )?\*?([^()]+?)\*?\s*\)")
+
+
+def acronym_questions(sentence: Sentence) -> list[Draft]:
+    """'What does AAV stand for?' from "adeno-associated virus (or AAV)" or "AAV (adeno-associated virus)"."""
+    out = []
+    text = sentence.text
+    language = sentence.language
+    for m in _SF_INSIDE.finditer(text):
+        inside = m.group(1).strip()
+        short, long = None, None
+        first_part = re.split(r",| ou | or ", inside)[0].strip().strip("*« »")
+        if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,9}", inside) and sum(c.isupper() for c in inside) >= 2:
+            short = inside
+            words = re.findall(r"[\w’'-]+", text[: m.start()])
+            long = _schwartz_hearst(short, words[-(len(short) + 4) :])
+        else:
+            before = re.search(r"([A-Za-z][A-Za-z0-9-]{1,9})\s*$", text[: m.start()])
+            tail = re.search(r"\b(?:or|ou)\s+([A-Za-z][A-Za-z0-9-]{1,9})$", inside)
+            if tail and sum(c.isupper() for c in tail.group(1)) >= 2:
+                short = tail.group(1)
+                long = _schwartz_hearst(short, re.findall(r"[\w’'-]+", inside[: tail.start()]))
+            elif before and sum(c.isupper() for c in before.group(1)) >= 2:
+                short = before.group(1)
+                long = _schwartz_hearst(short, re.findall(r"[\w’'-]+", first_part))
+        if short and "-" in short and long:
+            prefix = short.split("-")[0]
+            if len(prefix) >= 2 and _schwartz_hearst(prefix, long.split()) == long:
+                short = prefix  # "CAR-T (chimeric antigen receptor)": the expansion is CAR's
+        if not short or not long or normal(long) == normal(short):
+            continue
+        prompt = f"What does {short} stand for?" if language == "en" else f"Que signifie le sigle {short} ?"
+        highlight = text[max(0, text.find(long)) : m.end()] if long in text else long
+        explain = f"{short} stands for {long}." if language == "en" else f"{short} signifie {long}."
+        out.append(
+            Draft(
+                "short",
+                prompt,
+                long,
+                sentence.start,
+                sentence.end,
+                language,
+                0.85,
+                "an acronym defined next to its expansion",
+                "acronym",
+                short,
+                explanation=explain,
+                highlight=highlight,
+                flags=[],
+            )
+        )
+    return out
+
+
+def _schwartz_hearst(short: str, words: list[str]) -> str | None:
+    """The shortest run of trailing words whose letters spell `short` in order (Schwartz & Hearst, 2003)."""
+    letters = [c.casefold() for c in short if c.isalnum()]
+    if not letters or not words:
+        return None
+    for n in range(1, min(len(words), len(letters) + 4) + 1):
+        candidate = " ".join(words[-n:])
+        if _spells(letters, candidate) and candidate[:1].casefold() == letters[0]:
+            if candidate.casefold().split()[0] in STOPWORDS["en"] | STOPWORDS["fr"]:
+                continue
+            return candidate
+    return None
+
+
+def _spells(letters: list[str], candidate: str) -> bool:
+    s = candidate.casefold()
+    i = len(s) - 1
+    for k in range(len(letters) - 1, -1, -1):
+        c = letters[k]
+        while i >= 0 and (s[i] != c or (k == 0 and i > 0 and s[i - 1].isalnum())):
+            i -= 1
+        if i < 0:
+            return False
+        i -= 1
+    return True
+
+
+_DEFINITION_EN = re.compile(
+    r"^(?:The |An? )?(?P<term>[A-Za-z][\w’'+-]*(?: [\w’'+-]+){0,4}?)(?: \([^)]*\))? "
+    r"(?P<verb>consists of|is defined as|refers to|is an?|is the) (?P<def>.{12,})$"
+)
+_DEFINITION_FR = re.compile(
+    r"^(?P<det>Les? |La |L['’]|Une? )?(?P<term>[\w’'+-]+(?: [\w’'+-]+){0,5}?)(?: \([^)]*\))? "
+    r"(?P<verb>est une?|sont des|correspond à|correspondent à|consiste en|désigne) (?P<def>.{12,})$"
+)
+_COLON_DEFINITION = re.compile(r"^(?P<term>[\w’'+-]+(?: [\w’'+-]+){0,4}) ?: (?P<def>[a-zà-ÿ].{12,})$")
+_CEST_A_DIRE = re.compile(
+    r"(?:\b(?:le|la|l['’]|les|un|une|des)\s?)(?P<term>[\w’'-]+(?: [\w’'-]+){0,3}), "
+    r"c['’]est-à-dire (?P<def>[^,;.]{10,})"
+)
+_IE = re.compile(r"(?P<term>\b[\w-]+(?: [\w-]+)?) \(i\.e\.,? (?P<def>[^)]{10,})\)")
+
+
+def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft]:
+    language = sentence.language
+    text = clean(sentence.text)
+    found: list[tuple[str, str, str, str]] = []  # term, definition, determiner, reason
+    pattern = _DEFINITION_EN if language == "en" else _DEFINITION_FR
+    m = pattern.match(text)
+    if m:
+        det = (m.groupdict().get("det") or "").strip()
+        found.append((m.group("term"), m.group("def"), det, f"a definition sentence ('{m.group('verb')}')"))
+    m = _COLON_DEFINITION.match(text) if sentence.bullet and sentence.first_in_block else None
+    if m:
+        found.append((m.group("term"), m.group("def"), "", "a term followed by a colon and its description"))
+    for m in _CEST_A_DIRE.finditer(text):
+        found.append((m.group("term"), m.group("def"), "", "a term explained with 'c'est-à-dire'"))
+    for m in _IE.finditer(text):
+        found.append((m.group("term"), m.group("def"), "", "a term explained with 'i.e.'"))
+    out = []
+    for term, definition, det, reason in found:
+        words = term.split()
+        lowers = [w.casefold() for w in words]
+        if lowers[0] in STOPWORDS[language] or lowers[0] in _ANAPHORA[language] or lowers[0] in {"one", "another"}:
+            continue
+        if any(is_verb(w, language) for w in lowers) or any(w in {"is", "are", "est", "sont"} for w in lowers):
+            continue
+        if len(term) < 3 or set(lowers) & {"and", "or", "et", "ou", "example", "exemple", "reason"}:
+            continue
+        types = inventory.types_of(term)
+        kind = next((t for t in ("drug", "acronym", "gene", "disease", "term") if t in types), "term")
+        if reason.startswith("a term followed by a colon") and kind == "term":
+            article = definition.split()[0].casefold() in ARTICLES[language] if definition.split() else False
+            if not article or max(rarity(w, language) for w in lowers) < 0.5:
+                continue
+        if language == "en" and words[0][:1].isupper() and not words[0].isupper() and zipf(words[0], "en") > 3:
+            term = term[:1].lower() + term[1:]  # "Gene therapy" at the start of its sentence
+        definition = _strip_final(definition)
+        if len(definition.split()) < 3:
+            continue
+        if language == "en":
+            is_plural = plural(term, "en")
+            front = f"What {'are' if is_plural else 'is'} {term}?"
+        else:
+            front = _french_front(term, det, sentence)
+        if normal(term) in normal(definition).split(" ")[:1]:
+            continue
+        back = definition[:1].upper() + definition[1:] if language == "en" else definition
+        confidence = 0.8 if kind in ("drug", "acronym") else 0.68
+        out.append(
+            Draft(
+                "flashcard",
+                front,
+                term,
+                sentence.start,
+                sentence.end,
+                language,
+                confidence,
+                reason,
+                kind,
+                term,
+                back=back,
+                explanation=text,
+                highlight=definition,
+                flags=[],
+            )
+        )
+    return out
+
+
+def _french_front(term: str, det: str, sentence: Sentence) -> str:
+    det = det.casefold().replace("’", "'")
+    if not det:
+        lowered = sentence.text.casefold().replace("’", "'")
+        pos = lowered.find(term.casefold())
+        before = lowered[:pos].split()
+        det = before[-1] if before and before[-1] in {"le", "la", "les", "un", "une", "des"} else ""
+        if not det and pos > 1 and lowered[pos - 2 : pos] == "l'":
+            det = "l'"
+    if det in ("les", "des") or (not det and plural(term, "fr")):
+        return f"Que sont les {term} ?"
+    if det == "l'" or (not det and starts_with_vowel(term)):
+        return f"Qu'est-ce que l'{term} ?"
+    if det in ("un", "une"):
+        return f"Qu'est-ce qu'{det} {term} ?"
+    if det in ("le", "la"):
+        return f"Qu'est-ce que {det} {term} ?"
+    return f"Qu'est-ce que « {term} » ?"
+
+
+# ---------------------------------------------------------------------------------------- drug and indication
+
+
+@dataclass
+class Indication:
+    drug: Span
+    disease: Span
+    sentence: Sentence
+    passage_start: int
+
+
+def indications(sentences: list[Sentence], spans: dict[int, list[Span]], text: str) -> list[Indication]:
+    """(drug, disease) pairs from sentences with an indication cue; "respectively" pairs in order; a pronoun
+    subject ("It is indicated in …") refers to the drug that heads its paragraph ("Imlygic: …")."""
+    out: list[Indication] = []
+    head_drug: dict[int, Span] = {}
+    for s in sentences:
+        drugs = [sp for sp in spans.get(s.index, []) if sp.type == "drug"]
+        if s.first_in_block and drugs and drugs[0].first == 0:
+            head_drug[s.block] = drugs[0]
+        diseases = [sp for sp in spans.get(s.index, []) if sp.type == "disease"]
+        lowered = s.text.casefold().replace("’", "'")
+        cue = None
+        for c in INDICATION_CUES[s.language]:
+            pos = lowered.find(c)
+            if pos >= 0 and (cue is None or pos < cue[0]):
+                cue = (pos, pos + len(c))
+        if cue is None or not diseases:
+            continue
+        after = [d for d in diseases if d.start - s.start >= cue[1]]
+        after = _best_diseases(after)
+        passage_start = s.start
+        if not drugs and s.block in head_drug and s.tokens and s.tokens[0].lower in _ANAPHORA[s.language]:
+            drugs = [head_drug[s.block]]
+            passage_start = s.block_start
+        if not drugs or not after:
+            continue
+        if "respectively" in lowered or "respectivement" in lowered:
+            if len(drugs) == len(after) >= 2:
+                out.extend(Indication(d, x, s, passage_start) for d, x in zip(drugs, after, strict=True))
+            continue
+        if len({normal(d.text) for d in drugs}) > 1:
+            # several drugs: only the one just before the cue, when it directly precedes it
+            before = [d for d in drugs if d.end - s.start <= cue[0]]
+            if not before:
+                continue
+            drugs = [before[-1]]
+            if [d for d in spans.get(s.index, []) if d.type == "drug" and d.end - s.start <= cue[0]][:-1]:
+                others = [d for d in before[:-1] if normal(d.text) != normal(drugs[0].text)]
+                if others:
+                    continue
+        out.append(Indication(drugs[0], after[0], s, passage_start))
+    return out
+
+
+def _best_diseases(diseases: list[Span]) -> list[Span]:
+    """Non-overlapping disease spans in text order, the longer one kept when two overlap."""
+    chosen: list[Span] = []
+    for d in sorted(diseases, key=lambda d: (d.start, -(d.end - d.start))):
+        if chosen and d.start < chosen[-1].end:
+            continue
+        chosen.append(d)
+    return chosen
+
+
+def indication_questions(pairs: list[Indication], inventory: Inventory, text: str) -> list[Draft]:
+    out = []
+    treats: dict[str, set[str]] = {}
+    for p in pairs:
+        treats.setdefault(normal(p.drug.text), set()).add(normal(p.disease.text))
+    asked: set[str] = set()
+    for p in pairs:
+        s = p.sentence
+        language = s.language
+        disease = p.disease.text
+        drug = p.drug.text
+        # drugs indicated for the same disease elsewhere in the text are not wrong answers
+        same = {k for k, v in treats.items() if any(_close(normal(disease), x) for x in v)}
+        distractors = inventory.distractors(drug, "drug", s, p.drug.first, exclude=same, agree=False)
+        if language == "en":
+            prompt = f"Which drug is indicated for {disease}?"
+        else:
+            prompt = f"Quel médicament est indiqué dans le traitement {_de(s, p.disease)}{disease} ?"
+        passage = (p.passage_start, s.end)
+        explanation = clean(text[passage[0] : passage[1]])
+        reason = (
+            "drug name in a sentence with an indication cue ('indicated', 'treatment of', …)"
+            if language == "en"
+            else "nom de médicament dans une phrase d'indication ('indiqué', 'traitement')"
+        )
+        if len(distractors) >= 3:
+            choices = shuffle([(drug, True)] + [(d, False) for d in distractors], prompt)
+            out.append(
+                Draft(
+                    "single",
+                    prompt,
+                    drug,
+                    *passage,
+                    language,
+                    0.92,
+                    reason,
+                    "drug",
+                    drug,
+                    choices=choices,
+                    explanation=explanation,
+                    highlight=drug,
+                )
+            )
+        else:
+            out.append(
+                Draft(
+                    "short",
+                    prompt,
+                    drug,
+                    *passage,
+                    language,
+                    0.8,
+                    reason,
+                    "drug",
+                    drug,
+                    explanation=explanation,
+                    highlight=drug,
+                )
+            )
+        # and the other way round: what is the drug indicated for?
+        wrong = inventory.distractors(
+            disease, "disease", s, p.disease.first, exclude=treats.get(normal(drug), set()), agree=language == "fr"
+        )
+        if len(wrong) >= 3 and normal(drug) not in asked:
+            asked.add(normal(drug))
+            if language == "en":
+                question = f"According to the text, {drug} is indicated for which disease?"
+            else:
+                question = f"D'après le texte, dans quelle maladie {drug} est-il indiqué ?"
+            out.append(
+                Draft(
+                    "single",
+                    question,
+                    disease,
+                    *passage,
+                    language,
+                    0.74,
+                    "disease named after an indication cue for a drug",
+                    "disease",
+                    disease,
+                    choices=shuffle([(disease, True)] + [(w, False) for w in wrong], question),
+                    explanation=explanation,
+                    highlight=disease,
+                )
+            )
+    return out
+
+
+def _close(a: str, b: str) -> bool:
+    return a == b or fuzz.token_set_ratio(a, b) >= 90
+
+
+def _de(sentence: Sentence, span: Span) -> str:
+    """The French article before a disease, as it reads after "le traitement": des, du, de la, de l', d'."""
+    toks = sentence.tokens
+    prev = toks[span.first - 1].lower if span.first > 0 else ""
+    prev2 = toks[span.first - 2].lower if span.first > 1 else ""
+    if prev in ("des", "les"):
+        return "des "
+    if prev in ("du", "le"):
+        return "du "
+    if prev == "la":
+        return "de la "
+    if prev == "l'":
+        return "de l'"
+    if prev in ("une", "un") and prev2 in ("de", "d'"):
+        return f"d'{prev} "
+    if starts_with_vowel(span.text):
+        return "d'"
+    return "des " if plural(span.text, "fr") else "de "

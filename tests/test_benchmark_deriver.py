@@ -1,0 +1,63 @@
+"""manage.py benchmark_deriver: the deriver's figures on the shipped texts, and the CI gate on their floor."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOOR = ROOT / "docs" / "deriver-floor.json"
+
+
+def run(*args: str) -> str:
+    out = StringIO()
+    call_command("benchmark_deriver", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_deriver_stays_above_its_committed_floor():
+    output = run("--check", str(FLOOR))
+    for key in (
+        "gene-therapy-what-is-it",
+        "inserm-gene-therapy",
+        "therapie-genique-hopital",
+        "paediatric-malignancies",
+        "medicaments-therapie-innovante",
+        "overall",
+    ):
+        assert key in output
+    assert "All figures are at or above the floor" in output
+
+
+def test_it_lists_every_metric_below_its_floor(tmp_path):
+    floor = json.loads(FLOOR.read_text())
+    floor["min"]["precision_at_10"] = 0.99
+    floor["min"]["recall"] = 0.99
+    floor["texts"]["inserm-gene-therapy"]["min"]["recall"] = 0.99
+    path = tmp_path / "floor.json"
+    path.write_text(json.dumps(floor))
+    with pytest.raises(CommandError) as error:
+        run("--check", str(path))
+    message = str(error.value)
+    assert "overall precision_at_10" in message and "overall recall" in message
+    assert "inserm-gene-therapy recall" in message
+
+
+def test_json_output_has_the_figures():
+    data = json.loads(run("--json"))
+    assert set(data["texts"]) == {
+        "gene-therapy-what-is-it",
+        "inserm-gene-therapy",
+        "therapie-genique-hopital",
+        "paediatric-malignancies",
+        "medicaments-therapie-innovante",
+    }
+    assert data["duplicate_rate"] == 0 and data["leak_rate"] == 0
+    assert 0 < data["precision_at_10"] <= 1
+
+
+def test_a_missing_floor_file_is_an_error(tmp_path):
+    with pytest.raises(CommandError, match="no such file"):
+        run("--check", str(tmp_path / "nope.json"))

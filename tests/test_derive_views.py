@@ -1,0 +1,190 @@
+"""New texts and the review queue: derive in the background, accept / edit / reject, stale questions."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from quizzes.models import Candidate, DerivationJob, Question, QuizSet, Source
+from tests import factory
+
+HX = {"HX-Request": "true"}
+TEXT = """Gene therapy: a short introduction
+
+Luxturna is indicated for the treatment of retinal dystrophy caused by mutations in the RPE65 gene.
+It was authorized in the USA at the end of 2017.
+
+Adeno-associated virus (AAV) vectors are non-integrative: their DNA stays in the nucleus of the cell.
+Lentiviral vectors are integrative and insert their DNA into the genome of the host cell.
+
+Strimvelis treats severe combined immunodeficiency due to adenosine deaminase deficiency (ADA-SCID).
+It was approved in Europe in 2016 and costs over 600,000 euros per treatment.
+"""
+
+
+@pytest.fixture(autouse=True)
+def inline(settings):
+    settings.LEARNAPP_DERIVE_INLINE = True
+
+
+@pytest.fixture
+def tom(client, teacher):
+    client.force_login(teacher)
+    return client
+
+
+def add_text(client, **extra) -> Source:
+    data = {"title": "Short introduction", "text": TEXT, "language": "", **extra}
+    r = client.post("/texts/new/", data)
+    source = Source.objects.get(title=data["title"])
+    assert r.url == f"/texts/{source.key}/derive/"
+    return source
+
+
+class TestAddText:
+    def test_a_teacher_pastes_a_text_and_derives_questions(self, tom, teacher):
+        source = add_text(tom)
+        assert source.owner == teacher and source.language == "en"
+        assert "Paragraphs detected:" in tom.get(f"/texts/{source.key}/derive/").content.decode()
+        r = tom.post(f"/texts/{source.key}/derive/", follow=True)
+        job = DerivationJob.objects.get()
+        assert job.status == "done" and job.created > 0
+        assert "candidates found" in r.content.decode() or "candidate found" in r.content.decode()
+        progress = tom.get(f"/texts/{source.key}/derive/", headers=HX)
+        assert progress.status_code == 286, "htmx stops polling once the job is done"
+        assert Candidate.objects.count() == job.created
+        assert set(Question.objects.filter(candidate__isnull=False).values_list("status", flat=True)) == {"draft"}
+
+    @pytest.mark.parametrize(
+        "name, content, message",
+        [
+            ("notes.pdf", b"%PDF-1.4", "notes.pdf: only .txt, .md or .html files."),
+            ("latin1.txt", "th\xe9rapie".encode("latin-1"), "latin1.txt: the file is not UTF-8 text."),
+            ("big.txt", b"x" * (1024 * 1024 + 1), "big.txt: file larger than 1 MiB."),
+        ],
+    )
+    def test_bad_uploads_are_refused_and_nothing_is_stored(self, tom, name, content, message):
+        r = tom.post("/texts/new/", {"title": "T", "file": SimpleUploadedFile(name, content)})
+        assert r.status_code == 200 and message in r.content.decode()
+        assert not Source.objects.exists()
+
+    def test_an_html_upload_loses_its_scripts_and_navigation(self, tom):
+        html = (
+            b"<html><head><script>alert(1)</script><style>p{}</style></head><body><nav>Home | Menu</nav>"
+            b"<h1>Vectors</h1><p>Adeno-associated virus (AAV) vectors are non-integrative.</p></body></html>"
+        )
+        tom.post("/texts/new/", {"title": "Page", "file": SimpleUploadedFile("page.html", html)})
+        source = Source.objects.get()
+        assert "alert" not in source.text and "p{}" not in source.text
+        assert "Adeno-associated virus (AAV) vectors are non-integrative." in source.text
+
+    def test_learners_cannot_add_texts_or_see_the_queue(self, client, learner):
+        client.force_login(learner)
+        for url in ("/texts/new/", "/review-queue/"):
+            assert client.get(url).status_code == 403
+        assert Client().get("/review-queue/").status_code == 302
+
+
+class TestQueue:
+    @pytest.fixture
+    def derived(self, tom):
+        source = add_text(tom)
+        tom.post(f"/texts/{source.key}/derive/")
+        return source
+
+    def test_best_candidates_first_with_passage_reason_and_confidence(self, tom, derived):
+        html = tom.get("/review-queue/").content.decode()
+        best = Candidate.objects.order_by("-confidence").first()
+        assert best.reason in html and 'class="passage"' in html
+        assert html.index(f'id="candidate-{best.pk}"') < min(
+            html.index(f'id="candidate-{c.pk}"') for c in Candidate.objects.exclude(pk=best.pk)
+        )
+
+    def test_accept_publishes_into_the_texts_quiz_set_and_a_learner_can_take_it(self, tom, derived, learner):
+        candidate = Candidate.objects.order_by("-confidence").first()
+        r = tom.post(f"/review-queue/{candidate.pk}/", {"accept": "1"}, headers=HX)
+        assert "Accepted and published." in r.content.decode()
+        candidate.refresh_from_db()
+        assert candidate.state == "accepted" and candidate.question.status == "published"
+        quizset = QuizSet.objects.get(key=f"derived-{derived.key}")
+        assert list(quizset.questions.all()) == [candidate.question]
+
+    def test_reject_with_a_reason_is_kept_and_not_proposed_again(self, tom, derived):
+        candidate = Candidate.objects.order_by("-confidence").first()
+        prompt = candidate.question.prompt
+        tom.post(f"/review-queue/{candidate.pk}/", {"reject_one": "1", "reason": "too easy"})
+        candidate.refresh_from_db()
+        assert (candidate.state, candidate.rejection_reason) == ("rejected", "too easy")
+        tom.post(f"/texts/{derived.key}/derive/")
+        assert Candidate.objects.filter(question__prompt=prompt).count() == 1, "the rejection counts next time"
+        assert Candidate.objects.filter(state="rejected").count() == 1
+
+    def test_bulk_accept(self, tom, derived):
+        ids = list(Candidate.objects.values_list("pk", flat=True)[:2])
+        tom.post("/review-queue/", {"candidate": ids, "accept": "1"})
+        assert Candidate.objects.filter(state="accepted").count() == 2
+
+    def test_edit_then_accept_with_the_editor_rules(self, tom, derived):
+        candidate = Candidate.objects.filter(question__kind="cloze").first() or Candidate.objects.first()
+        question = candidate.question
+        data = {
+            "kind": question.kind,
+            "prompt": question.prompt,
+            "explanation": "Edited explanation.",
+            "back": question.back,
+            "accepted_answers": question.accepted_answers,
+            "highlight": "",
+            "difficulty": 2,
+            "source": derived.pk,
+            "passage_text": "not in the text",
+            "choices-TOTAL_FORMS": 0,
+            "choices-INITIAL_FORMS": 0,
+            "choices-MIN_NUM_FORMS": 0,
+            "choices-MAX_NUM_FORMS": 8,
+        }
+        choices = list(question.choices.all())
+        data["choices-TOTAL_FORMS"] = data["choices-INITIAL_FORMS"] = len(choices)
+        for i, c in enumerate(choices):
+            data.update({f"choices-{i}-id": c.pk, f"choices-{i}-text": c.text, f"choices-{i}-feedback": ""})
+            if c.is_correct:
+                data[f"choices-{i}-is_correct"] = "on"
+        r = tom.post(f"/review-queue/{candidate.pk}/edit/", data)
+        assert "does not occur verbatim" in r.content.decode()
+        data["passage_text"] = question.passage.text
+        r = tom.post(f"/review-queue/{candidate.pk}/edit/", data)
+        assert r.status_code == 302
+        question.refresh_from_db()
+        assert question.explanation == "Edited explanation." and question.status == "published"
+
+    def test_teachers_only_see_their_own_texts(self, tom, derived):
+        other = Client()
+        other.force_login(factory.make_user("tess", factory.Role.TEACHER))
+        candidate = Candidate.objects.first()
+        assert "Nothing to review." in other.get("/review-queue/").content.decode()
+        assert other.get(f"/texts/{derived.key}/derive/").status_code == 404
+        assert other.post(f"/review-queue/{candidate.pk}/", {"accept": "1"}).status_code == 404
+        assert other.get(f"/questions/{candidate.question.external_id}/preview/").status_code == 404
+        candidate.refresh_from_db()
+        assert candidate.state == "pending"
+
+    def test_learners_never_see_drafts(self, client, learner, derived):
+        candidate = Candidate.objects.first()
+        client.force_login(learner)
+        assert client.get(f"/questions/{candidate.question.external_id}/preview/").status_code == 403
+        assert f"derived-{derived.key}" not in client.get("/").content.decode()
+
+
+class TestStale:
+    def test_editing_a_text_marks_the_questions_whose_passage_is_gone(self, client, admin_user):
+        keep = factory.make_question("keep", passage="Gene therapy consists of introducing genetic material")
+        lose = factory.make_question("lose", passage="Adeno-associated virus (AAV) vectors are non-integrative")
+        source = keep.passage.source
+        new_text = "Preface.\n\n" + source.text.replace("Adeno-associated virus (AAV) vectors", "AAV vectors")
+        assert source.replace_text(new_text) == 1
+        keep.refresh_from_db()
+        lose.refresh_from_db()
+        assert not keep.stale and lose.stale
+        assert keep.passage.source.text[keep.passage.start : keep.passage.end] == keep.passage.text
+        client.force_login(admin_user)
+        html = client.get("/review-queue/").content.decode()
+        assert "Stale questions" in html and "lose" in html
+        assert client.get("/admin/quizzes/question/?stale__exact=1").status_code == 200

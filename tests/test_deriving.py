@@ -1,0 +1,341 @@
+"""The question deriver: cleaning, language, each kind of question, agreement, duplicates, and shipped texts."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from quizzes.deriving import Candidate, ExistingQuestion, derive, prepare
+from quizzes.deriving.questions import leaks
+
+TEXTS = Path(__file__).resolve().parent.parent / "bank" / "texts"
+
+EN_TEXT = """top of page
+
+Approved gene therapy drugs
+
+Gene therapy consists of introducing genetic material into cells in order to treat a disease.
+
+Luxturna: this adeno-associated vector is indicated in retinal dystrophy related to the RPE65 mutation and was \
+approved in the USA at the end of 2017.
+
+Imlygic: approved in 2015 in the USA and Europe, it consists of an oncolytic virus expressing an immunostimulant \
+protein. It is indicated in adults with unresectable melanoma.
+
+Glybera: the first drug commercialized in Europe, at the end of 2012, in the treatment of familial lipoprotein \
+lipase deficiency.
+
+Strimvelis was approved in Europe in 2016 for patients with severe immune deficiency.
+
+This is the case of the vectors derived from adeno-associated virus (or AAV), which are widely used in vivo.
+
+Reading time
+© Inserm, F. Koulikoff
+"""
+
+FR_TEXT = """Les médicaments de thérapie innovante
+
+Le Luxturna est un médicament de thérapie génique indiqué dans le traitement des dystrophies rétiniennes \
+héréditaires liées à des mutations du gène RPE65.
+
+L'Alofisel est un traitement utilisant des cellules stromales mésenchymateuses, utilisé dans le traitement des \
+fistules de la maladie de Crohn.
+
+Les ARN interférents (ARNi) ciblent des protéines délétères impliquées dans certaines maladies génétiques.
+
+Une fistule périanale correspond à un conduit se formant entre le canal anal et la peau.
+
+Le Kymriah et le Yescarta ont été remboursés en France en 2018 dans le traitement des lymphomes.
+
+BIBLIOGRAPHIE
+
+Russell, S. (2017). Efficacy and safety of voretigene neparvovec.
+"""
+
+
+def by_answer(candidates: list[Candidate], answer: str, kind: str | None = None) -> list[Candidate]:
+    return [c for c in candidates if c.answer == answer and (kind is None or c.kind == kind)]
+
+
+@pytest.fixture(scope="module")
+def english() -> list[Candidate]:
+    return derive(EN_TEXT)
+
+
+@pytest.fixture(scope="module")
+def french() -> list[Candidate]:
+    return derive(FR_TEXT)
+
+
+# ------------------------------------------------------------------------------------------------ prepare()
+
+
+def test_prepare_drops_boilerplate_and_keeps_headings_as_structure():
+    doc = prepare(EN_TEXT, "txt")
+    assert "top of page" not in doc.text
+    assert "Reading time" not in doc.text
+    assert "Koulikoff" not in doc.text
+    assert doc.blocks[0].kind == "heading"
+    assert doc.blocks[0].text == "Approved gene therapy drugs"
+    assert all(b.kind == "paragraph" for b in doc.blocks[1:])
+    for block in doc.blocks:
+        assert doc.text[block.start : block.end] == block.text
+    assert doc.language == "en"
+
+
+def test_prepare_stops_at_the_bibliography():
+    doc = prepare(FR_TEXT, "txt")
+    assert "Russell" not in doc.text
+    assert doc.blocks[-1].text.startswith("Le Kymriah")
+
+
+def test_prepare_detects_the_language_of_each_paragraph():
+    raw = (
+        "Thérapie génique des cancers de l'enfant\n\n"
+        "Despite the successes of treatments for paediatric malignancies over the last 30 years, almost 30% of "
+        "patients will remain refractory.\n\n"
+        "La thérapie génique vise à corriger un gène défectueux à l'origine de la maladie.\n"
+    )
+    doc = prepare(raw, "txt")
+    assert [(b.kind, b.language) for b in doc.blocks] == [("heading", "fr"), ("paragraph", "en"), ("paragraph", "fr")]
+
+
+def test_prepare_parses_html_without_script_or_style():
+    raw = """<html><head><title>t</title><style>p { color: red }</style></head><body>
+    <nav><a href="/">Home</a> | <a href="/news">News</a></nav>
+    <h1>Gene therapy</h1>
+    <p>Gene therapy consists of introducing genetic material into cells &amp; tissues.</p>
+    <script>alert("x"); var s = "<p>not text</p>";</script>
+    <p>Luxturna treats retinal dystrophy<br>linked to RPE65.</p>
+    <figure><img src="a.png"><figcaption>Figure 1. A caption</figcaption></figure>
+    <footer>© Inserm</footer></body></html>"""
+    doc = prepare(raw, "html")
+    assert "alert" not in doc.text and "color" not in doc.text and "not text" not in doc.text
+    assert "Home" not in doc.text and "caption" not in doc.text and "Inserm" not in doc.text
+    assert [b.kind for b in doc.blocks] == ["heading", "paragraph", "paragraph"]
+    assert doc.blocks[1].text == "Gene therapy consists of introducing genetic material into cells & tissues."
+    assert doc.blocks[2].text == "Luxturna treats retinal dystrophy linked to RPE65."
+
+
+def test_prepare_reads_markdown_headings_links_and_emphasis():
+    raw = "# Le Luxturna\n\nLe *Luxturna* est un [médicament](https://example.org) de thérapie génique [1].\n"
+    doc = prepare(raw, "md")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        ("heading", "Le Luxturna"),
+        ("paragraph", "Le Luxturna est un médicament de thérapie génique."),
+    ]
+    assert {b.language for b in doc.blocks} == {"fr"}
+
+
+def test_prepare_rejects_an_unknown_format():
+    with pytest.raises(ValueError):
+        prepare("x", "docx")
+
+
+def test_a_page_break_inside_a_sentence_is_joined():
+    doc = prepare("Ceux-ci ont présenté, à un mois, une amélioration\n\nmodérée, mais significative, du test.\n", "txt")
+    assert [b.text for b in doc.blocks] == [
+        "Ceux-ci ont présenté, à un mois, une amélioration modérée, mais significative, du test."
+    ]
+
+
+# ------------------------------------------------------------------------------------------- every candidate
+
+
+@pytest.mark.parametrize("text", [EN_TEXT, FR_TEXT])
+def test_every_candidate_is_well_built(text):
+    candidates = derive(text)
+    assert candidates
+    for c in candidates:
+        assert c.passage and c.passage in text, c
+        assert text[c.start : c.end] == c.passage
+        assert not c.highlight or c.highlight in c.passage
+        assert c.kind in ("cloze", "single", "true_false", "short", "flashcard")
+        assert 0 <= c.confidence <= 1
+        assert c.reason and c.answer_type and c.language in ("en", "fr")
+        if c.kind == "cloze":
+            assert re.search(r"\[\[[^\]]+\]\]", c.prompt)
+        if c.kind in ("single", "true_false"):
+            assert sum(ok for _, ok in c.choices) == 1
+        if c.kind == "flashcard":
+            assert c.back
+        if c.kind in ("cloze", "single", "short"):
+            assert not leaks(c.prompt, c.answer), c
+    confidences = [c.confidence for c in candidates]
+    assert confidences == sorted(confidences, reverse=True)
+
+
+def test_headings_and_boilerplate_make_no_questions(english):
+    for c in english:
+        assert "Approved gene therapy drugs" not in c.passage
+        assert "Reading time" not in c.passage and "©" not in c.passage
+
+
+def test_derive_is_deterministic():
+    assert derive(EN_TEXT) == derive(EN_TEXT)
+
+
+def test_progress_is_reported():
+    calls = []
+    derive(EN_TEXT, progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1][0] == calls[-1][1] > 0
+
+
+# ------------------------------------------------------------------------------------------------ each kind
+
+
+def test_which_drug_is_indicated_for_a_disease(english):
+    [c] = [c for c in english if c.prompt == "Which drug is indicated for retinal dystrophy?"]
+    assert c.answer == "Luxturna" and c.answer_type == "drug"
+    assert c.kind == "single"
+    assert {t for t, ok in c.choices if not ok} <= {"Imlygic", "Glybera", "Strimvelis"}
+    assert "indicated" in c.reason
+
+
+def test_a_pronoun_refers_to_the_drug_heading_its_paragraph(english):
+    [c] = [c for c in english if c.prompt == "Which drug is indicated for unresectable melanoma?"]
+    assert c.answer == "Imlygic"
+    assert c.passage.startswith("Imlygic: approved in 2015") and c.passage.endswith("unresectable melanoma.")
+
+
+def test_acronym_expansion(english, french):
+    [aav] = [c for c in english if c.prompt == "What does AAV stand for?"]
+    assert (aav.kind, aav.answer, aav.term, aav.answer_type) == ("short", "adeno-associated virus", "AAV", "acronym")
+    [arni] = [c for c in french if c.prompt == "Que signifie le sigle ARNi ?"]
+    assert arni.answer == "ARN interférents"
+
+
+def test_definition_cards(english, french):
+    [gene] = [c for c in english if c.kind == "flashcard" and c.answer == "gene therapy"]
+    assert gene.prompt == "What is gene therapy?"
+    assert gene.back == "Introducing genetic material into cells in order to treat a disease"
+    [fistula] = [c for c in french if c.kind == "flashcard" and c.answer == "fistule périanale"]
+    assert fistula.prompt == "Qu'est-ce qu'une fistule périanale ?"
+    assert fistula.back == "un conduit se formant entre le canal anal et la peau"
+
+
+def test_cloze_on_a_typed_term(english):
+    cloze = [c for c in english if c.kind == "cloze"]
+    assert cloze
+    for c in cloze:
+        assert f"[[{c.answer}]]" in c.prompt
+
+
+def test_true_false_on_a_year():
+    text = (
+        "A first oncolytic virus (Imlygic), derived from a herpes strain, was granted marketing authorization in "
+        "2015.\n\nGlybera was the first drug commercialized in Europe, at the end of 2012.\n\n"
+        "Strimvelis was approved in Europe in 2016 for patients with a severe immune deficiency.\n\n"
+        "Luxturna was approved in the USA at the end of 2017 for a retinal dystrophy.\n"
+    )
+    statements = [c for c in derive(text) if c.kind == "true_false"]
+    assert statements
+    for c in statements:
+        assert c.answer_type == "year" and c.choices[0][0] == "True"
+        assert c.term in c.passage
+        says_true = c.choices[0][1]
+        assert (c.term in c.prompt) == says_true
+
+
+def test_french_distractors_agree_in_gender_and_number():
+    text = (
+        "La drépanocytose est une maladie génétique du sang.\n\n"
+        "La leucodystrophie est une maladie rare du cerveau.\n\n"
+        "Les lymphomes sont des cancers du système lymphatique.\n\n"
+        "Le Luxturna est indiqué dans le traitement de la rétinite.\n\n"
+        "Le diabète de type 1 est une maladie auto-immune.\n\n"
+        "Les chercheurs ont traité la myopathie myotubulaire grâce à un vecteur.\n\n"
+        "Les médecins étudient la thalassémie dans plusieurs essais cliniques en France.\n"
+    )
+    candidates = derive(text)
+    singles = [c for c in candidates if c.kind == "single" and c.answer_type == "disease" and "_____" in c.prompt]
+    assert singles
+    for c in singles:
+        wrong = [t for t, ok in c.choices if not ok]
+        assert "lymphomes" not in wrong, c  # plural, never in a "la _____" slot
+        assert "diabète de type 1" not in wrong, c  # masculine
+
+
+# ------------------------------------------------------------------------------------------------ duplicates
+
+
+def test_near_duplicates_among_candidates_are_merged():
+    text = EN_TEXT + "\nLuxturna is indicated in retinal dystrophy, as said above.\n"
+    prompts = [c.prompt for c in derive(text)]
+    assert prompts.count("Which drug is indicated for retinal dystrophy?") == 1
+
+
+def test_a_candidate_duplicating_a_bank_question_is_flagged(english):
+    existing = [
+        ExistingQuestion("ins-007", "What does AAV stand for?", "adeno-associated virus", "en"),
+        ExistingQuestion("hop-001", "Quel médicament est indiqué dans les dystrophies rétiniennes ?", "Luxturna", "fr"),
+        ExistingQuestion("x-1", "Capital of France?", "Paris", "en"),
+    ]
+    candidates = derive(EN_TEXT, existing=existing)
+    [aav] = [c for c in candidates if c.prompt == "What does AAV stand for?"]
+    assert aav.duplicate_of == "ins-007" and "duplicate" in aav.flags
+    [drug] = [c for c in candidates if c.prompt == "Which drug is indicated for retinal dystrophy?"]
+    assert drug.duplicate_of == "hop-001"  # across English and French
+    assert not [c for c in candidates if c.duplicate_of == "x-1"]
+
+
+# ------------------------------------------------------------------------------------- the shipped texts
+
+
+@pytest.fixture(scope="module")
+def inserm() -> list[Candidate]:
+    return derive((TEXTS / "inserm-gene-therapy.txt").read_text(encoding="utf-8"), language="en")
+
+
+@pytest.fixture(scope="module")
+def medicaments() -> list[Candidate]:
+    return derive((TEXTS / "medicaments-therapie-innovante.txt").read_text(encoding="utf-8"), language="fr")
+
+
+def test_snapshot_luxturna_retinal_dystrophy(inserm, medicaments):
+    [en] = [c for c in inserm if c.prompt == "Which drug is indicated for retinal dystrophy?"]
+    assert en.answer == "Luxturna" and en.kind == "single" and en.confidence >= 0.8
+    [fr] = [
+        c
+        for c in medicaments
+        if c.prompt == "Quel médicament est indiqué dans le traitement des dystrophies rétiniennes héréditaires ?"
+    ]
+    assert fr.answer == "Luxturna"
+
+
+def test_snapshot_nusinersen_for_spinal_muscular_atrophy(inserm):
+    [c] = [c for c in inserm if c.prompt == "Which drug is indicated for spinal muscular atrophy?"]
+    assert c.answer == "Nusinersen"
+
+
+def test_snapshot_aav_expansion(inserm):
+    [c] = [c for c in inserm if c.prompt == "What does AAV stand for?"]
+    assert c.answer == "adeno-associated virus"
+    assert c.passage.startswith("This is the case, for example, of the vectors derived from adeno-associated virus")
+
+
+def test_snapshot_year_statements(inserm):
+    statements = {c.term: c for c in inserm if c.kind == "true_false" and c.answer_type == "year"}
+    assert len(statements) >= 3
+    for year, c in statements.items():
+        assert year in c.passage
+        assert c.choices == [("True", year in c.prompt), ("False", year not in c.prompt)]
+        assert c.explanation == "The text says: " + " ".join(c.passage.split())
+    imlygic = statements["2015"]
+    assert imlygic.passage.startswith("Imlygic: approved in 2015 in the USA and Europe")
+    assert len({c.answer for c in statements.values()}) == 2  # some true, some false
+
+
+def test_shipped_texts_keep_boilerplate_out(medicaments):
+    for c in medicaments:
+        assert "BIBLIOGRAPHIE" not in c.passage and "Creative Commons" not in c.passage
+        assert c.language == "fr"
+
+
+def test_a_30_kb_text_takes_well_under_three_seconds(inserm):
+    import time
+
+    text = (TEXTS / "inserm-gene-therapy.txt").read_text(encoding="utf-8")
+    started = time.perf_counter()
+    derive(text)
+    assert time.perf_counter() - started < 3.0
