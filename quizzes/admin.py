@@ -101,6 +101,8 @@ class QuestionAdminForm(forms.ModelForm):
             "language",
             "difficulty",
             "topics",
+            "owner",
+            "stale",
             "prompt",
             "explanation",
             "back",
@@ -131,13 +133,23 @@ class QuestionAdmin(admin.ModelAdmin):
     change_list_template = "admin/quizzes/question/change_list.html"
     inlines = [ChoiceInline]
     list_display = ["external_id", "short_prompt", "kind", "language", "status", "source_title", "preview_link"]
-    list_filter = ["status", "stale", "kind", "language", "passage__source", "topics", "difficulty"]
+    list_filter = [
+        "status",
+        "stale",
+        "kind",
+        "language",
+        "passage__source",
+        "topics",
+        "difficulty",
+        ("owner", admin.EmptyFieldListFilter),
+    ]
     list_select_related = ["passage__source"]
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
     filter_horizontal = ["topics"]
+    raw_id_fields = ["owner"]
     actions = ["publish", "unpublish"]
     fieldsets = [
-        (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics"]}),
+        (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
         (_("Where it comes from"), {"fields": ["source", "passage_text", "highlight"]}),
     ]
@@ -215,17 +227,27 @@ class QuizSetItemInline(admin.TabularInline):
 
 @admin.register(QuizSet)
 class QuizSetAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "language", "item_count", "time_limit", "max_attempts"]
+    list_display = ["title", "key", "language", "owner", "item_count", "time_limit", "max_attempts"]
     fieldsets = [
-        (None, {"fields": ["key", "title", "description", "language"]}),
+        (None, {"fields": ["key", "title", "description", "language", "owner"]}),
         (
             _("Options"),
             {"fields": ["shuffle_questions", "shuffle_choices", "question_count", "time_limit", "max_attempts"]},
         ),
     ]
-    list_filter = ["language"]
+    list_filter = ["language", ("owner", admin.EmptyFieldListFilter)]
     search_fields = ["title", "key", "description"]
     inlines = [QuizSetItemInline]
+    raw_id_fields = ["owner"]
+    actions = ["publish_to_bank"]
+
+    @admin.action(
+        description=_("Publish to the shared bank (with the teacher's questions in them)"), permissions=["change"]
+    )
+    def publish_to_bank(self, request, queryset) -> None:
+        sets = queryset.update(owner=None)
+        Question.objects.filter(quizset_items__quizset__in=queryset, owner__isnull=False).update(owner=None)
+        self.message_user(request, ngettext("%d quiz set published.", "%d quiz sets published.", sets) % sets)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(n=Count("items"))

@@ -250,3 +250,28 @@ def test_export_downloads_a_bank_that_imports_again(admin_client):
     assert r["Content-Disposition"] == 'attachment; filename="learnapp-bank.yaml"'
     plan = validate([BankFile("export.yaml", r.content)])
     assert list(plan.questions) == ["q-1"]
+
+
+@pytest.mark.django_db
+def test_an_admin_publishes_a_teachers_set_to_the_shared_bank(admin_client, teacher):
+    own = factory.make_question("own", owner=teacher)
+    quizset = factory.make_quizset("mine", [own], owner=teacher)
+    r = admin_client.post("/admin/quizzes/quizset/", {"action": "publish_to_bank", "_selected_action": [quizset.pk]})
+    assert r.status_code == 302
+    quizset.refresh_from_db()
+    own.refresh_from_db()
+    assert quizset.owner is None and own.owner is None
+    assert 'href="/sets/mine/"' in admin_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_editing_a_source_text_in_the_admin_marks_lost_passages_stale(admin_client):
+    question = factory.make_question()
+    source = question.passage.source
+    r = admin_client.post(f"/admin/quizzes/source/{source.pk}/change/", {
+        "key": source.key, "title": source.title, "language": source.language, "author": "", "url": "",
+        "licence": "", "text": "A completely new text.",
+    }, follow=True)
+    assert "1 question cites a passage that is no longer in the text" in r.content.decode()
+    question.refresh_from_db()
+    assert question.stale
