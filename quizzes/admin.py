@@ -1,8 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -12,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .banking import BankFile, BankInvalid, export_bank, import_bank
-from .forms import BankUploadForm
+from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import Attempt, Choice, Passage, Question, QuizSet, QuizSetItem, Response, Source, Topic
 
 
@@ -57,24 +56,9 @@ class PassageAdmin(admin.ModelAdmin):
         return False  # passages are created from a question's quoted text
 
 
-class ChoiceInlineFormSet(BaseInlineFormSet):
-    def clean(self) -> None:
-        super().clean()
-        if any(self.errors):
-            return
-        choices = [
-            (form.cleaned_data["text"], form.cleaned_data.get("is_correct", False))
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        problems = self.instance.choice_errors(choices)
-        if problems:
-            raise ValidationError(problems)
-
-
 class ChoiceInline(admin.TabularInline):
     model = Choice
-    formset = ChoiceInlineFormSet
+    formset = BaseChoiceFormSet  # the same rules as the teachers' editor
     fields = ["position", "text", "is_correct", "feedback"]
     extra = 0
     formfield_overrides = {
@@ -82,15 +66,8 @@ class ChoiceInline(admin.TabularInline):
     }
 
 
-class QuestionAdminForm(forms.ModelForm):
+class QuestionAdminForm(QuotedPassageForm):
     """The passage is edited as text quoted from a source, not picked from a list of spans."""
-
-    source = forms.ModelChoiceField(Source.objects.all(), label=_("source"))
-    passage_text = forms.CharField(
-        label=_("passage"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
-    )
 
     class Meta:
         model = Question
@@ -109,22 +86,6 @@ class QuestionAdminForm(forms.ModelForm):
             "accepted_answers",
             "highlight",
         ]
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.passage_id:
-            self.initial["source"] = self.instance.passage.source_id
-            self.initial["passage_text"] = self.instance.passage.text
-
-    def clean(self) -> dict:
-        data = super().clean()
-        source, text = data.get("source"), data.get("passage_text")
-        if source and text:
-            if text not in source.text:
-                self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
-            else:
-                self.instance.passage = source.passage_for(text)
-        return data
 
 
 @admin.register(Question)

@@ -215,15 +215,36 @@ class QuizSetBuilderForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class TeacherQuestionForm(forms.ModelForm):
-    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
+class QuotedPassageForm(forms.ModelForm):
+    """A question form whose passage is quoted from a source, verbatim (not picked from a list of spans):
+    the admin's editor, the teachers' and the review queue's share it."""
 
     source = forms.ModelChoiceField(Source.objects.all(), label=_("Source text"))
     passage_text = forms.CharField(
         label=_("Passage"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Copy it from the source, exactly: learners read it after answering."),
+        help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.passage_id:
+            self.initial.setdefault("source", self.instance.passage.source_id)
+            self.initial.setdefault("passage_text", self.instance.passage.text)
+
+    def clean(self):
+        data = super().clean()
+        source, text = data.get("source"), data.get("passage_text")
+        if source and text:
+            if text not in source.text:
+                self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
+            else:
+                self.instance.passage = source.passage_for(text)
+        return data
+
+
+class TeacherQuestionForm(QuotedPassageForm):
+    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
 
     class Meta:
         model = Question
@@ -238,13 +259,8 @@ class TeacherQuestionForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        source, text = data.get("source"), data.get("passage_text")
-        if source and text:
-            if text not in source.text:
-                self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
-            else:
-                self.instance.passage = source.passage_for(text)
-                self.instance.language = source.language
+        if data.get("source"):
+            self.instance.language = data["source"].language
         return data
 
 
