@@ -339,3 +339,30 @@ def test_a_30_kb_text_takes_well_under_three_seconds(inserm):
     started = time.perf_counter()
     derive(text)
     assert time.perf_counter() - started < 3.0
+
+
+def _draft(prompt: str, answer: str, answer_type: str, confidence: float, language: str = "en", start: int = 0):
+    from quizzes.deriving.questions import Draft  # noqa: PLC0415
+
+    return Draft("cloze", prompt, answer, start, start + 10, language, confidence, "test", answer_type, answer)
+
+
+def test_a_common_single_word_blank_is_ranked_as_generic():
+    from quizzes.deriving import _generic_word  # noqa: PLC0415
+
+    assert _generic_word(_draft("[[Genes]] carry information.", "Genes", "term", 0.5))
+    assert _generic_word(_draft("La [[greffe]] est pratiquée.", "greffe", "term", 0.5, "fr"))
+    assert not _generic_word(_draft("Restaurer l'[[hématopoïèse]].", "hématopoïèse", "term", 0.5, "fr"))
+    assert not _generic_word(_draft("Use of [[ex vivo]] therapy.", "ex vivo", "term", 0.5))
+    assert not _generic_word(_draft("Approved in [[2017]].", "2017", "year", 0.5))
+
+
+def test_the_same_term_again_waits_behind_new_terms():
+    from quizzes.deriving import _diversify  # noqa: PLC0415
+
+    a = _draft("Which drug? [[Luxturna]]", "Luxturna", "drug", 0.9, start=0)
+    b = _draft("Again [[Luxturna]] here.", "Luxturna", "drug", 0.8, start=20)
+    c = _draft("The gene [[RPE65]] is mutated.", "RPE65", "gene", 0.7, start=40)
+    ranked = _diversify([b, c, a])
+    assert [d.answer for d in ranked] == ["Luxturna", "RPE65", "Luxturna"]
+    assert ranked[2].confidence == round(0.8 * 0.8, 3)

@@ -190,14 +190,10 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
         for flag in d.flags:
             d.confidence *= _FLAG_PENALTY.get(flag, 1.0)
         d.confidence = round(max(0.0, min(1.0, d.confidence)), 3)
-    drafts.sort(key=lambda d: (-d.confidence, d.passage_start, d.kind, d.prompt))
-    seen_terms: set[str] = set()
     for d in drafts:
-        key = normal(d.term)
-        if key in seen_terms:
-            d.confidence = round(d.confidence * 0.8, 3)  # the same term again: show other terms first
-        seen_terms.add(key)
-    drafts.sort(key=lambda d: (-d.confidence, d.passage_start, d.kind, d.prompt))
+        if _generic_word(d):
+            d.confidence = round(d.confidence * GENERIC_WORD_PENALTY, 3)
+    drafts = _diversify(drafts)
     # merge near-duplicates among the drafts: the first (best) one stays
     kept: list[q.Draft] = []
     prints: list[Fingerprint] = []
@@ -226,6 +222,45 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
         order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
         candidates = [candidates[i] for i in order]
     return candidates
+
+
+# A blank whose answer is one common word ("genes", "greffe") tests vocabulary more than the text's content.
+GENERIC_WORD_PENALTY = 0.7
+GENERIC_ZIPF = 3.5
+# Ranking for variety: a draft on a term already shown waits behind drafts on new terms.
+SAME_TERM_PENALTY = 0.8
+
+
+def _generic_word(d: q.Draft) -> bool:
+    answer = d.term or d.answer
+    if d.answer_type != "term" or d.kind not in ("cloze", "single") or " " in answer.strip() or "-" in answer:
+        return False
+    language = d.language if d.language in ("en", "fr") else "en"
+    return zipf(answer, language) >= GENERIC_ZIPF
+
+
+def _order(d: q.Draft) -> tuple:
+    return (-d.confidence, d.passage_start, d.kind, d.prompt)
+
+
+def _diversify(drafts: list[q.Draft]) -> list[q.Draft]:
+    """Best first, but a draft on a term already shown waits behind drafts on new terms (chosen greedily, so a
+    penalised draft is compared with the others at its new confidence)."""
+    base = {id(d): d.confidence for d in drafts}
+    pending = sorted(drafts, key=_order)
+    out: list[q.Draft] = []
+    seen_terms: set[str] = set()
+    while pending:
+        best = min(pending, key=_order)
+        pending.remove(best)
+        out.append(best)
+        key = normal(best.term)
+        if key not in seen_terms:
+            seen_terms.add(key)
+            for d in pending:
+                if normal(d.term) == key:
+                    d.confidence = round(base[id(d)] * SAME_TERM_PENALTY, 3)
+    return out
 
 
 def _candidate(text: str, d: q.Draft) -> Candidate:
