@@ -143,11 +143,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_classroom_for_teacher(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="gradebook-{classroom.pk}.csv"'
-    response.write("\ufeff")  # so that spreadsheets read UTF-8
-    teaching.write_gradebook_csv(classroom, response)
-    return response
+    return _spreadsheet(f"gradebook-{classroom.pk}.csv", teaching.write_gradebook_csv, classroom)
 
 
 # --- assignments -------------------------------------------------------------------------------------
@@ -198,10 +194,15 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_teacher(request, pk)
+    return _spreadsheet(f"assignment-{assignment.pk}.csv", teaching.write_assignment_csv, assignment)
+
+
+def _spreadsheet(filename: str, write, subject) -> HttpResponse:
+    """A CSV download that spreadsheets open as UTF-8 (the byte order mark tells them)."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="assignment-{assignment.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")
-    teaching.write_assignment_csv(assignment, response)
+    write(subject, response)
     return response
 
 
