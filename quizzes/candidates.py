@@ -110,17 +110,22 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
     return job
 
 
-def _rejected(source: Source) -> set[tuple[str, str]]:
-    """(answer, prompt) pairs a reviewer already rejected for this source: not proposed again."""
-    return set(
+REJECTED_ANSWER_PENALTY = 0.5
+
+
+def _rejected(source: Source) -> tuple[set[tuple[str, str]], set[str]]:
+    """What reviewers rejected for this source: the exact (answer, prompt) pairs, which are not
+    proposed again, and the answers, whose other questions rank lower."""
+    pairs = set(
         Candidate.objects.filter(question__passage__source=source, state=Candidate.State.REJECTED).values_list(
             "answer", "question__prompt"
         )
     )
+    return pairs, {answer.casefold() for answer, _prompt in pairs if answer}
 
 
 def _store(job: DerivationJob, source: Source, found: list[deriving.Candidate]) -> int:
-    rejected = _rejected(source)
+    rejected, rejected_answers = _rejected(source)
     bank = dict(
         Question.objects.filter(
             external_id__in=[c.duplicate_of for c in found if isinstance(c.duplicate_of, str)]
@@ -150,10 +155,11 @@ def _store(job: DerivationJob, source: Source, found: list[deriving.Candidate]) 
                 Choice(question=question, text=text[:500], is_correct=correct, position=p)
                 for p, (text, correct) in enumerate(c.choices)
             )
+            penalty = REJECTED_ANSWER_PENALTY if c.answer.casefold() in rejected_answers else 1.0
             Candidate.objects.create(
                 job=job,
                 question=question,
-                confidence=c.confidence,
+                confidence=c.confidence * penalty,
                 reason=c.reason[:300],
                 answer_type=c.answer_type,
                 answer=c.answer[:300],

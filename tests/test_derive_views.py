@@ -118,6 +118,54 @@ class TestQueue:
         assert Candidate.objects.filter(question__prompt=prompt).count() == 1, "the rejection counts next time"
         assert Candidate.objects.filter(state="rejected").count() == 1
 
+    def test_a_rejected_answer_ranks_its_other_questions_lower(self, tom, derived, teacher):
+        from quizzes import candidates, deriving
+
+        rejected = Candidate.objects.order_by("-confidence").first()
+        candidates.reject(rejected, teacher, "not this term")
+        passage = rejected.question.passage.text
+        found = [
+            deriving.Candidate(
+                kind="flashcard",
+                prompt="Same answer, asked another way",
+                answer=rejected.answer,
+                passage=passage,
+                language="en",
+                confidence=0.8,
+                reason="test",
+                answer_type="term",
+                back="back",
+            ),
+            deriving.Candidate(
+                kind="flashcard",
+                prompt="Another answer",
+                answer="something else",
+                passage=passage,
+                language="en",
+                confidence=0.8,
+                reason="test",
+                answer_type="term",
+                back="back",
+            ),
+            deriving.Candidate(
+                kind=rejected.question.kind,
+                prompt=rejected.question.prompt,
+                answer=rejected.answer,
+                passage=passage,
+                language="en",
+                confidence=0.9,
+                reason="test",
+                answer_type="term",
+            ),
+        ]
+        job = DerivationJob.objects.create(source=derived)
+        assert candidates._store(job, derived, found) == 2, "the rejected question itself is not proposed again"
+        confidence = dict(job.candidates.values_list("question__prompt", "confidence"))
+        assert confidence == {
+            "Same answer, asked another way": pytest.approx(0.4),
+            "Another answer": pytest.approx(0.8),
+        }
+
     def test_bulk_accept(self, tom, derived):
         ids = list(Candidate.objects.values_list("pk", flat=True)[:2])
         tom.post("/review-queue/", {"candidate": ids, "accept": "1"})
