@@ -85,7 +85,8 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
             Source.objects.filter(pk=source.pk).update(language=request.POST["language"])
             messages.success(request, _("Language saved."))
             return redirect("quizzes:derive", key=source.key)
-        if not source.derivation_jobs.filter(status__in=["pending", "running"]).exists():
+        latest = source.derivation_jobs.first()
+        if latest is None or not latest.is_running:  # one derivation at a time
             candidates.start(source, request.user)
         return redirect("quizzes:derive", key=source.key)
     job = source.derivation_jobs.first()

@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -836,9 +837,13 @@ class DerivationJob(models.Model):
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    # A derivation takes seconds; one still "running" after this was cut short (a worker restarted).
+    GIVE_UP_AFTER = timedelta(minutes=10)
+
     @property
     def is_running(self) -> bool:
-        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+        active = self.status in (self.Status.PENDING, self.Status.RUNNING)
+        return active and timezone.now() - self.created_at < self.GIVE_UP_AFTER
 
 
 class CandidateQuerySet(models.QuerySet):

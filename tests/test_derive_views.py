@@ -236,3 +236,17 @@ class TestStale:
         html = client.get("/review-queue/").content.decode()
         assert "Stale questions" in html and "lose" in html
         assert client.get("/admin/quizzes/question/?stale__exact=1").status_code == 200
+
+
+def test_a_derivation_cut_short_does_not_block_the_next_one(tom, teacher):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    source = add_text(tom)
+    stuck = DerivationJob.objects.create(source=source, status="running")
+    tom.post(f"/texts/{source.key}/derive/")
+    assert DerivationJob.objects.count() == 1, "a running derivation is not started twice"
+    DerivationJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    tom.post(f"/texts/{source.key}/derive/")
+    assert DerivationJob.objects.filter(status="done").count() == 1
