@@ -366,3 +366,54 @@ def test_the_same_term_again_waits_behind_new_terms():
     ranked = _diversify([b, c, a])
     assert [d.answer for d in ranked] == ["Luxturna", "RPE65", "Luxturna"]
     assert ranked[2].confidence == round(0.8 * 0.8, 3)
+
+
+def test_a_category_of_diseases_is_ranked_as_generic():
+    from quizzes.deriving import _generic_word  # noqa: PLC0415
+
+    d = _draft("Pour la plupart de ces [[pathologies]].", "pathologies", "disease", 0.5, "fr")
+    assert _generic_word(d)
+    assert _generic_word(_draft("Les [[maladies rares]] sont nombreuses.", "maladies rares", "disease", 0.5, "fr"))
+    assert _generic_word(_draft("It treats [[genetic diseases]].", "genetic diseases", "disease", 0.5))
+    assert not _generic_word(_draft("It treats [[monogenic diseases]].", "monogenic diseases", "disease", 0.5))
+    assert not _generic_word(_draft("Il traite la [[drépanocytose]].", "drépanocytose", "disease", 0.5, "fr"))
+
+
+def test_an_acronym_named_once_and_never_expanded_is_a_one_off():
+    from quizzes.deriving import _one_off  # noqa: PLC0415
+
+    text = "La France, via l'ANSM, avance. Les AAV sont utilisés. Les vecteurs AAV ciblent le foie."
+    assert _one_off(_draft("Via l'[[ANSM]], avance.", "ANSM", "acronym", 0.6, "fr"), text)
+    assert not _one_off(_draft("Les [[AAV]] sont utilisés.", "AAV", "acronym", 0.6, "fr"), text)
+    assert not _one_off(_draft("Approved in [[2017]].", "2017", "year", 0.6), text)
+
+
+LIST_TEXT = """Les réponses se dessinent.
+
+Côté terrain, des solutions organisationnelles se construisent :
+
+  • Des plateformes de référencement national pour centraliser l’éligibilité génétique,
+  • Des hubs hospitaliers pilotes, capables de recevoir et suivre ces traitements,
+  • Des filières interrégionales plus structurées, pour éviter la fragmentation du parcours de soin.
+
+En parallèle, la montée en compétence est déjà en cours.
+"""
+
+
+def test_list_items_become_cloze_blanks_after_their_lead_in():
+    doc = prepare(LIST_TEXT, language="fr")
+    items = [c for c in derive(doc.text, language="fr") if c.reason.startswith("a list item")]
+    answers = {c.answer for c in items}
+    assert {"plateformes de référencement national", "hubs hospitaliers pilotes"} <= answers
+    for c in items:
+        assert c.prompt.startswith("Côté terrain, des solutions organisationnelles se construisent : ")
+        assert f"[[{c.answer}]]" in c.prompt and c.prompt.endswith(".")
+        assert doc.text[c.start : c.end] == c.passage and c.answer in c.passage
+        assert not leaks(c.prompt, c.answer)
+        assert not c.flags
+
+
+def test_a_sentence_without_a_strong_term_falls_back_to_a_count():
+    text = "Gene therapy is studied worldwide.\n\nAbout 700 clinical trials are in progress around the world today.\n"
+    found = [c for c in derive(text, language="en") if c.answer_type == "number"]
+    assert found and found[0].answer == "700" and found[0].kind == "cloze"

@@ -16,6 +16,7 @@ matching, for near-duplicates and distractor exclusion). Nothing is downloaded a
 Everything is deterministic: the same text gives the same candidates in the same order.
 """
 
+import re
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,16 @@ __all__ = ["Block", "Candidate", "Document", "ExistingQuestion", "derive", "load
 KINDS = ("cloze", "single", "true_false", "short", "flashcard")
 # A noun-phrase term must score at least this to become a blank (typed spans always qualify).
 TERM_THRESHOLD = 0.95
+# A sentence that would give no item at all may blank a multi-word term scoring at least this, or a count, a
+# person or a place (which otherwise need 0.9), when it carries no flag worse than a missing final period.
+FALLBACK_THRESHOLD = 0.65
+FALLBACK_FLAGS = {"no-final-period"}
+WEAK_TYPES = ("place", "number", "person")
+WEAK_FALLBACK_PENALTY = 0.8
+
+
+def _fallback_span(span: Span) -> bool:
+    return span.type not in ("term", "disease") or len(span.text.split()) >= 2
 
 
 @dataclass
@@ -118,6 +129,13 @@ def derive(
         definitions = q.definition_questions(s, inventory)
         drafts.extend(acronyms + definitions)
         asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
+        lead = _list_lead(sents, n, text)
+        if lead is not None:
+            item = q.list_item_question(lead, s)
+            if item is not None and normal(item.answer) not in used:
+                used.add(normal(item.answer))
+                drafts.append(item)
+                continue
         if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
             continue
         stem = s
@@ -125,33 +143,73 @@ def derive(
             stem = with_context(sents[n - 1], s, text)
             if "needs-context" in q.sentence_flags(stem) or len(stem.text.split()) > 45:
                 stem = s
-        # one blank or one statement per sentence: two items on one sentence give each other away
         ranked = sorted(spans[s.index], key=lambda sp: (-sp.score, sp.start))
         numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
         if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
             ranked = numeric + [sp for sp in ranked if sp not in numeric]
-        for span in ranked:
-            key = normal(span.text)
-            if (
-                key in used
-                or (s.index, key) in asked
-                or (span.type in ("term", "disease") and span.score < TERM_THRESHOLD)
-            ):
-                continue
-            if span.type in ("place", "number", "person") and span.score < 0.9:
-                continue
+        # one blank or one statement per sentence: two items on one sentence give each other away; a sentence
+        # left without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD)
+        fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
+        thresholds = (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,)
+        for threshold in thresholds:
             draft = None
-            if span.type in ("year", "percent") and zlib.crc32(s.text.encode()) % 2 == 0:
-                draft = q.true_false(stem, span, inventory)
-            draft = draft or q.blank_question(stem, span, inventory, text)
+            for span in ranked:
+                key = normal(span.text)
+                if (
+                    key in used
+                    or (s.index, key) in asked
+                    or (span.type in ("term", "disease") and span.score < threshold)
+                ):
+                    continue
+                if threshold < TERM_THRESHOLD and not _fallback_span(span):
+                    continue
+                if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
+                    continue
+                if span.type in ("year", "percent") and zlib.crc32(s.text.encode()) % 2 == 0:
+                    draft = q.true_false(stem, span, inventory)
+                draft = draft or q.blank_question(stem, span, inventory, text)
+                if draft is not None:
+                    if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
+                        draft.confidence *= WEAK_FALLBACK_PENALTY
+                    used.add(key)
+                    drafts.append(draft)
+                    break
             if draft is not None:
-                used.add(key)
-                drafts.append(draft)
                 break
     drafts.extend(q.indication_questions(pairs, inventory, text))
     if progress is not None:
         progress(total, total)
     return _finish(text, drafts, existing)
+
+
+def _list_lead(sents: list, n: int, text: str):
+    """The sentence that introduces the list the n-th sentence is an item of, if any: it ends with a colon and is
+    followed by list items (bulleted, or one-sentence paragraphs once `prepare` has dropped the bullets), the
+    earlier items of a list without bullets not ending with a full stop."""
+
+    def alone(k: int) -> bool:
+        return sents[k].first_in_block and (k + 1 == len(sents) or sents[k + 1].first_in_block)
+
+    if not sents[n].first_in_block or not (sents[n].bullet or alone(n)):
+        return None
+    k = n - 1
+    while k >= 0 and n - k <= 12:
+        previous = q.clean(sents[k].text)
+        if previous.endswith(":"):
+            break
+        if not (sents[k].bullet and sents[k].first_in_block) and not (alone(k) and not previous.endswith(".")):
+            return None
+        k -= 1
+    else:
+        return None
+    if k < 0:
+        return None
+    lead = sents[k]
+    if "needs-context" in q.sentence_flags(lead) and k > 0 and sents[k - 1].block == lead.block:
+        merged = with_context(sents[k - 1], lead, text)
+        if len(merged.text.split()) <= 30:
+            lead = merged
+    return lead
 
 
 def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str, str]]:
@@ -193,6 +251,8 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
     for d in drafts:
         if _generic_word(d):
             d.confidence = round(d.confidence * GENERIC_WORD_PENALTY, 3)
+        elif _one_off(d, text):
+            d.confidence = round(d.confidence * ONE_OFF_PENALTY, 3)
     drafts = _diversify(drafts)
     # merge near-duplicates among the drafts: the first (best) one stays
     kept: list[q.Draft] = []
@@ -229,14 +289,41 @@ GENERIC_WORD_PENALTY = 0.7
 GENERIC_ZIPF = 3.5
 # Ranking for variety: a draft on a term already shown waits behind drafts on new terms.
 SAME_TERM_PENALTY = 0.8
+# An acronym the text names only once is seldom a key term ("l'ANSM", "les CHU").
+ONE_OFF_PENALTY = 0.7
+
+
+# Words that name the category, not a disease: "pathologies", "genetic diseases", "maladies rares".
+DISEASE_CATEGORY = set(
+    """disease diseases disorder disorders illness illnesses condition conditions maladie maladies pathologie
+    pathologies affection affections trouble troubles""".split()
+)
+COMMON_ZIPF = 4.0
 
 
 def _generic_word(d: q.Draft) -> bool:
     answer = d.term or d.answer
+    if d.answer_type == "disease" and d.kind in ("cloze", "single"):
+        language = d.language if d.language in ("en", "fr") else "en"
+        words = answer.casefold().split()
+        return any(w in DISEASE_CATEGORY for w in words) and all(
+            w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words
+        )
     if d.answer_type != "term" or d.kind not in ("cloze", "single") or " " in answer.strip() or "-" in answer:
         return False
     language = d.language if d.language in ("en", "fr") else "en"
     return zipf(answer, language) >= GENERIC_ZIPF
+
+
+def _one_off(d: q.Draft, text: str) -> bool:
+    """An acronym (or an all-capitals name taken for a drug) that the text names only once is rarely one of its key
+    terms: an organisation in passing ("l'ANSM", "les CHU"). Its expansion card, if any, is a "short" and is kept."""
+    if d.kind not in ("cloze", "single", "flashcard") or d.answer_type not in ("acronym", "drug"):
+        return False
+    answer = d.term or d.answer
+    if d.answer_type == "drug" and not answer.isupper():
+        return False
+    return len(re.findall(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", text)) <= 1
 
 
 def _order(d: q.Draft) -> tuple:

@@ -114,8 +114,8 @@ def _is_heading(line: _Line) -> bool:
     words = text.split()
     if _TERMINAL.search(text) and not text.endswith(("?", ":")):
         return False
-    if text.endswith(":"):
-        return False
+    if text.endswith((":", ",", ";")):
+        return False  # a heading does not end with a comma or a semicolon: a list item whose bullet was dropped
     if text.endswith("?"):
         return len(words) <= 12 and not line.bullet
     return len(words) <= 16 and not line.bullet and len(text) <= 140

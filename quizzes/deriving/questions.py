@@ -749,3 +749,58 @@ def _de(sentence: Sentence, span: Span) -> str:
     if starts_with_vowel(span.text):
         return "d'"
     return "des " if plural(span.text, "fr") else "de "
+
+
+# ------------------------------------------------------------------------------------------------ list items
+
+_ITEM_END = re.compile(r"\s*(?:[,;:(—–]|\s-\s|\b(?:pour|afin|capables?|qui|to|for|which|that|so)\b)", re.IGNORECASE)
+
+
+def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
+    """A list item whose leading noun phrase is blanked, after the sentence that introduces the list
+    ("Côté terrain, des solutions organisationnelles se construisent : [[plateformes de référencement national]]
+    pour centraliser l'éligibilité génétique.")."""
+    language = item.language
+    body = clean(item.text)
+    words = body.split()
+    if not words or not clean(lead.text).endswith(":") or len(words) < 2:
+        return None
+    first = words[0].casefold().replace("’", "'")
+    skip = 0
+    if first in ARTICLES[language]:
+        skip = len(words[0])
+    elif first.startswith(("l'", "d'")) and len(first) > 2:
+        skip = 2
+    rest = body[skip:].lstrip()
+    cut = _ITEM_END.search(rest)
+    phrase = _strip_final(rest[: cut.start()] if cut else rest)
+    lowers = [w.casefold() for w in re.findall(r"[\w’'-]+", phrase)]
+    if not 2 <= len(lowers) <= 7 or any(is_verb(w, language) for w in lowers):
+        return None
+    if lowers[0] in STOPWORDS[language] or lowers[-1] in STOPWORDS[language]:
+        return None
+    if max(rarity(w, language) for w in lowers) < 0.35:
+        return None
+    start = body.find(phrase)
+    tail = _strip_final(body[start + len(phrase) :])
+    prompt = clean(lead.text) + " " + body[:start] + f"[[{phrase}]]" + tail + "."
+    stem = Sentence(item.index, lead.start, item.end, prompt, language, item.block, item.block_start)
+    stem.tokens = lead.tokens + item.tokens
+    flags = [f for f in sentence_flags(stem) if f not in ("no-final-period", "lowercase-start")]
+    if leaks(prompt, phrase):
+        return None
+    return Draft(
+        "cloze",
+        prompt,
+        phrase,
+        item.start,
+        item.end,
+        language,
+        0.5,
+        "a list item's leading noun phrase blanked after the sentence that introduces the list",
+        "term",
+        phrase,
+        explanation=clean(lead.text) + " " + body,
+        highlight=phrase,
+        flags=flags,
+    )
