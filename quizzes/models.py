@@ -297,6 +297,25 @@ class Choice(models.Model):
         return self.text
 
 
+class QuizSetQuerySet(models.QuerySet):
+    def with_questions(self) -> "QuizSetQuerySet":
+        """Sets with at least one published question, annotated with how many (`published_count`)."""
+        return self.annotate(
+            published_count=models.Count("items", filter=models.Q(items__question__status=Question.Status.PUBLISHED))
+        ).filter(published_count__gt=0)
+
+    def shared(self) -> "QuizSetQuerySet":
+        """The shared bank: not a teacher's own set."""
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user) -> "QuizSetQuerySet":
+        """The shared bank, plus a teacher's own sets for that teacher and for the learners assigned them."""
+        if not user.is_authenticated:
+            return self.shared()
+        assigned = Assignment.objects.filter(classroom__enrollments__learner=user).values("quizset")
+        return self.filter(models.Q(owner__isnull=True) | models.Q(owner=user) | models.Q(pk__in=assigned))
+
+
 class QuizSet(models.Model):
     key = models.CharField(max_length=80, unique=True, validators=[key_validator])
     title = models.CharField(_("title"), max_length=200)
@@ -331,6 +350,8 @@ class QuizSet(models.Model):
     max_attempts = models.PositiveSmallIntegerField(
         _("maximum attempts"), null=True, blank=True, help_text=_("Empty for unlimited.")
     )
+
+    objects = QuizSetQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from . import optimizing, scheduling, stats
 from .forms import AnswerForm, RevlogUploadForm, StudySettingsForm
 from .grading import grade
-from .models import Card, Response, ReviewLog, Source, StudySettings
+from .models import Card, QuizSet, Response, ReviewLog, Source, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
@@ -243,9 +243,7 @@ def suspend(request: HttpRequest, card_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def study_quizset(request: HttpRequest, key: str) -> HttpResponse:
-    from .views import _visible_quizsets
-
-    quizset = get_object_or_404(_visible_quizsets(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.visible_to(request.user), key=key)
     _study, added = scheduling.add_study(request.user, quizset=quizset)
     messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
     return redirect(quizset)

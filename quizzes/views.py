@@ -17,34 +17,14 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import quizzing, scheduling, teaching
 from .forms import AnswerForm, SignupForm
-from .models import Assignment, Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
+from .models import Attempt, Question, QuizSet, QuizSetItem, Source, Study, Topic
 from .roles import Role, grant_role, has_role
-
-
-def _published_quizsets():
-    """Quiz sets of the shared bank with at least one published question."""
-    return _quizsets_with_questions().filter(owner__isnull=True)
-
-
-def _visible_quizsets(user):
-    """The shared bank, plus a teacher's own sets for the teacher and for learners assigned them."""
-    quizsets = _quizsets_with_questions()
-    if not user.is_authenticated:
-        return quizsets.filter(owner__isnull=True)
-    assigned = Assignment.objects.filter(classroom__enrollments__learner=user).values("quizset")
-    return quizsets.filter(Q(owner__isnull=True) | Q(owner=user) | Q(pk__in=assigned))
-
-
-def _quizsets_with_questions():
-    return QuizSet.objects.annotate(
-        published_count=Count("items", filter=Q(items__question__status=Question.Status.PUBLISHED))
-    ).filter(published_count__gt=0)
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The library: quiz sets by source text and by topic, in a fixed number of queries."""
-    quizsets = {s.pk: s for s in _published_quizsets()}
+    quizsets = {s.pk: s for s in QuizSet.objects.with_questions().shared()}
     by_source: dict[int, list[QuizSet]] = defaultdict(list)
     by_topic: dict[int, list[QuizSet]] = defaultdict(list)
     published = QuizSetItem.objects.filter(
@@ -70,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(_visible_quizsets(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
     items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
@@ -145,7 +125,7 @@ def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
 @require_POST
 @login_required
 def start(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(_visible_quizsets(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
     try:
         attempt = quizzing.start_attempt(request.user, quizset)
     except quizzing.QuizError as exc:
