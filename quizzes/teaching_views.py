@@ -322,26 +322,16 @@ def new_question(request: HttpRequest) -> HttpResponse:
     question = Question(owner=request.user, status=Question.Status.PUBLISHED)
     form = TeacherQuestionForm(request.POST or None, instance=question)
     formset = ChoiceFormSet(request.POST or None, instance=question)
-    if request.method == "POST":
-        form_ok = form.is_valid()
-        if form_ok:
-            try:
-                question.full_clean(exclude=["external_id", "passage"])
-            except Exception as exc:  # noqa: BLE001 - ValidationError: show it on the form
-                for message in getattr(exc, "messages", [str(exc)]):
-                    form.add_error(None, message)
-                form_ok = False
-        if form_ok and formset.is_valid():
-            with transaction.atomic():
-                question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
-                form.save()
-                formset.instance = question
-                choices = formset.save(commit=False)
-                for position, choice in enumerate(choices):
-                    choice.position = position
-                    choice.save()
-            messages.success(request, _("Question saved: add it to one of your quiz sets."))
-            return redirect("quizzes:teach")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():  # the model's clean() runs too
+        with transaction.atomic():
+            question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
+            form.save()
+            formset.instance = question
+            for position, choice in enumerate(formset.save(commit=False)):
+                choice.position = position
+                choice.save()
+        messages.success(request, _("Question saved: add it to one of your quiz sets."))
+        return redirect("quizzes:teach")
     return render(request, "teaching/new_question.html", {"form": form, "formset": formset})
 
 

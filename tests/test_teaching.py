@@ -375,6 +375,8 @@ class TestBuilder:
         assert "A single-choice question has exactly one correct choice." in r.content.decode()
         r = tom.post("/teach/questions/new/", {**data, "passage_text": "AAV cures everything"})
         assert "does not occur verbatim" in r.content.decode()
+        r = tom.post("/teach/questions/new/", {**data, "kind": "flashcard", "choices-0-text": "", "choices-1-text": ""})
+        assert "A flashcard needs a back." in r.content.decode(), "the model's own rules apply too"
         del data["choices-1-is_correct"]
         r = tom.post("/teach/questions/new/", data)
         assert r.status_code == 302
