@@ -25,11 +25,11 @@ def test_a_learner_logs_in_browses_and_switches_to_french(make_page, library, ja
     assert page.locator("h1").inner_text() == "Library"
     assert page.locator("a[href='/sets/vectors/']").count() == 2
     page.click("button[name=language][value=fr]")
-    page.wait_for_load_state()
+    page.wait_for_selector("html[lang=fr]")
     assert page.locator("h1").inner_text() == "Bibliothèque"
     assert page.locator("html").get_attribute("lang") == "fr"
     page.click("a[href='/sets/vectors/'] >> nth=0")
-    assert page.locator("h1").inner_text() == "All about vectors"
+    page.wait_for_selector("h1:has-text('All about vectors')")
     # Nothing overflows a phone screen.
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert page.console_errors == []
