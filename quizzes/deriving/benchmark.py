@@ -252,27 +252,22 @@ LOWER = ("duplicate_rate", "leak_rate", "seconds_per_30kb")
 
 def check(summary: Summary, floor: dict) -> list[str]:
     """Every metric that falls below its floor (or rises above its ceiling), overall and per text."""
-    failures = []
-    for name, limit in floor.get("min", {}).items():
-        value = getattr(summary, name)
-        if value < limit:
-            failures.append(f"overall {name} = {value:.3f} is below the floor {limit:.3f}")
-    for name, limit in floor.get("max", {}).items():
-        value = getattr(summary, name)
-        if value > limit:
-            failures.append(f"overall {name} = {value:.3f} is above the ceiling {limit:.3f}")
+    failures = _outside("overall", summary, floor)
     by_key = {t.key: t for t in summary.texts}
     for key, limits in floor.get("texts", {}).items():
-        result = by_key.get(key)
-        if result is None:
+        if key not in by_key:
             failures.append(f"{key}: no such text in the bank")
             continue
-        for name, limit in limits.get("min", {}).items():
-            value = getattr(result, name)
-            if value < limit:
-                failures.append(f"{key} {name} = {value:.3f} is below the floor {limit:.3f}")
-        for name, limit in limits.get("max", {}).items():
-            value = getattr(result, name)
-            if value > limit:
-                failures.append(f"{key} {name} = {value:.3f} is above the ceiling {limit:.3f}")
+        failures += _outside(key, by_key[key], limits)
+    return failures
+
+
+def _outside(label: str, figures, limits: dict) -> list[str]:
+    failures = []
+    for name, limit in limits.get("min", {}).items():
+        if (value := getattr(figures, name)) < limit:
+            failures.append(f"{label} {name} = {value:.3f} is below the floor {limit:.3f}")
+    for name, limit in limits.get("max", {}).items():
+        if (value := getattr(figures, name)) > limit:
+            failures.append(f"{label} {name} = {value:.3f} is above the ceiling {limit:.3f}")
     return failures
