@@ -11,6 +11,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from . import deriving
 from .models import (
@@ -50,8 +51,6 @@ def add_source(
 
 
 def _slug(text: str) -> str:
-    from django.utils.text import slugify
-
     return slugify(text)[:60].strip("-")
 
 

@@ -124,39 +124,24 @@ class TestQueue:
         rejected = Candidate.objects.order_by("-confidence").first()
         candidates.reject(rejected, teacher, "not this term")
         passage = rejected.question.passage.text
+
+        def draft(kind, prompt, answer, confidence):
+            return deriving.Candidate(
+                kind=kind,
+                prompt=prompt,
+                answer=answer,
+                passage=passage,
+                language="en",
+                confidence=confidence,
+                reason="test",
+                answer_type="term",
+                back="back",
+            )
+
         found = [
-            deriving.Candidate(
-                kind="flashcard",
-                prompt="Same answer, asked another way",
-                answer=rejected.answer,
-                passage=passage,
-                language="en",
-                confidence=0.8,
-                reason="test",
-                answer_type="term",
-                back="back",
-            ),
-            deriving.Candidate(
-                kind="flashcard",
-                prompt="Another answer",
-                answer="something else",
-                passage=passage,
-                language="en",
-                confidence=0.8,
-                reason="test",
-                answer_type="term",
-                back="back",
-            ),
-            deriving.Candidate(
-                kind=rejected.question.kind,
-                prompt=rejected.question.prompt,
-                answer=rejected.answer,
-                passage=passage,
-                language="en",
-                confidence=0.9,
-                reason="test",
-                answer_type="term",
-            ),
+            draft("flashcard", "Same answer, asked another way", rejected.answer, 0.8),
+            draft("flashcard", "Another answer", "something else", 0.8),
+            draft(rejected.question.kind, rejected.question.prompt, rejected.answer, 0.9),
         ]
         job = DerivationJob.objects.create(source=derived)
         assert candidates._store(job, derived, found) == 2, "the rejected question itself is not proposed again"
