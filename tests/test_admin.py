@@ -268,10 +268,19 @@ def test_an_admin_publishes_a_teachers_set_to_the_shared_bank(admin_client, teac
 def test_editing_a_source_text_in_the_admin_marks_lost_passages_stale(admin_client):
     question = factory.make_question()
     source = question.passage.source
-    r = admin_client.post(f"/admin/quizzes/source/{source.pk}/change/", {
-        "key": source.key, "title": source.title, "language": source.language, "author": "", "url": "",
-        "licence": "", "text": "A completely new text.",
-    }, follow=True)
+    r = admin_client.post(
+        f"/admin/quizzes/source/{source.pk}/change/",
+        {
+            "key": source.key,
+            "title": source.title,
+            "language": source.language,
+            "author": "",
+            "url": "",
+            "licence": "",
+            "text": "A completely new text.",
+        },
+        follow=True,
+    )
     assert "1 question cites a passage that is no longer in the text" in r.content.decode()
     question.refresh_from_db()
     assert question.stale
