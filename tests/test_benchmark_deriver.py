@@ -61,3 +61,28 @@ def test_json_output_has_the_figures():
 def test_a_missing_floor_file_is_an_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         run("--check", str(tmp_path / "nope.json"))
+
+
+def test_each_text_is_derived_as_a_new_text_without_its_own_bank_questions(monkeypatch):
+    """The bank's answers are the key terms: the deriver must not see that text's own bank questions, which would
+    flag every match as a duplicate; the other texts' questions are the bank it checks against."""
+    from quizzes import safeyaml  # noqa: PLC0415
+    from quizzes.deriving import benchmark  # noqa: PLC0415
+
+    given: list[set[str]] = []
+    real = benchmark.derive
+
+    def derive(text, *, language=None, existing=()):
+        given.append({e.external_id for e in existing})
+        return real(text, language=language, existing=existing)
+
+    monkeypatch.setattr(benchmark, "derive", derive)
+    summary = benchmark.run(ROOT / "bank")
+    by_source: dict[str, set[str]] = {}
+    for path in (ROOT / "bank" / "questions").glob("*.yaml"):
+        for q in safeyaml.load(path.read_bytes())["questions"]:
+            by_source.setdefault(q["source"], set()).add(q["id"])
+    everything = set().union(*by_source.values())
+    assert [r.key for r in summary.texts] and len(given) == len(summary.texts) == 5
+    for ids, result in zip(given, summary.texts, strict=True):
+        assert ids == everything - by_source[result.key]

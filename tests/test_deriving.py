@@ -161,6 +161,8 @@ def test_every_candidate_is_well_built(text):
             assert c.back
         if c.kind in ("cloze", "single", "short"):
             assert not leaks(c.prompt, c.answer), c
+        for blank in re.findall(r"\[\[(.*?)\]\]", c.prompt):
+            assert not leaks(c.prompt, blank), c
     confidences = [c.confidence for c in candidates]
     assert confidences == sorted(confidences, reverse=True)
 
@@ -332,15 +334,6 @@ def test_shipped_texts_keep_boilerplate_out(medicaments):
         assert c.language == "fr"
 
 
-def test_a_30_kb_text_takes_well_under_three_seconds(inserm):
-    import time
-
-    text = (TEXTS / "inserm-gene-therapy.txt").read_text(encoding="utf-8")
-    started = time.perf_counter()
-    derive(text)
-    assert time.perf_counter() - started < 3.0
-
-
 def _draft(prompt: str, answer: str, answer_type: str, confidence: float, language: str = "en", start: int = 0):
     from quizzes.deriving.questions import Draft  # noqa: PLC0415
 
@@ -417,3 +410,98 @@ def test_a_sentence_without_a_strong_term_falls_back_to_a_count():
     text = "Gene therapy is studied worldwide.\n\nAbout 700 clinical trials are in progress around the world today.\n"
     found = [c for c in derive(text, language="en") if c.answer_type == "number"]
     assert found and found[0].answer == "700" and found[0].kind == "cloze"
+
+
+# ------------------------------------------------------------------------------------ several blanks in one item
+
+DENSE_EN = """Genome editing
+
+Genome editing corrects a gene where it lies, with molecular scissors called nucleases. These tools include \
+zinc-finger nucleases, TALEN and CRISPR.
+
+The oligonucleotides used include antisense nucleotides, aptamers and small interfering RNA (siRNA).
+
+CRISPR was adapted from a bacterial immune system, and TALEN came from plant pathogens. Zinc-finger nucleases \
+were the first to reach clinical trials.
+"""
+
+DENSE_FR = """Les thérapies cellulaires
+
+L'Alofisel (substance active : darvadstrocel) est un traitement utilisant des cellules stromales \
+mésenchymateuses isolées à partir de tissu adipeux.
+
+Il existe quatre classes de médicaments de thérapie innovante :
+
+- les médicaments de thérapie génique ;
+- les médicaments de thérapie cellulaire somatique ;
+- les médicaments issus de l'ingénierie tissulaire ;
+- les médicaments combinés de thérapie innovante.
+
+Les cellules stromales mésenchymateuses migrent vers les tissus endommagés.
+"""
+
+
+def blanks(c: Candidate) -> list[str]:
+    return re.findall(r"\[\[(.*?)\]\]", c.prompt)
+
+
+def test_a_sentence_with_several_key_terms_is_one_cloze_with_a_blank_for_each():
+    candidates = derive(DENSE_EN, language="en")
+    (tools,) = [c for c in candidates if "These tools include" in c.prompt]
+    assert tools.kind == "cloze" and blanks(tools) == ["TALEN", "CRISPR"]
+    assert tools.reason == "2 key terms of one sentence blanked (acronym)"
+    assert tools.passage.endswith("zinc-finger nucleases, TALEN and CRISPR.")
+    (oligos,) = [c for c in candidates if c.kind == "cloze" and "aptamers" in c.passage]
+    assert blanks(oligos) == ["oligonucleotides", "antisense nucleotides", "aptamers"]
+    # siRNA stands next to its expansion: it is asked by the expansion card, not blanked
+    assert "small interfering RNA (siRNA)" in oligos.prompt
+    assert [c.answer for c in candidates if c.kind == "short"] == ["small interfering RNA"]
+
+
+def test_french_key_terms_of_one_sentence_are_blanked_together():
+    doc = prepare(DENSE_FR, language="fr")
+    candidates = derive(doc.text, language="fr")
+    (alofisel,) = [c for c in candidates if c.kind == "cloze" and "darvadstrocel" in c.passage]
+    assert set(blanks(alofisel)) == {"darvadstrocel", "cellules stromales mésenchymateuses", "tissu adipeux"}
+    assert alofisel.prompt.startswith("L'Alofisel (substance active : [[darvadstrocel]]) est un traitement")
+    for c in candidates:
+        assert len(blanks(c)) <= 4
+        if "of one sentence" not in c.reason:
+            continue
+        visible = re.sub(r"\[\[.*?\]\]", " ", c.prompt).split()
+        assert len(visible) >= sum(len(b.split()) for b in blanks(c)), c.prompt
+
+
+def test_a_list_of_short_items_is_asked_as_one_cloze():
+    doc = prepare(DENSE_FR, language="fr")
+    candidates = derive(doc.text, language="fr")
+    listed = [c for c in candidates if "classes" in c.passage]
+    assert len(listed) == 1
+    (classes,) = listed
+    assert classes.reason == "the 4 items of a list blanked after the sentence that introduces it"
+    assert classes.prompt == (
+        "Il existe quatre classes de médicaments de thérapie innovante : les [[médicaments de thérapie génique]] ; "
+        "les [[médicaments de thérapie cellulaire somatique]] ; les [[médicaments issus de l'ingénierie tissulaire]] "
+        "; les [[médicaments combinés de thérapie innovante]]."
+    )
+    assert classes.passage.startswith("Il existe quatre classes") and classes.passage.endswith("thérapie innovante.")
+    assert doc.text[classes.start : classes.end] == classes.passage
+
+
+def test_a_blank_on_an_acronym_everyone_knows_ranks_low():
+    from quizzes.deriving import _common_acronym  # noqa: PLC0415
+
+    assert _common_acronym("DNA") and _common_acronym("ADN") and _common_acronym("RNAs") and _common_acronym("FDA")
+    assert not _common_acronym("AAV") and not _common_acronym("siRNA") and not _common_acronym("TALEN")
+    assert not _common_acronym("CAR")  # "car" is a common word, not a common acronym
+    text = "This is not really gene therapy, as it works without modifying the DNA of the treated cells.\n"
+    (dna,) = [c for c in derive(text, language="en") if c.answer == "DNA"]
+    assert dna.confidence <= 0.5 * 0.8
+
+
+def test_the_same_fact_asked_the_other_way_round_waits(english):
+    forward = next(c for c in english if c.prompt == "Which drug is indicated for unresectable melanoma?")
+    reverse = next(c for c in english if c.prompt.startswith("According to the text, Imlygic is indicated"))
+    assert forward.confidence == 0.92
+    assert reverse.confidence == round(0.74 * 0.6, 3)
+    assert english.index(reverse) > english.index(forward)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from . import questions as q
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
+from .lexicon import STOPWORDS
 from .sentences import sentences as split_into_sentences
 from .sentences import with_context
 from .terms import Span, count_terms, known_drug_spans, latin_spans, normal, phrase_spans, term_stats, typed_spans, zipf
@@ -121,6 +122,8 @@ def derive(
     used: set[str] = set()
     pairs = q.indications(sents, spans, text)
     asked = {(p.sentence.index, normal(p.drug.text)) for p in pairs}
+    leads = [_list_lead(sents, n, text) for n in range(len(sents))]
+    listed: set[int] = set()  # items asked together with the rest of their list
     for n, s in enumerate(sents):
         if progress is not None:
             progress(n, total)
@@ -129,8 +132,16 @@ def derive(
         definitions = q.definition_questions(s, inventory)
         drafts.extend(acronyms + definitions)
         asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
-        lead = _list_lead(sents, n, text)
+        lead = leads[n]
+        if lead is not None and n in listed:
+            continue
         if lead is not None:
+            group = [m for m in range(n, len(sents)) if leads[m] is not None and leads[m].start == lead.start]
+            whole = q.list_question(lead, [sents[m] for m in group])
+            if whole is not None:
+                listed.update(group)
+                drafts.append(whole)
+                continue
             item = q.list_item_question(lead, s)
             if item is not None and normal(item.answer) not in used:
                 used.add(normal(item.answer))
@@ -168,6 +179,10 @@ def derive(
                 if span.type in ("year", "percent") and zlib.crc32(s.text.encode()) % 2 == 0:
                     draft = q.true_false(stem, span, inventory)
                 draft = draft or q.blank_question(stem, span, inventory, text)
+                if draft is not None and draft.kind != "true_false":
+                    extra = _more_blanks(span, ranked, used | {k for i, k in asked if i == s.index}, stem)
+                    if extra:
+                        draft = q.multi_blank_question(stem, [span, *extra], text) or draft
                 if draft is not None:
                     if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
                         draft.confidence *= WEAK_FALLBACK_PENALTY
@@ -180,6 +195,49 @@ def derive(
     if progress is not None:
         progress(total, total)
     return _finish(text, drafts, existing)
+
+
+# Further blanks of a multi-blank cloze: typed terms at their usual bar, noun-phrase terms a little below it.
+EXTRA_BLANK_THRESHOLD = {"term": 0.8, "disease": 0.75, "number": 0.9, "person": 0.9, "place": 0.9}
+EXTRA_BLANK_DEFAULT = 0.8
+
+
+def _more_blanks(main: Span, ranked: list[Span], taken: set[str], stem) -> list[Span]:
+    """Other key terms of the sentence that can be blanked beside `main`: not overlapping it or one another, not
+    already asked, none the other's part, an acronym not next to its expansion."""
+    chosen = [main]
+    for span in ranked:
+        if len(chosen) >= q.MAX_BLANKS:
+            break
+        key = normal(span.text)
+        if not key or key in taken or span.score < EXTRA_BLANK_THRESHOLD.get(span.type, EXTRA_BLANK_DEFAULT):
+            continue
+        if any(span.start < c.end and c.start < span.end for c in chosen):
+            continue
+        if any(key in normal(c.text) or normal(c.text) in key for c in chosen):
+            continue
+        if span.type in ("term", "disease") and not _strong_term(span, stem.language):
+            continue
+        if len(q.occurrences(stem.text, span.text)) != 1:
+            continue
+        if span.type == "acronym" and (len(span.text) < 3 or q.next_to_expansion(stem.text, span.text)):
+            continue  # "CE", "UE" are marks and unions, not the text's subject
+        chosen.append(span)
+    return chosen[1:]
+
+
+# A one-word term as a further blank must be rarer than this (Zipf): "resistant", "euros", "tissu" are not.
+EXTRA_BLANK_ZIPF = 3.0
+
+
+def _strong_term(span: Span, language: str) -> bool:
+    """A noun-phrase or disease term specific enough to be blanked beside another: not one common word, not made
+    only of category words ("rare diseases", "pathologies")."""
+    language = language if language in ("en", "fr") else "en"
+    words = span.text.casefold().split()
+    if all(w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words):
+        return False
+    return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF
 
 
 def _list_lead(sents: list, n: int, text: str):
@@ -249,7 +307,9 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
             d.confidence *= _FLAG_PENALTY.get(flag, 1.0)
         d.confidence = round(max(0.0, min(1.0, d.confidence)), 3)
     for d in drafts:
-        if _generic_word(d):
+        if d.answer_type == "acronym" and d.kind in ("cloze", "single") and _common_acronym(d.term or d.answer):
+            d.confidence = round(d.confidence * COMMON_ACRONYM_PENALTY, 3)
+        elif _generic_word(d):
             d.confidence = round(d.confidence * GENERIC_WORD_PENALTY, 3)
         elif _one_off(d, text):
             d.confidence = round(d.confidence * ONE_OFF_PENALTY, 3)
@@ -289,6 +349,9 @@ GENERIC_WORD_PENALTY = 0.7
 GENERIC_ZIPF = 3.5
 # Ranking for variety: a draft on a term already shown waits behind drafts on new terms.
 SAME_TERM_PENALTY = 0.8
+# The same fact asked the other way round (which disease is X indicated for?) is a sibling, as Anki calls a
+# reversed card: it waits well behind the first way.
+SAME_FACT_PENALTY = 0.6
 # An acronym the text names only once is seldom a key term ("l'ANSM", "les CHU").
 ONE_OFF_PENALTY = 0.7
 
@@ -299,6 +362,9 @@ DISEASE_CATEGORY = set(
     pathologies affection affections trouble troubles""".split()
 )
 COMMON_ZIPF = 4.0
+# A blank on an acronym everyone knows (DNA, ARN, FDA) tests general knowledge rather than the text.
+COMMON_ACRONYM_ZIPF = 3.6
+COMMON_ACRONYM_PENALTY = 0.5
 
 
 def _generic_word(d: q.Draft) -> bool:
@@ -313,6 +379,16 @@ def _generic_word(d: q.Draft) -> bool:
         return False
     language = d.language if d.language in ("en", "fr") else "en"
     return zipf(answer, language) >= GENERIC_ZIPF
+
+
+def _common_acronym(acronym: str) -> bool:
+    """An acronym everyone reads as a word (DNA, ADN, FDA, HIV) is general knowledge, not the text's content; one
+    whose lower case is a function word (CAR, car) is not judged by its frequency."""
+    lower = acronym.casefold()
+    if any(lower in STOPWORDS[language] for language in ("en", "fr")):
+        return False
+    singular = lower[:-1] if lower.endswith("s") and len(lower) > 2 else lower  # RNAs
+    return len(singular) <= 4 and max(zipf(singular, "en"), zipf(singular, "fr")) >= COMMON_ACRONYM_ZIPF
 
 
 def _one_off(d: q.Draft, text: str) -> bool:
@@ -337,16 +413,22 @@ def _diversify(drafts: list[q.Draft]) -> list[q.Draft]:
     pending = sorted(drafts, key=_order)
     out: list[q.Draft] = []
     seen_terms: set[str] = set()
+    seen_facts: set[str] = set()
     while pending:
         best = min(pending, key=_order)
         pending.remove(best)
         out.append(best)
+        if best.fact and best.fact not in seen_facts:
+            seen_facts.add(best.fact)
+            for d in pending:
+                if d.fact == best.fact:
+                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_FACT_PENALTY), 3)
         key = normal(best.term)
         if key not in seen_terms:
             seen_terms.add(key)
             for d in pending:
                 if normal(d.term) == key:
-                    d.confidence = round(base[id(d)] * SAME_TERM_PENALTY, 3)
+                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_TERM_PENALTY), 3)
     return out
 
 

@@ -45,7 +45,7 @@ class TextResult:
     duplicate_rate: float
     leak_rate: float
     mcq_ready: float
-    bank_duplicates: int  # candidates flagged as near-duplicates of a bank question (of any source)
+    bank_duplicates: int  # candidates flagged as near-duplicates of a bank question on another text
     seconds: float
     matched: list[str] = field(default_factory=list)  # gold terms found
     top: list[str] = field(default_factory=list)  # the ten best candidates, for reading
@@ -116,6 +116,8 @@ def gold_items(questions: list[dict]) -> dict[str, list[GoldItem]]:
 
 def _terms(c: Candidate) -> list[str]:
     terms = [c.term, c.answer, *c.alternatives] if c.kind != "true_false" else [c.term]
+    if c.kind == "cloze":  # every blank is a key term the item tests, as for the bank's own clozes
+        terms += [blank.split("|")[0] for blank in re.findall(r"\[\[(.*?)\]\]", c.prompt)]
     return [t for t in terms if t]
 
 
@@ -205,17 +207,22 @@ def run(bank_dir: Path) -> Summary:
         questions.extend(safeyaml.load(path.read_bytes()).get("questions", []))
     gold = gold_items(questions)
     languages = {s["key"]: s["language"] for s in library["sources"]}
-    existing = [
-        ExistingQuestion(q["id"], q.get("prompt", ""), _bank_answer(q), q.get("language") or languages[q["source"]])
+    existing = {
+        q["id"]: ExistingQuestion(
+            q["id"], q.get("prompt", ""), _bank_answer(q), q.get("language") or languages[q["source"]]
+        )
         for q in questions
-    ]
+    }
     results = []
     from . import load_models  # noqa: PLC0415
 
     load_models()
     for source in library["sources"]:
         text = (bank_dir / source["text_file"]).read_text(encoding="utf-8")
-        results.append(evaluate(source["key"], text, source["language"], gold.get(source["key"], []), existing))
+        # each text is derived as a new text would be: the bank holds the other texts' questions, not its own
+        # (with its own, every match with its key terms would be flagged a duplicate and sink in the ranking)
+        others = [existing[q["id"]] for q in questions if q["source"] != source["key"]]
+        results.append(evaluate(source["key"], text, source["language"], gold.get(source["key"], []), others))
     total = sum(r.candidates for r in results) or 1
     return Summary(
         texts=results,

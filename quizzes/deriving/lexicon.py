@@ -69,7 +69,7 @@ _EN_VERB_BASES = """
     perform permit prevent produce promote propose provide pursue reach recognize reduce reinject relapse
     remain render renew repair replace report represent require restore result reveal seem show stabilize
     start stimulate suffer suggest take target tend treat trigger try understand undergo use validate vary
-    want work
+    want work diversify
 """.split()
 _EN_IRREGULAR = """
     is are was were be been being am has have had do does did done can could may might must shall should will
@@ -100,7 +100,8 @@ _FR_VERBS = """
     bouleverse redessine surgit relevaient relèvent voient doivent attend finançait guérit préfigure pose
     posent définiront soulève ouvre offrant nécessitent recensé créé chargé incluant nécessite montre montrent
     explore explorent progresse progressent redéfinit redéfinissent change changent permettra permettront
-    reçoit reçu pénétrer limiter moduler
+    reçoit reçu pénétrer limiter moduler isolent isole isoler agir partir constituée constitué constituées
+    constitués digéré digérée prélevées prélevés amplifiées amplifiés
 """.split()
 
 
@@ -234,7 +235,7 @@ GENERIC_NOUNS = {
         success progress procedure procedures protocol protocols technique techniques method methods
         strategy strategies tool tools product products study studies trial trials report subject
         interest view views comments page information knowledge treatment treatments model models children
-        adults""".split()
+        adults aid""".split()
     ),
     "fr": set(
         """approche approches façon manière cas nombre partie parties forme formes type types moment moments

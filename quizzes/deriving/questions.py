@@ -78,6 +78,7 @@ class Draft:
     explanation: str = ""
     highlight: str = ""
     flags: list[str] = field(default_factory=list)
+    fact: str = ""  # drafts that test one fact both ways (drug -> disease, disease -> drug) share it
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
@@ -97,7 +98,7 @@ def _strip_final(text: str) -> str:
     return re.sub(r"[\s.;,:]+$", "", text)
 
 
-def _occurrences(sentence_text: str, answer: str) -> list[tuple[int, int]]:
+def occurrences(sentence_text: str, answer: str) -> list[tuple[int, int]]:
     pattern = r"(?<![\w-])" + re.escape(answer) + r"(?![\w+-])"
     return [(m.start(), m.end()) for m in re.finditer(pattern, sentence_text, re.IGNORECASE)]
 
@@ -105,7 +106,7 @@ def _occurrences(sentence_text: str, answer: str) -> list[tuple[int, int]]:
 def blank_out(sentence: Sentence, answer: str, replacement: str) -> str:
     """The sentence with every occurrence of `answer` replaced, then cleaned."""
     text = sentence.text
-    spans = _occurrences(text, answer)
+    spans = occurrences(text, answer)
     marker = "\x00"
     for s, e in reversed(spans):
         text = text[:s] + marker + text[e:]
@@ -255,16 +256,19 @@ def shuffle(choices: list[tuple[str, bool]], seed: str) -> list[tuple[str, bool]
 # ------------------------------------------------------------------------------------------------ generators
 
 
+def next_to_expansion(sentence_text: str, acronym: str) -> bool:
+    """Does the acronym stand next to its expansion ("adeno-associated virus (AAV)", "AAV (adeno-…)")?"""
+    a = re.escape(acronym)
+    return bool(re.search(r"\(\s*(?:or |ou )?" + a + r"\s*\)|" + a + r"\s*\(", sentence_text))
+
+
 def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
     """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
     language = sentence.language
     answer = span.text
-    if span.type in ("acronym",) and re.search(r"\(\s*(?:or |ou )?" + re.escape(answer) + r"\s*\)", sentence.text):
-        return None  # the expansion stands next to it
-    if re.search(re.escape(answer) + r"\s*\(", sentence.text) and span.type == "acronym":
+    if span.type == "acronym" and next_to_expansion(sentence.text, answer):
         return None
     flags = sentence_flags(sentence)
-    typed = span.type not in ("term", "disease") or span.reason == "a Latin technical term"
     distractors = []
     if span.type not in ("year", "percent", "number", "term"):
         first = next((k for k, t in enumerate(sentence.tokens) if t.start == span.start), span.first)
@@ -303,11 +307,67 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         )
     if leaks(draft.prompt, answer) or "[[" not in prompt and BLANK not in prompt:
         return None
-    strength = min(1.0, max(0.0, span.score / 1.5))
-    draft.confidence = (0.45 + 0.35 * strength) if typed else (0.15 + 0.45 * strength)
+    draft.confidence = blank_confidence(span)
     draft.highlight = answer
     draft.explanation = clean(sentence.text)
     return draft
+
+
+# A cloze may blank several key terms of one sentence (as Moodle's embedded-answer questions do), so that a
+# sentence dense with key terms is asked once rather than once per term (two items on one sentence would give
+# each other away). At most MAX_BLANKS, and at least half of the sentence's words stay visible.
+MAX_BLANKS = 3
+
+
+def multi_blank_question(sentence: Sentence, spans: list[Span], text: str) -> Draft | None:
+    """A cloze with one blank per span (the first is the item's main term), or None if it would not read."""
+    language = sentence.language
+    answers = [sp.text for sp in spans]
+    marked = sentence.text
+    places: list[tuple[int, int, str]] = []
+    for answer in answers:
+        found = occurrences(sentence.text, answer)
+        if not found:
+            return None
+        places += [(a, b, answer) for a, b in found]
+    places.sort()
+    if any(places[k][1] > places[k + 1][0] for k in range(len(places) - 1)):
+        return None  # two blanks overlap
+    markers = {answer: f"\x00{k}\x00" for k, answer in enumerate(answers)}
+    for a, b, answer in reversed(places):
+        marked = marked[:a] + markers[answer] + marked[b:]
+    prompt = clean(marked)
+    for answer, marker in markers.items():
+        prompt = prompt.replace(marker, f"[[{answer}]]")
+    visible = re.sub(r"\[\[.*?\]\]", " ", prompt).split()
+    if "\x00" in prompt or len(visible) < sum(len(a.split()) for a in answers) or len(visible) < 5:
+        return None
+    if any(leaks(prompt, answer) for answer in answers):
+        return None
+    first = spans[0]
+    labels = ", ".join(dict.fromkeys(_type_label(sp.type, language) for sp in spans))
+    return Draft(
+        "cloze",
+        prompt,
+        first.text,
+        sentence.start,
+        sentence.end,
+        language,
+        blank_confidence(first),
+        f"{len(spans)} key terms of one sentence blanked ({labels})",
+        first.type,
+        first.text,
+        flags=sentence_flags(sentence),
+        highlight=first.text,
+        explanation=clean(sentence.text),
+    )
+
+
+def blank_confidence(span: Span) -> float:
+    """How sure a blank on this span is: typed spans (drugs, genes, years, Latin terms…) start higher."""
+    typed = span.type not in ("term", "disease") or span.reason == "a Latin technical term"
+    strength = min(1.0, max(0.0, span.score / 1.5))
+    return (0.45 + 0.35 * strength) if typed else (0.15 + 0.45 * strength)
 
 
 def _type_label(kind: str, language: str) -> str:
@@ -650,6 +710,7 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
         language = s.language
         disease = p.disease.text
         drug = p.drug.text
+        fact = f"{normal(drug)} -> {normal(disease)}"
         # drugs indicated for the same disease elsewhere in the text are not wrong answers
         same = {k for k, v in treats.items() if any(_close(normal(disease), x) for x in v)}
         distractors = inventory.distractors(drug, "drug", s, p.drug.first, exclude=same, agree=False)
@@ -680,6 +741,7 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
                     choices=choices,
                     explanation=explanation,
                     highlight=drug,
+                    fact=fact,
                 )
             )
         else:
@@ -696,6 +758,7 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
                     drug,
                     explanation=explanation,
                     highlight=drug,
+                    fact=fact,
                 )
             )
         # and the other way round: what is the drug indicated for?
@@ -722,6 +785,7 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
                     choices=shuffle([(disease, True)] + [(w, False) for w in wrong], question),
                     explanation=explanation,
                     highlight=disease,
+                    fact=fact,
                 )
             )
     return out
@@ -756,14 +820,13 @@ def _de(sentence: Sentence, span: Span) -> str:
 _ITEM_END = re.compile(r"\s*(?:[,;:(—–]|\s-\s|\b(?:pour|afin|capables?|qui|to|for|which|that|so)\b)", re.IGNORECASE)
 
 
-def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
-    """A list item whose leading noun phrase is blanked, after the sentence that introduces the list
-    ("Côté terrain, des solutions organisationnelles se construisent : [[plateformes de référencement national]]
-    pour centraliser l'éligibilité génétique.")."""
+def _item_phrase(item: Sentence) -> tuple[str, int, str] | None:
+    """A list item's clean text, and where its leading noun phrase starts, and that phrase (after the determiner,
+    up to the first comma, bracket or "pour/to/for/which…")."""
     language = item.language
     body = clean(item.text)
     words = body.split()
-    if not words or not clean(lead.text).endswith(":") or len(words) < 2:
+    if len(words) < 2:
         return None
     first = words[0].casefold().replace("’", "'")
     skip = 0
@@ -781,7 +844,18 @@ def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
         return None
     if max(rarity(w, language) for w in lowers) < 0.35:
         return None
-    start = body.find(phrase)
+    return body, body.find(phrase), phrase
+
+
+def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
+    """A list item whose leading noun phrase is blanked, after the sentence that introduces the list
+    ("Côté terrain, des solutions organisationnelles se construisent : [[plateformes de référencement national]]
+    pour centraliser l'éligibilité génétique.")."""
+    language = item.language
+    found = _item_phrase(item) if clean(lead.text).endswith(":") else None
+    if found is None:
+        return None
+    body, start, phrase = found
     tail = _strip_final(body[start + len(phrase) :])
     prompt = clean(lead.text) + " " + body[:start] + f"[[{phrase}]]" + tail + "."
     stem = Sentence(item.index, lead.start, item.end, prompt, language, item.block, item.block_start)
@@ -803,4 +877,47 @@ def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
         explanation=clean(lead.text) + " " + body,
         highlight=phrase,
         flags=flags,
+    )
+
+
+# A list of short items is asked as one cloze with a blank per item ("Il existe quatre classes de médicaments de
+# thérapie innovante : les [[…]] ; les [[…]] ; …"): asked one by one, the items' prompts would repeat the list.
+MAX_LIST_BLANKS = 4
+SHORT_ITEM_WORDS = 10
+
+
+def list_question(lead: Sentence, items: list[Sentence]) -> Draft | None:
+    """The whole list as one cloze, when it has 2 to MAX_LIST_BLANKS short items whose leading phrases can be
+    blanked; None otherwise (the items are then asked one by one)."""
+    if not 2 <= len(items) <= MAX_LIST_BLANKS or not clean(lead.text).endswith(":"):
+        return None
+    if any(len(clean(item.text).split()) > SHORT_ITEM_WORDS for item in items):
+        return None
+    parts, answers = [], []
+    for item in items:
+        found = _item_phrase(item)
+        if found is None:
+            return None
+        body, start, phrase = found
+        parts.append(body[:start] + f"[[{phrase}]]" + body[start + len(phrase) :])
+        answers.append(phrase)
+    if len({normal(a) for a in answers}) < len(answers):
+        return None
+    prompt = clean(lead.text) + " " + " ".join(parts)
+    if any(leaks(prompt, a) for a in answers):
+        return None
+    language = items[0].language
+    return Draft(
+        "cloze",
+        prompt,
+        answers[0],
+        lead.start,
+        items[-1].end,
+        language,
+        0.5,
+        f"the {len(items)} items of a list blanked after the sentence that introduces it",
+        "term",
+        answers[0],
+        explanation=clean(lead.text) + " " + " ".join(clean(item.text) for item in items),
+        highlight=answers[0],
     )
