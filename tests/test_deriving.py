@@ -451,6 +451,7 @@ def test_a_sentence_with_several_key_terms_is_one_cloze_with_a_blank_for_each():
     assert tools.kind == "cloze" and blanks(tools) == ["TALEN", "CRISPR"]
     assert tools.reason == "2 key terms of one sentence blanked (acronym)"
     assert tools.passage.endswith("zinc-finger nucleases, TALEN and CRISPR.")
+    assert tools.highlight == "TALEN and CRISPR"  # from the first blank to the last
     (oligos,) = [c for c in candidates if c.kind == "cloze" and "aptamers" in c.passage]
     assert blanks(oligos) == ["oligonucleotides", "antisense nucleotides", "aptamers"]
     # siRNA stands next to its expansion: it is asked by the expansion card, not blanked
@@ -486,6 +487,8 @@ def test_a_list_of_short_items_is_asked_as_one_cloze():
     )
     assert classes.passage.startswith("Il existe quatre classes") and classes.passage.endswith("thérapie innovante.")
     assert doc.text[classes.start : classes.end] == classes.passage
+    assert classes.highlight.startswith("médicaments de thérapie génique ;")
+    assert classes.highlight.endswith("les médicaments combinés de thérapie innovante")
 
 
 def test_a_blank_on_an_acronym_everyone_knows_ranks_low():

@@ -137,7 +137,7 @@ def derive(
             continue
         if lead is not None:
             group = [m for m in range(n, len(sents)) if leads[m] is not None and leads[m].start == lead.start]
-            whole = q.list_question(lead, [sents[m] for m in group])
+            whole = q.list_question(lead, [sents[m] for m in group], text)
             if whole is not None:
                 listed.update(group)
                 drafts.append(whole)
@@ -182,7 +182,7 @@ def derive(
                 if draft is not None and draft.kind != "true_false":
                     extra = _more_blanks(span, ranked, used | {k for i, k in asked if i == s.index}, stem)
                     if extra:
-                        draft = q.multi_blank_question(stem, [span, *extra], text) or draft
+                        draft = q.multi_blank_question(stem, [span, *extra]) or draft
                 if draft is not None:
                     if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
                         draft.confidence *= WEAK_FALLBACK_PENALTY

@@ -319,7 +319,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
 MAX_BLANKS = 3
 
 
-def multi_blank_question(sentence: Sentence, spans: list[Span], text: str) -> Draft | None:
+def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     """A cloze with one blank per span (the first is the item's main term), or None if it would not read."""
     language = sentence.language
     answers = [sp.text for sp in spans]
@@ -358,7 +358,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span], text: str) -> Dr
         first.type,
         first.text,
         flags=sentence_flags(sentence),
-        highlight=first.text,
+        highlight=sentence.text[places[0][0] : places[-1][1]],  # from the first blank to the last
         explanation=clean(sentence.text),
     )
 
@@ -886,7 +886,7 @@ MAX_LIST_BLANKS = 4
 SHORT_ITEM_WORDS = 10
 
 
-def list_question(lead: Sentence, items: list[Sentence]) -> Draft | None:
+def list_question(lead: Sentence, items: list[Sentence], text: str) -> Draft | None:
     """The whole list as one cloze, when it has 2 to MAX_LIST_BLANKS short items whose leading phrases can be
     blanked; None otherwise (the items are then asked one by one)."""
     if not 2 <= len(items) <= MAX_LIST_BLANKS or not clean(lead.text).endswith(":"):
@@ -907,6 +907,10 @@ def list_question(lead: Sentence, items: list[Sentence]) -> Draft | None:
     if any(leaks(prompt, a) for a in answers):
         return None
     language = items[0].language
+    passage = text[lead.start : items[-1].end]
+    first = passage.find(answers[0], len(lead.text))
+    last = passage.rfind(answers[-1])
+    highlight = passage[first : last + len(answers[-1])] if 0 <= first <= last else answers[0]
     return Draft(
         "cloze",
         prompt,
@@ -919,5 +923,5 @@ def list_question(lead: Sentence, items: list[Sentence]) -> Draft | None:
         "term",
         answers[0],
         explanation=clean(lead.text) + " " + " ".join(clean(item.text) for item in items),
-        highlight=answers[0],
+        highlight=highlight,
     )
