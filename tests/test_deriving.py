@@ -204,7 +204,26 @@ def test_acronym_expansion(english, french):
     [aav] = [c for c in english if c.prompt == "What does AAV stand for?"]
     assert (aav.kind, aav.answer, aav.term, aav.answer_type) == ("short", "adeno-associated virus", "AAV", "acronym")
     [arni] = [c for c in french if c.prompt == "Que signifie le sigle ARNi ?"]
-    assert arni.answer == "ARN interférents"
+    assert arni.answer == "ARN interférents" and arni.alternatives == []
+
+
+def test_an_english_expansion_in_a_french_text_accepts_the_french_given_beside_it():
+    text = (
+        "Les cellules CAR-T (pour *chimeric antigen receptor*, ou « récepteur antigénique chimérique » en français) "
+        "sont produites à partir de lymphocytes T issus du patient.\n\n"
+        "Elles sont obtenues à partir de cellules souches pluripotentes induites (*induced pluripotent stem cells* ou "
+        "iPSC) cultivées en laboratoire.\n"
+    )
+    candidates = derive(text, language="fr")
+    [car] = [c for c in candidates if c.prompt == "Que signifie le sigle CAR ?"]
+    assert car.answer == "chimeric antigen receptor" and car.alternatives == ["récepteur antigénique chimérique"]
+    assert car.explanation == "CAR signifie chimeric antigen receptor (« récepteur antigénique chimérique »)."
+    [ipsc] = [c for c in candidates if c.prompt == "Que signifie le sigle iPSC ?"]
+    assert ipsc.alternatives == ["cellules souches pluripotentes induites"]
+    assert ipsc.highlight.startswith("cellules souches pluripotentes induites (")
+    # neither the expansion nor its French is blanked again beside the card that asks it
+    for c in candidates:
+        assert "[[récepteur" not in c.prompt and "[[chimeric" not in c.prompt and "[[cellules souches" not in c.prompt
 
 
 def test_definition_cards(english, french):

@@ -132,6 +132,9 @@ def derive(
         definitions = q.definition_questions(s, inventory)
         drafts.extend(acronyms + definitions)
         asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
+        # an expansion (and its French) is asked by its card: a blank on it would ask it twice, or next to its
+        # translation
+        asked |= {(s.index, normal(a)) for d in acronyms for a in (d.answer, *d.alternatives)}
         lead = leads[n]
         if lead is not None and n in listed:
             continue
@@ -143,7 +146,7 @@ def derive(
                 drafts.append(whole)
                 continue
             item = q.list_item_question(lead, s)
-            if item is not None and normal(item.answer) not in used:
+            if item is not None and normal(item.answer) not in used and (s.index, normal(item.answer)) not in asked:
                 used.add(normal(item.answer))
                 drafts.append(item)
                 continue
@@ -155,6 +158,10 @@ def derive(
             if "needs-context" in q.sentence_flags(stem) or len(stem.text.split()) > 45:
                 stem = s
         ranked = sorted(spans[s.index], key=lambda sp: (-sp.score, sp.start))
+        expanded = [
+            (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
+        ]
+        ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
         numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
         if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
             ranked = numeric + [sp for sp in ranked if sp not in numeric]

@@ -484,6 +484,12 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
         prompt = f"What does {short} stand for?" if language == "en" else f"Que signifie le sigle {short} ?"
         highlight = text[max(0, text.find(long)) : m.end()] if long in text else long
         explain = f"{short} stands for {long}." if language == "en" else f"{short} signifie {long}."
+        translation = _french_equivalent(text, m, inside, long) if language == "fr" else None
+        if translation:
+            explain = f"{short} signifie {long} (« {translation} »)."
+            start = text.find(translation)
+            if 0 <= start < m.start():
+                highlight = text[start : m.end()]
         out.append(
             Draft(
                 "short",
@@ -496,12 +502,34 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 "an acronym defined next to its expansion",
                 "acronym",
                 short,
+                alternatives=[translation] if translation else [],
                 explanation=explain,
                 highlight=highlight,
                 flags=[],
             )
         )
     return out
+
+
+def _french_equivalent(text: str, m: re.Match, inside: str, long: str) -> str | None:
+    """The French a French text gives for an English expansion, so that a learner may answer in French:
+    « récepteur antigénique chimérique » in "CAR-T (pour chimeric antigen receptor, ou « récepteur antigénique
+    chimérique » en français)", or the words before "(induced pluripotent stem cells ou iPSC)"."""
+    words = long.split()
+    if sum(zipf(w, "en") > zipf(w, "fr") for w in words) * 2 <= len(words):
+        return None  # the expansion is French already ("ARN interférents")
+    quoted = re.search(r"«\s*([^»]{3,80}?)\s*»", inside)
+    if quoted:
+        return quoted.group(1)
+    if not re.match(r"\s*\*?" + re.escape(long), inside):
+        return None
+    before = re.findall(r"[\w’'-]+", text[: m.start()])[-len(words) :]
+    while before and (before[0].casefold() in STOPWORDS["fr"] or before[0].casefold() in ARTICLES["fr"]):
+        before.pop(0)
+    if len(before) < 2 or any(is_verb(w.casefold(), "fr") for w in before):
+        return None
+    phrase = " ".join(before)
+    return phrase if phrase in text[: m.start()] else None
 
 
 def _schwartz_hearst(short: str, words: list[str]) -> str | None:
