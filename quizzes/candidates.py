@@ -95,7 +95,13 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
             deriving.ExistingQuestion(q.external_id, q.prompt, (q.right_answer() or [""])[0], q.language)
             for q in Question.objects.published().prefetch_related("choices")
         ]
-        found = deriving.derive(source.text, language=source.language, existing=existing, progress=report)
+        found = deriving.derive(
+            source.text,
+            language=source.language,
+            existing=existing,
+            progress=report,
+            corrections=source.language_corrections(),
+        )
         created = _store(job, source, found)
     except Exception as exc:  # noqa: BLE001 - the page shows the failure; nothing half-stored
         DerivationJob.objects.filter(pk=job.pk).update(

@@ -85,6 +85,15 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
             Source.objects.filter(pk=source.pk).update(language=request.POST["language"])
             messages.success(request, _("Language saved."))
             return redirect("quizzes:derive", key=source.key)
+        if "paragraph_languages" in request.POST:
+            detected = {b.start: b.language for b in _paragraphs(source, corrected=False)}
+            chosen = {s: request.POST[f"lang-{s}"] for s in detected if f"lang-{s}" in request.POST}
+            if any(lang not in ("en", "fr") for lang in chosen.values()):
+                messages.error(request, _("Choose English or French for every paragraph."))
+            else:  # a paragraph not on the form keeps its language
+                source.correct_languages({**detected, **source.language_corrections(), **chosen}, detected)
+                messages.success(request, _("Languages of the paragraphs saved."))
+            return redirect("quizzes:derive", key=source.key)
         latest = source.derivation_jobs.first()
         if latest is None or not latest.is_running:  # one derivation at a time
             candidates.start(source, request.user)
@@ -100,10 +109,21 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
         if job and not job.is_running:
             response.status_code = 286  # htmx: stop polling
         return response
-    blocks = candidates.deriving.prepare(source.text, "txt", source.language).blocks
-    context["blocks"] = [b for b in blocks if b.kind == "paragraph"][:200]
-    context["languages"] = {lang: sum(1 for b in blocks if b.language == lang) for lang in ("en", "fr")}
+    paragraphs = _paragraphs(source)
+    context["blocks"] = paragraphs[:MAX_PARAGRAPHS_SHOWN]
+    context["languages"] = {lang: sum(1 for b in paragraphs if b.language == lang) for lang in ("en", "fr")}
+    context["corrected"] = set(source.language_corrections())
     return render(request, "deriving/derive.html", context)
+
+
+MAX_PARAGRAPHS_SHOWN = 200
+
+
+def _paragraphs(source: Source, corrected: bool = True) -> list:
+    """The text's paragraphs with their language: detected, or as corrected by hand."""
+    corrections = source.language_corrections() if corrected else None
+    blocks = candidates.deriving.prepare(source.text, "txt", source.language, corrections).blocks
+    return [b for b in blocks if b.kind == "paragraph"]
 
 
 @require_http_methods(["GET", "POST"])

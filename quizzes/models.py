@@ -27,6 +27,12 @@ class Source(models.Model):
     url = models.URLField(_("original URL"), max_length=500, blank=True)
     licence = models.TextField(_("licence and attribution"), blank=True)
     text = models.TextField(_("full text"))
+    paragraph_languages = models.JSONField(
+        _("paragraph languages"),
+        default=dict,
+        blank=True,
+        help_text=_("Languages corrected by hand, by the offset where the paragraph starts in the text."),
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.SET_NULL,
@@ -47,9 +53,22 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("quizzes:source", args=[self.key])
 
+    def language_corrections(self) -> dict[int, str]:
+        """The paragraph languages set by hand: paragraph start offset -> "en" | "fr"."""
+        return {int(start): lang for start, lang in self.paragraph_languages.items() if lang in Language.values}
+
+    def correct_languages(self, languages: dict[int, str], detected: dict[int, str]) -> None:
+        """Keep, for each paragraph, the language chosen by hand where it differs from the detected one."""
+        self.paragraph_languages = {
+            str(start): lang for start, lang in sorted(languages.items()) if detected.get(start) not in (None, lang)
+        }
+        self.save(update_fields=["paragraph_languages", "updated_at"])
+
     def replace_text(self, text: str) -> int:
         """Change the full text. Passages still found verbatim follow their text; the questions citing
         one that is gone are marked stale for review. Returns how many questions became stale."""
+        if text != self.text:
+            self.paragraph_languages = {}  # the paragraphs moved: their languages are detected again
         self.text = text
         self.save()
         stale = 0

@@ -1,5 +1,7 @@
 """New texts and the review queue: derive in the background, accept / edit / reject, stale questions."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -38,6 +40,68 @@ def add_text(client, **extra) -> Source:
     source = Source.objects.get(title=data["title"])
     assert r.url == f"/texts/{source.key}/derive/"
     return source
+
+
+MIXED = """Thérapie génique
+
+La thérapie génique consiste à introduire un gène fonctionnel dans les cellules du patient.
+
+Luxturna is indicated for the treatment of retinal dystrophy caused by mutations in the RPE65 gene.
+
+Le Kymriah et le Yescarta sont remboursés en France dans le traitement des lymphomes depuis 2018.
+"""
+
+
+class TestParagraphLanguages:
+    """The language is detected per paragraph and a reviewer can correct it, paragraph by paragraph."""
+
+    def paragraphs(self, client, source) -> dict[int, str]:
+        page = client.get(f"/texts/{source.key}/derive/").content.decode()
+        found = re.findall(r'name="lang-(\d+)"><option value="en"( selected)?>', page)
+        return {int(start): "en" if en else "fr" for start, en in found}
+
+    def test_each_paragraph_shows_its_detected_language(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        assert list(self.paragraphs(tom, source).values()) == ["fr", "en", "fr"]
+
+    def test_a_corrected_paragraph_keeps_its_language_and_the_deriver_follows_it(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        detected = self.paragraphs(tom, source)
+        english = next(start for start, lang in detected.items() if lang == "en")
+        form = {f"lang-{start}": lang for start, lang in detected.items()} | {f"lang-{english}": "fr"}
+        r = tom.post(f"/texts/{source.key}/derive/", {**form, "paragraph_languages": ""}, follow=True)
+        assert "Languages of the paragraphs saved." in r.content.decode()
+        source.refresh_from_db()
+        assert source.paragraph_languages == {str(english): "fr"}  # only what differs from detection
+        assert list(self.paragraphs(tom, source).values()) == ["fr", "fr", "fr"]
+        tom.post(f"/texts/{source.key}/derive/")
+        luxturna = Question.objects.filter(candidate__isnull=False, passage__text__startswith="Luxturna")
+        assert luxturna and {q.language for q in luxturna} == {"fr"}
+
+    def test_a_bad_language_is_refused_and_nothing_changes(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        start = next(iter(self.paragraphs(tom, source)))
+        r = tom.post(f"/texts/{source.key}/derive/", {f"lang-{start}": "de", "paragraph_languages": ""}, follow=True)
+        assert "Choose English or French for every paragraph." in r.content.decode()
+        source.refresh_from_db()
+        assert source.paragraph_languages == {}
+
+    def test_another_teacher_cannot_correct_the_languages(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        start = next(iter(self.paragraphs(tom, source)))
+        client = Client()
+        client.force_login(factory.make_user("other", factory.Role.TEACHER))
+        r = client.post(f"/texts/{source.key}/derive/", {f"lang-{start}": "en", "paragraph_languages": ""})
+        assert r.status_code == 404
+        source.refresh_from_db()
+        assert source.paragraph_languages == {}
+
+    def test_a_new_text_forgets_the_corrections(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        source.paragraph_languages = {"0": "en"}
+        source.save()
+        source.replace_text(MIXED.replace("Luxturna", "Zolgensma"))
+        assert source.paragraph_languages == {}
 
 
 class TestAddText:

@@ -127,6 +127,19 @@ def test_prepare_reads_markdown_headings_links_and_emphasis():
     assert {b.language for b in doc.blocks} == {"fr"}
 
 
+def test_a_paragraph_language_corrected_by_hand_wins_over_detection():
+    text = (
+        "La thérapie génique consiste à introduire un gène fonctionnel dans les cellules.\n\n"
+        "Luxturna is indicated for the treatment of retinal dystrophy caused by mutations in the RPE65 gene.\n"
+    )
+    start = text.index("Luxturna")
+    assert [b.language for b in prepare(text).blocks] == ["fr", "en"]
+    assert [b.language for b in prepare(text, corrections={start: "fr"}).blocks] == ["fr", "fr"]
+    detected = {c.language for c in derive(text) if c.start >= start}
+    corrected = {c.language for c in derive(text, corrections={start: "fr"}) if c.start >= start}
+    assert detected == {"en"} and corrected == {"fr"}
+
+
 def test_prepare_rejects_an_unknown_format():
     with pytest.raises(ValueError):
         prepare("x", "docx")

@@ -18,7 +18,7 @@ Everything is deterministic: the same text gives the same candidates in the same
 
 import re
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import questions as q
@@ -88,15 +88,17 @@ def derive(
     language: str | None = None,
     existing: Sequence[ExistingQuestion] = (),
     progress: Callable[[int, int], None] | None = None,
+    corrections: Mapping[int, str] | None = None,
 ) -> list[Candidate]:
     """Draft questions from a source's full text, best first.
 
     `language` is the source's language, used where a paragraph's own language cannot be told; `existing` are
     questions already in the bank: a candidate that near-duplicates one gets its external id in `duplicate_of`
     and the flag "duplicate". Near-duplicates among the candidates themselves are merged (the better one kept).
-    `progress(done, total)` is called as sentences are processed.
+    `progress(done, total)` is called as sentences are processed. `corrections` are paragraph languages set by
+    hand (paragraph start offset -> "en" | "fr"); they win over detection.
     """
-    segments = segment(text, language)
+    segments = segment(text, language, corrections)
     sents = split_into_sentences(text, segments)
     stats = term_stats(sents)
     total = len(sents)

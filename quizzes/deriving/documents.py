@@ -7,6 +7,7 @@ no final punctuation: they are kept as structure and never used for questions.
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -152,8 +153,10 @@ class Segment:
     bullet: bool = False
 
 
-def segment(text: str, language: str | None = None) -> list[Segment]:
+def segment(text: str, language: str | None = None, corrections: Mapping[int, str] | None = None) -> list[Segment]:
     """Headings and paragraphs of a plain text, boilerplate dropped, offsets into `text`.
+
+    `corrections` are languages set by hand, by the offset where a block starts; they win over detection.
 
     A paragraph cut by a page break (no final punctuation, the next paragraph starting in lower case) is joined
     with the next one, so its offsets span the break.
@@ -190,6 +193,9 @@ def segment(text: str, language: str | None = None) -> list[Segment]:
         segments.append(Segment(kind, line.start, line.end, bullet=line.bullet))
     _drop_author_box(text, segments)
     _set_languages(text, segments, language)
+    for seg in segments:
+        if corrections and corrections.get(seg.start) in ("en", "fr"):
+            seg.language = corrections[seg.start]
     return segments
 
 
@@ -377,7 +383,9 @@ def _html_lines(raw: str) -> list[tuple[str, str | None]]:
 _CITATION = re.compile(r"\s?\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]")
 
 
-def prepare(raw: str, fmt: str = "txt", language: str | None = None) -> Document:
+def prepare(
+    raw: str, fmt: str = "txt", language: str | None = None, corrections: Mapping[int, str] | None = None
+) -> Document:
     """Clean `raw` (fmt "txt", "md" or "html") into the text to store, with its headings and paragraphs.
 
     Boilerplate is dropped, headings are kept as lines of their own, blocks are separated by a blank line, and
@@ -404,7 +412,7 @@ def prepare(raw: str, fmt: str = "txt", language: str | None = None) -> Document
         pos += len(text) + (2 if fmt == "html" else 1)
     separator = "\n\n" if fmt == "html" else "\n"
     plain = separator.join(plain_parts)
-    segments = segment(plain, language)
+    segments = segment(plain, language, corrections if fmt == "txt" else None)
     blocks: list[Block] = []
     out: list[str] = []
     offset = 0
