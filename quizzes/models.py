@@ -935,3 +935,13 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.external_id} ({self.confidence:.2f})"
+
+    def localized_reason(self) -> str:
+        from .candidates import localized_reason
+
+        return localized_reason(self.reason)
+
+    def localized_flags(self) -> list[str]:
+        from .candidates import FLAGS
+
+        return [str(FLAGS.get(flag, flag)) for flag in self.flags]

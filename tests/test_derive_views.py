@@ -299,3 +299,35 @@ def test_a_derivation_cut_short_does_not_block_the_next_one(tom, teacher):
     DerivationJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=11))
     tom.post(f"/texts/{source.key}/derive/")
     assert DerivationJob.objects.filter(status="done").count() == 1
+
+
+def test_the_reasons_and_flags_read_in_the_reviewers_language(tom):
+    """The deriver stores its reasons in English; the queue shows them, and the flags, in French to a French
+    reviewer."""
+    from django.utils import translation  # noqa: PLC0415
+
+    from quizzes.candidates import localized_reason  # noqa: PLC0415
+
+    source = add_text(tom)
+    tom.post(f"/texts/{source.key}/derive/")
+    reasons = set(Candidate.objects.values_list("reason", flat=True))
+    assert "drug name in a sentence with an indication cue ('indicated', 'treatment of', …)" in reasons
+    with translation.override("fr"):
+        assert localized_reason("drug name in a sentence with an indication cue ('indicated', 'treatment of', …)") == (
+            "nom de médicament dans une phrase d’indication ('indicated', 'treatment of', …)"
+        )
+        assert localized_reason("3 key terms of one sentence blanked (key term, drug name)") == (
+            "3 termes clés d’une même phrase en trous (terme clé, nom de médicament)"
+        )
+        assert localized_reason("number blanked (a count of euros)") == "Trou : nombre (un nombre suivi de « euros »)"
+        assert localized_reason("a statement with a year, swapped for another value") == (
+            "une affirmation avec : année, remplacé par une autre valeur"
+        )
+        assert localized_reason("written by hand") == "written by hand"  # not the deriver's: shown as is
+        for reason in reasons:
+            shown = localized_reason(reason)
+            assert shown != reason and "{" not in shown, reason
+    tom.cookies["django_language"] = "fr"
+    page = tom.get("/review-queue/", headers={"Accept-Language": "fr"}).content.decode()
+    assert "nom de médicament dans une phrase d’indication" in page
+    assert "drug name in a sentence" not in page

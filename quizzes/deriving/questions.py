@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
+from . import reasons
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
@@ -284,7 +285,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             sentence.end,
             language,
             0.0,
-            f"{_type_label(span.type, language)} blanked, with distractors of the same type from the text",
+            reasons.BLANKED_WITH_DISTRACTORS.format(label=reasons.label(span.type)),
             span.type,
             answer,
             choices=shuffle([(answer, True)] + [(d, False) for d in distractors], answer + prompt),
@@ -300,7 +301,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             sentence.end,
             language,
             0.0,
-            f"{_type_label(span.type, language)} blanked ({span.reason})",
+            reasons.BLANKED.format(label=reasons.label(span.type), why=span.reason),
             span.type,
             answer,
             flags=flags,
@@ -345,7 +346,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     if any(leaks(prompt, answer) for answer in answers):
         return None
     first = spans[0]
-    labels = ", ".join(dict.fromkeys(_type_label(sp.type, language) for sp in spans))
+    labels = ", ".join(dict.fromkeys(reasons.label(sp.type) for sp in spans))
     return Draft(
         "cloze",
         prompt,
@@ -354,7 +355,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
         sentence.end,
         language,
         blank_confidence(first),
-        f"{len(spans)} key terms of one sentence blanked ({labels})",
+        reasons.SEVERAL_BLANKED.format(n=len(spans), labels=labels),
         first.type,
         first.text,
         flags=sentence_flags(sentence),
@@ -365,26 +366,9 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
 
 def blank_confidence(span: Span) -> float:
     """How sure a blank on this span is: typed spans (drugs, genes, years, Latin terms…) start higher."""
-    typed = span.type not in ("term", "disease") or span.reason == "a Latin technical term"
+    typed = span.type not in ("term", "disease") or span.reason == reasons.LATIN
     strength = min(1.0, max(0.0, span.score / 1.5))
     return (0.45 + 0.35 * strength) if typed else (0.15 + 0.45 * strength)
-
-
-def _type_label(kind: str, language: str) -> str:
-    en = {
-        "drug": "drug name",
-        "gene": "gene symbol",
-        "symbol": "symbol",
-        "acronym": "acronym",
-        "year": "year",
-        "percent": "percentage",
-        "number": "number",
-        "disease": "disease",
-        "person": "person's name",
-        "place": "place",
-        "term": "key term",
-    }
-    return en.get(kind, kind)
 
 
 def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | None:
@@ -418,8 +402,7 @@ def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | 
         sentence.end,
         language,
         0.55,
-        f"a statement with a {_type_label(span.type, language)}"
-        + (", swapped for another value" if make_false else ""),
+        (reasons.STATEMENT_SWAPPED if make_false else reasons.STATEMENT).format(label=reasons.label(span.type)),
         span.type,
         value,
         choices=[(true_label, not make_false), (false_label, make_false)],
@@ -499,7 +482,7 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 sentence.end,
                 language,
                 0.85,
-                "an acronym defined next to its expansion",
+                reasons.EXPANSION,
                 "acronym",
                 short,
                 alternatives=[translation] if translation else [],
@@ -583,14 +566,14 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
     m = pattern.match(text)
     if m:
         det = (m.groupdict().get("det") or "").strip()
-        found.append((m.group("term"), m.group("def"), det, f"a definition sentence ('{m.group('verb')}')"))
+        found.append((m.group("term"), m.group("def"), det, reasons.DEFINITION.format(cue=m.group("verb"))))
     m = _COLON_DEFINITION.match(text) if sentence.bullet and sentence.first_in_block else None
     if m:
-        found.append((m.group("term"), m.group("def"), "", "a term followed by a colon and its description"))
+        found.append((m.group("term"), m.group("def"), "", reasons.COLON_DEFINITION))
     for m in _CEST_A_DIRE.finditer(text):
-        found.append((m.group("term"), m.group("def"), "", "a term explained with 'c'est-à-dire'"))
+        found.append((m.group("term"), m.group("def"), "", reasons.EXPLAINED.format(cue="c'est-à-dire")))
     for m in _IE.finditer(text):
-        found.append((m.group("term"), m.group("def"), "", "a term explained with 'i.e.'"))
+        found.append((m.group("term"), m.group("def"), "", reasons.EXPLAINED.format(cue="i.e.")))
     out = []
     for term, definition, det, reason in found:
         words = term.split()
@@ -603,7 +586,7 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             continue
         types = inventory.types_of(term)
         kind = next((t for t in ("drug", "acronym", "gene", "disease", "term") if t in types), "term")
-        if reason.startswith("a term followed by a colon") and kind == "term":
+        if reason == reasons.COLON_DEFINITION and kind == "term":
             article = definition.split()[0].casefold() in ARTICLES[language] if definition.split() else False
             if not article or max(rarity(w, language) for w in lowers) < 0.5:
                 continue
@@ -748,11 +731,8 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
             prompt = f"Quel médicament est indiqué dans le traitement {_de(s, p.disease)}{disease} ?"
         passage = (p.passage_start, s.end)
         explanation = clean(text[passage[0] : passage[1]])
-        reason = (
-            "drug name in a sentence with an indication cue ('indicated', 'treatment of', …)"
-            if language == "en"
-            else "nom de médicament dans une phrase d'indication ('indiqué', 'traitement')"
-        )
+        cues = "'indicated', 'treatment of', …" if language == "en" else "'indiqué', 'traitement'"
+        reason = reasons.INDICATION.format(cues=cues)
         if len(distractors) >= 3:
             choices = shuffle([(drug, True)] + [(d, False) for d in distractors], prompt)
             out.append(
@@ -807,7 +787,7 @@ def indication_questions(pairs: list[Indication], inventory: Inventory, text: st
                     *passage,
                     language,
                     0.74,
-                    "disease named after an indication cue for a drug",
+                    reasons.INDICATED_DISEASE,
                     "disease",
                     disease,
                     choices=shuffle([(disease, True)] + [(w, False) for w in wrong], question),
@@ -899,7 +879,7 @@ def list_item_question(lead: Sentence, item: Sentence) -> Draft | None:
         item.end,
         language,
         0.5,
-        "a list item's leading noun phrase blanked after the sentence that introduces the list",
+        reasons.LIST_ITEM,
         "term",
         phrase,
         explanation=clean(lead.text) + " " + body,
@@ -947,7 +927,7 @@ def list_question(lead: Sentence, items: list[Sentence], text: str) -> Draft | N
         items[-1].end,
         language,
         0.5,
-        f"the {len(items)} items of a list blanked after the sentence that introduces it",
+        reasons.LIST.format(n=len(items)),
         "term",
         answers[0],
         explanation=clean(lead.text) + " " + " ".join(clean(item.text) for item in items),

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import reasons
 from .lexicon import (
     DISEASE_SUFFIXES,
     DISEASE_WORDS,
@@ -197,16 +198,16 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
         if tok.kind == "number":
             digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
             if "%" in text:
-                span = (i, i + 1, "percent", "a percentage")
+                span = (i, i + 1, "percent", reasons.PERCENTAGE)
             elif _YEAR.fullmatch(digits) and not (prev and prev.lower in {"n°", "article", "phase", "type"}):
-                span = (i, i + 1, "year", "a year")
+                span = (i, i + 1, "year", reasons.YEAR)
             elif "/" not in digits and nxt is not None and nxt.kind == "word" and nxt.lower not in STOPWORDS[lang]:
                 if not (prev and prev.lower in {"type", "phase", "article", "annexe", "figure", "fig"}):
-                    span = (i, i + 1, "number", f"a count of {nxt.text}")
+                    span = (i, i + 1, "number", reasons.COUNT.format(noun=nxt.text))
         elif tok.kind == "word":
             bare = text.rstrip("+")
             if _CODE_NAME.fullmatch(text):
-                span = (i, i + 1, "drug", "a drug code name")
+                span = (i, i + 1, "drug", reasons.CODE_NAME)
             elif (
                 _SYMBOL.fullmatch(text)
                 and len(text) >= 3
@@ -215,16 +216,16 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
             ):
                 near = {t.lower for t in toks[max(0, i - 3) : i + 4]}
                 kind = "gene" if near & _GENE_CUES else "symbol"
-                span = (i, i + 1, kind, "a gene symbol next to 'gene'" if kind == "gene" else "a symbol")
+                span = (i, i + 1, kind, reasons.GENE_NEXT_TO_GENE if kind == "gene" else reasons.SYMBOL)
             elif _acronym(bare):
                 if bare.isupper() and (
                     (nxt is not None and nxt.lower in {"gene", "gène"}) or (prev is not None and prev.lower == "gène")
                 ):
-                    span = (i, i + 1, "gene", "a gene symbol next to 'gene'")
+                    span = (i, i + 1, "gene", reasons.GENE_NEXT_TO_GENE)
                 elif bare.upper() != bare or len(bare) >= 2:
-                    span = (i, i + 1, "acronym", "an acronym")
+                    span = (i, i + 1, "acronym", reasons.ACRONYM)
             elif text.casefold() in PLACES and text[:1].isupper():
-                span = (i, i + 1, "place", "a place")
+                span = (i, i + 1, "place", reasons.PLACE)
             elif (
                 (drug_cue := _drug_cue_near(sentence, i)) is not None
                 and text[:1].isupper()
@@ -236,16 +237,16 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
                 titled = prev is not None and prev.lower.rstrip(".") in _TITLES
                 surname = nxt is not None and nxt.kind == "word" and nxt.text[:1].isupper()
                 if titled or (first_name and not drug_cue):
-                    span = (i - (0 if titled else 1), i + 1, "person", "a person's name")
+                    span = (i - (0 if titled else 1), i + 1, "person", reasons.PERSON)
                 elif drug_cue and not surname and not first_name:
-                    span = (i, i + 1, "drug", "an unknown capitalised word in a sentence about drugs")
+                    span = (i, i + 1, "drug", reasons.UNKNOWN_CAPITALISED)
             elif text[:1].islower() and len(text) >= 7 and _INN.search(text.casefold()) and unknown_word(text):
                 j = i + 1
                 if nxt is not None and nxt.kind == "word" and _INN.search(nxt.lower) and unknown_word(nxt.text):
                     j = i + 2
-                span = (i, j, "drug", "an international non-proprietary drug name")
+                span = (i, j, "drug", reasons.INN)
             elif text[:1].isupper() and prev is not None and prev.lower.rstrip(".") in _TITLES and i > 0:
-                span = (i - 1, i + 1, "person", "a person's name")
+                span = (i - 1, i + 1, "person", reasons.PERSON)
         if span is not None:
             first, last, kind, reason = span
             if kind == "drug" and last < len(toks) and toks[last - 1].kind == "word":
@@ -288,7 +289,7 @@ def latin_spans(sentence: Sentence, document_text: str) -> list[Span]:
                     document_text[start:end],
                     "term",
                     1.0,
-                    "a Latin technical term",
+                    reasons.LATIN,
                     sentence.index,
                     i,
                     i + 2,
@@ -309,7 +310,7 @@ def known_drug_spans(sentence: Sentence, document_text: str, drugs: set[str], ta
                     tok.text,
                     "drug",
                     TYPE_PRIOR["drug"] - 0.1,
-                    "a drug name already recognised in the text",
+                    reasons.KNOWN_DRUG,
                     sentence.index,
                     i,
                     i + 1,
@@ -417,7 +418,7 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
             continue
         kind = "disease" if any(is_disease_word(w.text) for w in words) else "term"
         score = TYPE_PRIOR[kind] + term_score(text, lowers, lang, stats)
-        reason = "a disease named in the text" if kind == "disease" else "a rare noun phrase"
+        reason = reasons.DISEASE_NAMED if kind == "disease" else reasons.RARE_PHRASE
         out.append(Span(start, end, text, kind, score, reason, sentence.index, i, j))
     return out
 
