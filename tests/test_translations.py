@@ -8,8 +8,8 @@ from django.conf import settings
 PO = settings.BASE_DIR / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
-def po_entries() -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr or msgstr[0], fuzzy) for every entry but the header."""
+def po_entries() -> list[tuple[str, str, bool, str]]:
+    """(msgid, msgstr or msgstr[0], fuzzy, msgctxt) for every entry but the header."""
     entries = []
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
         lines = block.strip().splitlines()
@@ -29,17 +29,21 @@ def po_entries() -> list[tuple[str, str, bool]]:
 
         msgid = field("msgid")
         if msgid:
-            entries.append((msgid, field("msgstr") or field("msgstr[0]"), fuzzy))
+            entries.append((msgid, field("msgstr") or field("msgstr[0]"), fuzzy, field("msgctxt")))
     return entries
 
 
 def test_every_message_is_translated():
     entries = po_entries()
     assert len(entries) > 100
-    assert [m for m, s, fuzzy in entries if not s or fuzzy] == []
+    assert [m for m, s, fuzzy, _ in entries if not s or fuzzy] == []
 
 
 def test_the_compiled_catalogue_is_up_to_date():
     catalogue = gettext.GNUTranslations(open(PO.with_suffix(".mo"), "rb"))
-    stale = [m for m, s, _ in po_entries() if s != m and "\\" not in m and catalogue.gettext(m) != s]
+
+    def compiled(message: str, context: str) -> str:
+        return catalogue.pgettext(context, message) if context else catalogue.gettext(message)
+
+    stale = [m for m, s, _, ctx in po_entries() if s != m and "\\" not in m and compiled(m, ctx) != s]
     assert stale == [], "run: manage.py compilemessages -l fr"
