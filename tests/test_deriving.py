@@ -540,3 +540,22 @@ def test_the_same_fact_asked_the_other_way_round_waits(english):
     assert forward.confidence == 0.92
     assert reverse.confidence == round(0.74 * 0.6, 3)
     assert english.index(reverse) > english.index(forward)
+
+
+def test_bank_answers_join_the_distractor_pool_by_their_type():
+    from quizzes.deriving import _existing_terms  # noqa: PLC0415
+
+    def kind(answer: str) -> str | None:
+        found = _existing_terms([ExistingQuestion("x", "?", answer)])
+        return found[0][1] if found else None
+
+    assert kind("Luxturna") == kind("VX-880") == kind("voretigène néparvovec") == "drug"
+    assert kind("AAV9") == kind("SMN1") == "gene"
+    assert kind("2017") == "year"
+    # an acronym or a disease is not a drug name, however unknown the word
+    assert kind("ATMP") is None and kind("Adrenoleukodystrophy") is None
+    english = derive(
+        EN_TEXT, existing=[ExistingQuestion("b1", "?", "Adrenoleukodystrophy"), ExistingQuestion("b2", "?", "ATMP")]
+    )
+    for c in english:
+        assert not {"Adrenoleukodystrophy", "ATMP"} & {text for text, _ in c.choices}

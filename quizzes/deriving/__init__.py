@@ -281,7 +281,7 @@ def _list_lead(sents: list, n: int, text: str):
 
 def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str, str]]:
     """Short bank answers of a recognisable type join the distractor pool (after the text's own terms)."""
-    from .terms import _CODE_NAME, _INN, _SYMBOL, _YEAR, unknown_word  # noqa: PLC0415
+    from .terms import _CODE_NAME, _INN, _SYMBOL, _YEAR, is_disease_word, unknown_word  # noqa: PLC0415
 
     out = []
     for e in existing:
@@ -290,12 +290,16 @@ def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str
             continue
         if _YEAR.fullmatch(answer):
             out.append((answer, "year", e.language))
-        elif _CODE_NAME.fullmatch(answer) or (answer[:1].isupper() and unknown_word(answer) and " " not in answer):
+        elif _CODE_NAME.fullmatch(answer):
+            out.append((answer, "drug", e.language))
+        elif _SYMBOL.fullmatch(answer):  # AAV9, SMN1: genes and symbols, not drugs
+            out.append((answer, "gene", e.language))
+        elif answer.isupper() or is_disease_word(answer.split()[-1]):
+            continue  # an acronym (ATMP) or a disease (Adrenoleukodystrophy) is no drug
+        elif answer[:1].isupper() and unknown_word(answer) and " " not in answer:
             out.append((answer, "drug", e.language))
         elif _INN.search(answer.casefold()) and unknown_word(answer.split()[0]):
             out.append((answer, "drug", e.language))
-        elif _SYMBOL.fullmatch(answer):
-            out.append((answer, "gene", e.language))
     return out
 
 
