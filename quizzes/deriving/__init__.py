@@ -138,9 +138,9 @@ def derive(
         # translation
         asked |= {(s.index, normal(a)) for d in acronyms for a in (d.answer, *d.alternatives)}
         lead = leads[n]
-        if lead is not None and n in listed:
-            continue
         if lead is not None:
+            if n in listed:
+                continue
             group = [m for m in range(n, len(sents)) if leads[m] is not None and leads[m].start == lead.start]
             whole = q.list_question(lead, [sents[m] for m in group], text)
             if whole is not None:
@@ -154,56 +154,68 @@ def derive(
                 continue
         if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
             continue
-        stem = s
-        if "needs-context" in flags and not s.first_in_block and n > 0 and sents[n - 1].block == s.block:
-            stem = with_context(sents[n - 1], s, text)
-            if "needs-context" in q.sentence_flags(stem) or len(stem.text.split()) > 45:
-                stem = s
-        ranked = sorted(spans[s.index], key=lambda sp: (-sp.score, sp.start))
-        expanded = [
-            (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
-        ]
-        ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
-        numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
-        if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
-            ranked = numeric + [sp for sp in ranked if sp not in numeric]
-        # one blank or one statement per sentence: two items on one sentence give each other away; a sentence
-        # left without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD)
-        fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
-        thresholds = (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,)
-        for threshold in thresholds:
-            draft = None
-            for span in ranked:
-                key = normal(span.text)
-                if (
-                    key in used
-                    or (s.index, key) in asked
-                    or (span.type in ("term", "disease") and span.score < threshold)
-                ):
-                    continue
-                if threshold < TERM_THRESHOLD and not _fallback_span(span):
-                    continue
-                if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
-                    continue
-                if span.type in ("year", "percent") and zlib.crc32(s.text.encode()) % 2 == 0:
-                    draft = q.true_false(stem, span, inventory)
-                draft = draft or q.blank_question(stem, span, inventory, text)
-                if draft is not None and draft.kind != "true_false":
-                    extra = _more_blanks(span, ranked, used | {k for i, k in asked if i == s.index}, stem)
-                    if extra:
-                        draft = q.multi_blank_question(stem, [span, *extra]) or draft
-                if draft is not None:
-                    if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
-                        draft.confidence *= WEAK_FALLBACK_PENALTY
-                    used.add(key)
-                    drafts.append(draft)
-                    break
-            if draft is not None:
-                break
+        stem = _stem(sents, n, flags, text)
+        taken = used | {key for i, key in asked if i == s.index}
+        draft = _sentence_item(s, stem, _candidate_spans(s, spans[s.index], acronyms), taken, inventory, text)
+        if draft is not None:
+            used.add(normal(draft.term))
+            drafts.append(draft)
     drafts.extend(q.indication_questions(pairs, inventory, text))
     if progress is not None:
         progress(total, total)
     return _finish(text, drafts, existing)
+
+
+def _stem(sents: list, n: int, flags: list[str], text: str):
+    """The sentence to ask from: with the one before it when it starts with "This/It/Ce/Il…" and that reads."""
+    s = sents[n]
+    if "needs-context" in flags and not s.first_in_block and n > 0 and sents[n - 1].block == s.block:
+        stem = with_context(sents[n - 1], s, text)
+        if "needs-context" not in q.sentence_flags(stem) and len(stem.text.split()) <= 45:
+            return stem
+    return s
+
+
+def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft]) -> list[Span]:
+    """The sentence's spans, best first: none inside an acronym's expansion (its card asks it); years and
+    percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
+    ranked = sorted(found, key=lambda sp: (-sp.score, sp.start))
+    expanded = [
+        (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
+    ]
+    ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
+    numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
+    if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
+        ranked = numeric + [sp for sp in ranked if sp not in numeric]
+    return ranked
+
+
+def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text: str) -> q.Draft | None:
+    """The sentence's one item: a true/false on a number, or a blank on its best span (with its other key terms
+    as further blanks). One item per sentence, as two items on one sentence give each other away; a sentence left
+    without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD)."""
+    statement = zlib.crc32(s.text.encode()) % 2 == 0
+    fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
+    for threshold in (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,):
+        for span in ranked:
+            if normal(span.text) in taken or (span.type in ("term", "disease") and span.score < threshold):
+                continue
+            if threshold < TERM_THRESHOLD and not _fallback_span(span):
+                continue
+            if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
+                continue
+            draft = None
+            if span.type in ("year", "percent") and statement:
+                draft = q.true_false(stem, span, inventory)
+            draft = draft or q.blank_question(stem, span, inventory, text)
+            if draft is None:
+                continue
+            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, stem)):
+                draft = q.multi_blank_question(stem, [span, *extra]) or draft
+            if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
+                draft.confidence *= WEAK_FALLBACK_PENALTY
+            return draft
+    return None
 
 
 # Further blanks of a multi-blank cloze: typed terms at their usual bar, noun-phrase terms a little below it.
