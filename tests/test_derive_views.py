@@ -74,6 +74,8 @@ class TestParagraphLanguages:
         source.refresh_from_db()
         assert source.paragraph_languages == {str(english): "fr"}  # only what differs from detection
         assert list(self.paragraphs(tom, source).values()) == ["fr", "fr", "fr"]
+        page = tom.get(f"/texts/{source.key}/derive/").content.decode()
+        assert "Paragraphs: 0 in English, 3 in French, after 1 correction." in page
         tom.post(f"/texts/{source.key}/derive/")
         luxturna = Question.objects.filter(candidate__isnull=False, passage__text__startswith="Luxturna")
         assert luxturna and {q.language for q in luxturna} == {"fr"}
@@ -319,9 +321,12 @@ def test_the_reasons_and_flags_read_in_the_reviewers_language(tom):
         assert localized_reason("3 key terms of one sentence blanked (key term, drug name)") == (
             "3 termes clés d’une même phrase en trous (terme clé, nom de médicament)"
         )
-        assert localized_reason("number blanked (a count of euros)") == "Trou : nombre (un nombre suivi de « euros »)"
+        assert (
+            localized_reason("number blanked (a count of euros)")
+            == "Trou\u00a0: nombre (un nombre suivi de «\u00a0euros\u00a0»)"
+        )
         assert localized_reason("a statement with a year, swapped for another value") == (
-            "une affirmation avec : année, remplacé par une autre valeur"
+            "une affirmation avec\u00a0: année, remplacé par une autre valeur"
         )
         assert localized_reason("written by hand") == "written by hand"  # not the deriver's: shown as is
         for reason in reasons:
