@@ -256,7 +256,7 @@ def _strong_term(span: Span, language: str) -> bool:
     only of category words ("rare diseases", "pathologies")."""
     language = language if language in ("en", "fr") else "en"
     words = span.text.casefold().split()
-    if all(w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words):
+    if _category_or_common(words, language):
         return False
     return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF
 
@@ -392,14 +392,17 @@ COMMON_ACRONYM_ZIPF = 3.6
 COMMON_ACRONYM_PENALTY = 0.5
 
 
+def _category_or_common(words: list[str], language: str) -> bool:
+    """Made only of category words ("maladies", "disorders") and common words: no particular thing."""
+    return all(w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words)
+
+
 def _generic_word(d: q.Draft) -> bool:
     answer = d.term or d.answer
     if d.answer_type == "disease" and d.kind in ("cloze", "single"):
         language = d.language if d.language in ("en", "fr") else "en"
         words = answer.casefold().split()
-        return any(w in DISEASE_CATEGORY for w in words) and all(
-            w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words
-        )
+        return any(w in DISEASE_CATEGORY for w in words) and _category_or_common(words, language)
     if d.answer_type != "term" or d.kind not in ("cloze", "single") or " " in answer.strip() or "-" in answer:
         return False
     language = d.language if d.language in ("en", "fr") else "en"
