@@ -90,8 +90,8 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
             chosen = {s: request.POST[f"lang-{s}"] for s in detected if f"lang-{s}" in request.POST}
             if any(lang not in ("en", "fr") for lang in chosen.values()):
                 messages.error(request, _("Choose English or French for every paragraph."))
-            else:  # a paragraph not on the form keeps its language
-                source.correct_languages({**detected, **source.language_corrections(), **chosen}, detected)
+            else:
+                source.correct_languages(chosen, detected)
                 messages.success(request, _("Languages of the paragraphs saved."))
             return redirect("quizzes:derive", key=source.key)
         latest = source.derivation_jobs.first()

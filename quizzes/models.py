@@ -57,8 +57,10 @@ class Source(models.Model):
         """The paragraph languages set by hand: paragraph start offset -> "en" | "fr"."""
         return {int(start): lang for start, lang in self.paragraph_languages.items() if lang in Language.values}
 
-    def correct_languages(self, languages: dict[int, str], detected: dict[int, str]) -> None:
-        """Keep, for each paragraph, the language chosen by hand where it differs from the detected one."""
+    def correct_languages(self, chosen: dict[int, str], detected: dict[int, str]) -> None:
+        """Keep, for each paragraph, the language chosen by hand where it differs from the detected one; a paragraph
+        not chosen keeps its earlier correction, if any."""
+        languages = {**self.language_corrections(), **chosen}
         self.paragraph_languages = {
             str(start): lang for start, lang in sorted(languages.items()) if detected.get(start) not in (None, lang)
         }

@@ -80,6 +80,14 @@ class TestParagraphLanguages:
         luxturna = Question.objects.filter(candidate__isnull=False, passage__text__startswith="Luxturna")
         assert luxturna and {q.language for q in luxturna} == {"fr"}
 
+    def test_a_paragraph_left_off_the_form_keeps_its_correction(self, tom):
+        source = add_text(tom, text=MIXED, title="Mixte")
+        first, english, last = self.paragraphs(tom, source)
+        tom.post(f"/texts/{source.key}/derive/", {f"lang-{english}": "fr", "paragraph_languages": ""})
+        tom.post(f"/texts/{source.key}/derive/", {f"lang-{last}": "en", "paragraph_languages": ""})
+        source.refresh_from_db()
+        assert source.paragraph_languages == {str(english): "fr", str(last): "en"}
+
     def test_a_bad_language_is_refused_and_nothing_changes(self, tom):
         source = add_text(tom, text=MIXED, title="Mixte")
         start = next(iter(self.paragraphs(tom, source)))

@@ -207,12 +207,15 @@ def run(bank_dir: Path) -> Summary:
         questions.extend(safeyaml.load(path.read_bytes()).get("questions", []))
     gold = gold_items(questions)
     languages = {s["key"]: s["language"] for s in library["sources"]}
-    existing = {
-        q["id"]: ExistingQuestion(
-            q["id"], q.get("prompt", ""), _bank_answer(q), q.get("language") or languages[q["source"]]
+    existing = [
+        (
+            q["source"],
+            ExistingQuestion(
+                q["id"], q.get("prompt", ""), _bank_answer(q), q.get("language") or languages[q["source"]]
+            ),
         )
         for q in questions
-    }
+    ]
     results = []
     from . import load_models  # noqa: PLC0415
 
@@ -221,7 +224,7 @@ def run(bank_dir: Path) -> Summary:
         text = (bank_dir / source["text_file"]).read_text(encoding="utf-8")
         # each text is derived as a new text would be: the bank holds the other texts' questions, not its own
         # (with its own, every match with its key terms would be flagged a duplicate and sink in the ranking)
-        others = [existing[q["id"]] for q in questions if q["source"] != source["key"]]
+        others = [question for key, question in existing if key != source["key"]]
         results.append(evaluate(source["key"], text, source["language"], gold.get(source["key"], []), others))
     total = sum(r.candidates for r in results) or 1
     return Summary(
