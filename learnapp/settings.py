@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quizzes.context_processors.roles",
+                "quizzes.accounts.context_processors.roles",
             ],
         },
     },
@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "quizzes.auth.AccountBackend",
+    "quizzes.accounts.auth.AccountBackend",
 ]
 # Lock out a username from one address, never a whole school behind one NAT address.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)

@@ -7,7 +7,7 @@ class QuizzesConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from .roles import role_names
+        from .accounts.roles import role_names
 
         def remember_roles(sender, request, user, **kwargs) -> None:
             # The navigation shows links by role: keep the names with the session, written at login anyway.

@@ -64,11 +64,13 @@ def prepare(db: Path, reviews: int) -> dict:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from quizzes import scheduling
-    from quizzes.banking import BankFile, import_bank
+    from quizzes.bank.models import QuizSet
+    from quizzes.bank.yaml_bank import BankFile, import_bank
     from quizzes.management.commands.setup_demo import shipped_bank_files
-    from quizzes.models import Attempt, Card, QuizSet, ReviewLog
-    from quizzes.quizzing import start_attempt
+    from quizzes.quizzing.flow import start_attempt
+    from quizzes.quizzing.models import Attempt
+    from quizzes.study import scheduling
+    from quizzes.study.models import Card, ReviewLog
     from tests.factory import Role, make_user
 
     call_command("migrate", verbosity=0)

@@ -2,8 +2,8 @@
 
 from django.contrib.auth import get_user_model
 
-from quizzes.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
-from quizzes.roles import Role, grant_role
+from quizzes.accounts.roles import Role, grant_role
+from quizzes.bank.models import Choice, Question, QuizSet, QuizSetItem, Source, Topic
 
 __all__ = ["Role", "make_user", "make_source", "make_question", "make_quizset"]
 

@@ -4,8 +4,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from quizzes.banking import BankFile, validate
-from quizzes.models import Question, Source, Topic
+from quizzes.bank.models import Question, Source, Topic
+from quizzes.bank.yaml_bank import BankFile, validate
 from tests import factory
 from tests.test_import_bank import BANK
 

@@ -66,7 +66,7 @@ def test_a_missing_floor_file_is_an_error(tmp_path):
 def test_each_text_is_derived_as_a_new_text_without_its_own_bank_questions(monkeypatch):
     """The bank's answers are the key terms: the deriver must not see that text's own bank questions, which would
     flag every match as a duplicate; the other texts' questions are the bank it checks against."""
-    from quizzes import safeyaml  # noqa: PLC0415
+    from quizzes.bank import safeyaml  # noqa: PLC0415
     from quizzes.deriving import benchmark  # noqa: PLC0415
 
     given: list[set[str]] = []

@@ -3,7 +3,7 @@ in a quiz and sees their passage."""
 
 import pytest
 
-from quizzes.models import Candidate
+from quizzes.deriving.models import Candidate
 from tests import factory
 from tests.test_derive_views import TEXT
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes.models import Question, Topic
+from quizzes.bank.models import Question, Topic
 from tests import factory
 from tests.test_import_bank import BANK
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from quizzes.models import Attempt, Question, Response
+from quizzes.bank.models import Question
+from quizzes.quizzing.models import Attempt, Response
 from tests import factory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

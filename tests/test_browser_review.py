@@ -2,8 +2,8 @@
 
 import pytest
 
-from quizzes import scheduling
-from quizzes.models import ReviewLog
+from quizzes.study import scheduling
+from quizzes.study.models import ReviewLog
 from tests import factory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from quizzes.models import Candidate, DerivationJob, Question, QuizSet, Source
+from quizzes.bank.models import Question, QuizSet, Source
+from quizzes.deriving.models import Candidate, DerivationJob
 from tests import factory
 
 HX = {"HX-Request": "true"}
@@ -193,7 +194,8 @@ class TestQueue:
         assert Candidate.objects.filter(state="rejected").count() == 1
 
     def test_a_rejected_answer_ranks_its_other_questions_lower(self, tom, derived, teacher):
-        from quizzes import candidates, deriving
+        from quizzes.deriving import engine as deriving
+        from quizzes.deriving import review_queue as candidates
 
         rejected = Candidate.objects.order_by("-confidence").first()
         candidates.reject(rejected, teacher, "not this term")
@@ -316,7 +318,7 @@ def test_the_reasons_and_flags_read_in_the_reviewers_language(tom):
     reviewer."""
     from django.utils import translation  # noqa: PLC0415
 
-    from quizzes.candidates import localized_reason  # noqa: PLC0415
+    from quizzes.deriving.models import localized_reason  # noqa: PLC0415
 
     source = add_text(tom)
     tom.post(f"/texts/{source.key}/derive/")

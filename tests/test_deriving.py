@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from quizzes.deriving import Candidate, ExistingQuestion, derive, prepare
-from quizzes.deriving.questions import leaks
+from quizzes.deriving.engine import Candidate, ExistingQuestion, derive, prepare
+from quizzes.deriving.engine.questions import leaks
 
 TEXTS = Path(__file__).resolve().parent.parent / "bank" / "texts"
 
@@ -367,13 +367,13 @@ def test_shipped_texts_keep_boilerplate_out(medicaments):
 
 
 def _draft(prompt: str, answer: str, answer_type: str, confidence: float, language: str = "en", start: int = 0):
-    from quizzes.deriving.questions import Draft  # noqa: PLC0415
+    from quizzes.deriving.engine.questions import Draft  # noqa: PLC0415
 
     return Draft("cloze", prompt, answer, start, start + 10, language, confidence, "test", answer_type, answer)
 
 
 def test_a_common_single_word_blank_is_ranked_as_generic():
-    from quizzes.deriving import _generic_word  # noqa: PLC0415
+    from quizzes.deriving.engine import _generic_word  # noqa: PLC0415
 
     assert _generic_word(_draft("[[Genes]] carry information.", "Genes", "term", 0.5))
     assert _generic_word(_draft("La [[greffe]] est pratiquée.", "greffe", "term", 0.5, "fr"))
@@ -383,7 +383,7 @@ def test_a_common_single_word_blank_is_ranked_as_generic():
 
 
 def test_the_same_term_again_waits_behind_new_terms():
-    from quizzes.deriving import _diversify  # noqa: PLC0415
+    from quizzes.deriving.engine import _diversify  # noqa: PLC0415
 
     a = _draft("Which drug? [[Luxturna]]", "Luxturna", "drug", 0.9, start=0)
     b = _draft("Again [[Luxturna]] here.", "Luxturna", "drug", 0.8, start=20)
@@ -394,7 +394,7 @@ def test_the_same_term_again_waits_behind_new_terms():
 
 
 def test_a_category_of_diseases_is_ranked_as_generic():
-    from quizzes.deriving import _generic_word  # noqa: PLC0415
+    from quizzes.deriving.engine import _generic_word  # noqa: PLC0415
 
     d = _draft("Pour la plupart de ces [[pathologies]].", "pathologies", "disease", 0.5, "fr")
     assert _generic_word(d)
@@ -405,7 +405,7 @@ def test_a_category_of_diseases_is_ranked_as_generic():
 
 
 def test_an_acronym_named_once_and_never_expanded_is_a_one_off():
-    from quizzes.deriving import _one_off  # noqa: PLC0415
+    from quizzes.deriving.engine import _one_off  # noqa: PLC0415
 
     text = "La France, via l'ANSM, avance. Les AAV sont utilisés. Les vecteurs AAV ciblent le foie."
     assert _one_off(_draft("Via l'[[ANSM]], avance.", "ANSM", "acronym", 0.6, "fr"), text)
@@ -524,7 +524,7 @@ def test_a_list_of_short_items_is_asked_as_one_cloze():
 
 
 def test_a_blank_on_an_acronym_everyone_knows_ranks_low():
-    from quizzes.deriving import _common_acronym  # noqa: PLC0415
+    from quizzes.deriving.engine import _common_acronym  # noqa: PLC0415
 
     assert _common_acronym("DNA") and _common_acronym("ADN") and _common_acronym("RNAs") and _common_acronym("FDA")
     assert not _common_acronym("AAV") and not _common_acronym("siRNA") and not _common_acronym("TALEN")
@@ -543,7 +543,7 @@ def test_the_same_fact_asked_the_other_way_round_waits(english):
 
 
 def test_bank_answers_join_the_distractor_pool_by_their_type():
-    from quizzes.deriving import _existing_terms  # noqa: PLC0415
+    from quizzes.deriving.engine import _existing_terms  # noqa: PLC0415
 
     def kind(answer: str) -> str | None:
         found = _existing_terms([ExistingQuestion("x", "?", answer)])

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from quizzes.evaluation import ANKI_SM2, FSRS_DEFAULT, FSRS_FITTED
-from quizzes.revlog import write_revlog
+from quizzes.study.evaluation import ANKI_SM2, FSRS_DEFAULT, FSRS_FITTED
+from quizzes.study.revlog import write_revlog
 from tests.test_evaluation import generated_log
 
 

@@ -1,4 +1,4 @@
-"""quizzes.evaluation: Anki SM-2 as Anki computes it, the benchmark metrics, and a chronological evaluation.
+"""quizzes.study.evaluation: Anki SM-2 as Anki computes it, the benchmark metrics, and a chronological evaluation.
 
 `generated_log()` simulates a learner whose true memory follows FSRS-6 with parameters unlike the
 defaults (weaker initial stabilities, slower stability growth, w20 = 0.35), scheduled by py-fsrs with
@@ -15,7 +15,7 @@ from fsrs import Card, Rating, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 from fsrs_rs_python import FSRS
 
-from quizzes.evaluation import (
+from quizzes.study.evaluation import (
     ANKI_SM2,
     FSRS_DEFAULT,
     FSRS_FITTED,
@@ -31,8 +31,8 @@ from quizzes.evaluation import (
     sm2_review,
     split_time,
 )
-from quizzes.fitting import NotEnoughReviews, card_histories
-from quizzes.revlog import Review
+from quizzes.study.fitting import NotEnoughReviews, card_histories
+from quizzes.study.revlog import Review
 
 TRUE_PARAMETERS = list(DEFAULT_PARAMETERS)
 TRUE_PARAMETERS[0:4] = [0.1, 0.6, 1.2, 4.0]  # initial stabilities (defaults 0.212, 1.2931, 2.3065, 8.2956)

@@ -1,4 +1,4 @@
-"""quizzes.fitting: review days, fsrs-rs training items, and deterministic parameters py-fsrs accepts."""
+"""quizzes.study.fitting: review days, fsrs-rs training items, and deterministic parameters py-fsrs accepts."""
 
 import math
 from datetime import UTC, datetime, timedelta
@@ -9,7 +9,7 @@ from fsrs import Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 from fsrs_rs_python import FSRSItem, FSRSReview
 
-from quizzes.fitting import (
+from quizzes.study.fitting import (
     MIN_REVIEWS_TO_FIT,
     FitFailed,
     NotEnoughReviews,
@@ -19,7 +19,7 @@ from quizzes.fitting import (
     fsrs_items,
     review_day,
 )
-from quizzes.revlog import Review
+from quizzes.study.revlog import Review
 from tests.test_evaluation import TRUE_PARAMETERS, generated_log
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes.grading import grade, match_text
+from quizzes.bank.grading import grade, match_text
 from tests import factory
 
 ACCEPTED = [
@@ -53,7 +53,7 @@ REFUSED = [
 def test_tolerant_answers_are_accepted_and_say_why(answers, typed, language, note):
     m = match_text(typed, answers, language)
     assert m.ok
-    from quizzes.grading import NOTES
+    from quizzes.bank.grading import NOTES
 
     assert (NOTES[m.note] if m.note else None) == note
 

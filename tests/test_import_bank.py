@@ -8,8 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from quizzes.banking import BankFile, BankInvalid, import_bank
-from quizzes.models import Choice, Passage, Question, QuizSet, Source, Topic
+from quizzes.bank.models import Choice, Passage, Question, QuizSet, Source, Topic
+from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
 
 BANK = textwrap.dedent("""\
     version: 1
@@ -225,7 +225,7 @@ class TestBadInput:
 
     def test_a_database_failure_rolls_the_whole_import_back(self):
         before = counts()
-        with mock.patch("quizzes.banking._write_quizsets", side_effect=IntegrityError("injected")):
+        with mock.patch("quizzes.bank.yaml_bank._write_quizsets", side_effect=IntegrityError("injected")):
             with pytest.raises(IntegrityError):
                 import_bank([bank()])
         assert counts() == before

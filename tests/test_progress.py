@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from quizzes import scheduling, stats
-from quizzes.models import Card, ReviewLog, StudySettings, Topic
+from quizzes.bank.models import Topic
+from quizzes.study import scheduling, stats
+from quizzes.study.models import Card, ReviewLog, StudySettings
 from tests import factory
 
 

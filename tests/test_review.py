@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes import scheduling
-from quizzes.models import Card, ReviewLog, Study, StudySettings
+from quizzes.study import scheduling
+from quizzes.study.models import Card, ReviewLog, Study, StudySettings
 from tests import factory
 
 HX = {"HX-Request": "true"}

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection, connections
 
-from quizzes import scheduling
-from quizzes.models import Card, ReviewLog
+from quizzes.study import scheduling
+from quizzes.study.models import Card, ReviewLog
 from tests import factory
 
 pytestmark = pytest.mark.django_db(transaction=True)

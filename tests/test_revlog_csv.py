@@ -1,4 +1,4 @@
-"""quizzes.revlog: the FSRS optimizer's CSV schema, read whole or refused with every bad line named."""
+"""quizzes.study.revlog: the FSRS optimizer's CSV schema, read whole or refused with every bad line named."""
 
 import io
 from datetime import UTC, datetime
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from quizzes.revlog import MAX_BYTES, Review, RevlogInvalid, read_revlog, write_revlog
+from quizzes.study.revlog import MAX_BYTES, Review, RevlogInvalid, read_revlog, write_revlog
 from tests.test_evaluation import generated_log
 
 T0 = 1_735_732_800_000  # 2025-01-01 12:00:00 UTC in epoch milliseconds

@@ -2,7 +2,7 @@
 
 import pytest
 
-from quizzes import safeyaml
+from quizzes.bank import safeyaml
 
 
 def refused(data: bytes) -> str:

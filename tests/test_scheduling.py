@@ -8,8 +8,8 @@ from django.utils import translation
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 
-from quizzes import scheduling
-from quizzes.models import Card, ReviewLog, StudySettings
+from quizzes.study import scheduling
+from quizzes.study.models import Card, ReviewLog, StudySettings
 from tests import factory
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -253,7 +253,7 @@ class TestQueue:
 
 @pytest.mark.django_db
 def test_per_day_counts_follow_ratings_and_undo(card):
-    from quizzes.models import ReviewDay
+    from quizzes.study.models import ReviewDay
 
     rate(card, 3, T0)
     card.refresh_from_db()

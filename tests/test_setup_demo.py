@@ -7,7 +7,9 @@ from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.test import RequestFactory
 
-from quizzes.models import Classroom, Question, ReviewDay, ReviewLog
+from quizzes.bank.models import Question
+from quizzes.study.models import ReviewDay, ReviewLog
+from quizzes.teaching.models import Classroom
 
 
 @pytest.mark.django_db

@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from quizzes.banking import BankFile, import_bank, validate
+from quizzes.bank.models import Question, QuizSet, Source
+from quizzes.bank.yaml_bank import BankFile, import_bank, validate
 from quizzes.management.commands.setup_demo import shipped_bank_files
-from quizzes.models import Question, QuizSet, Source
 
 
 @pytest.fixture

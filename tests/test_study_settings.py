@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from quizzes import optimizing, scheduling
-from quizzes.models import Card, ReviewLog, StudySettings
-from quizzes.revlog import read_revlog, write_revlog
+from quizzes.study import optimizing, scheduling
+from quizzes.study.models import Card, ReviewLog, StudySettings
+from quizzes.study.revlog import read_revlog, write_revlog
 from tests import factory
 from tests.test_evaluation import generated_log
 

@@ -7,7 +7,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes.models import Attempt, Question, Response
+from quizzes.bank.models import Question
+from quizzes.quizzing.models import Attempt, Response
 from tests import factory
 
 HX = {"HX-Request": "true"}

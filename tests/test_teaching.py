@@ -9,8 +9,12 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes import scheduling, teaching
-from quizzes.models import Assignment, Attempt, Card, Classroom, Enrollment, Extension, Question, Study
+from quizzes.bank.models import Question
+from quizzes.quizzing.models import Attempt
+from quizzes.study import scheduling
+from quizzes.study.models import Card, Study
+from quizzes.teaching import results as teaching
+from quizzes.teaching.models import Assignment, Classroom, Enrollment, Extension
 from tests import factory
 
 HX = {"HX-Request": "true"}
@@ -43,7 +47,7 @@ def make_assignment(classroom, quizset, **kwargs):
 
 def take(user, assignment, answers: dict[str, object]) -> Attempt:
     """Answer the assignment's questions as `user`: {external_id: choice text or typed answer}."""
-    from quizzes.quizzing import record_answer, start_attempt
+    from quizzes.quizzing.flow import record_answer, start_attempt
 
     attempt = start_attempt(user, assignment.quizset, assignment=assignment)
     for position, pk in enumerate(attempt.question_ids, start=1):
@@ -153,7 +157,7 @@ class TestAssignments:
         assert "Your assignments" in html and "overdue" in html and "50%" in html
 
     def test_options_apply_late_is_marked_or_refused_and_extensions_move_the_due_date(self, classroom, bank, learner):
-        from quizzes.quizzing import QuizError, start_attempt
+        from quizzes.quizzing.flow import QuizError, start_attempt
 
         assignment = make_assignment(
             classroom, bank, due_at=timezone.now() - timedelta(hours=1), time_limit=timedelta(minutes=5), max_attempts=1
@@ -394,7 +398,7 @@ def test_results_run_a_bounded_number_of_queries_for_200_learners_and_50_questio
     Enrollment.objects.bulk_create(Enrollment(classroom=classroom, learner=u) for u in learners)
     assignment = make_assignment(classroom, quizset)
     now = timezone.now()
-    from quizzes.models import Response
+    from quizzes.quizzing.models import Response
 
     for u in learners[:120]:
         attempt = Attempt.objects.create(

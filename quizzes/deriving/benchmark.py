@@ -17,9 +17,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, utils
 
-from . import Candidate, ExistingQuestion, derive
-from .questions import BLANK, leaks
-from .terms import normal
+from .engine import Candidate, ExistingQuestion, derive
+from .engine.questions import BLANK, leaks
+from .engine.terms import normal
 
 _ARTICLES = {"the", "a", "an", "le", "la", "les", "l", "un", "une", "des", "du", "de", "d"}
 
@@ -199,7 +199,7 @@ class Summary:
 
 def run(bank_dir: Path) -> Summary:
     """Derive from every source text of the bank and score the candidates against the bank's own answers."""
-    from quizzes import safeyaml  # noqa: PLC0415
+    from ..bank import safeyaml  # noqa: PLC0415
 
     library = safeyaml.load((bank_dir / "library.yaml").read_bytes())
     questions: list[dict] = []
@@ -217,7 +217,7 @@ def run(bank_dir: Path) -> Summary:
         for q in questions
     ]
     results = []
-    from . import load_models  # noqa: PLC0415
+    from .engine import load_models  # noqa: PLC0415
 
     load_models()
     for source in library["sources"]:

@@ -3,7 +3,7 @@ from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from quizzes.roles import sync_roles
+    from quizzes.accounts.roles import sync_roles
 
     # Permissions are normally created after all migrations; make sure they exist now.
     for app_config in apps.get_app_configs():
@@ -14,7 +14,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from quizzes.roles import Role
+    from quizzes.accounts.roles import Role
 
     apps.get_model("auth", "Group").objects.filter(name__in=[r.value for r in Role]).delete()
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import candidates
-from quizzes.models import DerivationJob, Source
+from quizzes.bank.models import Source
+from quizzes.deriving import review_queue as candidates
+from quizzes.deriving.models import DerivationJob
 
 
 class Command(BaseCommand):

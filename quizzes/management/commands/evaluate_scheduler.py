@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.evaluation import ModelResult, evaluate, split_time
-from quizzes.fitting import FitFailed, NotEnoughReviews
-from quizzes.revlog import MAX_BYTES, RevlogInvalid, read_revlog
+from quizzes.study.evaluation import ModelResult, evaluate, split_time
+from quizzes.study.fitting import FitFailed, NotEnoughReviews
+from quizzes.study.revlog import MAX_BYTES, RevlogInvalid, read_revlog
 
 
 class Command(BaseCommand):

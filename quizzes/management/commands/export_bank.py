@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from quizzes.banking import export_bank
+from quizzes.bank.yaml_bank import export_bank
 
 
 class Command(BaseCommand):

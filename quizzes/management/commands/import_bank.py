@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes.banking import BankFile, BankInvalid, import_bank
+from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
 
 
 class Command(BaseCommand):

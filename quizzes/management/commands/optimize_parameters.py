@@ -1,8 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import optimizing
-from quizzes.models import ReviewLog
+from quizzes.study import optimizing
+from quizzes.study.models import ReviewLog
 
 
 class Command(BaseCommand):

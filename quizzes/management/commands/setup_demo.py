@@ -8,10 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quizzes import scheduling, teaching
-from quizzes.banking import BankFile, BankInvalid, import_bank
-from quizzes.models import Assignment, Card, Classroom, Enrollment, QuizSet, ReviewLog, StudySettings
-from quizzes.roles import Role, grant_role
+from quizzes.accounts.roles import Role, grant_role
+from quizzes.bank.models import QuizSet
+from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
+from quizzes.study import scheduling
+from quizzes.study.models import Card, ReviewLog, StudySettings
+from quizzes.teaching import results as teaching
+from quizzes.teaching.models import Assignment, Classroom, Enrollment
 
 BANK_DIR = settings.BASE_DIR / "bank"
 # Demo accounts for a local try-out; documented in the README. Never created in production.

@@ -14,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import candidates
-from .forms import ChoiceFormSet, RejectForm, SourceForm, TeacherQuestionForm
-from .models import Candidate, Question, Source
-from .roles import Role, has_role
+from ..accounts.roles import Role, has_role
+from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
+from ..bank.models import Question, Source
+from . import review_queue as candidates
+from .forms import RejectForm, SourceForm
+from .models import Candidate
 
 
 def editor_required(view):

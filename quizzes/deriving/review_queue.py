@@ -1,7 +1,7 @@
 """From a new text to published questions: add the source, derive candidates in the background,
 review them (accept, edit then accept, reject with a reason), publish the accepted ones.
 
-The deriver itself is `quizzes.deriving` (pure functions, no database); this module stores what it
+The deriver itself is `quizzes.deriving.engine` (pure functions, no database); this module stores what it
 finds as draft questions, one Candidate each, and keeps rejections so they count next time.
 """
 
@@ -12,22 +12,11 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
-from . import deriving
-from .deriving import reasons
-from .models import (
-    Candidate,
-    Choice,
-    DerivationJob,
-    Language,
-    Question,
-    QuizSet,
-    QuizSetItem,
-    Source,
-)
-from .roles import Role, has_role
+from ..accounts.roles import Role, has_role
+from ..bank.models import Choice, Language, Question, QuizSet, QuizSetItem, Source
+from . import engine as deriving
+from .models import Candidate, DerivationJob
 
 
 def add_source(
@@ -215,37 +204,3 @@ def reject(candidate: Candidate, user, reason: str) -> None:
         )
         Question.objects.filter(pk=candidate.question_id).update(status=Question.Status.DRAFT)
         QuizSetItem.objects.filter(question_id=candidate.question_id).delete()
-
-
-# --- why the deriver made a candidate, in the reviewer's language ------------------------------------------------
-
-FLAGS = {
-    "duplicate": _("duplicate"),
-    "needs-context": _("needs its context"),
-    "lowercase-start": _("starts in lower case"),
-    "long": _("long"),
-    "no-final-period": _("no final full stop"),
-    "refers-to-figure": _("refers to a figure"),
-    "short": _("short"),
-    "no-verb": _("no verb"),
-}
-
-
-def localized_reason(reason: str) -> str:
-    """The deriver's reason (stored in English) in the active language; a reason it cannot read is shown as is."""
-    parsed = reasons.parse(reason)
-    if parsed is None:
-        return reason
-    template, parts = parsed
-    shown = {}
-    for name, value in parts.items():
-        if name == "label":
-            shown[name] = gettext(value)
-        elif name == "labels":
-            shown[name] = ", ".join(gettext(label) for label in value.split(", "))
-        elif name == "why":
-            why = reasons.parse(value, reasons.WHY)
-            shown[name] = gettext(why[0]).format(**why[1]) if why else value
-        else:
-            shown[name] = value
-    return gettext(template).format(**shown)

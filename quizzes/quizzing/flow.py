@@ -8,8 +8,9 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .grading import Grade, grade
-from .models import Assignment, Attempt, Question, QuizSet, Response
+from ..bank.grading import Grade, grade
+from ..bank.models import Question, QuizSet
+from .models import Attempt, Response
 
 
 class QuizError(Exception):
@@ -28,13 +29,13 @@ class NoAttemptsLeft(QuizError):
     pass
 
 
-def _scope(user, quizset: QuizSet, assignment: Assignment | None):
+def _scope(user, quizset: QuizSet, assignment):
     """Attempts that belong together: the learner's own practice on a set, or one class assignment."""
     attempts = Attempt.objects.for_user(user).filter(quizset=quizset, assignment=assignment)
     return attempts
 
 
-def attempts_left(user, quizset: QuizSet, assignment: Assignment | None = None) -> int | None:
+def attempts_left(user, quizset: QuizSet, assignment=None) -> int | None:
     limit = assignment.max_attempts if assignment else quizset.max_attempts
     if limit is None:
         return None
@@ -42,9 +43,7 @@ def attempts_left(user, quizset: QuizSet, assignment: Assignment | None = None) 
     return max(0, limit - used)
 
 
-def start_attempt(
-    user, quizset: QuizSet, *, retake_of: Attempt | None = None, assignment: Assignment | None = None
-) -> Attempt:
+def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, assignment=None) -> Attempt:
     """Resume the learner's open attempt on this set, or start a new one (drawing and shuffling now).
 
     For a class assignment, the assignment's options apply (attempts, time limit, shuffling), it
@@ -53,11 +52,9 @@ def start_attempt(
     now = timezone.now()
     late = False
     if assignment is not None:
-        from .teaching import due_for  # teaching builds on quizzing
-
         if now < assignment.opens_at:
             raise QuizError(_("This assignment is not open yet."))
-        late = now > due_for(assignment, user)
+        late = now > assignment.due_for(user)
         if late and not assignment.accept_late:
             raise QuizError(_("The due date has passed: this assignment no longer accepts answers."))
         quizset = assignment.quizset

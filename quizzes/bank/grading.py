@@ -36,6 +36,33 @@ class Grade:
 
 
 @dataclass
+class GradedAnswer:
+    """An answer graded and shown but not stored (review keeps it in the log once the card is rated): what the
+    feedback template reads, like a quiz's Response."""
+
+    question: Question
+    answer: dict
+    is_correct: bool
+    score: float
+    notes: list[str] = field(default_factory=list)
+
+    def given_answer(self) -> list[str]:
+        return answer_in_words(self.question, self.answer)
+
+
+def answer_in_words(question: Question, answer: dict) -> list[str]:
+    """What the learner answered, in words (uses the question's prefetched choices)."""
+    if "choices" in answer:
+        chosen = set(answer["choices"])
+        return [c.text for c in question.choices.all() if c.pk in chosen]
+    if "text" in answer:
+        return [answer["text"]]
+    if "blanks" in answer:
+        return list(answer["blanks"])
+    return [str(_("I knew it")) if answer.get("knew") else str(_("I didn't know"))]
+
+
+@dataclass
 class Match:
     ok: bool
     note: str | None = None  # key of NOTES, None when the answer matched as typed

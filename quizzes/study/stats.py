@@ -9,8 +9,9 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from ..bank.models import Source, Topic
 from . import scheduling
-from .models import Card, ReviewDay, Source, StudySettings, Topic
+from .models import Card, ReviewDay, StudySettings
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30

@@ -21,29 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from . import quizzing, teaching
-from .forms import (
-    AssignmentForm,
-    ChoiceFormSet,
-    ClassroomForm,
-    ExtensionForm,
-    JoinForm,
-    QuizSetBuilderForm,
-    TeacherQuestionForm,
-)
-from .models import (
-    Assignment,
-    Attempt,
-    Classroom,
-    Enrollment,
-    Extension,
-    Question,
-    QuizSet,
-    QuizSetItem,
-    Source,
-    Topic,
-)
-from .roles import Role, has_role
+from ..accounts.roles import Role, has_role
+from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
+from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
+from ..quizzing import flow as quizzing
+from ..quizzing.models import Attempt
+from . import results as teaching
+from .forms import AssignmentForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
+from .models import Assignment, Classroom, Enrollment, Extension
 
 
 def teacher_required(view):
@@ -226,7 +211,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
             "assignment": assignment,
             "learner": enrollment.learner,
             "attempts": attempts,
-            "due_at": teaching.due_for(assignment, enrollment.learner),
+            "due_at": assignment.due_for(enrollment.learner),
         },
     )
 

@@ -21,7 +21,8 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from .models import Card, Question, ReviewDay, ReviewLog, Study, StudySettings
+from ..bank.models import Question
+from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)

@@ -14,10 +14,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ..bank.forms import AnswerForm
+from ..bank.grading import GradedAnswer, grade
+from ..bank.models import QuizSet, Source
 from . import optimizing, scheduling, stats
-from .forms import AnswerForm, RevlogUploadForm, StudySettingsForm
-from .grading import grade
-from .models import Card, QuizSet, Response, ReviewLog, Source, StudySettings
+from .forms import RevlogUploadForm, StudySettingsForm
+from .models import Card, ReviewLog, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
@@ -33,7 +35,7 @@ def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
 
 
 def _review_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
-    template = "quizzes/review.html"
+    template = "study/review.html"
     if request.htmx:
         template += "#review"
     return render(request, template, context, status=status)
@@ -108,7 +110,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     given = form.cleaned_answer()
     result = grade(card.question, given)
     blob = signing.dumps({"card": card.pk, "answer": given, "correct": result.is_correct}, salt=ANSWER_SALT)
-    response = Response(  # not saved: the review log keeps the answer once the card is rated
+    response = GradedAnswer(
         question=card.question,
         answer=given,
         is_correct=result.is_correct,
@@ -270,7 +272,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
     reviews = ReviewLog.objects.filter(user=request.user).exclude(kind=ReviewLog.Kind.MANUAL).count()
     return render(
         request,
-        "quizzes/study_settings.html",
+        "study/study_settings.html",
         {
             "form": form,
             "settings": settings,
@@ -339,4 +341,4 @@ def progress(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
     context = {"settings": settings, **stats.progress(request.user, settings, now)}
-    return render(request, "quizzes/progress.html", context)
+    return render(request, "study/progress.html", context)

@@ -15,19 +15,11 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import scheduling
-from .models import (
-    Assignment,
-    Attempt,
-    Card,
-    Choice,
-    Classroom,
-    Enrollment,
-    Extension,
-    Question,
-    Response,
-    StudySettings,
-)
+from ..bank.models import Choice, Question
+from ..quizzing.models import Attempt, Response
+from ..study import scheduling
+from ..study.models import Card, StudySettings
+from .models import Assignment, Classroom, Enrollment, Extension
 
 
 class JoinError(Exception):
@@ -56,21 +48,6 @@ def assign(assignment: Assignment) -> Assignment:
         for learner in assignment.classroom.learners.all():
             scheduling.add_study(learner, quizset=assignment.quizset, target_date=assignment.due_at.date())
     return assignment
-
-
-def due_for(assignment: Assignment, learner) -> datetime:
-    extension = Extension.objects.filter(assignment=assignment, learner=learner).first()
-    return extension.due_at if extension else assignment.due_at
-
-
-def answers_visible(attempt: Attempt, now: datetime | None = None) -> bool:
-    """Whether right answers and explanations may be shown for this attempt (Moodle's review options)."""
-    assignment = attempt.assignment
-    if assignment is None or assignment.reveal == Assignment.Reveal.IMMEDIATELY:
-        return True
-    if assignment.reveal == Assignment.Reveal.NEVER:
-        return False
-    return (now or timezone.now()) >= due_for(assignment, attempt.user)
 
 
 # --- the learner's side ---------------------------------------------------------------------------

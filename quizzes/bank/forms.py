@@ -1,0 +1,162 @@
+"""Forms on the bank: answering a question, writing one (passage quoted verbatim, choices), uploading bank files."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import Choice, Question, Source
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files if f] or super().clean(None)
+
+
+class BankUploadForm(forms.Form):
+    files = MultipleFileField(
+        label=_("YAML files"),
+        widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
+        help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.QUESTION_BANK_MAX_BYTES
+        for f in files:
+            if f.size > limit:
+                raise forms.ValidationError(
+                    _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
+                )
+            if not f.name.lower().endswith((".yaml", ".yml")):
+                raise forms.ValidationError(_("%(name)s: only .yaml or .yml files.") % {"name": f.name})
+        return files
+
+
+class AnswerForm(forms.Form):
+    """The answer to one question; fields depend on the kind. `cleaned_answer()` is what grading reads."""
+
+    def __init__(self, question, choices, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.question = question
+        kind = question.kind
+        if kind in ("single", "true_false"):
+            self.fields["choice"] = forms.TypedChoiceField(
+                choices=[(c.pk, c.text) for c in choices],
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": _("Choose an answer.")},
+            )
+        elif kind == "multiple":
+            self.fields["choice"] = forms.TypedMultipleChoiceField(
+                choices=[(c.pk, c.text) for c in choices],
+                coerce=int,
+                widget=forms.CheckboxSelectMultiple,
+                error_messages={"required": _("Choose at least one answer.")},
+            )
+        elif kind == "short":
+            self.fields["answer"] = forms.CharField(max_length=200, error_messages={"required": _("Type an answer.")})
+        elif kind == "cloze":
+            for i, _alternatives in enumerate(question.blanks):
+                self.fields[f"blank-{i}"] = forms.CharField(
+                    max_length=200, error_messages={"required": _("Fill in every blank.")}
+                )
+        elif kind == "flashcard":
+            self.fields["knew"] = forms.TypedChoiceField(
+                choices=[("yes", _("I knew it")), ("no", _("I didn't know"))],
+                coerce=lambda v: v == "yes",
+                error_messages={"required": _("Say whether you knew it.")},
+            )
+
+    def cleaned_answer(self) -> dict:
+        data = self.cleaned_data
+        kind = self.question.kind
+        if kind in ("single", "true_false"):
+            return {"choices": [data["choice"]]}
+        if kind == "multiple":
+            return {"choices": sorted(data["choice"])}
+        if kind == "short":
+            return {"text": data["answer"]}
+        if kind == "cloze":
+            return {"blanks": [data[f"blank-{i}"] for i in range(len(self.question.blanks))]}
+        return {"knew": data["knew"]}
+
+
+class QuotedPassageForm(forms.ModelForm):
+    """A question form whose passage is quoted from a source, verbatim (not picked from a list of spans):
+    the admin's editor, the teachers' and the review queue's share it."""
+
+    source = forms.ModelChoiceField(Source.objects.all(), label=_("Source text"))
+    passage_text = forms.CharField(
+        label=_("Passage"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.passage_id:
+            self.initial.setdefault("source", self.instance.passage.source_id)
+            self.initial.setdefault("passage_text", self.instance.passage.text)
+
+    def clean(self):
+        data = super().clean()
+        source, text = data.get("source"), data.get("passage_text")
+        if source and text:
+            if text not in source.text:
+                self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
+            else:
+                self.instance.passage = source.passage_for(text)
+        return data
+
+
+class TeacherQuestionForm(QuotedPassageForm):
+    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
+
+    class Meta:
+        model = Question
+        fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+            "back": forms.Textarea(attrs={"rows": 2}),
+            "accepted_answers": forms.Textarea(attrs={"rows": 2}),
+            "topics": forms.CheckboxSelectMultiple,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source"):
+            self.instance.language = data["source"].language
+        return data
+
+
+class ChoiceForm(forms.ModelForm):
+    class Meta:
+        model = Choice
+        fields = ["text", "is_correct", "feedback"]
+        widgets = {"feedback": forms.TextInput()}
+
+
+class BaseChoiceFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        if any(self.errors):
+            return
+        choices = [
+            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False))
+            for f in self.forms
+            if f.cleaned_data and f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
+        ]
+        problems = self.instance.choice_errors(choices)
+        if problems:
+            raise forms.ValidationError(problems)
+
+
+ChoiceFormSet = forms.inlineformset_factory(
+    Question, Choice, form=ChoiceForm, formset=BaseChoiceFormSet, extra=4, max_num=8, can_delete=False
+)

@@ -1,0 +1,403 @@
+"""The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
+
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
+CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
+
+
+class Language(models.TextChoices):
+    EN = "en", "English"
+    FR = "fr", "Français"
+
+
+class Source(models.Model):
+    key = models.CharField(max_length=80, unique=True, validators=[key_validator])
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    author = models.CharField(_("author"), max_length=300, blank=True)
+    url = models.URLField(_("original URL"), max_length=500, blank=True)
+    licence = models.TextField(_("licence and attribution"), blank=True)
+    text = models.TextField(_("full text"))
+    paragraph_languages = models.JSONField(
+        _("paragraph languages"),
+        default=dict,
+        blank=True,
+        help_text=_("Languages corrected by hand, by the offset where the paragraph starts in the text."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_sources",
+        help_text=_("Who added the text (teachers review the questions derived from their own texts)."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:source", args=[self.key])
+
+    def language_corrections(self) -> dict[int, str]:
+        """The paragraph languages set by hand: paragraph start offset -> "en" | "fr"."""
+        return {int(start): lang for start, lang in self.paragraph_languages.items() if lang in Language.values}
+
+    def correct_languages(self, chosen: dict[int, str], detected: dict[int, str]) -> None:
+        """Keep, for each paragraph, the language chosen by hand where it differs from the detected one; a paragraph
+        not chosen keeps its earlier correction, if any."""
+        languages = {**self.language_corrections(), **chosen}
+        self.paragraph_languages = {
+            str(start): lang for start, lang in sorted(languages.items()) if detected.get(start) not in (None, lang)
+        }
+        self.save(update_fields=["paragraph_languages", "updated_at"])
+
+    def replace_text(self, text: str) -> int:
+        """Change the full text. Passages still found verbatim follow their text; the questions citing
+        one that is gone are marked stale for review. Returns how many questions became stale."""
+        if text != self.text:
+            self.paragraph_languages = {}  # the paragraphs moved: their languages are detected again
+        self.text = text
+        self.save()
+        stale = 0
+        for passage in self.passages.all():
+            at = text.find(passage.text)
+            if at >= 0:
+                if (passage.start, passage.end) != (at, at + len(passage.text)):
+                    clash = self.passages.filter(start=at, end=at + len(passage.text)).exclude(pk=passage.pk).first()
+                    if clash is None:
+                        passage.start, passage.end = at, at + len(passage.text)
+                        passage.save(update_fields=["start", "end"])
+                    else:  # another passage already quotes the same span: move its questions over
+                        passage.questions.update(passage=clash)
+                passage.questions.filter(stale=True).update(stale=False)
+            else:
+                stale += passage.questions.update(stale=True)
+        return stale
+
+    def passage_for(self, text: str) -> "Passage":
+        """The passage quoting `text`, created on first use; `text` must be verbatim here."""
+        start = self.text.find(text)
+        if not text or start < 0:
+            raise ValidationError(_("The passage does not occur verbatim in the source text."))
+        passage, _created = Passage.objects.get_or_create(
+            source=self, start=start, end=start + len(text), defaults={"text": text}
+        )
+        return passage
+
+
+class Passage(models.Model):
+    """A verbatim span of a source: what a question cites and shows after answering."""
+
+    source = models.ForeignKey(Source, models.CASCADE, related_name="passages")
+    text = models.TextField()
+    start = models.PositiveIntegerField(help_text=_("Offset of the first character in the source."))
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["source", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "start", "end"], name="passage_unique_span"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    def clean(self) -> None:
+        if self.source.text[self.start : self.end] != self.text:
+            raise ValidationError(_("The passage does not occur verbatim in the source text."))
+
+
+class Topic(models.Model):
+    key = models.CharField(max_length=80, unique=True, validators=[key_validator])
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_fr = models.CharField(_("name (French)"), max_length=120)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("topic")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self) -> "QuestionQuerySet":
+        return self.filter(status=Question.Status.PUBLISHED)
+
+    def with_content(self) -> "QuestionQuerySet":
+        """Everything a rendered question needs, in a fixed number of queries."""
+        return self.select_related("passage__source").prefetch_related("choices", "topics")
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Single choice")
+        MULTIPLE = "multiple", _("Multiple choice")
+        TRUE_FALSE = "true_false", _("True or false")
+        SHORT = "short", _("Short answer")
+        CLOZE = "cloze", _("Fill in the blanks")
+        FLASHCARD = "flashcard", _("Flashcard")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+
+    class Difficulty(models.IntegerChoices):
+        EASY = 1, _("Easy")
+        MEDIUM = 2, _("Medium")
+        HARD = 3, _("Hard")
+
+    CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
+
+    external_id = models.CharField(
+        _("external id"),
+        max_length=80,
+        unique=True,
+        validators=[key_validator],
+        help_text=_("Stable id used by YAML import and export."),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    prompt = models.TextField(
+        _("prompt"), help_text=_("For cloze questions, write blanks as [[answer]] or [[answer|alternative]].")
+    )
+    explanation = models.TextField(_("explanation"))
+    back = models.TextField(_("back of the card"), blank=True, help_text=_("Flashcards only."))
+    accepted_answers = models.TextField(
+        _("accepted answers"),
+        blank=True,
+        help_text=_("Short answers only: one per line, the first is shown as the answer."),
+    )
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    difficulty = models.PositiveSmallIntegerField(
+        _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
+    highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
+    topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
+    stale = models.BooleanField(
+        _("stale"), default=False, help_text=_("Its passage is no longer in the source text: review it.")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_questions",
+        help_text=_("A teacher's own question; empty once an admin publishes it to the shared bank."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["external_id"]
+        verbose_name = _("question")
+        indexes = [
+            models.Index(fields=["status", "language"], name="question_status_lang"),
+            models.Index(fields=["kind"], name="question_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {self.prompt[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:preview", args=[self.external_id])
+
+    @property
+    def source(self) -> Source:
+        return self.passage.source
+
+    @property
+    def is_choice_kind(self) -> bool:
+        return self.kind in self.CHOICE_KINDS
+
+    @property
+    def answers(self) -> list[str]:
+        return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
+
+    @property
+    def blanks(self) -> list[list[str]]:
+        """Accepted answers per cloze blank, in order."""
+        return [
+            [alt.strip() for alt in m.group(1).split("|") if alt.strip()] for m in CLOZE_BLANK.finditer(self.prompt)
+        ]
+
+    def cloze_parts(self) -> list[tuple[str, int | None]]:
+        """The prompt cut into text and blank numbers: [("AAV is ", None), ("", 0), ...]."""
+        parts: list[tuple[str, int | None]] = []
+        pos = 0
+        for index, m in enumerate(CLOZE_BLANK.finditer(self.prompt)):
+            parts.append((self.prompt[pos : m.start()], None))
+            parts.append(("", index))
+            pos = m.end()
+        parts.append((self.prompt[pos:], None))
+        return parts
+
+    def right_answer(self) -> list[str]:
+        """The right answer in words, one item per choice or blank."""
+        if self.is_choice_kind:
+            return [c.text for c in self.choices.all() if c.is_correct]
+        if self.kind == self.Kind.SHORT:
+            return self.answers[:1]
+        if self.kind == self.Kind.CLOZE:
+            return [alternatives[0] for alternatives in self.blanks]
+        return [self.back]
+
+    def highlighted_passage(self) -> tuple[str, str, str]:
+        """The passage split around the highlight: (before, highlighted, after)."""
+        text = self.passage.text
+        at = text.find(self.highlight) if self.highlight else -1
+        if at < 0:
+            return text, "", ""
+        return text[:at], self.highlight, text[at + len(self.highlight) :]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.highlight and self.passage_id and self.highlight not in self.passage.text:
+            errors["highlight"] = _("The highlight must occur verbatim in the passage.")
+        if self.kind == self.Kind.CLOZE and not self.blanks:
+            errors["prompt"] = _("A cloze question needs at least one blank written [[answer]].")
+        if self.kind == self.Kind.FLASHCARD and not self.back.strip():
+            errors["back"] = _("A flashcard needs a back.")
+        if self.kind == self.Kind.SHORT and not self.answers:
+            errors["accepted_answers"] = _("A short-answer question needs at least one accepted answer.")
+        if errors:
+            raise ValidationError(errors)
+
+    def choice_errors(self, choices: list[tuple[str, bool]]) -> list[str]:
+        """What is wrong with these (text, is_correct) choices for this kind of question."""
+        correct = sum(1 for _text, is_correct in choices if is_correct)
+        if not self.is_choice_kind:
+            return [_("Only choice questions have choices.")] if choices else []
+        if self.kind == self.Kind.TRUE_FALSE:
+            if len(choices) != 2 or correct != 1:
+                return [_("A true/false question has exactly two choices and exactly one answer.")]
+            return []
+        if len(choices) < 2:
+            return [_("A choice question needs at least two choices.")]
+        if correct < 1:
+            return [_("A choice question needs at least one correct choice.")]
+        if self.kind == self.Kind.SINGLE and correct != 1:
+            return [_("A single-choice question has exactly one correct choice.")]
+        return []
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
+    text = models.CharField(_("text"), max_length=500)
+    is_correct = models.BooleanField(_("correct"), default=False)
+    feedback = models.TextField(_("feedback"), blank=True, help_text=_("Why this choice is right or wrong."))
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("choice")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class QuizSetQuerySet(models.QuerySet):
+    def with_questions(self) -> "QuizSetQuerySet":
+        """Sets with at least one published question, annotated with how many (`published_count`)."""
+        return self.annotate(
+            published_count=models.Count("items", filter=models.Q(items__question__status=Question.Status.PUBLISHED))
+        ).filter(published_count__gt=0)
+
+    def shared(self) -> "QuizSetQuerySet":
+        """The shared bank: not a teacher's own set."""
+        return self.filter(owner__isnull=True)
+
+    def visible_to(self, user) -> "QuizSetQuerySet":
+        """The shared bank, plus a teacher's own sets for that teacher and for the learners assigned them."""
+        if not user.is_authenticated:
+            return self.shared()
+        # Through the relation, as a subquery: the bank imports nothing from teaching, and the join
+        # cannot multiply the rows that with_questions() counts.
+        assigned = self.model.objects.filter(assignments__classroom__enrollments__learner=user).values("pk")
+        return self.filter(models.Q(owner__isnull=True) | models.Q(owner=user) | models.Q(pk__in=assigned))
+
+
+class QuizSet(models.Model):
+    key = models.CharField(max_length=80, unique=True, validators=[key_validator])
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Leave empty for a set that mixes languages."),
+    )
+    questions = models.ManyToManyField(Question, through="QuizSetItem", related_name="quizsets")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="own_quizsets",
+        help_text=_("A teacher's own set; empty once an admin publishes it to the shared bank."),
+    )
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    shuffle_choices = models.BooleanField(_("shuffle choices"), default=False)
+    question_count = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        null=True,
+        blank=True,
+        help_text=_("Draw this many questions at random from the set; empty for all."),
+    )
+    time_limit = models.DurationField(
+        _("time limit"), null=True, blank=True, help_text=_("For example 00:15:00 for 15 minutes; empty for none.")
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), null=True, blank=True, help_text=_("Empty for unlimited.")
+    )
+
+    objects = QuizSetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("quiz set")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:quizset", args=[self.key])
+
+
+class QuizSetItem(models.Model):
+    quizset = models.ForeignKey(QuizSet, models.CASCADE, related_name="items")
+    question = models.ForeignKey(Question, models.CASCADE, related_name="quizset_items")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["quizset", "question"], name="quizset_item_unique"),
+        ]
+        indexes = [models.Index(fields=["quizset", "position"], name="quizset_item_order")]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.question_id}"

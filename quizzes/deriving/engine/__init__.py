@@ -1,0 +1,488 @@
+"""Draft questions derived from a text (English or French), for a teacher to review.
+
+    prepare(raw, fmt)  -> Document: the clean text to store, and its headings and paragraphs with their language
+    derive(text, ...)  -> list[Candidate], best first; every candidate quotes its passage verbatim from `text`
+
+Why rules and templates, and no spaCy: the feasibility study (DERIVATION.md) found that the good questions are the
+*typed* ones (drug names, gene symbols, years and percentages, acronyms and their expansions, "which drug is
+indicated for X", definitions), which are found by token shape and cue words, not by a parser. spaCy would add
+about 330 MB (spaCy, numpy, blis, thinc and two models), 8-9 s to load the French model in every process, and an
+English model that is not on PyPI from its authors; its NER labels drug names as people or places anyway. What a
+tagger gives the rest (noun-phrase terms, French gender) is approximated here with function-word lists, the
+determiners a term follows in the text, and word rarity. Two small packages are used: wordfreq (word rarity in
+English and French, to recognise brand names no dictionary knows and to rank terms) and rapidfuzz (fast fuzzy
+matching, for near-duplicates and distractor exclusion). Nothing is downloaded at run time.
+
+Everything is deterministic: the same text gives the same candidates in the same order.
+"""
+
+import re
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from . import questions as q
+from .documents import Block, Document, prepare, segment
+from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
+from .lexicon import STOPWORDS
+from .sentences import sentences as split_into_sentences
+from .sentences import with_context
+from .terms import Span, count_terms, known_drug_spans, latin_spans, normal, phrase_spans, term_stats, typed_spans, zipf
+
+__all__ = ["Block", "Candidate", "Document", "ExistingQuestion", "derive", "load_models", "prepare"]
+
+KINDS = ("cloze", "single", "true_false", "short", "flashcard")
+# A noun-phrase term must score at least this to become a blank (typed spans always qualify).
+TERM_THRESHOLD = 0.95
+# A sentence that would give no item at all may blank a multi-word term scoring at least this, or a count, a
+# person or a place (which otherwise need 0.9), when it carries no flag worse than a missing final period.
+FALLBACK_THRESHOLD = 0.65
+FALLBACK_FLAGS = {"no-final-period"}
+WEAK_TYPES = ("place", "number", "person")
+WEAK_FALLBACK_PENALTY = 0.8
+
+
+def _fallback_span(span: Span) -> bool:
+    return span.type not in ("term", "disease") or len(span.text.split()) >= 2
+
+
+@dataclass
+class Candidate:
+    kind: str  # cloze | single | true_false | short | flashcard
+    prompt: str  # cloze prompts carry [[answer]] blanks; single prompts a _____ blank or a question
+    answer: str  # canonical answer (single: the right choice; true_false: True/False or Vrai/Faux)
+    passage: str  # verbatim from the text
+    language: str  # en | fr
+    confidence: float  # 0..1
+    reason: str  # why it was made
+    answer_type: str  # drug, gene, symbol, acronym, year, percent, number, disease, person, place, term
+    alternatives: list[str] = field(default_factory=list)
+    choices: list[tuple[str, bool]] = field(default_factory=list)  # single and true_false
+    back: str = ""  # flashcard
+    explanation: str = ""
+    highlight: str = ""  # a substring of passage
+    duplicate_of: str | int | None = None  # an existing question's external id, or another candidate's index
+    flags: list[str] = field(default_factory=list)
+    term: str = ""  # the key term the item tests (the acronym of an expansion card, the year of a statement)
+    start: int = 0  # offsets of the passage in the text
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class ExistingQuestion:
+    external_id: str
+    prompt: str
+    answer: str
+    language: str = "en"
+
+
+def load_models() -> None:
+    """Load the word lists now rather than on the first text (call it once per worker)."""
+    zipf("gene", "en")
+    zipf("gène", "fr")
+
+
+def derive(
+    text: str,
+    *,
+    language: str | None = None,
+    existing: Sequence[ExistingQuestion] = (),
+    progress: Callable[[int, int], None] | None = None,
+    corrections: Mapping[int, str] | None = None,
+) -> list[Candidate]:
+    """Draft questions from a source's full text, best first.
+
+    `language` is the source's language, used where a paragraph's own language cannot be told; `existing` are
+    questions already in the bank: a candidate that near-duplicates one gets its external id in `duplicate_of`
+    and the flag "duplicate". Near-duplicates among the candidates themselves are merged (the better one kept).
+    `progress(done, total)` is called as sentences are processed. `corrections` are paragraph languages set by
+    hand (paragraph start offset -> "en" | "fr"); they win over detection.
+    """
+    segments = segment(text, language, corrections)
+    sents = split_into_sentences(text, segments)
+    stats = term_stats(sents)
+    total = len(sents)
+
+    spans: dict[int, list[Span]] = {}
+    for s in sents:
+        spans[s.index] = typed_spans(s, text) + latin_spans(s, text)
+    drugs = {sp.text for found in spans.values() for sp in found if sp.type == "drug" and sp.text[:1].isupper()}
+    for s in sents:
+        spans[s.index] += known_drug_spans(s, text, drugs, spans[s.index])
+    phrases = [p for s in sents for p in phrase_spans(s, text, stats)]
+    count_terms(phrases, sents, stats)
+    for s in sents:
+        typed_keys = {normal(sp.text) for sp in spans[s.index]}
+        covered = [(sp.start, sp.end) for sp in spans[s.index]]
+        for p in phrase_spans(s, text, stats):
+            if normal(p.text) in typed_keys or any(a < p.end and p.start < b for a, b in covered):
+                continue
+            spans[s.index].append(p)
+
+    inventory = q.Inventory(sents, spans, _existing_terms(existing))
+    drafts: list[q.Draft] = []
+    used: set[str] = set()
+    pairs = q.indications(sents, spans, text)
+    asked = {(p.sentence.index, normal(p.drug.text)) for p in pairs}
+    leads = [_list_lead(sents, n, text) for n in range(len(sents))]
+    listed: set[int] = set()  # items asked together with the rest of their list
+    for n, s in enumerate(sents):
+        if progress is not None:
+            progress(n, total)
+        flags = q.sentence_flags(s)
+        acronyms = q.acronym_questions(s)
+        definitions = q.definition_questions(s, inventory)
+        drafts.extend(acronyms + definitions)
+        asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
+        # an expansion (and its French) is asked by its card: a blank on it would ask it twice, or next to its
+        # translation
+        asked |= {(s.index, normal(a)) for d in acronyms for a in (d.answer, *d.alternatives)}
+        lead = leads[n]
+        if lead is not None:
+            if n in listed:
+                continue
+            group = [m for m in range(n, len(sents)) if leads[m] is not None and leads[m].start == lead.start]
+            whole = q.list_question(lead, [sents[m] for m in group], text)
+            if whole is not None:
+                listed.update(group)
+                drafts.append(whole)
+                continue
+            item = q.list_item_question(lead, s)
+            if item is not None and normal(item.answer) not in used and (s.index, normal(item.answer)) not in asked:
+                used.add(normal(item.answer))
+                drafts.append(item)
+                continue
+        if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
+            continue
+        stem = _stem(sents, n, flags, text)
+        taken = used | {key for i, key in asked if i == s.index}
+        draft = _sentence_item(s, stem, _candidate_spans(s, spans[s.index], acronyms), taken, inventory, text)
+        if draft is not None:
+            used.add(normal(draft.term))
+            drafts.append(draft)
+    drafts.extend(q.indication_questions(pairs, inventory, text))
+    if progress is not None:
+        progress(total, total)
+    return _finish(text, drafts, existing)
+
+
+def _stem(sents: list, n: int, flags: list[str], text: str):
+    """The sentence to ask from: with the one before it when it starts with "This/It/Ce/Il…" and that reads."""
+    s = sents[n]
+    if "needs-context" in flags and not s.first_in_block and n > 0 and sents[n - 1].block == s.block:
+        stem = with_context(sents[n - 1], s, text)
+        if "needs-context" not in q.sentence_flags(stem) and len(stem.text.split()) <= 45:
+            return stem
+    return s
+
+
+def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft]) -> list[Span]:
+    """The sentence's spans, best first: none inside an acronym's expansion (its card asks it); years and
+    percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
+    ranked = sorted(found, key=lambda sp: (-sp.score, sp.start))
+    expanded = [
+        (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
+    ]
+    ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
+    numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
+    if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
+        ranked = numeric + [sp for sp in ranked if sp not in numeric]
+    return ranked
+
+
+def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text: str) -> q.Draft | None:
+    """The sentence's one item: a true/false on a number, or a blank on its best span (with its other key terms
+    as further blanks). One item per sentence, as two items on one sentence give each other away; a sentence left
+    without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD)."""
+    statement = zlib.crc32(s.text.encode()) % 2 == 0
+    fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
+    for threshold in (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,):
+        for span in ranked:
+            if normal(span.text) in taken or (span.type in ("term", "disease") and span.score < threshold):
+                continue
+            if threshold < TERM_THRESHOLD and not _fallback_span(span):
+                continue
+            if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
+                continue
+            draft = None
+            if span.type in ("year", "percent") and statement:
+                draft = q.true_false(stem, span, inventory)
+            draft = draft or q.blank_question(stem, span, inventory, text)
+            if draft is None:
+                continue
+            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, stem)):
+                draft = q.multi_blank_question(stem, [span, *extra]) or draft
+            if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
+                draft.confidence *= WEAK_FALLBACK_PENALTY
+            return draft
+    return None
+
+
+# Further blanks of a multi-blank cloze: typed terms at their usual bar, noun-phrase terms a little below it.
+EXTRA_BLANK_THRESHOLD = {"term": 0.8, "disease": 0.75, "number": 0.9, "person": 0.9, "place": 0.9}
+EXTRA_BLANK_DEFAULT = 0.8
+
+
+def _more_blanks(main: Span, ranked: list[Span], taken: set[str], stem) -> list[Span]:
+    """Other key terms of the sentence that can be blanked beside `main`: not overlapping it or one another, not
+    already asked, none the other's part, an acronym not next to its expansion."""
+    chosen = [main]
+    for span in ranked:
+        if len(chosen) >= q.MAX_BLANKS:
+            break
+        key = normal(span.text)
+        if not key or key in taken or span.score < EXTRA_BLANK_THRESHOLD.get(span.type, EXTRA_BLANK_DEFAULT):
+            continue
+        if any(span.start < c.end and c.start < span.end for c in chosen):
+            continue
+        if any(key in normal(c.text) or normal(c.text) in key for c in chosen):
+            continue
+        if span.type in ("term", "disease") and not _strong_term(span, stem.language):
+            continue
+        if len(q.occurrences(stem.text, span.text)) != 1:
+            continue
+        if span.type == "acronym" and (len(span.text) < 3 or q.next_to_expansion(stem.text, span.text)):
+            continue  # "CE", "UE" are marks and unions, not the text's subject
+        chosen.append(span)
+    return chosen[1:]
+
+
+# A one-word term as a further blank must be rarer than this (Zipf): "resistant", "euros", "tissu" are not.
+EXTRA_BLANK_ZIPF = 3.0
+
+
+def _strong_term(span: Span, language: str) -> bool:
+    """A noun-phrase or disease term specific enough to be blanked beside another: not one common word, not made
+    only of category words ("rare diseases", "pathologies")."""
+    language = language if language in ("en", "fr") else "en"
+    words = span.text.casefold().split()
+    if _category_or_common(words, language):
+        return False
+    return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF
+
+
+def _list_lead(sents: list, n: int, text: str):
+    """The sentence that introduces the list the n-th sentence is an item of, if any: it ends with a colon and is
+    followed by list items (bulleted, or one-sentence paragraphs once `prepare` has dropped the bullets), the
+    earlier items of a list without bullets not ending with a full stop."""
+
+    def alone(k: int) -> bool:
+        return sents[k].first_in_block and (k + 1 == len(sents) or sents[k + 1].first_in_block)
+
+    if not sents[n].first_in_block or not (sents[n].bullet or alone(n)):
+        return None
+    k = n - 1
+    while k >= 0 and n - k <= 12:
+        previous = q.clean(sents[k].text)
+        if previous.endswith(":"):
+            break
+        if not (sents[k].bullet and sents[k].first_in_block) and not (alone(k) and not previous.endswith(".")):
+            return None
+        k -= 1
+    else:
+        return None
+    if k < 0:
+        return None
+    lead = sents[k]
+    if "needs-context" in q.sentence_flags(lead) and k > 0 and sents[k - 1].block == lead.block:
+        merged = with_context(sents[k - 1], lead, text)
+        if len(merged.text.split()) <= 30:
+            lead = merged
+    return lead
+
+
+def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str, str]]:
+    """Short bank answers of a recognisable type join the distractor pool (after the text's own terms)."""
+    from .terms import _CODE_NAME, _INN, _SYMBOL, _YEAR, is_disease_word, unknown_word  # noqa: PLC0415
+
+    out = []
+    for e in existing:
+        answer = e.answer.strip()
+        if not answer or len(answer.split()) > 2:
+            continue
+        if _YEAR.fullmatch(answer):
+            out.append((answer, "year", e.language))
+        elif _CODE_NAME.fullmatch(answer):
+            out.append((answer, "drug", e.language))
+        elif _SYMBOL.fullmatch(answer):  # AAV9, SMN1: genes and symbols, not drugs
+            out.append((answer, "gene", e.language))
+        elif answer.isupper() or is_disease_word(answer.split()[-1]):
+            continue  # an acronym (ATMP) or a disease (Adrenoleukodystrophy) is no drug
+        elif answer[:1].isupper() and unknown_word(answer) and " " not in answer:
+            out.append((answer, "drug", e.language))
+        elif _INN.search(answer.casefold()) and unknown_word(answer.split()[0]):
+            out.append((answer, "drug", e.language))
+    return out
+
+
+_FLAG_PENALTY = {
+    "needs-context": 0.75,
+    "lowercase-start": 0.8,
+    "long": 0.85,
+    "no-final-period": 0.8,
+    "refers-to-figure": 0.7,
+    "short": 0.8,
+    "no-verb": 0.7,
+}
+
+
+def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion]) -> list[Candidate]:
+    for d in drafts:
+        for flag in d.flags:
+            d.confidence *= _FLAG_PENALTY.get(flag, 1.0)
+        d.confidence = round(max(0.0, min(1.0, d.confidence)), 3)
+    for d in drafts:
+        if d.answer_type == "acronym" and d.kind in ("cloze", "single") and _common_acronym(d.term or d.answer):
+            d.confidence = round(d.confidence * COMMON_ACRONYM_PENALTY, 3)
+        elif _generic_word(d):
+            d.confidence = round(d.confidence * GENERIC_WORD_PENALTY, 3)
+        elif _one_off(d, text):
+            d.confidence = round(d.confidence * ONE_OFF_PENALTY, 3)
+    drafts = _diversify(drafts)
+    # merge near-duplicates among the drafts: the first (best) one stays
+    kept: list[q.Draft] = []
+    prints: list[Fingerprint] = []
+    for d in drafts:
+        fp = fingerprint(d.prompt, d.term or d.answer)
+        same_passage = any(
+            k.passage_start == d.passage_start and normal(k.term) == normal(d.term) for k in kept if d.term
+        )
+        if same_passage or any(near_duplicate(fp, other) or similar_prompts(fp, other) for other in prints):
+            continue
+        kept.append(d)
+        prints.append(fp)
+    candidates = [_candidate(text, d) for d in kept]
+    if existing:
+        bank = [fingerprint(e.prompt, e.answer) for e in existing]
+        by_answer = find_duplicates(
+            [fingerprint(d.prompt, d.answer if d.kind != "true_false" else d.term) for d in kept], bank
+        )
+        by_term = find_duplicates(prints, bank)
+        hits = [a if a is not None else t for a, t in zip(by_answer, by_term, strict=True)]
+        for c, hit in zip(candidates, hits, strict=True):
+            if hit is not None:
+                c.duplicate_of = existing[hit].external_id
+                c.flags.append("duplicate")
+                c.confidence = round(c.confidence * 0.5, 3)
+        order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
+        candidates = [candidates[i] for i in order]
+    return candidates
+
+
+# A blank whose answer is one common word ("genes", "greffe") tests vocabulary more than the text's content.
+GENERIC_WORD_PENALTY = 0.7
+GENERIC_ZIPF = 3.5
+# Ranking for variety: a draft on a term already shown waits behind drafts on new terms.
+SAME_TERM_PENALTY = 0.8
+# The same fact asked the other way round (which disease is X indicated for?) is a sibling, as Anki calls a
+# reversed card: it waits well behind the first way.
+SAME_FACT_PENALTY = 0.6
+# An acronym the text names only once is seldom a key term ("l'ANSM", "les CHU").
+ONE_OFF_PENALTY = 0.7
+
+
+# Words that name the category, not a disease: "pathologies", "genetic diseases", "maladies rares".
+DISEASE_CATEGORY = set(
+    """disease diseases disorder disorders illness illnesses condition conditions maladie maladies pathologie
+    pathologies affection affections trouble troubles""".split()
+)
+COMMON_ZIPF = 4.0
+# A blank on an acronym everyone knows (DNA, ARN, FDA) tests general knowledge rather than the text.
+COMMON_ACRONYM_ZIPF = 3.6
+COMMON_ACRONYM_PENALTY = 0.5
+
+
+def _category_or_common(words: list[str], language: str) -> bool:
+    """Made only of category words ("maladies", "disorders") and common words: no particular thing."""
+    return all(w in DISEASE_CATEGORY or zipf(w, language) >= COMMON_ZIPF for w in words)
+
+
+def _generic_word(d: q.Draft) -> bool:
+    answer = d.term or d.answer
+    if d.answer_type == "disease" and d.kind in ("cloze", "single"):
+        language = d.language if d.language in ("en", "fr") else "en"
+        words = answer.casefold().split()
+        return any(w in DISEASE_CATEGORY for w in words) and _category_or_common(words, language)
+    if d.answer_type != "term" or d.kind not in ("cloze", "single") or " " in answer.strip() or "-" in answer:
+        return False
+    language = d.language if d.language in ("en", "fr") else "en"
+    return zipf(answer, language) >= GENERIC_ZIPF
+
+
+def _common_acronym(acronym: str) -> bool:
+    """An acronym everyone reads as a word (DNA, ADN, FDA, HIV) is general knowledge, not the text's content; one
+    whose lower case is a function word (CAR, car) is not judged by its frequency."""
+    lower = acronym.casefold()
+    if any(lower in STOPWORDS[language] for language in ("en", "fr")):
+        return False
+    singular = lower[:-1] if lower.endswith("s") and len(lower) > 2 else lower  # RNAs
+    return len(singular) <= 4 and max(zipf(singular, "en"), zipf(singular, "fr")) >= COMMON_ACRONYM_ZIPF
+
+
+def _one_off(d: q.Draft, text: str) -> bool:
+    """An acronym (or an all-capitals name taken for a drug) that the text names only once is rarely one of its key
+    terms: an organisation in passing ("l'ANSM", "les CHU"). Its expansion card, if any, is a "short" and is kept."""
+    if d.kind not in ("cloze", "single", "flashcard") or d.answer_type not in ("acronym", "drug"):
+        return False
+    answer = d.term or d.answer
+    if d.answer_type == "drug" and not answer.isupper():
+        return False
+    return len(re.findall(r"(?<![\w-])" + re.escape(answer) + r"(?![\w-])", text)) <= 1
+
+
+def _order(d: q.Draft) -> tuple:
+    return (-d.confidence, d.passage_start, d.kind, d.prompt)
+
+
+def _diversify(drafts: list[q.Draft]) -> list[q.Draft]:
+    """Best first, but a draft on a term already shown waits behind drafts on new terms (chosen greedily, so a
+    penalised draft is compared with the others at its new confidence)."""
+    base = {id(d): d.confidence for d in drafts}
+    pending = sorted(drafts, key=_order)
+    out: list[q.Draft] = []
+    seen_terms: set[str] = set()
+    seen_facts: set[str] = set()
+    while pending:
+        best = min(pending, key=_order)
+        pending.remove(best)
+        out.append(best)
+        if best.fact and best.fact not in seen_facts:
+            seen_facts.add(best.fact)
+            for d in pending:
+                if d.fact == best.fact:
+                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_FACT_PENALTY), 3)
+        key = normal(best.term)
+        if key not in seen_terms:
+            seen_terms.add(key)
+            for d in pending:
+                if normal(d.term) == key:
+                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_TERM_PENALTY), 3)
+    return out
+
+
+def _candidate(text: str, d: q.Draft) -> Candidate:
+    passage = text[d.passage_start : d.passage_end]
+    highlight = d.highlight if d.highlight and d.highlight in passage else ""
+    return Candidate(
+        kind=d.kind,
+        prompt=d.prompt,
+        answer=d.answer,
+        passage=passage,
+        language=d.language,
+        confidence=d.confidence,
+        reason=d.reason,
+        answer_type=d.answer_type,
+        alternatives=list(d.alternatives),
+        choices=list(d.choices),
+        back=d.back,
+        explanation=d.explanation or q.clean(passage),
+        highlight=highlight,
+        flags=list(d.flags),
+        term=d.term,
+        start=d.passage_start,
+        end=d.passage_end,
+    )
+
+
+def fingerprints(candidates: Sequence[Candidate]) -> list[Fingerprint]:
+    return [fingerprint(c.prompt, c.term or c.answer) for c in candidates]

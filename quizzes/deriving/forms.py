@@ -1,0 +1,64 @@
+"""Adding a new text to derive questions from, and rejecting a candidate."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+TEXT_MAX_BYTES = 1024 * 1024
+TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+
+
+class SourceForm(forms.Form):
+    """A new text: pasted or uploaded (.txt, .md, .html; UTF-8; at most 1 MiB)."""
+
+    title = forms.CharField(label=_("Title"), max_length=300)
+    author = forms.CharField(label=_("Author"), max_length=300, required=False)
+    url = forms.URLField(label=_("Original URL"), max_length=500, required=False, assume_scheme="https")
+    licence = forms.CharField(
+        label=_("Licence and attribution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", _("Detect it")), ("en", "English"), ("fr", "Français")]
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Paste the text, or upload a file below."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.md,.markdown,.html,.htm"}),
+        help_text=_(".txt, .md or .html, UTF-8, at most 1 MiB."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        upload, pasted = data.get("file"), (data.get("text") or "").strip()
+        if upload and pasted:
+            raise forms.ValidationError(_("Paste a text or upload a file, not both."))
+        if upload:
+            name = upload.name.lower()
+            suffix = name[name.rfind(".") :] if "." in name else ""
+            if suffix not in TEXT_FORMATS:
+                raise forms.ValidationError(_("%(name)s: only .txt, .md or .html files.") % {"name": upload.name})
+            if upload.size > TEXT_MAX_BYTES:
+                raise forms.ValidationError(_("%(name)s: file larger than 1 MiB.") % {"name": upload.name})
+            try:
+                data["raw"] = upload.read().decode("utf-8")
+            except UnicodeDecodeError:
+                raise forms.ValidationError(
+                    _("%(name)s: the file is not UTF-8 text.") % {"name": upload.name}
+                ) from None
+            data["fmt"] = TEXT_FORMATS[suffix]
+        elif pasted:
+            if len(pasted.encode()) > TEXT_MAX_BYTES:
+                raise forms.ValidationError(_("The text is larger than 1 MiB."))
+            data["raw"], data["fmt"] = pasted, "txt"
+        else:
+            raise forms.ValidationError(_("Paste a text or upload a file."))
+        return data
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Why?"), max_length=300, required=False)

@@ -1,0 +1,201 @@
+"""A learner's studies: settings, cards with their FSRS memory state, the review log and its daily counts."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ..bank.models import Question, QuestionQuerySet, QuizSet, Source
+
+
+class StudySettings(models.Model):
+    """A learner's scheduling preferences and their fitted FSRS parameters."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_settings")
+    desired_retention = models.FloatField(
+        _("desired retention"), default=0.9, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)]
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        _("new cards per day"), default=20, validators=[MaxValueValidator(500)]
+    )
+    reviews_per_day = models.PositiveSmallIntegerField(
+        _("reviews per day"), default=200, validators=[MaxValueValidator(5000)]
+    )
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    rollover_hour = models.PositiveSmallIntegerField(
+        _("next day starts at"), default=4, validators=[MaxValueValidator(23)]
+    )
+    parameters = models.JSONField(null=True, blank=True, help_text=_("Fitted FSRS parameters; empty for the defaults."))
+    params_version = models.PositiveIntegerField(default=0, help_text=_("0 for the default parameters."))
+    optimized_at = models.DateTimeField(null=True, blank=True)
+    reviews_at_optimization = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"settings of {self.user}"
+
+    @classmethod
+    def for_user(cls, user) -> "StudySettings":
+        """The learner's settings, usually already loaded with the user (see quizzes.auth)."""
+        try:
+            return user.study_settings
+        except cls.DoesNotExist:
+            settings_, _created = cls.objects.get_or_create(user=user)
+            user.study_settings = settings_
+            return settings_
+
+
+class Study(models.Model):
+    """A quiz set or a whole source a learner added to their spaced-repetition studies."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="studies")
+    quizset = models.ForeignKey(QuizSet, models.CASCADE, null=True, blank=True, related_name="studies")
+    source = models.ForeignKey(Source, models.CASCADE, null=True, blank=True, related_name="studies")
+    added_at = models.DateTimeField(default=timezone.now)
+    target_date = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "quizset"], name="study_once_per_set"),
+            models.UniqueConstraint(fields=["user", "source"], name="study_once_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(quizset__isnull=True) ^ models.Q(source__isnull=True), name="study_set_or_source"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.quizset or self.source}"
+
+    def questions(self) -> QuestionQuerySet:
+        if self.quizset_id:
+            return Question.objects.published().filter(quizset_items__quizset_id=self.quizset_id)
+        return Question.objects.published().filter(passage__source_id=self.source_id)
+
+
+class CardQuerySet(models.QuerySet):
+    def for_user(self, user) -> "CardQuerySet":
+        return self.filter(user=user)
+
+    def active(self, now) -> "CardQuerySet":
+        """Neither suspended nor buried."""
+        return self.filter(suspended=False).filter(
+            models.Q(buried_until__isnull=True) | models.Q(buried_until__lte=now)
+        )
+
+    def new(self) -> "CardQuerySet":
+        return self.filter(state=Card.State.NEW)
+
+    def learning(self) -> "CardQuerySet":
+        return self.filter(state__in=[Card.State.LEARNING, Card.State.RELEARNING])
+
+    def in_review(self) -> "CardQuerySet":
+        return self.filter(state=Card.State.REVIEW)
+
+
+class Card(models.Model):
+    """One question in one learner's studies, with its FSRS memory state."""
+
+    class State(models.IntegerChoices):  # the FSRS optimizer's review_state numbers
+        NEW = 0, _("New")
+        LEARNING = 1, _("Learning")
+        REVIEW = 2, _("Review")
+        RELEARNING = 3, _("Relearning")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="cards")
+    question = models.ForeignKey(Question, models.CASCADE, related_name="cards")
+    state = models.PositiveSmallIntegerField(choices=State.choices, default=State.NEW)
+    step = models.PositiveSmallIntegerField(null=True, blank=True)
+    stability = models.FloatField(null=True, blank=True)
+    difficulty = models.FloatField(null=True, blank=True)
+    due = models.DateTimeField(default=timezone.now)
+    last_review = models.DateTimeField(null=True, blank=True)
+    scheduled_days = models.PositiveIntegerField(default=0)
+    mastered_until = models.DateTimeField(
+        null=True, blank=True, help_text=_("Until then, the probability of recall is at least 0.9.")
+    )
+    reps = models.PositiveIntegerField(default=0)
+    lapses = models.PositiveIntegerField(default=0)
+    suspended = models.BooleanField(default=False)
+    buried_until = models.DateTimeField(null=True, blank=True)
+    is_leech = models.BooleanField(default=False)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CardQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "question"], name="card_once_per_question")]
+        indexes = [
+            models.Index(fields=["user", "state", "due"], name="card_queue"),
+            models.Index(fields=["user", "mastered_until"], name="card_mastery"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question.external_id}"
+
+
+class ReviewLog(models.Model):
+    """Append-only history of ratings (undo removes the last one, as in Anki)."""
+
+    class Kind(models.TextChoices):
+        NORMAL = "normal", _("normal")
+        MANUAL = "manual", _("manual")
+        RESCHEDULED = "rescheduled", _("rescheduled")
+        IMPORTED = "imported", _("imported")
+
+    class Origin(models.TextChoices):
+        REVIEW = "review", _("review")
+        QUIZ = "quiz", _("quiz")
+        IMPORT = "import", _("import")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_logs")
+    card = models.ForeignKey(Card, models.CASCADE, null=True, blank=True, related_name="logs")
+    external_card_id = models.BigIntegerField(null=True, blank=True, help_text=_("Card id in an imported log."))
+    reviewed_at = models.DateTimeField(db_index=False)
+    rating = models.PositiveSmallIntegerField()
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    state_before = models.PositiveSmallIntegerField(choices=Card.State.choices)
+    elapsed_days = models.PositiveIntegerField(default=0)
+    scheduled_days = models.PositiveIntegerField(default=0)
+    retrievability = models.FloatField(null=True, blank=True)
+    stability_after = models.FloatField(null=True, blank=True)
+    difficulty_after = models.FloatField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NORMAL)
+    origin = models.CharField(max_length=8, choices=Origin.choices, default=Origin.REVIEW)
+    params_version = models.PositiveIntegerField(default=0)
+    desired_retention = models.FloatField(null=True, blank=True)
+    token = models.UUIDField(null=True, blank=True, unique=True)
+    card_before = models.JSONField(null=True, blank=True)
+    answer = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["reviewed_at"]
+        indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "external_card_id", "reviewed_at"],
+                name="reviewlog_import_once",
+                condition=models.Q(external_card_id__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.rating} · {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewDay(models.Model):
+    """Reviews per learner and local day, kept up to date at each rating, so that the progress page
+    reads at most a year of rows however long the history."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="review_days")
+    day = models.DateField()
+    reviews = models.PositiveIntegerField(default=0)
+    new_cards = models.PositiveIntegerField(default=0)
+    review_cards = models.PositiveIntegerField(default=0, help_text=_("Reviews of cards in the review state."))
+    review_passed = models.PositiveIntegerField(default=0, help_text=_("Of those, the ones remembered."))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="review_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day}: {self.reviews}"

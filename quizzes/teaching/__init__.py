@@ -1,0 +1,5 @@
+"""Teaching: classes and enrolments, assignments and extensions, results, item analysis and CSV exports,
+the quiz-set builder and the teachers' question editor.
+
+May import: quizzing, study, bank, accounts. Nothing imports teaching but the front page (quizzes/views.py).
+"""

@@ -1,0 +1,89 @@
+"""Classes, joining one, assignments and extensions, the quiz-set builder."""
+
+from datetime import timedelta
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..bank.models import QuizSet
+from .models import Assignment, Classroom
+
+
+class ClassroomForm(forms.ModelForm):
+    class Meta:
+        model = Classroom
+        fields = ["name"]
+
+
+class JoinForm(forms.Form):
+    code = forms.CharField(label=_("Class code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class AssignmentForm(forms.ModelForm):
+    """Only the teacher's own or shared quiz sets can be assigned; the class comes from the URL."""
+
+    time_limit_minutes = forms.IntegerField(
+        label=_("Time limit (minutes)"),
+        required=False,
+        min_value=1,
+        max_value=600,
+        help_text=_("Empty for no limit."),
+    )
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "quizset",
+            "mode",
+            "opens_at",
+            "due_at",
+            "max_attempts",
+            "shuffle",
+            "reveal",
+            "accept_late",
+            "grading",
+        ]
+        widgets = {"opens_at": DateTimeInput(), "due_at": DateTimeInput()}
+
+    def __init__(self, teacher, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["quizset"].queryset = QuizSet.objects.filter(
+            models.Q(owner__isnull=True) | models.Q(owner=teacher)
+        ).order_by("title")
+        self.fields["max_attempts"].validators.append(MinValueValidator(1))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("due_at") and data["due_at"] <= data["opens_at"]:
+            self.add_error("due_at", _("The due date must come after the opening date."))
+        return data
+
+    def save(self, commit: bool = True):
+        minutes = self.cleaned_data.get("time_limit_minutes")
+        self.instance.time_limit = timedelta(minutes=minutes) if minutes else None
+        return super().save(commit=commit)
+
+
+class ExtensionForm(forms.Form):
+    learner = forms.ModelChoiceField(queryset=None, label=_("Learner"))
+    due_at = forms.DateTimeField(label=_("New due date"), widget=DateTimeInput())
+
+    def __init__(self, assignment, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["learner"].queryset = assignment.classroom.learners.order_by("username")
+
+
+class QuizSetBuilderForm(forms.ModelForm):
+    class Meta:
+        model = QuizSet
+        fields = ["title", "description", "language"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
