@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from quizzes.study.evaluation import ANKI_SM2, FSRS_DEFAULT, FSRS_FITTED
 from quizzes.study.revlog import write_revlog
-from tests.test_evaluation import generated_log
+from tests.study.test_evaluation import generated_log
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from quizzes.study.fitting import (
     review_day,
 )
 from quizzes.study.revlog import Review
-from tests.test_evaluation import TRUE_PARAMETERS, generated_log
+from tests.study.test_evaluation import TRUE_PARAMETERS, generated_log
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:

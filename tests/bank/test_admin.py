@@ -7,7 +7,7 @@ from django.test import Client
 from quizzes.bank.models import Question, Source, Topic
 from quizzes.bank.yaml_bank import BankFile, validate
 from tests import factory
-from tests.test_import_bank import BANK
+from tests.bank.test_import_bank import BANK
 
 CHANGE_URL = "/admin/quizzes/question/{}/change/"
 

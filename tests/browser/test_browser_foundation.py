@@ -4,7 +4,7 @@ import pytest
 
 from quizzes.bank.models import Question, Topic
 from tests import factory
-from tests.test_import_bank import BANK
+from tests.bank.test_import_bank import BANK
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

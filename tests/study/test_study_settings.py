@@ -11,7 +11,7 @@ from quizzes.study import optimizing, scheduling
 from quizzes.study.models import Card, ReviewLog, StudySettings
 from quizzes.study.revlog import read_revlog, write_revlog
 from tests import factory
-from tests.test_evaluation import generated_log
+from tests.study.test_evaluation import generated_log
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from fsrs import Card, Rating, Scheduler
 
 from quizzes.study.revlog import MAX_BYTES, Review, RevlogInvalid, read_revlog, write_revlog
-from tests.test_evaluation import generated_log
+from tests.study.test_evaluation import generated_log
 
 T0 = 1_735_732_800_000  # 2025-01-01 12:00:00 UTC in epoch milliseconds
 

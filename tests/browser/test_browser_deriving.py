@@ -5,7 +5,7 @@ import pytest
 
 from quizzes.deriving.models import Candidate
 from tests import factory
-from tests.test_derive_views import TEXT
+from tests.deriving.test_derive_views import TEXT
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

@@ -8,7 +8,7 @@ import pytest
 from quizzes.deriving.engine import Candidate, ExistingQuestion, derive, prepare
 from quizzes.deriving.engine.questions import leaks
 
-TEXTS = Path(__file__).resolve().parent.parent / "bank" / "texts"
+TEXTS = Path(__file__).resolve().parents[2] / "bank" / "texts"
 
 EN_TEXT = """top of page
 
