@@ -58,3 +58,19 @@ def test_review_queue_edit_keeps_everything_typed(client, teacher):
     assert shown(page, "The passage does not occur verbatim in the source text.")
     question.refresh_from_db()
     assert question.prompt != "PROMPT-EDITED"
+
+
+def test_review_queue_reject_with_nothing_ticked_keeps_the_reason_and_says_so(client, teacher):
+    source = factory.make_source(owner=teacher)
+    question = factory.make_question("draft", source=source, status=Question.Status.DRAFT)
+    job = DerivationJob.objects.create(source=source)
+    candidate = Candidate.objects.create(job=job, question=question, confidence=0.5, reason="test")
+    client.force_login(teacher)
+    r = client.post("/review-queue/", {"reject": "", "reason": "REASON-TYPED: the answer is ambiguous"})
+    page = r.content.decode()
+    assert r.status_code == 200, "the page comes back, not a redirect that forgets the reason"
+    assert input_value(page, "reason") == "REASON-TYPED: the answer is ambiguous"
+    assert "Tick at least one candidate." in page
+    assert "Rejected." not in page
+    candidate.refresh_from_db()
+    assert candidate.state == Candidate.State.PENDING
