@@ -4,6 +4,7 @@ ticked and ordered, with the error, and saves nothing."""
 import re
 
 import pytest
+from django.utils import timezone
 
 from quizzes.models import Assignment, Classroom, Question, QuizSet, Source
 from tests import factory
@@ -115,3 +116,26 @@ class TestTeacherForms:
         assert input_value(page, "due_at") == "2030-05-01T18:00"
         assert input_value(page, "max_attempts") == "3" and input_value(page, "time_limit_minutes") == "25"
         assert re.search(r'<input[^>]*name="shuffle"[^>]*checked', page)
+
+
+class TestClassForms:
+    def test_join_keeps_the_code_typed(self, client, learner):
+        client.force_login(learner)
+        page = client.post("/join/", {"code": "WRONG-CODE"}).content.decode()
+        assert input_value(page, "code") == "WRONG-CODE"
+        assert "This code does not open any class." in page
+
+    def test_an_extension_keeps_the_learner_and_date_typed(self, tom, teacher, learner):
+        classroom = Classroom.objects.create(name="5B", teacher=teacher)
+        classroom.enrollments.create(learner=learner)
+        quizset = factory.make_quizset("set", [factory.make_question()], owner=teacher)
+        assignment = Assignment.objects.create(
+            classroom=classroom, quizset=quizset, due_at=timezone.now() + timezone.timedelta(days=3)
+        )
+        page = tom.post(
+            f"/teach/assignments/{assignment.pk}/", {"learner": learner.pk, "due_at": "2030-13-45T99:00"}
+        ).content.decode()
+        assert f'<option value="{learner.pk}" selected>' in page
+        assert input_value(page, "due_at") == "2030-13-45T99:00"
+        assert "Enter a valid date/time." in page
+        assert not assignment.extensions.exists()
