@@ -52,6 +52,8 @@ class GradedAnswer:
 
 def answer_in_words(question: Question, answer: dict) -> list[str]:
     """What the learner answered, in words (uses the question's prefetched choices)."""
+    if answer.get("dont_know"):
+        return [str(_("I don't know"))]
     if "choices" in answer:
         chosen = set(answer["choices"])
         return [c.text for c in question.choices.all() if c.pk in chosen]
@@ -183,9 +185,12 @@ def grade(question: Question, answer: dict) -> Grade:
     """Grade `answer` (as cleaned by the answer form) for `question`.
 
     answer: {"choices": [choice ids]} for choice kinds, {"text": str} for short answers,
-    {"blanks": [str, ...]} for cloze, {"knew": bool} for flashcards.
+    {"blanks": [str, ...]} for cloze, {"knew": bool} for flashcards; {"dont_know": True} for any kind
+    when the learner pressed "I don't know": wrong, with no credit.
     """
     kind = question.kind
+    if answer.get("dont_know"):
+        return Grade(False, 0.0, blanks=[False] * len(question.blanks) if kind == Question.Kind.CLOZE else [])
     if kind in Question.CHOICE_KINDS:
         chosen = set(answer.get("choices", []))
         correct = {c.pk for c in question.choices.all() if c.is_correct}

@@ -129,7 +129,9 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "choices": choices,
         "form": form,
         "response": response,
-        "reveal": question.kind == Question.Kind.FLASHCARD and (response is not None or "reveal" in request.GET),
+        # A refused rating keeps the back shown: the learner has seen it already.
+        "reveal": question.kind == Question.Kind.FLASHCARD
+        and (response is not None or "reveal" in request.GET or bool(form and form.is_bound)),
         "answered_count": answered,
         "next_url": _next_url(attempt, position),
         "show_answers": attempt.answers_visible(),

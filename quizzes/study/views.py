@@ -54,8 +54,12 @@ def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
     }
 
 
-def _ratings_context(request: HttpRequest, card: Card, settings: StudySettings, now, **extra) -> dict:
+def _ratings_context(
+    request: HttpRequest, card: Card, settings: StudySettings, now, only: int | None = None, **extra
+) -> dict:
     outcomes = scheduling.outcomes(card, settings, now)
+    if only:
+        outcomes = {only: outcomes[only]}
     return {
         "card": card,
         "stage": "rate",
@@ -110,6 +114,8 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     given = form.cleaned_answer()
     result = grade(card.question, given)
     blob = signing.dumps({"card": card.pk, "answer": given, "correct": result.is_correct}, salt=ANSWER_SALT)
+    # "I don't know" is a lapse: only Again is offered, and rate() holds to it.
+    only = 1 if form.dont_know else None
     response = GradedAnswer(
         question=card.question,
         answer=given,
@@ -128,6 +134,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
             response=response,
             suggested=suggested,
             answer_blob=blob,
+            only=only,
         ),
     )
 
@@ -156,6 +163,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             data = None
         if data and data.get("card") == card_id:
             answer = {"given": data["answer"], "correct": data["correct"]}
+            if data["answer"].get("dont_know"):
+                rating = 1  # the learner said they did not know: that is Again, whatever button was sent
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
