@@ -47,6 +47,11 @@ def has_role(user, role: Role) -> bool:
     return user.is_authenticated and role.value in role_names(user)
 
 
+def is_admin(user) -> bool:
+    """Admins moderate the bank: they read and publish every text and question."""
+    return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMIN))
+
+
 def sync_roles(group_model=Group, permission_model=None) -> None:
     """Create the role groups with their permissions (used by migration 0002, with historical models)."""
     if permission_model is None:

@@ -130,8 +130,11 @@ class QuotedPassageForm(forms.ModelForm):
         help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        """`user`: the texts offered are those they may read (the admin's editor, without one, offers all)."""
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["source"].queryset = Source.objects.visible_to(user)
         if self.instance.passage_id:
             self.initial.setdefault("source", self.instance.passage.source_id)
             self.initial.setdefault("passage_text", self.instance.passage.text)
@@ -160,6 +163,9 @@ class TeacherQuestionForm(QuotedPassageForm):
             "accepted_answers": forms.Textarea(attrs={"rows": 2}),
             "topics": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
 
     def clean(self):
         data = super().clean()

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.roles import is_admin
+
 key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 
@@ -17,6 +19,25 @@ CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 class Language(models.TextChoices):
     EN = "en", "English"
     FR = "fr", "Français"
+
+
+def _sources_visible(user, prefix: str = "") -> models.Q:
+    """Which texts `user` may read, as a condition on `prefix` (a Source, or a relation to one): the published
+    ones, and their own until an admin publishes them; admins read every text (they publish them)."""
+    published = models.Q(**{f"{prefix}published": True})
+    if not user.is_authenticated:
+        return published
+    if is_admin(user):
+        return models.Q()
+    return published | models.Q(**{f"{prefix}owner": user})
+
+
+class SourceQuerySet(models.QuerySet):
+    def published(self) -> "SourceQuerySet":
+        return self.filter(published=True)
+
+    def visible_to(self, user) -> "SourceQuerySet":
+        return self.filter(_sources_visible(user))
 
 
 class Source(models.Model):
@@ -41,7 +62,14 @@ class Source(models.Model):
         related_name="own_sources",
         help_text=_("Who added the text (teachers review the questions derived from their own texts)."),
     )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Everyone may read a published text; until an admin publishes it, only who added it."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -142,6 +170,24 @@ class Topic(models.Model):
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.PUBLISHED)
+
+    def usable_by(self, user) -> "QuestionQuerySet":
+        """What `user` may read and reuse (in their own sets): the shared bank on texts they may read,
+        and their own questions."""
+        shared = models.Q(owner__isnull=True) & _sources_visible(user, "passage__source__")
+        return self.filter(shared | models.Q(owner=user)) if user.is_authenticated else self.filter(shared)
+
+    def visible_to(self, user) -> "QuestionQuerySet":
+        """What `user` may read: what they may use, plus what a teacher assigned them (only to answer and
+        study: it is not theirs to reuse). The one rule for the library, studies, reviews and quizzes."""
+        if not user.is_authenticated:
+            return self.usable_by(user)
+        # Subqueries, not joins: the many-valued relations would repeat rows for every class and set.
+        usable = self.model.objects.usable_by(user).values("pk")
+        assigned = self.model.objects.filter(
+            quizset_items__quizset__assignments__classroom__enrollments__learner=user
+        ).values("pk")
+        return self.filter(models.Q(pk__in=usable) | models.Q(pk__in=assigned))
 
     def with_content(self) -> "QuestionQuerySet":
         """Everything a rendered question needs, in a fixed number of queries."""
@@ -319,10 +365,11 @@ class Choice(models.Model):
 
 
 class QuizSetQuerySet(models.QuerySet):
-    def with_questions(self) -> "QuizSetQuerySet":
-        """Sets with at least one published question, annotated with how many (`published_count`)."""
+    def with_questions(self, user) -> "QuizSetQuerySet":
+        """Sets with at least one published question `user` may see, annotated with how many (`published_count`)."""
+        visible = Question.objects.published().visible_to(user).values("pk")
         return self.annotate(
-            published_count=models.Count("items", filter=models.Q(items__question__status=Question.Status.PUBLISHED))
+            published_count=models.Count("items", filter=models.Q(items__question__in=visible))
         ).filter(published_count__gt=0)
 
     def shared(self) -> "QuizSetQuerySet":

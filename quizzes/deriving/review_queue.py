@@ -38,6 +38,9 @@ def add_source(
         text=document.text,
         language=language or document.language,
         owner=user,
+        # Staff share theirs at once, as the questions derived from a staff member's text go to the
+        # shared bank (see _store); anyone else's text is theirs until an admin publishes it.
+        published=user.is_staff,
     )
     return source, document
 

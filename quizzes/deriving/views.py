@@ -198,7 +198,7 @@ def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _get_candidate_for_reviewer(request, pk)
     question = candidate.question
     initial = {"source": question.passage.source_id, "passage_text": question.passage.text}
-    form = TeacherQuestionForm(request.POST or None, instance=question, initial=initial)
+    form = TeacherQuestionForm(request.user, request.POST or None, instance=question, initial=initial)
     formset = ChoiceFormSet(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():

@@ -29,6 +29,10 @@ class NoAttemptsLeft(QuizError):
     pass
 
 
+class NotVisible(QuizError):
+    pass
+
+
 def _scope(user, quizset: QuizSet, assignment):
     """Attempts that belong together: the learner's own practice on a set, or one class assignment."""
     attempts = Attempt.objects.for_user(user).filter(quizset=quizset, assignment=assignment)
@@ -58,6 +62,10 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
         if late and not assignment.accept_late:
             raise QuizError(_("The due date has passed: this assignment no longer accepts answers."))
         quizset = assignment.quizset
+    if not QuizSet.objects.visible_to(user).filter(pk=quizset.pk).exists():
+        # e.g. a retake after leaving the class that was assigned a teacher's own set
+        raise NotVisible(_("This quiz is no longer available to you."))
+    visible = Question.objects.published().visible_to(user).values("pk")
     time_limit = assignment.time_limit if assignment else quizset.time_limit
     shuffle_questions = assignment.shuffle if assignment else quizset.shuffle_questions
     shuffle_choices = assignment.shuffle if assignment else quizset.shuffle_choices
@@ -71,9 +79,7 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
             left = attempts_left(user, quizset, assignment)
             if left == 0:
                 raise NoAttemptsLeft(_("You have used all the attempts allowed for this quiz."))
-            ids = list(
-                quizset.items.filter(question__status=Question.Status.PUBLISHED).values_list("question_id", flat=True)
-            )
+            ids = list(quizset.items.filter(question__in=visible).values_list("question_id", flat=True))
             rng = random.Random()
             if quizset.question_count and quizset.question_count < len(ids):
                 ids = rng.sample(ids, quizset.question_count)
@@ -83,7 +89,8 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
             elif shuffle_questions:
                 rng.shuffle(ids)
         else:
-            ids = retake_of.missed_question_ids()
+            still_visible = set(visible.filter(pk__in=retake_of.question_ids).values_list("pk", flat=True))
+            ids = [pk for pk in retake_of.missed_question_ids() if pk in still_visible]
             assignment = retake_of.assignment
             rng = random.Random()
         if not ids:

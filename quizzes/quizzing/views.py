@@ -24,13 +24,17 @@ from .models import Attempt
 
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
-    items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
+    items = quizset.items.filter(
+        question__in=Question.objects.published().visible_to(request.user).values("pk")
+    ).select_related("question__passage__source")
+    readable = set(Source.objects.visible_to(request.user).values_list("pk", flat=True))
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
     for item in items:
         kinds[item.question.get_kind_display()] += 1
-        sources[item.question.passage.source_id] = item.question.passage.source
+        if item.question.passage.source_id in readable:  # a link to a text they may not open is no use
+            sources[item.question.passage.source_id] = item.question.passage.source
     attempts = []
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.for_user(request.user).filter(quizset=quizset)[:10])
@@ -58,7 +62,7 @@ def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
 @require_POST
 @login_required
 def start(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
     try:
         attempt = quizzing.start_attempt(request.user, quizset)
     except quizzing.QuizError as exc:

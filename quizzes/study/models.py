@@ -67,14 +67,21 @@ class Study(models.Model):
         return f"{self.user}: {self.quizset or self.source}"
 
     def questions(self) -> QuestionQuerySet:
+        """The published questions of the set or text that its learner may see (the library's rule)."""
+        visible = Question.objects.published().visible_to(self.user)
         if self.quizset_id:
-            return Question.objects.published().filter(quizset_items__quizset_id=self.quizset_id)
-        return Question.objects.published().filter(passage__source_id=self.source_id)
+            return visible.filter(quizset_items__quizset_id=self.quizset_id)
+        return visible.filter(passage__source_id=self.source_id)
 
 
 class CardQuerySet(models.QuerySet):
     def for_user(self, user) -> "CardQuerySet":
         return self.filter(user=user)
+
+    def visible_to(self, user) -> "CardQuerySet":
+        """The learner's cards whose question they may still see: a card outlives a class left or a
+        question unpublished, but then it shows nothing (and is not counted)."""
+        return self.filter(user=user, question__in=Question.objects.published().visible_to(user).values("pk"))
 
     def active(self, now) -> "CardQuerySet":
         """Neither suspended nor buried."""

@@ -231,7 +231,7 @@ def rate(
     settings = settings or StudySettings.for_user(user)
     try:
         with transaction.atomic():
-            card = Card.objects.select_for_update().get(pk=card_id, user=user)
+            card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
             if version is not None and card.version != version:
                 # A replayed request finds its own rating here: report it rather than a stale tab.
                 existing = _existing(token, card)
@@ -454,8 +454,8 @@ class Queue:
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    counts = _queue_counts(user.pk, now, start, end)
-    cards = Card.objects.for_user(user).active(now)
+    counts = _queue_counts(user, now, start, end)
+    cards = Card.objects.visible_to(user).active(now)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
@@ -483,7 +483,8 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself.
+# where the ORM's query building would cost more than the query itself. Only the cards whose question the
+# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM).
 QUEUE_COUNTS_SQL = """
 SELECT
   COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
@@ -498,10 +499,13 @@ SELECT
      AND l.card_before IS NOT NULL)
 FROM quizzes_card c
 WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s)
+  AND c.question_id IN ({visible})
 """
 
 
-def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
+def _queue_counts(user, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
+    user_id = user.pk
+    visible, visible_params = Question.objects.published().visible_to(user).values("pk").query.sql_with_params()
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
@@ -518,9 +522,10 @@ def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -
         user_id,
         False,
         at(now),
+        *visible_params,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_COUNTS_SQL, params)
+        cursor.execute(QUEUE_COUNTS_SQL.format(visible=visible), params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
     return dict(zip(keys, (int(v or 0) for v in row), strict=True))
@@ -528,7 +533,7 @@ def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -
 
 def record_quiz_answer(user, question: Question, correct: bool, now: datetime | None = None) -> ReviewLog | None:
     """A quiz answer is a recall too: it reviews the learner's card for that question, if they study it."""
-    card = Card.objects.filter(user=user, question=question, suspended=False).only("pk").first()
+    card = Card.objects.visible_to(user).filter(question=question, suspended=False).only("pk").first()
     if card is None:
         return None
     rated = rate(

@@ -188,7 +188,9 @@ def test_a_teachers_own_question_on_a_published_text_is_still_theirs(people, sec
 
 @pytest.mark.django_db
 def test_the_shipped_bank_texts_stay_public():
-    call_command("import_bank", str(Path(settings.BASE_DIR) / "bank" / "library.yaml"), stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "import_bank", str(Path(settings.BASE_DIR) / "bank" / "library.yaml"), stdout=StringIO(), stderr=StringIO()
+    )
     source = Source.objects.order_by("key").first()
     assert source is not None and source.owner is None
     r = Client().get(f"/sources/{source.key}/")
