@@ -146,7 +146,9 @@ class QuotedPassageForm(forms.ModelForm):
             if text not in source.text:
                 self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
             else:
-                self.instance.passage = source.passage_for(text)
+                # Found, or new and not saved: it is stored with the question (Question.save), so a form
+                # that fails validation writes nothing.
+                self.instance.passage = source.quote(text)
         return data
 
 

@@ -117,14 +117,22 @@ class Source(models.Model):
                 stale += passage.questions.update(stale=True)
         return stale
 
-    def passage_for(self, text: str) -> "Passage":
-        """The passage quoting `text`, created on first use; `text` must be verbatim here."""
+    def quote(self, text: str) -> "Passage":
+        """The passage quoting `text`: the stored one, or a new one not yet saved (validation writes
+        nothing; `passage_for` stores it). `text` must be verbatim here."""
         start = self.text.find(text)
         if not text or start < 0:
             raise ValidationError(_("The passage does not occur verbatim in the source text."))
-        passage, _created = Passage.objects.get_or_create(
-            source=self, start=start, end=start + len(text), defaults={"text": text}
-        )
+        span = {"source": self, "start": start, "end": start + len(text)}
+        return Passage.objects.filter(**span).first() or Passage(text=text, **span)
+
+    def passage_for(self, text: str) -> "Passage":
+        """The passage quoting `text`, created on first use; `text` must be verbatim here."""
+        passage = self.quote(text)
+        if passage.pk is None:
+            passage, _created = Passage.objects.get_or_create(
+                source=self, start=passage.start, end=passage.end, defaults={"text": text}
+            )
         return passage
 
 
@@ -267,6 +275,13 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.external_id}: {self.prompt[:60]}"
 
+    def save(self, *args, **kwargs) -> None:
+        # A new quote (Source.quote, during validation) is stored only with its question: a form that
+        # fails validation, or whose choices do, writes nothing.
+        if self.passage_id is None and Question.passage.is_cached(self) and self.passage.pk is None:
+            self.passage = self.passage.source.passage_for(self.passage.text)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("quizzes:preview", args=[self.external_id])
 
@@ -320,7 +335,9 @@ class Question(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.highlight and self.passage_id and self.highlight not in self.passage.text:
+        # The passage may be a new quote, not saved until the question is (see Source.quote).
+        passage = self.passage if self.passage_id or Question.passage.is_cached(self) else None
+        if self.highlight and passage is not None and self.highlight not in passage.text:
             errors["highlight"] = _("The highlight must occur verbatim in the passage.")
         if self.kind == self.Kind.CLOZE and not self.blanks:
             errors["prompt"] = _("A cloze question needs at least one blank written [[answer]].")

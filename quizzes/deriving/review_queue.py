@@ -20,10 +20,17 @@ from .models import Candidate, DerivationJob
 
 
 def add_source(
-    user, *, title: str, raw: str, fmt: str, author: str = "", url: str = "", licence: str = "", language: str = ""
-) -> tuple[Source, deriving.Document]:
-    """Clean the text (boilerplate out, headings kept), detect its language(s), store it as a new source."""
-    document = deriving.prepare(raw, fmt)
+    user,
+    *,
+    title: str,
+    document: deriving.Document,
+    author: str = "",
+    url: str = "",
+    licence: str = "",
+    language: str = "",
+) -> Source:
+    """Store a text cleaned by `deriving.prepare` (boilerplate out, headings kept, languages detected; see
+    SourceForm, which refuses a text with nothing left before anything is written) as a new source."""
     base = _slug(title) or "text"
     key, n = base, 1
     while Source.objects.filter(key=key).exists():
@@ -42,7 +49,7 @@ def add_source(
         # shared bank (see _store); anyone else's text is theirs until an admin publishes it.
         published=user.is_staff,
     )
-    return source, document
+    return source
 
 
 def _slug(text: str) -> str:

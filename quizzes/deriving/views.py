@@ -56,22 +56,17 @@ def new_source(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        source, document = candidates.add_source(
+        source = candidates.add_source(
             request.user,
             title=data["title"],
-            raw=data["raw"],
-            fmt=data["fmt"],
+            document=data["document"],
             author=data["author"],
             url=data["url"],
             licence=data["licence"],
             language=data["language"],
         )
-        if not source.text.strip():
-            source.delete()
-            form.add_error(None, _("Nothing is left of this text once navigation and credits are removed."))
-        else:
-            messages.success(request, _("Text added: check its language, then derive questions."))
-            return redirect("quizzes:derive", key=source.key)
+        messages.success(request, _("Text added: check its language, then derive questions."))
+        return redirect("quizzes:derive", key=source.key)
     return render(request, "deriving/new_source.html", {"form": form})
 
 

@@ -110,28 +110,45 @@ def test_an_invalid_edit_in_the_review_queue_writes_nothing(teacher):
     assert draft.status == Question.Status.DRAFT and draft.passage.text != NEW_QUOTE
 
 
-def test_an_invalid_question_in_the_admin_writes_nothing(admin_user, shared_text):
+ADMIN_QUESTION = {
+    "external_id": "admin-1",
+    "kind": "single",
+    "status": "published",
+    "language": "en",
+    "difficulty": 2,
+    "prompt": "What does gene therapy introduce into cells?",
+    "explanation": "Genetic material.",
+    "passage_text": NEW_QUOTE,
+    "choices-TOTAL_FORMS": 2,
+    "choices-INITIAL_FORMS": 0,
+    "choices-MIN_NUM_FORMS": 0,
+    "choices-MAX_NUM_FORMS": 1000,
+    "choices-0-position": 0,
+    "choices-0-text": "Genetic material",
+    "choices-0-is_correct": "on",
+    "choices-1-position": 1,
+    "choices-1-text": "Antibodies",
+}
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    [{"prompt": ""}, {"choices-1-is_correct": "on"}],
+    ids=["question", "choices"],  # the admin validates its inline choices after the question form
+)
+def test_an_invalid_question_in_the_admin_writes_nothing(admin_user, shared_text, invalid):
     admin = logged_in(admin_user)
     passages = Passage.objects.count()
-    data = {
-        "external_id": "admin-1",
-        "kind": "single",
-        "status": "published",
-        "language": "en",
-        "difficulty": 2,
-        "prompt": "",  # missing
-        "explanation": "Genetic material.",
-        "source": shared_text.pk,
-        "passage_text": NEW_QUOTE,
-        "choices-TOTAL_FORMS": 0,
-        "choices-INITIAL_FORMS": 0,
-        "choices-MIN_NUM_FORMS": 0,
-        "choices-MAX_NUM_FORMS": 1000,
-    }
-    r = admin.post("/admin/quizzes/question/add/", data)
+    r = admin.post("/admin/quizzes/question/add/", {**ADMIN_QUESTION, "source": shared_text.pk, **invalid})
     assert r.status_code == 200
     assert Passage.objects.count() == passages
     assert not Question.objects.filter(external_id="admin-1").exists()
+
+
+def test_a_valid_question_in_the_admin_stores_its_new_passage(admin_user, shared_text):
+    r = logged_in(admin_user).post("/admin/quizzes/question/add/", {**ADMIN_QUESTION, "source": shared_text.pk})
+    assert r.status_code == 302
+    assert Question.objects.get(external_id="admin-1").passage == Passage.objects.get(text=NEW_QUOTE)
 
 
 def test_a_text_with_nothing_left_is_refused_without_being_written(teacher):
