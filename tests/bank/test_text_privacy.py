@@ -126,6 +126,17 @@ def test_its_title_is_in_no_one_elses_home_page(people, secret, who):
     assert TITLE in client_for(people["owner"]).get("/").content.decode(), "the owner finds their text"
 
 
+def test_the_assigned_set_page_links_to_no_text_its_learner_cannot_open(people, secret):
+    """The class's learner takes the teacher's set (its questions quote the text), but the text stays the
+    teacher's: the set page does not list it among its sources."""
+    lina = client_for(people["learner"])
+    for headers in ({}, HX):
+        r = lina.get("/sets/t-set/", headers=headers)
+        assert r.status_code == 200
+        assert f"/sources/{secret.key}/" not in r.content.decode()
+    assert f"/sources/{secret.key}/" in client_for(people["owner"]).get("/sets/t-set/").content.decode()
+
+
 def test_its_title_is_in_no_other_teachers_filter_or_drop_down(people, secret):
     tess = client_for(people["other_teacher"])
     for url in ("/teach/sets/new/", "/teach/questions/new/", "/teach/sets/new/?source=" + secret.key):

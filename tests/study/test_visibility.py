@@ -149,6 +149,14 @@ def test_the_queue_counts_only_visible_cards(bank, stray_card, learner):
     assert not re.search(r"\b1 new\b", body), "the hidden card is not counted"
 
 
+def test_the_progress_page_lists_no_card_that_is_not_visible(stray_card, learner):
+    Card.objects.filter(pk=stray_card.pk).update(is_leech=True, suspended=True, lapses=8, state=2)
+    for headers in ({}, HX):
+        r = logged_in(learner).get("/progress/", headers=headers)
+        assert r.status_code == 200
+        assert_no_secret(r.content.decode(), "progress")
+
+
 def test_leaving_a_class_takes_its_teachers_own_questions_out_of_reviews(own_question, teacher, learner):
     classroom = Classroom.objects.create(teacher=teacher, name="Bio")
     Enrollment.objects.create(classroom=classroom, learner=learner)
