@@ -48,8 +48,9 @@ def has_role(user, role: Role) -> bool:
 
 
 def is_admin(user) -> bool:
-    """Admins moderate the bank: they read and publish every text and question."""
-    return user.is_authenticated and (user.is_superuser or has_role(user, Role.ADMIN))
+    """Admins moderate the bank: they read and publish every text and question. (Staff first: most
+    requests are a learner's, and they then cost no query for the groups.)"""
+    return user.is_authenticated and user.is_staff and (user.is_superuser or has_role(user, Role.ADMIN))
 
 
 def sync_roles(group_model=Group, permission_model=None) -> None:

@@ -1,11 +1,15 @@
 """The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
 
 import re
+from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -175,6 +179,11 @@ class Topic(models.Model):
         return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
 
 
+def _usable(user) -> models.Q:
+    shared = models.Q(owner__isnull=True) & _sources_visible(user, "passage__source__")
+    return shared | models.Q(owner=user) if user.is_authenticated else shared
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.PUBLISHED)
@@ -182,24 +191,48 @@ class QuestionQuerySet(models.QuerySet):
     def usable_by(self, user) -> "QuestionQuerySet":
         """What `user` may read and reuse (in their own sets): the shared bank on texts they may read,
         and their own questions."""
-        shared = models.Q(owner__isnull=True) & _sources_visible(user, "passage__source__")
-        return self.filter(shared | models.Q(owner=user)) if user.is_authenticated else self.filter(shared)
+        return self.filter(_usable(user))
 
     def visible_to(self, user) -> "QuestionQuerySet":
         """What `user` may read: what they may use, plus what a teacher assigned them (only to answer and
         study: it is not theirs to reuse). The one rule for the library, studies, reviews and quizzes."""
         if not user.is_authenticated:
             return self.usable_by(user)
-        # Subqueries, not joins: the many-valued relations would repeat rows for every class and set.
-        usable = self.model.objects.usable_by(user).values("pk")
+        # A subquery, not a join: the many-valued relations would repeat rows for every class and set.
         assigned = self.model.objects.filter(
             quizset_items__quizset__assignments__classroom__enrollments__learner=user
         ).values("pk")
-        return self.filter(models.Q(pk__in=usable) | models.Q(pk__in=assigned))
+        return self.filter(_usable(user) | models.Q(pk__in=assigned))
 
     def with_content(self) -> "QuestionQuerySet":
         """Everything a rendered question needs, in a fixed number of queries."""
         return self.select_related("passage__source").prefetch_related("choices", "topics")
+
+
+def visible_questions(user) -> RawSQL:
+    """The ids of the published questions `user` may see (Question.objects.published().visible_to(user)), as
+    SQL to filter on (`question_id__in=`). Every review and library page needs it, where compiling the rule's
+    subqueries would cost more than running them: it is compiled once per kind of user, for a stand-in whose
+    id is then replaced."""
+    admin = is_admin(user)
+    sql, params = _visible_questions_sql(user.is_authenticated, admin)
+    if user.is_authenticated:
+        params = tuple(user.pk if p == _STAND_IN_ID else p for p in params)
+    return RawSQL(sql, params)
+
+
+_STAND_IN_ID = -7_000_001  # no row has it: it only marks where the user's id goes
+
+
+@lru_cache(maxsize=4)
+def _visible_questions_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]:
+    if authenticated:
+        user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
+        user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
+    else:
+        user = AnonymousUser()
+    sql, params = Question.objects.published().visible_to(user).values("pk").order_by().query.sql_with_params()
+    return sql, tuple(params)
 
 
 class Question(models.Model):
@@ -384,9 +417,8 @@ class Choice(models.Model):
 class QuizSetQuerySet(models.QuerySet):
     def with_questions(self, user) -> "QuizSetQuerySet":
         """Sets with at least one published question `user` may see, annotated with how many (`published_count`)."""
-        visible = Question.objects.published().visible_to(user).values("pk")
         return self.annotate(
-            published_count=models.Count("items", filter=models.Q(items__question__in=visible))
+            published_count=models.Count("items", filter=models.Q(items__question_id__in=visible_questions(user)))
         ).filter(published_count__gt=0)
 
     def shared(self) -> "QuizSetQuerySet":

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
-from ..bank.models import Question, QuizSet, Source
+from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study import scheduling
 from ..study.models import Study
 from . import flow as quizzing
@@ -25,9 +25,9 @@ from .models import Attempt
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
     quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
-    items = quizset.items.filter(
-        question__in=Question.objects.published().visible_to(request.user).values("pk")
-    ).select_related("question__passage__source")
+    items = quizset.items.filter(question_id__in=visible_questions(request.user)).select_related(
+        "question__passage__source"
+    )
     readable = set(Source.objects.visible_to(request.user).values_list("pk", flat=True))
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}

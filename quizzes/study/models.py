@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..bank.models import Question, QuestionQuerySet, QuizSet, Source
+from ..bank.models import Question, QuestionQuerySet, QuizSet, Source, visible_questions
 
 
 class StudySettings(models.Model):
@@ -78,10 +79,11 @@ class CardQuerySet(models.QuerySet):
     def for_user(self, user) -> "CardQuerySet":
         return self.filter(user=user)
 
-    def visible_to(self, user) -> "CardQuerySet":
+    def visible_to(self, user, questions: RawSQL | None = None) -> "CardQuerySet":
         """The learner's cards whose question they may still see: a card outlives a class left or a
-        question unpublished, but then it shows nothing (and is not counted)."""
-        return self.filter(user=user, question__in=Question.objects.published().visible_to(user).values("pk"))
+        question unpublished, but then it shows nothing (and is not counted). `questions`: the same
+        rule from visible_questions(user), when the caller needs it too."""
+        return self.filter(user=user, question_id__in=questions or visible_questions(user))
 
     def active(self, now) -> "CardQuerySet":
         """Neither suspended nor buried."""

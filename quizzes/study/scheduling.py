@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.translation import gettext as _
@@ -21,7 +22,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question
+from ..bank.models import Question, visible_questions
 from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -454,8 +455,9 @@ class Queue:
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    counts = _queue_counts(user, now, start, end)
-    cards = Card.objects.visible_to(user).active(now)
+    visible = visible_questions(user)
+    counts = _queue_counts(user.pk, visible, now, start, end)
+    cards = Card.objects.visible_to(user, visible).active(now)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
@@ -484,7 +486,8 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
 # where the ORM's query building would cost more than the query itself. Only the cards whose question the
-# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM).
+# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
+# visible_questions).
 QUEUE_COUNTS_SQL = """
 SELECT
   COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
@@ -503,9 +506,7 @@ WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.burie
 """
 
 
-def _queue_counts(user, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
-    user_id = user.pk
-    visible, visible_params = Question.objects.published().visible_to(user).values("pk").query.sql_with_params()
+def _queue_counts(user_id: int, visible: RawSQL, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
@@ -522,10 +523,10 @@ def _queue_counts(user, now: datetime, start: datetime, end: datetime) -> dict[s
         user_id,
         False,
         at(now),
-        *visible_params,
+        *visible.params,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_COUNTS_SQL.format(visible=visible), params)
+        cursor.execute(QUEUE_COUNTS_SQL.format(visible=visible.sql), params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
     return dict(zip(keys, (int(v or 0) for v in row), strict=True))
