@@ -235,3 +235,43 @@ class TestReview:
         take_assignment(alice, assignment)  # q-1 answered wrongly: a rating of 1 would tell
         rows = list(csv.reader(io.StringIO(alice.get("/study/log.csv").content.decode())))
         assert [row for row in rows[1:] if row[0] == str(card.pk)] == []
+
+
+class TestOneRule:
+    """The bulk lookup (Question.objects.withheld_from) and the verb on one assignment
+    (Assignment.holds_questions_from) are the same rule, case by case."""
+
+    @pytest.mark.parametrize("mode", ["quiz", "study"])
+    @pytest.mark.parametrize("reveal", ["immediately", "after_due", "never"])
+    @pytest.mark.parametrize("max_attempts", [None, 2])
+    @pytest.mark.parametrize("due", ["future", "past", "past-extended", "future-extension-passed"])
+    def test_the_lookup_and_the_verb_agree(self, learner, classroom, bank, mode, reveal, max_attempts, due):
+        now = timezone.now()
+        day = timedelta(days=1)
+        due_at = now + day if due.startswith("future") else now - day
+        assignment = assign(classroom, bank, mode=mode, reveal=reveal, max_attempts=max_attempts, due_at=due_at)
+        if due == "past-extended":
+            Extension.objects.create(assignment=assignment, learner=learner, due_at=now + day)
+        if due == "future-extension-passed":
+            Extension.objects.create(assignment=assignment, learner=learner, due_at=now - day)
+        outsider = factory.make_user("bob", factory.Role.LEARNER)
+        q1 = Question.objects.get(external_id="q-1")
+        expected = mode == "quiz" and (
+            reveal == "never"
+            or ((reveal == "after_due" or max_attempts is not None) and due in ("future", "past-extended"))
+        )
+        assert assignment.holds_questions_from(learner, now) == expected
+        assert Question.objects.withheld_from(learner, now).filter(pk=q1.pk).exists() == expected
+        assert not Question.objects.withheld_from(outsider, now).exists(), "only the class's learners"
+        assert (Question.objects.filter(pk=q1.pk).withheld_reason(learner, now) is not None) == expected
+
+    def test_one_extension_applies_to_its_own_assignment_only(self, learner, classroom, bank):
+        """Two assignments of the same set: an extension of one does not move the other's due date."""
+        now = timezone.now()
+        past = assign(classroom, bank, reveal="after_due", due_at=now - timedelta(days=1))
+        other = factory.make_quizset("other", [Question.objects.get(external_id="q-2")])
+        later = assign(classroom, other, reveal="after_due", due_at=now - timedelta(days=1))
+        Extension.objects.create(assignment=later, learner=learner, due_at=now + timedelta(days=1))
+        held = set(Question.objects.withheld_from(learner, now).values_list("external_id", flat=True))
+        assert held == {"q-2"}
+        assert not past.holds_questions_from(learner, now) and later.holds_questions_from(learner, now)
