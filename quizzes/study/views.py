@@ -226,6 +226,10 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer = {"given": data["answer"], "correct": data["correct"]}
             if data["answer"].get("dont_know"):
                 rating = 1  # the learner said they did not know: that is Again, whatever button was sent
+    held = Question.objects.filter(cards__pk=card_id, cards__user=request.user).withheld_reason(request.user, now)
+    if held:  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
+        messages.warning(request, held)
+        return _back_to_queue(request, settings, now, status=409)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(

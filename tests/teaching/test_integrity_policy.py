@@ -221,6 +221,14 @@ class TestReview:
         assert "assigned to you" in html
         assert "Are AAV vectors integrative?" not in alice.get("/review/").content.decode()
 
+    def test_a_held_card_cannot_be_rated_either(self, alice, classroom, bank, card):
+        assign(classroom, bank, reveal="never")
+        data = {"rating": "3", "token": "6f1c2b1e-0d5e-4b6a-9a57-3d2f1c0b9e8a", "version": card.version}
+        r = alice.post(f"/review/{card.pk}/rate/", data, headers=HX)
+        assert r.status_code == 409 and "assigned to you" in r.content.decode()
+        card.refresh_from_db()
+        assert card.reps == 0 and not card.logs.exists()
+
     def test_the_card_comes_back_once_the_answers_are_shown(self, alice, classroom, bank, card):
         assignment = assign(classroom, bank, reveal="after_due")
         assert "Are AAV vectors integrative?" not in alice.get("/review/").content.decode()
