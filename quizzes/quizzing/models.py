@@ -93,9 +93,19 @@ class Attempt(models.Model):
         self.save(update_fields=["finished_at", "score"])
 
     def answers_visible(self, now=None) -> bool:
-        """Whether right answers and explanations may be shown for this attempt: always for practice, as the
-        assignment's reveal policy says for class work (a verb of the assignment, reached through the relation)."""
-        return self.assignment is None or self.assignment.reveals_answers_to(self.user, now)
+        """Whether right answers and explanations may be shown for this attempt: as the assignment's reveal policy
+        says for class work (a verb of the assignment, reached through the relation); for practice and retakes,
+        unless an assignment withholds one of its questions from the learner (Question.objects.withheld_from)."""
+        return self.withheld_message(now) is None
+
+    def withheld_message(self, now=None) -> str | None:
+        """Why the answers are not shown (the rule, in the assignment's words), or None when they are."""
+        now = now or timezone.now()
+        if self.assignment_id is not None:
+            if self.assignment.reveals_answers_to(self.user, now):
+                return None
+            return self.assignment.hold_message(self.user)
+        return Question.objects.filter(pk__in=self.question_ids).withheld_reason(self.user, now)
 
     def missed_question_ids(self) -> list[int]:
         """Questions answered wrongly or not at all, in the order they were asked."""

@@ -454,8 +454,10 @@ class Queue:
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    counts = _queue_counts(user.pk, now, start, end)
-    cards = Card.objects.for_user(user).active(now)
+    # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
+    held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    counts = _queue_counts(user.pk, now, start, end, held)
+    cards = Card.objects.for_user(user).active(now).exclude(question_id__in=held)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
@@ -501,7 +503,7 @@ WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.burie
 """
 
 
-def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
+def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime, held=()) -> dict[str, int]:
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
@@ -519,8 +521,12 @@ def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -
         False,
         at(now),
     ]
+    sql = QUEUE_COUNTS_SQL
+    if held:
+        sql += " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")"
+        params += list(held)
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_COUNTS_SQL, params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
     return dict(zip(keys, (int(v or 0) for v in row), strict=True))
@@ -531,6 +537,8 @@ def record_quiz_answer(user, question: Question, correct: bool, now: datetime | 
     card = Card.objects.filter(user=user, question=question, suspended=False).only("pk").first()
     if card is None:
         return None
+    if Question.objects.filter(pk=question.pk).withheld_from(user, now or djtz.now()).exists():
+        return None  # its rating, in the learner's log, would tell whether an answer held back was right
     rated = rate(
         user,
         card.pk,
