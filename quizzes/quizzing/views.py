@@ -103,7 +103,9 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 response, _grade = quizzing.record_answer(attempt, position, question, form.cleaned_answer())
-                scheduling.record_quiz_answer(request.user, question, response.is_correct)
+                scheduling.record_quiz_answer(
+                    request.user, question, response.is_correct, response.answered_at, token=response.review_token
+                )
             except quizzing.AlreadyAnswered as exc:
                 messages.warning(request, str(exc))
                 response = attempt.responses.filter(question=question).first()

@@ -63,7 +63,7 @@ def _ratings_context(
     return {
         "card": card,
         "stage": "rate",
-        "token": uuid.uuid4(),
+        "token": scheduling.review_token(card),
         "buttons": [
             {"rating": r, "label": scheduling.RATING_LABELS[r], "interval": scheduling.interval_text(o.interval)}
             for r, o in outcomes.items()
@@ -148,7 +148,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     try:
         rating = int(request.POST["rating"])
         token = uuid.UUID(request.POST["token"])
-        # The form always sends the version it showed; without one only the token guards (API clients).
+        # The form sends the version it showed; a client that sends only the token is held to the
+        # version the token was issued for (scheduling.review_token), so both are applied once.
         version = int(request.POST["version"]) if request.POST.get("version") else None
         if rating not in (1, 2, 3, 4):
             raise ValueError
@@ -180,7 +181,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
         )
     except Card.DoesNotExist:
         raise Http404 from None
-    except scheduling.StaleCard as exc:
+    except scheduling.ReviewError as exc:  # a stale tab, or a token already used on another card
         messages.warning(request, str(exc))
         return _back_to_queue(request, settings, now, status=409)
     if not rated.duplicate:
