@@ -305,7 +305,8 @@ def export_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def import_log(request: HttpRequest) -> HttpResponse:
-    """Import a review log (e.g. from Anki) to fit parameters on: all or nothing, re-importing adds nothing."""
+    """Import a review log (e.g. from Anki) to fit parameters on: a bad file imports nothing, re-importing
+    adds nothing, and other learners keep rating while it is written (optimizing.import_reviews)."""
     form = RevlogUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -315,6 +316,15 @@ def import_log(request: HttpRequest) -> HttpResponse:
             for error in exc.errors:
                 messages.error(request, error)
             messages.error(request, _("Nothing was imported."))
+        except optimizing.ImportInterrupted as exc:
+            messages.error(
+                request,
+                _(
+                    "The import stopped after %(saved)d of %(total)d reviews (a database error). Import the "
+                    "same file again: it adds the rest, never a review twice."
+                )
+                % {"saved": exc.saved, "total": exc.total},
+            )
         else:
             messages.success(
                 request,
