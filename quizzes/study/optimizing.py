@@ -97,17 +97,30 @@ def _imported_row(user_id: int, r: Review) -> list:
     return [user_id, r.card_id, at, r.rating, r.duration_ms, state, 0, 0, kind, origin, 0]
 
 
+ROWS_PER_STATEMENT = 500  # SQLite: 5,500 parameters per statement, well under its limit
+
+
 def _insert_batch(rows: list[list]) -> None:
-    """One plain multi-row INSERT that skips rows already imported (reviewlog_import_once).
+    """Insert a batch, skipping rows already imported (reviewlog_import_once): ON CONFLICT DO NOTHING.
 
     Plain SQL, as for a rating: building a million model instances and the ORM's INSERT for them
-    would cost ten times the statements themselves. Both SQLite and PostgreSQL read ON CONFLICT."""
+    would cost ten times the statements themselves. PostgreSQL takes the batch as one array per
+    column (psycopg would otherwise parse thousands of placeholders per statement); SQLite takes
+    multi-row VALUES."""
     meta = ReviewLog._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in IMPORT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(IMPORT_COLUMNS))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({placeholders}) "
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(f) for f in IMPORT_COLUMNS]
+    into = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
     with connection.cursor() as cursor:
-        cursor.executemany(sql + "ON CONFLICT DO NOTHING", rows)
+        if connection.vendor == "postgresql":
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            cursor.execute(f"{into} SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING", columns)
+            return
+        row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for chunk in batched(rows, ROWS_PER_STATEMENT):
+            values = ", ".join([row] * len(chunk))
+            cursor.execute(f"{into} VALUES {values} ON CONFLICT DO NOTHING", [v for r in chunk for v in r])
 
 
 def optimize_for(user) -> StudySettings:
