@@ -198,3 +198,23 @@ def test_setup_demo_keeps_an_admins_edit():
     call_command("setup_demo", stdout=StringIO(), stderr=StringIO())
     assert Question.objects.get(pk=question.pk).prompt == "An admin rewrote this prompt."
     assert dict(Question.objects.exclude(pk=question.pk).values_list("pk", "updated_at")) == stamps
+
+
+def test_setup_demo_reports_a_conflict_and_overwrite_applies_it(tmp_path, monkeypatch):
+    """`make run` on a bank whose file and database both changed: reported, the edit kept; --overwrite."""
+    from quizzes.management.commands import setup_demo
+
+    path = tmp_path / "bank.yaml"
+    path.write_text(BANK)
+    monkeypatch.setattr(setup_demo, "shipped_bank_files", lambda: [path])
+    call_command("setup_demo", stdout=StringIO(), stderr=StringIO())
+    question = Question.objects.get(external_id="q-short")
+    question.explanation = "Edited by an admin."
+    question.save()
+    path.write_text(BANK.replace('explanation: "Disease."', 'explanation: "Edited in the file."'))
+    out, err = StringIO(), StringIO()
+    call_command("setup_demo", stdout=out, stderr=err)
+    assert f"{path}:23: questions[1]: q-short: conflict" in err.getvalue() and "--overwrite" in err.getvalue()
+    assert Question.objects.get(external_id="q-short").explanation == "Edited by an admin."
+    call_command("setup_demo", "--overwrite", stdout=StringIO(), stderr=StringIO())
+    assert Question.objects.get(external_id="q-short").explanation == "Edited in the file."
