@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..bank.grading import Grade, grade
 from ..bank.models import Question, QuizSet
+from ..study import scheduling
 from .models import Attempt, Response
 
 
@@ -109,7 +110,8 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
 
 
 def record_answer(attempt: Attempt, position: int, question: Question, answer: dict) -> tuple[Response, Grade]:
-    """Grade and store the answer to question number `position` (1-based). Applied once only."""
+    """Grade and store the answer to question number `position` (1-based), and review the learner's card
+    for that question if they study it. Applied once only."""
     now = timezone.now()
     if attempt.is_finished:
         raise AlreadyAnswered(_("This attempt is finished: answers can no longer change."))
@@ -131,6 +133,9 @@ def record_answer(attempt: Attempt, position: int, question: Question, answer: d
                 answered_at=now,
                 time_spent=max(now - (so_far["last"] or attempt.started_at), timedelta(0)),
             )
+            # The answer reviews the learner's card in the same transaction: never stored without its
+            # review (a retry would be refused as already answered), never reviewed twice (the token).
+            scheduling.record_quiz_answer(attempt.user, question, result.is_correct, now, token=response.review_token)
             if so_far["count"] + 1 >= attempt.total:
                 attempt.finish(now=now)
     except IntegrityError:

@@ -16,7 +16,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
 from ..bank.models import Question, QuizSet, Source
-from ..study import scheduling
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -103,9 +102,6 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         if request.method == "POST" and form.is_valid():
             try:
                 response, _grade = quizzing.record_answer(attempt, position, question, form.cleaned_answer())
-                scheduling.record_quiz_answer(
-                    request.user, question, response.is_correct, response.answered_at, token=response.review_token
-                )
             except quizzing.AlreadyAnswered as exc:
                 messages.warning(request, str(exc))
                 response = attempt.responses.filter(question=question).first()
