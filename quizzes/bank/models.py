@@ -245,6 +245,9 @@ class Question(models.Model):
         related_name="own_questions",
         help_text=_("A teacher's own question; empty once an admin publishes it to the shared bank."),
     )
+    # What the bank import last wrote here (yaml_bank.content_hash): tells an edit made in the app
+    # from one made in the file, so that an import never overwrites an admin's work unasked.
+    imported_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..bank.grading import Grade, grade
 from ..bank.models import Question, QuizSet
+from ..study import scheduling
 from .models import Attempt, Response
 
 
@@ -132,7 +133,8 @@ TIME_UP_GRACE = timedelta(seconds=10)
 def record_answer(
     attempt: Attempt, position: int, question: Question, answer: dict, *, time_up: bool = False
 ) -> tuple[Response, Grade]:
-    """Grade and store the answer to question number `position` (1-based). Applied once only.
+    """Grade and store the answer to question number `position` (1-based), and review the learner's card
+    for that question if they study it. Applied once only.
 
     `time_up` marks the answer the page submitted itself when time ran out: it is accepted up to
     TIME_UP_GRACE after the deadline, and closes the attempt."""
@@ -157,6 +159,9 @@ def record_answer(
                 answered_at=now,
                 time_spent=max(now - (so_far["last"] or attempt.started_at), timedelta(0)),
             )
+            # The answer reviews the learner's card in the same transaction: never stored without its
+            # review (a retry would be refused as already answered), never reviewed twice (the token).
+            scheduling.record_quiz_answer(attempt.user, question, result.is_correct, now, token=response.review_token)
             if so_far["count"] + 1 >= attempt.total or time_up:
                 attempt.finish(now=min(now, attempt.deadline) if attempt.deadline else now)
     except IntegrityError:

@@ -1,5 +1,7 @@
 """Attempts at a quiz set and the responses given in them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -128,6 +130,9 @@ class Attempt(models.Model):
         return end - self.started_at
 
 
+RESPONSE_REVIEWS = uuid.UUID("6f0b3f7e-2f55-4c0e-9a57-6a1d3c1f5e21")  # namespace of Response.review_token
+
+
 class Response(models.Model):
     """A learner's answer to one question of an attempt. Answered once: (attempt, question) is unique."""
 
@@ -150,6 +155,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.position}: {'right' if self.is_correct else 'wrong'}"
+
+    @property
+    def review_token(self) -> uuid.UUID:
+        """The idempotency key of the review this answer gives the learner's card: one per response."""
+        return uuid.uuid5(RESPONSE_REVIEWS, str(self.pk))
 
     def given_answer(self) -> list[str]:
         """What the learner answered, in words (uses the question's prefetched choices)."""

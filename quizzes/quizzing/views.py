@@ -16,7 +16,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
 from ..bank.models import Question, QuizSet, Source
-from ..study import scheduling
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -138,7 +137,6 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
                 response, _grade = quizzing.record_answer(
                     attempt, position, question, form.cleaned_answer(), time_up=time_up
                 )
-                scheduling.record_quiz_answer(request.user, question, response.is_correct)
             except quizzing.AlreadyAnswered as exc:
                 messages.warning(request, str(exc))
                 response = attempt.responses.filter(question=question).first()

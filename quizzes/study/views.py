@@ -63,7 +63,7 @@ def _ratings_context(
     return {
         "card": card,
         "stage": "rate",
-        "token": uuid.uuid4(),
+        "token": scheduling.review_token(card),
         "buttons": [
             {"rating": r, "label": scheduling.RATING_LABELS[r], "interval": scheduling.interval_text(o.interval)}
             for r, o in outcomes.items()
@@ -209,7 +209,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     try:
         rating = int(request.POST["rating"])
         token = uuid.UUID(request.POST["token"])
-        # The form always sends the version it showed; without one only the token guards (API clients).
+        # The form sends the version it showed; a client that sends only the token is held to the
+        # version the token was issued for (scheduling.review_token), so both are applied once.
         version = int(request.POST["version"]) if request.POST.get("version") else None
         if rating not in (1, 2, 3, 4):
             raise ValueError
@@ -245,7 +246,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
         )
     except Card.DoesNotExist:
         raise Http404 from None
-    except scheduling.StaleCard as exc:
+    except scheduling.ReviewError as exc:  # a stale tab, or a token already used on another card
         messages.warning(request, str(exc))
         return _back_to_queue(request, settings, now, status=409)
     if not rated.duplicate:
@@ -379,7 +380,8 @@ def export_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def import_log(request: HttpRequest) -> HttpResponse:
-    """Import a review log (e.g. from Anki) to fit parameters on: all or nothing, re-importing adds nothing."""
+    """Import a review log (e.g. from Anki) to fit parameters on: a bad file imports nothing, re-importing
+    adds nothing, and other learners keep rating while it is written (optimizing.import_reviews)."""
     form = RevlogUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -389,6 +391,15 @@ def import_log(request: HttpRequest) -> HttpResponse:
             for error in exc.errors:
                 messages.error(request, error)
             messages.error(request, _("Nothing was imported."))
+        except optimizing.ImportInterrupted as exc:
+            messages.error(
+                request,
+                _(
+                    "The import stopped after %(saved)d of %(total)d reviews (a database error). Import the "
+                    "same file again: it adds the rest, never a review twice."
+                )
+                % {"saved": exc.saved, "total": exc.total},
+            )
         else:
             messages.success(
                 request,
