@@ -23,6 +23,14 @@ class BankUploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
         help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
     )
+    overwrite = forms.BooleanField(
+        label=_("Overwrite questions edited here"),
+        required=False,
+        help_text=_(
+            "A question changed both in the file and here since its last import is a conflict: it keeps "
+            "the version edited here unless this is ticked."
+        ),
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]

@@ -108,7 +108,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(classroom)
     enrollments = classroom.enrollments.select_related("learner").order_by("learner__username")
     assignments = classroom.assignments.select_related("quizset").annotate(
-        started=Count("attempts__user", distinct=True)
+        started=Count("attempts__user", filter=Q(attempts__retake_of__isnull=True), distinct=True)
     )
     join_url = request.build_absolute_uri(reverse("quizzes:join_code", args=[classroom.join_code]))
     return render(
@@ -201,6 +201,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
     )
     attempts = list(
         Attempt.objects.filter(assignment=assignment, user_id=learner_id)
+        .counted()
         .prefetch_related("responses__question__choices")
         .order_by("started_at")
     )
