@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -93,9 +94,12 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
             DerivationJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
     try:
+        # The bank as the text's reviewers see it: a candidate's "repeats a bank question" shows that question,
+        # so another teacher's own question must not be one.
+        readers_bank = Question.objects.published().visible_to(source.owner or AnonymousUser())
         existing = [
             deriving.ExistingQuestion(q.external_id, q.prompt, (q.right_answer() or [""])[0], q.language)
-            for q in Question.objects.published().prefetch_related("choices")
+            for q in readers_bank.prefetch_related("choices")
         ]
         found = deriving.derive(
             source.text,

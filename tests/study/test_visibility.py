@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes.models import Assignment, Attempt, Card, Classroom, Enrollment, QuizSetItem
+from quizzes.models import Assignment, Attempt, Candidate, Card, Classroom, Enrollment, QuizSetItem
 from tests import factory
 
 HX = {"HX-Request": "true"}
@@ -256,3 +256,38 @@ def test_another_teacher_cannot_pick_it_in_the_set_builder(bank, own_question, t
     assert_no_secret(body, "builder")
     tess_client.post("/teach/sets/new/", {"title": "Mine", "pick": [own_question.pk]})
     assert not QuizSetItem.objects.filter(question=own_question).exists()
+
+
+# --- the review queue of derived questions --------------------------------------------------------
+
+DERIVE_TEXT = """Approved gene therapy drugs
+
+Luxturna: this adeno-associated vector is indicated in retinal dystrophy related to the RPE65 mutation and was \
+approved in the USA at the end of 2017.
+
+Imlygic: approved in 2015 in the USA and Europe, it consists of an oncolytic virus expressing an immunostimulant \
+protein. It is indicated in adults with unresectable melanoma.
+"""
+
+
+def test_a_derived_candidate_is_never_matched_with_another_teachers_own_question(settings, teacher, tess):
+    """The deriver flags candidates that repeat a bank question and the queue shows that question's prompt:
+    only questions the text's reviewer may see count as the bank."""
+    settings.LEARNAPP_DERIVE_INLINE = True
+    factory.make_question(
+        "tess-drug",
+        kind="short",
+        choices=[],
+        prompt="Which drug is indicated for retinal dystrophy?",
+        accepted_answers="Luxturna",
+        owner=tess,
+    )
+    shared = factory.make_question(
+        "bank-drug", kind="short", choices=[], prompt="Which drug treats melanoma?", accepted_answers="Imlygic"
+    )
+    tom = logged_in(teacher)
+    tom.post("/texts/new/", {"title": "Drugs", "language": "en", "text": DERIVE_TEXT})
+    tom.post("/texts/drugs/derive/")
+    duplicates = set(Candidate.objects.exclude(duplicate_of=None).values_list("duplicate_of__external_id", flat=True))
+    assert "tess-drug" not in duplicates
+    assert duplicates <= {shared.external_id}
