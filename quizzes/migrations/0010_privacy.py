@@ -12,7 +12,7 @@ def publish_shared_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0008_paragraph_languages"),
+        ("quizzes", "0009_writes"),
     ]
 
     operations = [
