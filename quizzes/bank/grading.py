@@ -169,8 +169,8 @@ def _close(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
     """One small typo in a long word: same words, one of them (5+ letters, no digit) off by one edit."""
     if sorted(typed) == sorted(gold):
         return True
-    if "".join(typed) == "".join(gold) and not (_splits_a_number(typed) or _splits_a_number(gold)):
-        return True  # "adeno associated" / "adenoassociated", but "1,5" is not "15"
+    if _same(typed, gold):
+        return True
     if len(typed) != len(gold):
         return _typo("".join(typed), "".join(gold)) and len("".join(gold)) >= 8
     edits = 0
@@ -181,6 +181,14 @@ def _close(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
             return False
         edits += 1
     return edits <= max(1, len(gold) // 2)
+
+
+def _same(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
+    """The same words, or the same letters split differently: "adeno associated" / "adenoassociated", "PD 1" /
+    "PD1" (but "1,5" is not "15")."""
+    if typed == gold:
+        return True
+    return "".join(typed) == "".join(gold) and not (_splits_a_number(typed) or _splits_a_number(gold))
 
 
 def _splits_a_number(tokens: tuple[str, ...]) -> bool:
@@ -229,7 +237,7 @@ def match_text(typed: str, answers: list[str], language: str, unit: str = "") ->
     bare_typed = _without_head_noun(plural_typed, language)
     for alternative, answer in candidates:
         gold = _levels(answer, language)[-1][1]
-        if bare_typed != plural_typed and bare_typed == gold and _without_head_noun(gold, language) == gold:
+        if bare_typed != plural_typed and _same(bare_typed, gold) and _without_head_noun(gold, language) == gold:
             return Match(True, "form", alternative)
     for alternative, answer in candidates:
         if plural_typed and _close(plural_typed, _levels(answer, language)[-1][1]):
