@@ -1,6 +1,6 @@
-"""The shipped bank after its subject-matter review (docs/bank-review.md): no passage carries two questions asking
-the same thing, and each text's weight is proportionate to its fact-bearing paragraphs. (Typed answers:
-test_typed_answers.py.)"""
+"""The shipped bank after its subject-matter review (docs/bank-review.md): each text asks why/how/apply questions,
+no passage carries two questions asking the same thing, each text's weight is proportionate, and every paragraph
+of a text that carries a fact is asked at least once. (Typed answers: test_typed_answers.py.)"""
 
 import re
 from collections import defaultdict
@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 BANK = Path(__file__).resolve().parents[2] / "bank"
+MIN_WHY_HOW_SHARE = 0.25
 MAX_QUESTIONS_PER_PASSAGE = 3
 MAX_QUESTIONS_PER_100_WORDS = 6
 
@@ -24,6 +25,26 @@ def yaml_questions() -> list[dict]:
 def source_texts() -> dict[str, str]:
     library = _load(BANK / "library.yaml")
     return {s["key"]: (BANK / s["text_file"]).read_text(encoding="utf-8") for s in library["sources"]}
+
+
+# --- understanding -----------------------------------------------------------------------------
+
+
+def test_each_text_asks_why_how_or_apply_in_at_least_a_quarter_of_its_items():
+    total, tagged = defaultdict(int), defaultdict(int)
+    for q in yaml_questions():
+        total[q["source"]] += 1
+        tagged[q["source"]] += q.get("cognitive") in ("why", "how", "apply")
+    shares = {source: tagged[source] / total[source] for source in total}
+    assert len(shares) == 5
+    assert {s: round(v, 2) for s, v in shares.items() if v < MIN_WHY_HOW_SHARE} == {}
+
+
+def test_why_items_are_not_plain_recall_of_a_name():
+    """A why/how/apply item is answered by choosing or recalling a reason or a mechanism: never a short name."""
+    for q in yaml_questions():
+        if q.get("cognitive"):
+            assert q["kind"] in ("single", "multiple", "flashcard", "true_false"), q["id"]
 
 
 # --- duplicates and weight ---------------------------------------------------------------------
@@ -110,6 +131,24 @@ def fact_bearing(source: str, text: str) -> list[tuple[int, int, str]]:
         and re.search(r"[.!?](\s|$)|\d", par)
         and not any(par.startswith(k) for k in skip)
     ]
+
+
+def test_every_fact_bearing_paragraph_is_asked_at_least_once():
+    texts = source_texts()
+    spans = defaultdict(list)
+    for q in yaml_questions():
+        start = texts[q["source"]].index(q["passage"])
+        spans[q["source"]].append((start, start + len(q["passage"])))
+    missing = {}
+    for source, text in texts.items():
+        uncovered = [
+            par[:60]
+            for start, end, par in fact_bearing(source, text)
+            if not any(s < end and e > start for s, e in spans[source])
+        ]
+        if uncovered:
+            missing[source] = uncovered
+    assert missing == {}
 
 
 def test_the_allow_list_names_real_paragraphs():
