@@ -30,6 +30,8 @@ LANGUAGES = {code for code, _label in Language.choices}
 KINDS = {code for code, _label in Question.Kind.choices}
 STATUSES = {code for code, _label in Question.Status.choices}
 TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
+# What a question asks beyond recall (docs/bank-format.md): checked here, read by the bank's tests, not stored.
+COGNITIVE = {"why", "how", "apply"}
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,8 @@ SOURCE_FIELDS = {"key", "title", "language"}, {"author", "url", "licence", "text
 TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
-    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"},
+    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"}
+    | {"cognitive"},
 )
 QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
 
@@ -326,6 +329,8 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         back="",
         where=(check.name, item, path),
     )
+    if "cognitive" in item:
+        check.choice(item, "cognitive", path, COGNITIVE)
     if question.highlight and question.highlight not in question.passage:
         check.error(item.line_of("highlight"), f"{path}.highlight", "must occur verbatim in the passage")
 
