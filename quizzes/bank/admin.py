@@ -79,6 +79,7 @@ class QuestionAdminForm(QuotedPassageForm):
             "status",
             "language",
             "difficulty",
+            "cognitive",
             "topics",
             "owner",
             "stale",
@@ -104,6 +105,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "passage__source",
         "topics",
         "difficulty",
+        "cognitive",
         ("owner", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["passage__source"]

@@ -189,6 +189,7 @@ class _Question:
     language: str | None
     difficulty: int
     status: str
+    cognitive: str
     topics: list[str]
     choices: list[tuple[str, bool, str]]
     accepted_answers: list[str]
@@ -323,14 +324,13 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         language=check.choice(item, "language", path, LANGUAGES) if "language" in item else None,
         difficulty=check.choice(item, "difficulty", path, {1, 2, 3}, default=2),
         status=check.choice(item, "status", path, STATUSES, default="published"),
+        cognitive=check.choice(item, "cognitive", path, COGNITIVE) if "cognitive" in item else "",
         topics=[],
         choices=[],
         accepted_answers=[],
         back="",
         where=(check.name, item, path),
     )
-    if "cognitive" in item:
-        check.choice(item, "cognitive", path, COGNITIVE)
     if question.highlight and question.highlight not in question.passage:
         check.error(item.line_of("highlight"), f"{path}.highlight", "must occur verbatim in the passage")
 
@@ -528,6 +528,7 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
             "language": q.language,
             "difficulty": q.difficulty,
             "status": q.status,
+            "cognitive": q.cognitive,
             "passage": passage,
             "highlight": q.highlight,
         }
@@ -601,6 +602,7 @@ def question_hash(obj: Question) -> str:
         "language": obj.language,
         "difficulty": obj.difficulty,
         "status": obj.status,
+        "cognitive": obj.cognitive,
         "highlight": obj.highlight,
     }
     return content_hash(
@@ -690,6 +692,7 @@ def _export_question(q: Question) -> dict:
         "status": q.status,
         "language": q.language,
         "topics": sorted(t.key for t in q.topics.all()),
+        **({"cognitive": q.cognitive} if q.cognitive else {}),
         "prompt": q.prompt,
         "passage": q.passage.text,
     }
