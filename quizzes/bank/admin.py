@@ -91,6 +91,7 @@ class QuestionAdminForm(QuotedPassageForm):
             "status",
             "language",
             "difficulty",
+            "cognitive",
             "topics",
             "owner",
             "stale",
@@ -116,6 +117,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "passage__source",
         "topics",
         "difficulty",
+        "cognitive",
         ("owner", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["passage__source"]

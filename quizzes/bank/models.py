@@ -293,6 +293,13 @@ class Question(models.Model):
         MEDIUM = 2, _("Medium")
         HARD = 3, _("Hard")
 
+    class Cognitive(models.TextChoices):
+        """What a question asks beyond recalling a fact (empty: recall)."""
+
+        WHY = "why", _("Why (a reason)")
+        HOW = "how", _("How (a mechanism)")
+        APPLY = "apply", _("Apply (a new case)")
+
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
 
     external_id = models.CharField(
@@ -318,6 +325,9 @@ class Question(models.Model):
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    cognitive = models.CharField(
+        _("asks"), max_length=5, choices=Cognitive.choices, blank=True, help_text=_("Empty for recall of a fact.")
+    )
     passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
     highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)

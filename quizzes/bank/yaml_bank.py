@@ -30,6 +30,8 @@ LANGUAGES = {code for code, _label in Language.choices}
 KINDS = {code for code, _label in Question.Kind.choices}
 STATUSES = {code for code, _label in Question.Status.choices}
 TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
+# What a question asks beyond recall (docs/bank-format.md): checked here, read by the bank's tests, not stored.
+COGNITIVE = {"why", "how", "apply"}
 
 
 @dataclass(frozen=True)
@@ -187,6 +189,7 @@ class _Question:
     language: str | None
     difficulty: int
     status: str
+    cognitive: str
     topics: list[str]
     choices: list[tuple[str, bool, str]]
     accepted_answers: list[str]
@@ -206,7 +209,8 @@ SOURCE_FIELDS = {"key", "title", "language"}, {"author", "url", "licence", "text
 TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
-    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"},
+    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"}
+    | {"cognitive"},
 )
 QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
 
@@ -320,6 +324,7 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         language=check.choice(item, "language", path, LANGUAGES) if "language" in item else None,
         difficulty=check.choice(item, "difficulty", path, {1, 2, 3}, default=2),
         status=check.choice(item, "status", path, STATUSES, default="published"),
+        cognitive=check.choice(item, "cognitive", path, COGNITIVE) if "cognitive" in item else "",
         topics=[],
         choices=[],
         accepted_answers=[],
@@ -524,6 +529,7 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
             "language": q.language,
             "difficulty": q.difficulty,
             "status": q.status,
+            "cognitive": q.cognitive,
             "passage": passage,
             "highlight": q.highlight,
         }
@@ -597,6 +603,7 @@ def question_hash(obj: Question) -> str:
         "language": obj.language,
         "difficulty": obj.difficulty,
         "status": obj.status,
+        "cognitive": obj.cognitive,
         "highlight": obj.highlight,
     }
     return content_hash(
@@ -686,6 +693,7 @@ def _export_question(q: Question) -> dict:
         "status": q.status,
         "language": q.language,
         "topics": sorted(t.key for t in q.topics.all()),
+        **({"cognitive": q.cognitive} if q.cognitive else {}),
         "prompt": q.prompt,
         "passage": q.passage.text,
     }

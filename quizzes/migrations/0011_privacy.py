@@ -12,7 +12,7 @@ def publish_shared_texts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0009_writes"),
+        ("quizzes", "0010_question_cognitive"),
     ]
 
     operations = [
