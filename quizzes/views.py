@@ -8,26 +8,25 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
-from .bank.models import Question, QuizSet, QuizSetItem, Source, Topic
+from .bank.models import QuizSet, QuizSetItem, Source, Topic, visible_questions
 from .teaching import results as teaching
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """The library: quiz sets by source text and by topic, in a fixed number of queries."""
-    quizsets = {s.pk: s for s in QuizSet.objects.with_questions().shared()}
+    visible = visible_questions(request.user)
+    quizsets = {s.pk: s for s in QuizSet.objects.with_questions(request.user).shared()}
     by_source: dict[int, list[QuizSet]] = defaultdict(list)
     by_topic: dict[int, list[QuizSet]] = defaultdict(list)
-    published = QuizSetItem.objects.filter(
-        quizset__in=list(quizsets), question__status=Question.Status.PUBLISHED
-    ).order_by()
+    published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question_id__in=visible).order_by()
     for set_id, source_id in published.values_list("quizset", "question__passage__source").distinct():
         by_source[source_id].append(quizsets[set_id])
     for set_id, topic_id in published.values_list("quizset", "question__topics").distinct():
         if topic_id is not None:
             by_topic[topic_id].append(quizsets[set_id])
-    sources = Source.objects.annotate(
-        question_count=Count("passages__questions", filter=Q(passages__questions__status=Question.Status.PUBLISHED))
+    sources = Source.objects.visible_to(request.user).annotate(
+        question_count=Count("passages__questions", filter=Q(passages__questions__in=visible))
     )
     source_rows = [(s, sorted(by_source[s.pk], key=lambda q: q.title)) for s in sources]
     topic_rows = [(t, sorted(by_topic[t.pk], key=lambda q: q.title)) for t in Topic.objects.all() if by_topic[t.pk]]

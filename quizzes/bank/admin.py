@@ -19,9 +19,21 @@ from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "language", "author"]
-    list_filter = ["language"]
+    list_display = ["title", "key", "language", "author", "owner", "published"]
+    list_filter = ["published", "language"]
     search_fields = ["title", "key", "author"]
+    raw_id_fields = ["owner"]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish the selected texts (everyone may read them)"), permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        count = queryset.update(published=True)
+        self.message_user(request, ngettext("%d text published.", "%d texts published.", count) % count)
+
+    @admin.action(description=_("Unpublish the selected texts (back to who added them)"), permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        count = queryset.update(published=False)
+        self.message_user(request, ngettext("%d text unpublished.", "%d texts unpublished.", count) % count)
 
     def save_model(self, request, obj, form, change) -> None:
         if change and "text" in form.changed_data:
@@ -217,11 +229,14 @@ class QuizSetAdmin(admin.ModelAdmin):
     actions = ["publish_to_bank"]
 
     @admin.action(
-        description=_("Publish to the shared bank (with the teacher's questions in them)"), permissions=["change"]
+        description=_("Publish to the shared bank (with the teacher's questions in them and the texts they cite)"),
+        permissions=["change"],
     )
     def publish_to_bank(self, request, queryset) -> None:
         sets = queryset.update(owner=None)
         Question.objects.filter(quizset_items__quizset__in=queryset, owner__isnull=False).update(owner=None)
+        # A shared question is read only where its text is: publishing the set publishes what it cites.
+        Source.objects.filter(passages__questions__quizset_items__quizset__in=queryset).update(published=True)
         self.message_user(request, ngettext("%d quiz set published.", "%d quiz sets published.", sets) % sets)
 
     def get_queryset(self, request):

@@ -484,7 +484,8 @@ def import_bank(
     plan = validate(list(files))
     result = ImportResult()
     with transaction.atomic():
-        sources = _upsert(Source, plan.sources.values(), result, "sources")
+        # A bank file is the shared bank: the texts it brings are published.
+        sources = _upsert(Source, [{**r, "published": True} for r in plan.sources.values()], result, "sources")
         topics = _upsert(Topic, plan.topics.values(), result, "topics")
         sources |= {s.key: s for s in Source.objects.filter(key__in=_question_sources(plan) - set(sources))}
         topics |= {

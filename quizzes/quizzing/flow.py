@@ -34,6 +34,10 @@ class Withheld(QuizError):
     """The questions are kept for an assignment's own attempts: the message says the assignment's rule."""
 
 
+class NotVisible(QuizError):
+    pass
+
+
 def _scope(user, quizset: QuizSet, assignment):
     """Attempts that belong together: the learner's own practice on a set, or one class assignment."""
     attempts = Attempt.objects.for_user(user).filter(quizset=quizset, assignment=assignment)
@@ -70,15 +74,18 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
         quizset = assignment.quizset
     else:
         held = set(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    if not QuizSet.objects.visible_to(user).filter(pk=quizset.pk).exists():
+        # e.g. a retake after leaving the class that was assigned a teacher's own set
+        raise NotVisible(_("This quiz is no longer available to you."))
+    visible = Question.objects.published().visible_to(user)
     time_limit = assignment.time_limit if assignment else quizset.time_limit
     shuffle_questions = assignment.shuffle if assignment else quizset.shuffle_questions
     shuffle_choices = assignment.shuffle if assignment else quizset.shuffle_choices
     if retake_of is None:
-        drawable = list(
-            quizset.items.filter(question__status=Question.Status.PUBLISHED).values_list("question_id", flat=True)
-        )
+        drawable = list(quizset.items.filter(question__in=visible.values("pk")).values_list("question_id", flat=True))
     else:
-        drawable = retake_of.missed_question_ids()
+        still_visible = set(visible.filter(pk__in=retake_of.question_ids).values_list("pk", flat=True))
+        drawable = [pk for pk in retake_of.missed_question_ids() if pk in still_visible]
     ids = [pk for pk in drawable if pk not in held]
     if drawable and not ids:
         raise Withheld(

@@ -15,7 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
-from ..bank.models import Question, QuizSet, Source
+from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -23,13 +23,17 @@ from .models import Attempt
 
 @require_GET
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
-    items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
+    items = quizset.items.filter(question_id__in=visible_questions(request.user)).select_related(
+        "question__passage__source"
+    )
+    readable = set(Source.objects.visible_to(request.user).values_list("pk", flat=True))
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
     for item in items:
         kinds[item.question.get_kind_display()] += 1
-        sources[item.question.passage.source_id] = item.question.passage.source
+        if item.question.passage.source_id in readable:  # a link to a text they may not open is no use
+            sources[item.question.passage.source_id] = item.question.passage.source
     attempts = []
     held_message, all_held = None, False
     if request.user.is_authenticated:
@@ -84,7 +88,7 @@ def _close_when_time_is_up(request: HttpRequest, attempt: Attempt) -> HttpRespon
 @require_POST
 @login_required
 def start(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
     try:
         attempt = quizzing.start_attempt(request.user, quizset)
     except quizzing.QuizError as exc:

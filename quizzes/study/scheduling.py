@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -24,7 +25,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question
+from ..bank.models import Question, visible_questions
 from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -275,7 +276,7 @@ def rate(
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = Card.objects.select_for_update().get(pk=card_id, user=user)
+            card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
             existing = _existing(token, card)
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
@@ -504,10 +505,11 @@ class Queue:
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
     held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
-    counts = _queue_counts(user.pk, now, start, end, held)
-    cards = Card.objects.for_user(user).active(now).exclude(question_id__in=held)
+    counts = _queue_counts(user.pk, visible, now, start, end, held)
+    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
@@ -535,7 +537,9 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself.
+# where the ORM's query building would cost more than the query itself. Only the cards whose question the
+# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
+# visible_questions).
 QUEUE_COUNTS_SQL = """
 SELECT
   COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
@@ -550,10 +554,13 @@ SELECT
      AND l.card_before IS NOT NULL)
 FROM quizzes_card c
 WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s)
+  AND c.question_id IN ({visible})
 """
 
 
-def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime, held=()) -> dict[str, int]:
+def _queue_counts(
+    user_id: int, visible: RawSQL, now: datetime, start: datetime, end: datetime, held=()
+) -> dict[str, int]:
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
@@ -570,8 +577,9 @@ def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime, h
         user_id,
         False,
         at(now),
+        *visible.params,
     ]
-    sql = QUEUE_COUNTS_SQL
+    sql = QUEUE_COUNTS_SQL.format(visible=visible.sql)
     if held:
         sql += " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")"
         params += list(held)
@@ -589,7 +597,7 @@ def record_quiz_answer(
 
     `token` names the answer (e.g. derived from the stored response): recording the same answer again,
     a retry or a race, reviews the card once."""
-    card = Card.objects.filter(user=user, question=question, suspended=False).only("pk").first()
+    card = Card.objects.visible_to(user).filter(question=question, suspended=False).only("pk").first()
     if card is None:
         return None
     if Question.objects.filter(pk=question.pk).withheld_from(user, now or djtz.now()).exists():

@@ -32,7 +32,7 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
     )
     days = {day: (reviews, cards, passed) for day, reviews, cards, passed in rows}
     per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
-    cards = Card.objects.for_user(user)
+    cards = Card.objects.visible_to(user)  # as the queue: a card whose question they may not see is not shown
     forecast_rows = dict(
         cards.active(now)
         .exclude(state=Card.State.NEW)

@@ -26,11 +26,13 @@ ANSWER_SALT = "learnapp.review-answer"
 
 
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
-    """The learner's own card (anyone else's id is a 404), with everything its question renders."""
+    """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
+    with everything its question renders."""
     return get_object_or_404(
-        Card.objects.select_related("question__passage__source").prefetch_related("question__choices"),
+        Card.objects.visible_to(request.user)
+        .select_related("question__passage__source")
+        .prefetch_related("question__choices"),
         pk=card_id,
-        user=request.user,
     )
 
 
@@ -330,7 +332,7 @@ def study_quizset(request: HttpRequest, key: str) -> HttpResponse:
 @require_POST
 @login_required
 def study_source(request: HttpRequest, key: str) -> HttpResponse:
-    source = get_object_or_404(Source, key=key)
+    source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
     study, added = scheduling.add_study(request.user, source=source)
     messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
     _say_what_is_held(request, study)

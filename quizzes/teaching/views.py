@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -228,11 +228,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
     form = QuizSetBuilderForm(request.POST or None, instance=quizset)
     if request.method == "POST" and form.is_valid():
         picked = _picked(request)
-        allowed = set(
-            Question.objects.filter(pk__in=[pk for pk, _pos in picked])
-            .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-            .values_list("pk", flat=True)
-        )
+        allowed = set(_bank_for(request.user).filter(pk__in=[pk for pk, _pos in picked]).values_list("pk", flat=True))
         picked = [(pk, pos) for pk, pos in picked if pk in allowed]
         if not picked:
             form.add_error(None, _("Pick at least one question."))
@@ -250,11 +246,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
                 )
             messages.success(request, _("Quiz set saved with %(n)d questions.") % {"n": len(picked)})
             return redirect("quizzes:teach_quizset", key=quizset.key)
-    bank = (
-        Question.objects.filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-        .select_related("passage__source")
-        .order_by("passage__source__title", "external_id")
-    )
+    bank = _bank_for(request.user).select_related("passage__source").order_by("passage__source__title", "external_id")
     filters = {k: request.GET.get(k, "") for k in ("q", "source", "topic", "kind", "language", "difficulty")}
     if filters["q"]:
         bank = bank.filter(Q(prompt__icontains=filters["q"]) | Q(external_id__icontains=filters["q"]))
@@ -277,7 +269,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             "filters": filters,
             "picked": {pk for pk, _pos, _q, _ticked in current},
             "current": current,
-            "sources": Source.objects.all(),
+            "sources": Source.objects.visible_to(request.user),
             "kinds": Question.Kind.choices,
             "topics": Topic.objects.all(),
         },
@@ -295,14 +287,16 @@ def _current_rows(request: HttpRequest, quizset: QuizSet) -> list[tuple[int, str
         return [(pk, position, question, True) for pk, position, question in saved]
     ticked = [pk for pk, _pos in _picked(request)]
     saved_ids = {pk for pk, _pos, _q in saved}
-    added = (
-        Question.objects.filter(pk__in=[pk for pk in ticked if pk not in saved_ids])
-        .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-        .in_bulk()
-    )
+    added = _bank_for(request.user).filter(pk__in=[pk for pk in ticked if pk not in saved_ids]).in_bulk()
     rows = [(pk, request.POST.get(f"pos-{pk}", ""), q, pk in ticked) for pk, _pos, q in saved]
     rows += [(pk, request.POST.get(f"pos-{pk}", ""), added[pk], True) for pk in ticked if pk in added]
     return rows
+
+
+def _bank_for(teacher) -> QuerySet[Question]:
+    """What a teacher may put in their sets: the published shared bank on texts they may read, and their
+    own questions (not what another teacher assigned them as a learner: that is not theirs to pass on)."""
+    return Question.objects.usable_by(teacher).filter(Q(status=Question.Status.PUBLISHED) | Q(owner=teacher))
 
 
 def _picked(request: HttpRequest) -> list[tuple[int, int]]:
@@ -324,7 +318,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
     """A teacher's own question, with the same rules as the admin's editor; it stays theirs until an
     admin publishes it to the shared bank."""
     question = Question(owner=request.user, status=Question.Status.PUBLISHED)
-    form = TeacherQuestionForm(request.POST or None, instance=question)
+    form = TeacherQuestionForm(request.user, request.POST or None, instance=question)
     formset = ChoiceFormSet(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid() and formset.is_valid():  # the model's clean() runs too
         with transaction.atomic():
