@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .version import bump as bump_library
 from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
 
@@ -132,11 +133,13 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected questions"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.PUBLISHED)
+        bump_library()  # a bulk update sends no signal
         self.message_user(request, ngettext("%d question published.", "%d questions published.", count) % count)
 
     @admin.action(description=_("Unpublish the selected questions (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.DRAFT)
+        bump_library()
         self.message_user(request, ngettext("%d question unpublished.", "%d questions unpublished.", count) % count)
 
     def view_on_site(self, obj: Question) -> str:
@@ -210,6 +213,7 @@ class QuizSetAdmin(admin.ModelAdmin):
     def publish_to_bank(self, request, queryset) -> None:
         sets = queryset.update(owner=None)
         Question.objects.filter(quizset_items__quizset__in=queryset, owner__isnull=False).update(owner=None)
+        bump_library()
         self.message_user(request, ngettext("%d quiz set published.", "%d quiz sets published.", sets) % sets)
 
     def get_queryset(self, request):

@@ -1,0 +1,195 @@
+"""Speed without wrong pages (issue 11): the cached library never shows one user another's data and
+shows an edit at once; every hot page runs a bounded number of queries, with a small or a large history."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from quizzes.bank import version
+from quizzes.bank.admin import QuestionAdmin
+from quizzes.bank.models import Question, QuizSet, Source, Topic
+from quizzes.teaching.models import Assignment, Classroom, Enrollment
+from tests import factory
+
+
+@pytest.fixture
+def bank(db):
+    topic = Topic.objects.create(key="vectors", name_en="Vectors", name_fr="Vecteurs")
+    q1 = factory.make_question("q-1", topics=[topic])
+    q2 = factory.make_question("q-2", prompt="Second prompt", topics=[topic])
+    quizset = factory.make_quizset("vectors-set", [q1, q2], title="All about vectors")
+    return quizset, q1, q2
+
+
+def home(client) -> str:
+    response = client.get("/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+class TestCachedLibraryIsPerUserWhereItMustBe:
+    def test_names_assignments_and_csrf_tokens_are_never_shared(self, bank, learner):
+        quizset = bank[0]
+        teacher = factory.make_user("teacher-t", factory.Role.TEACHER)
+        classroom = Classroom.objects.create(teacher=teacher, name="Secret class of Ada")
+        Enrollment.objects.create(classroom=classroom, learner=learner)
+        Assignment.objects.create(classroom=classroom, quizset=quizset, due_at=timezone.now() + timedelta(days=3))
+        other = factory.make_user("bob-other", factory.Role.LEARNER)
+        first, second, anonymous = Client(), Client(), Client()
+        first.force_login(learner)
+        second.force_login(other)
+        html_first = home(first)  # fills the cache
+        html_second = home(second)
+        html_anonymous = home(anonymous)
+        assert "Secret class of Ada" in html_first
+        assert "Secret class of Ada" not in html_second and "Secret class of Ada" not in html_anonymous
+        assert learner.username in html_first
+        assert learner.username not in html_second and learner.username not in html_anonymous
+        assert other.username in html_second
+        assert "Log in" in html_anonymous
+        token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+        assert token.findall(html_first) and token.findall(html_second)
+        assert set(token.findall(html_first)).isdisjoint(token.findall(html_second))
+        # The shared part is the same for all three.
+        assert all("All about vectors" in h for h in (html_first, html_second, html_anonymous))
+
+    def test_each_language_has_its_own_copy(self, client, bank):
+        assert "Vectors" in home(client)
+        html = client.get("/", headers={"accept-language": "fr"}).content.decode()
+        assert "Vecteurs" in html and '<html lang="fr">' in html
+        assert "Vectors" in home(client), "and the English copy is still English"
+
+
+class TestAnEditShowsAtOnce:
+    def test_renaming_a_set_a_source_or_a_topic(self, client, bank):
+        quizset, q1, _q2 = bank
+        assert "All about vectors" in home(client)
+        quizset.title = "Vectors, renamed"
+        quizset.save()
+        assert "Vectors, renamed" in home(client)
+        source = Source.objects.get()
+        source.title = "A retitled source"
+        source.save()
+        assert "A retitled source" in home(client)
+        Topic.objects.filter(key="vectors").first().delete()
+        assert "Vectors</h3>" not in home(client)
+
+    def test_unpublishing_and_deleting(self, client, bank):
+        quizset, q1, q2 = bank
+        assert "2 questions" in home(client)
+        q2.status = Question.Status.DRAFT
+        q2.save()
+        assert "1 question<" in home(client)
+        q1.status = Question.Status.DRAFT
+        q1.save()
+        assert "All about vectors" not in home(client), "a set with no published question goes"
+        q1.status = Question.Status.PUBLISHED
+        q1.save()
+        assert "All about vectors" in home(client)
+        QuizSet.objects.get(pk=quizset.pk).delete()
+        assert "All about vectors" not in home(client)
+
+    def test_a_new_set_and_a_topic_added_to_a_question(self, client, bank):
+        _quizset, q1, _q2 = bank
+        home(client)
+        factory.make_quizset("new-set", [q1], title="A brand new set")
+        assert "A brand new set" in home(client)
+        basics = Topic.objects.create(key="basics", name_en="Basics", name_fr="Bases")
+        q1.topics.add(basics)
+        assert "Basics</h3>" in home(client)
+
+    def test_the_admins_bulk_publish_action(self, client, bank, admin_user):
+        quizset, q1, q2 = bank
+        Question.objects.filter(pk__in=[q1.pk, q2.pk]).update(status=Question.Status.DRAFT)
+        version.bump()  # a bulk update outside the admin says so itself
+        assert "All about vectors" not in home(client)
+        from django.contrib.admin.sites import site
+        from django.contrib.messages.storage.fallback import FallbackStorage
+        from django.test import RequestFactory
+
+        request = RequestFactory().post("/")
+        request.user = admin_user
+        request.session = {}
+        request._messages = FallbackStorage(request)
+        QuestionAdmin(Question, site).publish(request, Question.objects.all())
+        assert "All about vectors" in home(client)
+
+    def test_another_process_sees_the_stamp(self, client, bank, settings):
+        """Processes with their own local cache (gunicorn's workers) share the stamp file's time."""
+        before = version.current()
+        from django.core.cache import cache
+
+        cache.clear()  # as another process would: its own empty cache, a new token
+        version._bump_all()
+        assert version.current() != before
+
+
+def make_history(user, cards: int, reviews: int):
+    """A learner who studies `cards` questions, all due, with `reviews` review log rows."""
+    from quizzes.study import scheduling
+    from quizzes.study.models import Card, ReviewLog
+
+    source = Source.objects.filter(key="intro").first() or factory.make_source()
+    existing = Question.objects.count()
+    questions = [factory.make_question(f"h-{existing + i}", source=source) for i in range(cards)]
+    quizset = factory.make_quizset(f"history-{existing}", questions)
+    scheduling.add_study(user, quizset=quizset)
+    now = timezone.now()
+    Card.objects.filter(user=user).update(
+        state=Card.State.REVIEW,
+        stability=10,
+        difficulty=5,
+        due=now - timedelta(days=1),
+        last_review=now - timedelta(days=11),
+    )
+    ids = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+    ReviewLog.objects.bulk_create(
+        ReviewLog(
+            user=user,
+            card_id=ids[i % len(ids)],
+            rating=3 if i % 4 else 1,
+            state_before=2,
+            reviewed_at=now - timedelta(minutes=7 * i + 1),
+        )
+        for i in range(reviews)
+    )
+    scheduling.rebuild_review_days(user)
+    return ids
+
+
+@pytest.mark.parametrize("cards,reviews", [(3, 10), (60, 3000)], ids=["small", "large"])
+class TestQueriesAreBounded:
+    def test_review_page(self, client, learner, cards, reviews, django_assert_max_num_queries):
+        make_history(learner, cards, reviews)
+        client.force_login(learner)
+        with django_assert_max_num_queries(6):
+            assert client.get("/review/").status_code == 200
+
+    def test_rate_and_next(self, client, learner, cards, reviews, django_assert_max_num_queries):
+        ids = make_history(learner, cards, reviews)
+        client.force_login(learner)
+        client.get("/review/")
+        with django_assert_max_num_queries(14):
+            response = client.post(
+                f"/review/{ids[0]}/rate/",
+                {"rating": 3, "token": "4b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"},
+                HTTP_HX_REQUEST="true",
+            )
+        assert response.status_code == 200
+
+    def test_progress(self, client, learner, cards, reviews, django_assert_max_num_queries):
+        make_history(learner, cards, reviews)
+        client.force_login(learner)
+        with django_assert_max_num_queries(13):
+            assert client.get("/progress/").status_code == 200
+
+    def test_library(self, client, learner, cards, reviews, django_assert_max_num_queries):
+        make_history(learner, cards, reviews)
+        client.force_login(learner)
+        with django_assert_max_num_queries(9):  # first visit: the shared part is built
+            assert client.get("/").status_code == 200
+        with django_assert_max_num_queries(4):  # then: session, user, assignments
+            assert client.get("/").status_code == 200
