@@ -378,7 +378,7 @@ def inprocess_run(driver, info: dict, page: dict, csrf: str, seconds: float) -> 
 
 
 def wrk_run(url: str, seconds: float, cookie: str, script: str | None = None) -> dict:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", "-t2", "-c8", f"-d{max(1, round(seconds))}s", "--latency"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     if script:
@@ -393,6 +393,19 @@ def wrk_run(url: str, seconds: float, cookie: str, script: str | None = None) ->
         "p99": latency.get("99"),
         "non2xx": int(errors.group(1)) if errors else 0,
     }
+
+
+def drain(seconds: float = 60) -> None:
+    """Wait until the server is idle: wrk leaves requests queued in the workers when it stops, and a
+    slow page's backlog would otherwise be paid by the next page measured."""
+    end = time.monotonic() + seconds
+    quick = 0
+    while quick < 3 and time.monotonic() < end:
+        t0 = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=seconds)
+        conn.request("GET", "/__bench__/bare/")
+        conn.getresponse().read()
+        quick = quick + 1 if time.monotonic() - t0 < 0.05 else 0
 
 
 def _ms(text: str) -> float:
@@ -527,6 +540,7 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
             for page in todo:  # warm each worker's caches
                 if page["path"] != "rate":
                     wrk_run(f"{base}{page['path']}", 1, page["cookie"])
+                    drain()
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds}...", flush=True)
             for page in todo:
@@ -535,6 +549,7 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
                         result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(lua))
                     else:
                         result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
+                    drain()
                 else:
                     result = inprocess_run(inproc, info, page, csrfs["short"], args.seconds)
                 results[page["name"]].append(result)
@@ -542,6 +557,8 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
         if server:
             server.terminate()
             server.wait(10)
+            if os.environ.get("BENCH_SHOW_LOG"):
+                print((work / "gunicorn.log").read_text()[-3000:])
     table = summarise(results)
     failures = print_table(table, queries, floors, title)
     print("\nratio = the page's req/s / bare+auth's req/s in the same run (medians of the rounds).")
