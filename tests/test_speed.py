@@ -193,3 +193,76 @@ class TestQueriesAreBounded:
             assert client.get("/").status_code == 200
         with django_assert_max_num_queries(4):  # then: session, user, assignments
             assert client.get("/").status_code == 200
+
+
+class TestCachedTeacherResults:
+    @pytest.fixture
+    def setup(self, db, teacher, learner):
+        from tests.teaching.test_teaching import make_assignment
+
+        q1 = factory.make_question("q-1", choices=[("Right", True), ("Wrong", False)])
+        q2 = factory.make_question("q-2", choices=[("Yes", True), ("No", False)], prompt="Second?")
+        classroom = Classroom.objects.create(teacher=teacher, name="Biology 1")
+        Enrollment.objects.create(classroom=classroom, learner=learner)
+        assignment = make_assignment(classroom, factory.make_quizset("basics", [q1, q2], title="Basics"))
+        client = Client()
+        client.force_login(teacher)
+        return client, assignment, classroom
+
+    def page(self, client, assignment) -> str:
+        response = client.get(f"/teach/assignments/{assignment.pk}/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    def test_answers_extensions_and_new_learners_show_at_once(self, setup, learner):
+        from tests.teaching.test_teaching import take
+
+        client, assignment, classroom = setup
+        assert "not started" in self.page(client, assignment)
+        take(learner, assignment, {"q-1": "Right", "q-2": "No"})
+        html = self.page(client, assignment)
+        assert "50%" in html and "not started" not in html
+        newcomer = factory.make_user("newcomer-zed", factory.Role.LEARNER)
+        Enrollment.objects.create(classroom=classroom, learner=newcomer)
+        html = self.page(client, assignment)
+        assert "newcomer-zed" in html, "in the results and in the extension form"
+        assert html.count("newcomer-zed") >= 2
+        from quizzes.teaching.models import Extension
+
+        Extension.objects.create(assignment=assignment, learner=newcomer, due_at=timezone.now() + timedelta(days=30))
+        assert (timezone.now() + timedelta(days=30)).strftime("%m/%d/%Y") in self.page(client, assignment)
+
+    def test_a_question_edit_shows_at_once(self, setup, learner):
+        from tests.teaching.test_teaching import take
+
+        client, assignment, _classroom = setup
+        take(learner, assignment, {"q-1": "Right", "q-2": "Yes"})
+        assert "Second?" in self.page(client, assignment)
+        question = Question.objects.get(external_id="q-2")
+        question.prompt = "Second, reworded?"
+        question.save()
+        assert "Second, reworded?" in self.page(client, assignment)
+        choice = question.choices.get(text="No")
+        choice.text = "Nope"
+        choice.save()
+        assert "Nope" in self.page(client, assignment)
+
+    def test_another_teacher_gets_a_404_even_when_cached(self, setup):
+        client, assignment, _classroom = setup
+        self.page(client, assignment)
+        other = Client()
+        other.force_login(factory.make_user("tess", factory.Role.TEACHER))
+        assert other.get(f"/teach/assignments/{assignment.pk}/").status_code == 404
+
+    def test_queries_stay_bounded_as_the_class_grows(self, setup, django_assert_max_num_queries):
+        from tests.teaching.test_teaching import take
+
+        client, assignment, classroom = setup
+        for i in range(30):
+            learner = factory.make_user(f"l-{i:02d}", factory.Role.LEARNER)
+            Enrollment.objects.create(classroom=classroom, learner=learner)
+            take(learner, assignment, {"q-1": "Right", "q-2": "No" if i % 2 else "Yes"})
+        with django_assert_max_num_queries(16):  # the first time: the results are computed
+            self.page(client, assignment)
+        with django_assert_max_num_queries(6):  # then: session, user, roles, assignment, fingerprint
+            self.page(client, assignment)

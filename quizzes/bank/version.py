@@ -1,7 +1,7 @@
 """The bank's version: a token that changes, at once, whenever something the bank shows is saved or
 deleted, for caches of pages made from the bank (the library, quizzes/library.py).
 
-Signals on Source, Passage, Topic, Question, its topics, QuizSet and QuizSetItem bump it; code that
+Signals on Source, Passage, Topic, Question, its topics and choices, QuizSet and QuizSetItem bump it; code that
 changes the bank without signals (queryset.update(), as in the admin's actions) calls `bump()` itself.
 It is kept in two places, both read in a few microseconds:
 
@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from .models import Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
 
 VERSION_KEY = "learnapp:bank-version"
 
@@ -82,7 +82,7 @@ def _on_topics(sender, action, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Source, Passage, Topic, Question, QuizSet, QuizSetItem):
+    for model in (Source, Passage, Topic, Question, Choice, QuizSet, QuizSetItem):
         post_save.connect(_on_change, sender=model, dispatch_uid=f"library-save-{model.__name__}")
         post_delete.connect(_on_change, sender=model, dispatch_uid=f"library-delete-{model.__name__}")
     m2m_changed.connect(_on_topics, sender=Question.topics.through, dispatch_uid="library-topics")
