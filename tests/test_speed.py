@@ -266,3 +266,30 @@ class TestCachedTeacherResults:
             self.page(client, assignment)
         with django_assert_max_num_queries(6):  # then: session, user, roles, assignment, fingerprint
             self.page(client, assignment)
+
+
+class TestCachedQuizResults:
+    def test_an_edited_question_shows_at_once_and_queries_stay_bounded(
+        self, client, learner, django_assert_max_num_queries
+    ):
+        from quizzes.quizzing.flow import record_answer, start_attempt
+
+        questions = [factory.make_question(f"r-{i}", prompt=f"Prompt number {i}?") for i in range(12)]
+        quizset = factory.make_quizset("results-set", questions)
+        attempt = start_attempt(learner, quizset)
+        for position, pk in enumerate(attempt.question_ids, start=1):
+            question = Question.objects.get(pk=pk)
+            record_answer(attempt, position, question, {"choices": [question.choices.first().pk]})
+        client.force_login(learner)
+        url = f"/attempts/{attempt.pk}/results/"
+        with django_assert_max_num_queries(12):
+            assert "Prompt number 3?" in client.get(url).content.decode()
+        with django_assert_max_num_queries(6):  # the list is cached: session, user, attempt, responses, attempts
+            client.get(url)
+        questions[3].prompt = "Prompt number three, reworded?"
+        questions[3].save()
+        html = client.get(url).content.decode()
+        assert "Prompt number three, reworded?" in html and "Prompt number 3?" not in html
+        other = Client()
+        other.force_login(factory.make_user("someone-else", factory.Role.LEARNER))
+        assert other.get(url).status_code == 404
