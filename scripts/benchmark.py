@@ -125,9 +125,10 @@ def prepare(reviews: int) -> dict:
     import_bank([BankFile.from_path(p) for p in shipped_bank_files()])
     short = make_user("short", Role.LEARNER, password=PASSWORD)
     long = make_user("long", Role.LEARNER, password=PASSWORD)
+    rater = make_user("rater", Role.LEARNER, password=PASSWORD)  # rate-and-next: its cards are reset each run
     teacher = make_user("teacher", Role.TEACHER, password=PASSWORD)
     now = timezone.now()
-    for user in (short, long):
+    for user in (short, long, rater):
         for quizset in QuizSet.objects.all():
             scheduling.add_study(user, quizset=quizset)
         Card.objects.filter(user=user).update(
@@ -189,8 +190,27 @@ def prepare(reviews: int) -> dict:
         "attempt": attempt.pk,
         "finished": finished.pk,
         "assignment": assignment.pk,
-        "cards": list(Card.objects.filter(user=short).values_list("pk", flat=True)),
+        "cards": list(Card.objects.filter(user=rater).values_list("pk", flat=True)),
+        "rater": rater.pk,
     }
+
+
+def reset_rater(info: dict) -> None:
+    """Every card of the rater due again, and no daily limit reached: each rate-and-next run rates a
+    due card and renders the next due one, however many ratings the runs before it made."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from quizzes.study.models import Card, ReviewDay, ReviewLog, StudySettings
+
+    now = timezone.now()
+    Card.objects.filter(user_id=info["rater"]).update(
+        state=Card.State.REVIEW, due=now - timedelta(days=1), last_review=now - timedelta(days=11), stability=10
+    )
+    ReviewLog.objects.filter(user_id=info["rater"]).delete()
+    ReviewDay.objects.filter(user_id=info["rater"]).delete()
+    StudySettings.objects.update_or_create(user_id=info["rater"], defaults={"reviews_per_day": 30000})
+    connection.close()
 
 
 def _answer_all(attempt, now, rng=None, save=True) -> None:
@@ -309,13 +329,13 @@ def login(driver, username: str) -> tuple[str, str]:
 
 def pages(info: dict, reviews: int, cookies: dict) -> list[dict]:
     """What is measured, in the order of a round."""
-    short, long, teacher = cookies["short"], cookies["long"], cookies["teacher"]
+    short, long, teacher, rater = cookies["short"], cookies["long"], cookies["teacher"], cookies["rater"]
     return [
         {"name": "bare", "path": "/__bench__/bare/", "cookie": ""},
         {"name": "bare+auth", "path": "/__bench__/auth/", "cookie": short},
         {"name": "library", "path": "/", "cookie": short},
         {"name": "review page", "path": "/review/", "cookie": short},
-        {"name": "rate-and-next (POST)", "path": "rate", "cookie": short},
+        {"name": "rate-and-next (POST)", "path": "rate", "cookie": rater},
         {"name": "progress (200 reviews)", "path": "/progress/", "cookie": short},
         {"name": f"progress ({reviews} reviews)", "path": "/progress/", "cookie": long},
         {"name": "quiz question", "path": f"/attempts/{info['attempt']}/1/", "cookie": short},
@@ -451,6 +471,148 @@ def print_table(table: dict, queries: dict, floors: dict, title: str) -> list[st
     return failures
 
 
+# --- scale: one learner with 100,000 cards and 1,000,000 reviews ---------------------------------------
+
+
+def scale(n_cards: int, n_reviews: int, label: str) -> None:
+    """Build one learner's huge history with bulk_create, then time the due queue and the review page."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from quizzes.bank.models import Choice, Passage, Question
+    from quizzes.study import scheduling
+    from quizzes.study.models import Card, ReviewLog, StudySettings
+    from tests.factory import Role, make_source, make_user
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    user = make_user("huge", Role.LEARNER, password=PASSWORD)
+    source = make_source("scale-source")
+    passage = Passage.objects.get_or_create(source=source, start=0, end=20, defaults={"text": source.text[:20]})[0]
+    now = timezone.now()
+    rng = random.Random(7)
+    Question.objects.bulk_create(
+        (
+            Question(
+                external_id=f"scale-{i}",
+                kind=Question.Kind.SINGLE,
+                passage=passage,
+                prompt=f"Scale question number {i}?",
+                language="en",
+                status=Question.Status.PUBLISHED,
+            )
+            for i in range(n_cards)
+        ),
+        batch_size=5000,
+    )
+    ids = list(Question.objects.filter(external_id__startswith="scale-").values_list("pk", flat=True))
+    Choice.objects.bulk_create(
+        (
+            Choice(question_id=q, text=t, is_correct=t == "Right", position=p)
+            for q in ids
+            for p, t in enumerate(("Right", "Wrong"))
+        ),
+        batch_size=5000,
+    )
+    states = [Card.State.REVIEW] * 80 + [Card.State.NEW] * 15 + [Card.State.LEARNING] * 3 + [Card.State.RELEARNING] * 2
+    Card.objects.bulk_create(
+        (
+            Card(
+                user=user,
+                question_id=q,
+                state=(state := rng.choice(states)),
+                stability=None if state == Card.State.NEW else rng.uniform(1, 300),
+                difficulty=None if state == Card.State.NEW else rng.uniform(1, 10),
+                due=now + timedelta(minutes=rng.randint(-60 * 24 * 30, 60 * 24 * 365)),
+                last_review=None if state == Card.State.NEW else now - timedelta(days=rng.randint(1, 365)),
+                created_at=now - timedelta(days=400) + timedelta(microseconds=i),
+            )
+            for i, q in enumerate(ids)
+        ),
+        batch_size=5000,
+    )
+    card_ids = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+    done = 0
+    while done < n_reviews:
+        batch = min(50_000, n_reviews - done)
+        ReviewLog.objects.bulk_create(
+            (
+                ReviewLog(
+                    user=user,
+                    card_id=rng.choice(card_ids),
+                    rating=rng.choice([1, 3, 3, 3, 4]),
+                    state_before=2,
+                    reviewed_at=now - timedelta(minutes=rng.randint(1, 2 * 365 * 24 * 60)),
+                )
+                for _ in range(batch)
+            ),
+            batch_size=5000,
+        )
+        done += batch
+    scheduling.rebuild_review_days(user)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"built {n_cards} cards and {n_reviews} reviews for one learner in {time.perf_counter() - t0:.0f} s ({label})"
+    )
+
+    settings = StudySettings.for_user(user)
+
+    def timed(fn, n=200) -> tuple[float, float, float]:
+        fn()
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        return times[len(times) // 2], times[int(len(times) * 0.95)], times[-1]
+
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    start, end = scheduling.day_bounds(timezone.now(), settings.timezone, settings.rollover_hour)
+    rows = [
+        (
+            "due-queue counts (one SQL statement)",
+            lambda: scheduling._queue_counts(
+                user.pk, timezone.now(), start, end, settings.new_per_day, settings.reviews_per_day
+            ),
+        ),
+        ("due queue with its next card", lambda: scheduling.queue(user, settings, timezone.now())),
+    ]
+    driver = WsgiDriver()
+    cookie, _csrf = login(driver, "huge")
+    rows.append(
+        ("review page (in-process, whole request)", lambda: driver.request("GET", "/review/", {"Cookie": cookie}))
+    )
+    rows.append(
+        ("progress page (in-process, whole request)", lambda: driver.request("GET", "/progress/", {"Cookie": cookie}))
+    )
+    print(f"\n{label}, {n_cards} cards, {n_reviews} reviews, one learner (200 runs each, ms)\n")
+    print(f"{'what':44} {'p50':>7} {'p95':>7} {'max':>7}")
+    for name, fn in rows:
+        p50, p95, worst = timed(fn, 100 if "page" in name else 200)
+        print(f"{name:44} {p50:7.2f} {p95:7.2f} {worst:7.2f}")
+    with CaptureQueriesContext(conn) as ctx:
+        scheduling.queue(user, settings, timezone.now())
+    print("\nQuery plans of the due queue:")
+    for query in ctx.captured_queries:
+        sql = query["sql"]
+        explain = "EXPLAIN QUERY PLAN " if conn.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+        with conn.cursor() as cursor:
+            cursor.execute(explain + sql)
+            plan = cursor.fetchall()
+        print("\n" + " ".join(sql.split())[:200] + ("..." if len(sql) > 200 else ""))
+        for row in plan:
+            print("   ", row[-1] if conn.vendor == "sqlite" else row[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5, help="seconds per page and round (default 5)")
@@ -474,8 +636,6 @@ def main() -> None:
     try:
         setup_django(db)
         if args.scale:
-            from scripts_scale import scale  # noqa: PLC0415 (scripts/ is on the path: this file's folder)
-
             scale(args.scale_cards, args.scale_reviews, label)
             return
         print(f"Preparing {label} database (bank, learners, {args.reviews} reviews, a class of {CLASS_SIZE})...")
@@ -492,13 +652,13 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
 
     inproc = WsgiDriver()
     cookies, csrfs = {}, {}
-    for user in ("short", "long", "teacher"):
+    for user in ("short", "long", "teacher", "rater"):
         cookies[user], csrfs[user] = login(inproc, user)
     todo = pages(info, args.reviews, cookies)
     if args.only:
         wanted = {"bare+auth", *(n.strip() for n in args.only.split(","))}
         todo = [p for p in todo if p["name"] in wanted or floor_key(p["name"]) in wanted]
-    queries = {p["name"]: count_queries(inproc, info, p, csrfs["short"]) for p in todo}
+    queries = {p["name"]: count_queries(inproc, info, p, csrfs["rater"]) for p in todo}
     floors = json.loads(FLOOR_FILE.read_text())[label] if FLOOR_FILE.exists() else {}
     results: dict[str, list[dict]] = {p["name"]: [] for p in todo}
     server = None
@@ -535,7 +695,7 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
                 except OSError:
                     time.sleep(0.2)
             lua = work / "rate.lua"
-            lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrfs["short"]})
+            lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrfs["rater"]})
             base = f"http://127.0.0.1:{PORT}"
             for page in todo:  # warm each worker's caches
                 if page["path"] != "rate":
@@ -544,6 +704,8 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds}...", flush=True)
             for page in todo:
+                if page["path"] == "rate":
+                    reset_rater(info)
                 if server:
                     if page["path"] == "rate":
                         result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(lua))
@@ -551,7 +713,7 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
                         result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
                     drain()
                 else:
-                    result = inprocess_run(inproc, info, page, csrfs["short"], args.seconds)
+                    result = inprocess_run(inproc, info, page, csrfs["rater"], args.seconds)
                 results[page["name"]].append(result)
     finally:
         if server:

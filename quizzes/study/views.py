@@ -28,7 +28,9 @@ ANSWER_SALT = "learnapp.review-answer"
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card (anyone else's id is a 404), with everything its question renders."""
     return get_object_or_404(
-        Card.objects.select_related("question__passage__source").prefetch_related("question__choices"),
+        Card.objects.select_related("question__passage__source")
+        .defer(*scheduling.SOURCE_TEXT_FIELDS)
+        .prefetch_related("question__choices"),
         pk=card_id,
         user=request.user,
     )
