@@ -28,6 +28,7 @@ the due-queue query's latency (p50/p95), the review page's in-process time and t
 """
 
 import argparse
+import copy
 import http.client
 import json
 import os
@@ -613,6 +614,47 @@ def scale(n_cards: int, n_reviews: int, label: str) -> None:
             print("   ", row[-1] if conn.vendor == "sqlite" else row[0])
 
 
+# --- import: 10,000 questions from YAML ------------------------------------------------------------
+
+
+def import_timing(n_questions: int, label: str) -> None:
+    """Validate and import the shipped library plus `n_questions` questions (copies of the shipped ones
+    under new ids, 1,000 per file: a file may hold 2 MiB), into an empty database, then again unchanged."""
+    import yaml
+    from django.core.management import call_command
+
+    from quizzes.bank.yaml_bank import BankFile, import_bank, validate
+    from quizzes.management.commands.setup_demo import shipped_bank_files
+
+    call_command("migrate", verbosity=0)
+    shipped = shipped_bank_files()
+    library = [BankFile.from_path(p) for p in shipped if p.name == "library.yaml"]
+    templates = []
+    for path in shipped:
+        if path.parent.name == "questions":
+            templates += yaml.safe_load(path.read_text())["questions"]
+    files = []
+    for start in range(0, n_questions, 1000):
+        questions = []
+        for i in range(start, min(start + 1000, n_questions)):
+            question = copy.deepcopy(templates[i % len(templates)])
+            question["id"] = f"gen-{i:05d}"
+            questions.append(question)
+        text = yaml.safe_dump({"version": 1, "questions": questions}, allow_unicode=True, sort_keys=False)
+        files.append(BankFile(f"generated-{start // 1000:02d}.yaml", text.encode(), shipped[0].parent))
+    size = sum(len(f.data) for f in files) / 1e6
+    print(f"{n_questions} questions in {len(files)} files ({size:.1f} MB), {label}")
+    t0 = time.perf_counter()
+    validate(library + files)
+    print(f"  validate only           {time.perf_counter() - t0:6.2f} s")
+    t0 = time.perf_counter()
+    result = import_bank(library + files)
+    print(f"  import (empty database) {time.perf_counter() - t0:6.2f} s   created: {result.created}")
+    t0 = time.perf_counter()
+    result = import_bank(library + files)
+    print(f"  import again, unchanged {time.perf_counter() - t0:6.2f} s   unchanged: {result.unchanged}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=5, help="seconds per page and round (default 5)")
@@ -625,8 +667,9 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true", help="the due queue and review page at scale instead")
     parser.add_argument("--scale-cards", type=int, default=100_000)
     parser.add_argument("--scale-reviews", type=int, default=1_000_000)
+    parser.add_argument("--import-questions", type=int, metavar="N", help="time a YAML import of N questions instead")
     args = parser.parse_args()
-    if not args.inprocess and not args.scale and not shutil.which("wrk"):
+    if not (args.inprocess or args.scale or args.import_questions) and not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="learnapp-bench-"))
     db = None if os.environ.get("DATABASE_URL") else work / "db.sqlite3"
@@ -637,6 +680,9 @@ def main() -> None:
         setup_django(db)
         if args.scale:
             scale(args.scale_cards, args.scale_reviews, label)
+            return
+        if args.import_questions:
+            import_timing(args.import_questions, label)
             return
         print(f"Preparing {label} database (bank, learners, {args.reviews} reviews, a class of {CLASS_SIZE})...")
         t0 = time.perf_counter()
