@@ -451,9 +451,11 @@ def summarise(results: dict[str, list[dict]]) -> dict[str, dict]:
     return table
 
 
-def print_table(table: dict, queries: dict, floors: dict, title: str) -> list[str]:
+def print_table(table: dict, queries: dict, floors: dict, title: str, goals: dict | None = None) -> list[str]:
+    goals = goals or {}
     print(f"\n{title}\n")
-    print(f"{'page':30} {'req/s':>7} {'ratio':>6} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7} {'queries':>7}  rounds")
+    head = f"{'page':30} {'req/s':>7} {'ratio':>6} {'goal':>5} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7}"
+    print(f"{head} {'queries':>7}  rounds")
     failures = []
     for name, row in table.items():
         floor = floors.get(floor_key(name))
@@ -465,10 +467,14 @@ def print_table(table: dict, queries: dict, floors: dict, title: str) -> list[st
             mark += f"  {row['non2xx']} non-2xx"
             failures.append(f"{name}: {row['non2xx']} non-2xx responses")
         floor_text = f"{floor:6.2f}" if floor is not None else "      "
-        print(
-            f"{name:30} {row['rps']:7.0f} {row['ratio']:6.2f} {floor_text} {row['p50']:7.1f} {row['p99']:7.1f} "
-            f"{queries.get(name, ''):>7}  {row['rounds']}{mark}"
+        goal = goals.get(floor_key(name))
+        goal_text = f"{goal:5.2f}" if goal is not None else "     "
+        if goal is not None and row["ratio"] >= goal:
+            goal_text += "*"
+        figures = (
+            f"{row['rps']:7.0f} {row['ratio']:6.2f} {goal_text:>5} {floor_text} {row['p50']:7.1f} {row['p99']:7.1f}"
         )
+        print(f"{name:30} {figures} {queries.get(name, ''):>7}  {row['rounds']}{mark}")
     return failures
 
 
@@ -710,7 +716,8 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
         wanted = {"bare+auth", *(n.strip() for n in args.only.split(","))}
         todo = [p for p in todo if p["name"] in wanted or floor_key(p["name"]) in wanted]
     queries = {p["name"]: count_queries(inproc, info, p, csrfs["rater"]) for p in todo}
-    floors = json.loads(FLOOR_FILE.read_text())[label] if FLOOR_FILE.exists() else {}
+    committed = json.loads(FLOOR_FILE.read_text()) if FLOOR_FILE.exists() else {}
+    floors, goals = committed.get(label, {}), committed.get("goals", {})
     results: dict[str, list[dict]] = {p["name"]: [] for p in todo}
     server = None
     if args.inprocess:
@@ -773,8 +780,9 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
             if os.environ.get("BENCH_SHOW_LOG"):
                 print((work / "gunicorn.log").read_text()[-3000:])
     table = summarise(results)
-    failures = print_table(table, queries, floors, title)
-    print("\nratio = the page's req/s / bare+auth's req/s in the same run (medians of the rounds).")
+    failures = print_table(table, queries, floors, title, goals)
+    print("\nratio = the page's req/s / bare+auth's req/s in the same run (medians of the rounds); goal: issue 11's")
+    print("target (* when met); floor: what --check enforces (docs/speed-floor.json).")
     if args.json:
         Path(args.json).write_text(json.dumps({"title": title, "queries": queries, "table": table}, indent=2))
     if args.check:
