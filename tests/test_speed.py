@@ -293,3 +293,35 @@ class TestCachedQuizResults:
         other = Client()
         other.force_login(factory.make_user("someone-else", factory.Role.LEARNER))
         assert other.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"])
+def test_the_forecast_puts_each_card_on_the_learners_day(learner, tz):
+    """The forecast is counted per half hour in SQL and given to days in Python: it must agree with
+    the learner's day of each due date (time zone, rollover hour, a DST change within the 30 days)."""
+    from collections import Counter
+    from datetime import UTC, datetime
+
+    from quizzes.study import scheduling, stats
+    from quizzes.study.models import Card, StudySettings
+
+    now = datetime(2026, 3, 1, 12, 7, tzinfo=UTC)  # DST starts on March 8 (US), April 5 (Lord Howe: 30 min)
+    settings = StudySettings.for_user(learner)
+    settings.timezone, settings.rollover_hour = tz, 4
+    settings.save()
+    source = factory.make_source()
+    questions = [factory.make_question(f"f-{i}", source=source) for i in range(120)]
+    dues = [now + timedelta(minutes=(i * 397) % (40 * 24 * 60) - 3 * 24 * 60) for i in range(120)]
+    Card.objects.bulk_create(
+        Card(user=learner, question=q, state=Card.State.REVIEW, stability=5, difficulty=5, due=due, last_review=now)
+        for q, due in zip(questions, dues, strict=True)
+    )
+    today = scheduling.local_day(now, tz, 4)
+    expected = Counter()
+    for due in dues:
+        if due < now + timedelta(days=stats.FORECAST_DAYS):
+            index = max(0, (scheduling.local_day(due, tz, 4) - today).days)
+            if index < stats.FORECAST_DAYS:
+                expected[index] += 1
+    bars = stats.progress(learner, settings, now)["forecast"]["bars"]
+    assert {i: b["n"] for i, b in enumerate(bars) if b["n"]} == dict(expected)
