@@ -589,7 +589,12 @@ def scale(n_cards: int, n_reviews: int, label: str) -> None:
         (
             "due-queue counts (one SQL statement)",
             lambda: scheduling._queue_counts(
-                user.pk, timezone.now(), start, end, settings.new_per_day, settings.reviews_per_day
+                user.pk,
+                timezone.now(),
+                start,
+                end,
+                new_limit=settings.new_per_day,
+                review_limit=settings.reviews_per_day,
             ),
         ),
         ("due queue with its next card", lambda: scheduling.queue(user, settings, timezone.now())),

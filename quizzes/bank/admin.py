@@ -80,6 +80,7 @@ class QuestionAdminForm(QuotedPassageForm):
             "status",
             "language",
             "difficulty",
+            "cognitive",
             "topics",
             "owner",
             "stale",
@@ -105,6 +106,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "passage__source",
         "topics",
         "difficulty",
+        "cognitive",
         ("owner", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["passage__source"]
@@ -160,11 +162,21 @@ class QuestionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             files = [BankFile(f.name, f.read()) for f in form.cleaned_data["files"]]
             try:
-                result = import_bank(files)
+                result = import_bank(files, overwrite=form.cleaned_data["overwrite"])
             except BankInvalid as exc:
                 errors = exc.errors
             else:
                 messages.success(request, _("Import done: %(result)s.") % {"result": result})
+                for conflict in result.conflicts:
+                    messages.warning(request, str(conflict))
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        _(
+                            "Questions with a conflict kept the version edited here: import again with "
+                            "“Overwrite questions edited here” ticked to take the file's version."
+                        ),
+                    )
                 return redirect("admin:quizzes_question_changelist")
         context = {
             **self.admin_site.each_context(request),

@@ -23,6 +23,14 @@ class BankUploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
         help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
     )
+    overwrite = forms.BooleanField(
+        label=_("Overwrite questions edited here"),
+        required=False,
+        help_text=_(
+            "A question changed both in the file and here since its last import is a conflict: it keeps "
+            "the version edited here unless this is ticked."
+        ),
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -38,11 +46,17 @@ class BankUploadForm(forms.Form):
 
 
 class AnswerForm(forms.Form):
-    """The answer to one question; fields depend on the kind. `cleaned_answer()` is what grading reads."""
+    """The answer to one question; fields depend on the kind. `cleaned_answer()` is what grading reads.
+
+    The button "I don't know" (`dont_know` in the data) is an answer in itself: it needs no field and
+    counts as wrong. A refused answer renders again with what was typed (see answer_fields.html).
+    """
 
     def __init__(self, question, choices, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.question = question
+        if self.dont_know:
+            return
         kind = question.kind
         if kind in ("single", "true_false"):
             self.fields["choice"] = forms.TypedChoiceField(
@@ -63,7 +77,10 @@ class AnswerForm(forms.Form):
         elif kind == "cloze":
             for i, _alternatives in enumerate(question.blanks):
                 self.fields[f"blank-{i}"] = forms.CharField(
-                    max_length=200, error_messages={"required": _("Fill in every blank.")}
+                    label=_("Blank %(n)s") % {"n": i + 1},
+                    max_length=200,
+                    # Say which blank: the others keep what was typed, the learner fills in only this one.
+                    error_messages={"required": _("Fill in blank %(n)d.") % {"n": i + 1}},
                 )
         elif kind == "flashcard":
             self.fields["knew"] = forms.TypedChoiceField(
@@ -72,7 +89,31 @@ class AnswerForm(forms.Form):
                 error_messages={"required": _("Say whether you knew it.")},
             )
 
+    @property
+    def dont_know(self) -> bool:
+        return self.is_bound and bool(self.data.get("dont_know"))
+
+    def cloze_parts(self) -> list[tuple[str, forms.BoundField | None]]:
+        """The cloze prompt cut into text and the blanks' fields (with what was typed and their errors)."""
+        return [
+            (text, None if blank is None else self[f"blank-{blank}"]) for text, blank in self.question.cloze_parts()
+        ]
+
+    def picked(self) -> set[int]:
+        """The choices ticked in the submitted data, to tick them again when the answer is refused."""
+        if not self.is_bound:
+            return set()
+        values = self.data.getlist("choice") if hasattr(self.data, "getlist") else [self.data.get("choice")]
+        return {int(v) for v in values if str(v).isdigit()}
+
+    def focus(self) -> str | None:
+        """The field to put the cursor in: the first one refused, else the first one."""
+        names = [name for name in self.fields if name in self.errors] or list(self.fields)
+        return names[0] if names else None
+
     def cleaned_answer(self) -> dict:
+        if self.dont_know:
+            return {"dont_know": True}
         data = self.cleaned_data
         kind = self.question.kind
         if kind in ("single", "true_false"):

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +149,44 @@ class QuestionQuerySet(models.QuerySet):
         """Everything a rendered question needs, in a fixed number of queries."""
         return self.select_related("passage__source").prefetch_related("choices", "topics")
 
+    def withheld_from(self, user, now) -> "QuestionQuerySet":
+        """The questions a class assignment keeps for its own attempts, away from this learner now.
+
+        The rule, the same as `Assignment.holds_questions_from` for one assignment: a quiz assignment of a class
+        the learner is in holds its set's questions while it withholds their answers from that learner
+        (reveal "never", or "after_due" before the learner's due date) or limits their attempts (before that
+        date). Held questions cannot be practised, studied, revealed in review or retaken: only the
+        assignment's own attempts reach them. The learner's due date is their extension's if they have one.
+
+        Teaching sits above the bank, so the rule is written with lookups through the relations by name.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        path = "quizset_items__quizset__assignments"
+        # The learner's due date for the assignment on the same joined row: their extension's, else its own.
+        extension = user.extensions.filter(assignment=models.OuterRef(f"{path}__pk")).values("due_at")[:1]
+        due = Coalesce(models.Subquery(extension), models.F(f"{path}__due_at"))
+        # The literals are teaching's Assignment.Mode.QUIZ and Assignment.Reveal values.
+        held = Question.objects.filter(
+            models.Q(**{f"{path}__classroom__enrollments__learner": user, f"{path}__mode": "quiz"}),
+            models.Q(**{f"{path}__reveal": "never"})
+            | (
+                (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
+                & GreaterThan(due, now)
+            ),
+        )
+        return self.filter(pk__in=held.values("pk"))
+
+    def withheld_reason(self, user, now) -> str | None:
+        """Why some of these questions are withheld from the learner, in the words of the assignment holding
+        them ("This set is assigned to you: …"), or None when none is."""
+        held = self.withheld_from(user, now)
+        for quizset in QuizSet.objects.filter(items__question__in=held).distinct():
+            for assignment in quizset.assignments.filter(classroom__enrollments__learner=user):
+                if assignment.holds_questions_from(user, now):
+                    return assignment.hold_message(user)
+        return None
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -165,6 +205,13 @@ class Question(models.Model):
         EASY = 1, _("Easy")
         MEDIUM = 2, _("Medium")
         HARD = 3, _("Hard")
+
+    class Cognitive(models.TextChoices):
+        """What a question asks beyond recalling a fact (empty: recall)."""
+
+        WHY = "why", _("Why (a reason)")
+        HOW = "how", _("How (a mechanism)")
+        APPLY = "apply", _("Apply (a new case)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
 
@@ -191,6 +238,9 @@ class Question(models.Model):
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    cognitive = models.CharField(
+        _("asks"), max_length=5, choices=Cognitive.choices, blank=True, help_text=_("Empty for recall of a fact.")
+    )
     passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
     highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
@@ -205,6 +255,9 @@ class Question(models.Model):
         related_name="own_questions",
         help_text=_("A teacher's own question; empty once an admin publishes it to the shared bank."),
     )
+    # What the bank import last wrote here (yaml_bank.content_hash): tells an edit made in the app
+    # from one made in the file, so that an import never overwrites an admin's work unasked.
+    imported_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -7,6 +7,15 @@ TEXT_MAX_BYTES = 1024 * 1024
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 
+class HiddenTextarea(forms.Textarea):
+    """A textarea kept out of sight (and out of the form's visible rows): it carries a long text as typed."""
+
+    input_type = "hidden"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__({"hidden": True, **(attrs or {})})
+
+
 class SourceForm(forms.Form):
     """A new text: pasted or uploaded (.txt, .md, .html; UTF-8; at most 1 MiB)."""
 
@@ -32,9 +41,24 @@ class SourceForm(forms.Form):
         help_text=_(".txt, .md or .html, UTF-8, at most 1 MiB."),
     )
 
+    # A file read once is kept in the form: a browser never fills a file input again, so after an error
+    # elsewhere (no title...) the text would otherwise be lost.
+    kept_text = forms.CharField(required=False, strip=False, widget=HiddenTextarea)
+    kept_format = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(f, f) for f in sorted(set(TEXT_FORMATS.values()))],
+        widget=forms.HiddenInput,
+    )
+    kept_name = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+
     def clean(self):
         data = super().clean()
         upload, pasted = data.get("file"), (data.get("text") or "").strip()
+        if not upload and not pasted and data.get("kept_text") and data.get("kept_format"):
+            if len(data["kept_text"].encode()) > TEXT_MAX_BYTES:
+                raise forms.ValidationError(_("The text is larger than 1 MiB."))
+            data["raw"], data["fmt"] = data["kept_text"], data["kept_format"]
+            return data
         if upload and pasted:
             raise forms.ValidationError(_("Paste a text or upload a file, not both."))
         if upload:
@@ -51,6 +75,9 @@ class SourceForm(forms.Form):
                     _("%(name)s: the file is not UTF-8 text.") % {"name": upload.name}
                 ) from None
             data["fmt"] = TEXT_FORMATS[suffix]
+            self.data = self.data.copy()
+            for name, value in (("kept_text", data["raw"]), ("kept_format", data["fmt"]), ("kept_name", upload.name)):
+                self.data[name] = value
         elif pasted:
             if len(pasted.encode()) > TEXT_MAX_BYTES:
                 raise forms.ValidationError(_("The text is larger than 1 MiB."))

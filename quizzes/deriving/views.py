@@ -134,9 +134,13 @@ def _paragraphs(source: Source, corrected: bool = True) -> list:
 def queue(request: HttpRequest) -> HttpResponse:
     """The review queue, best candidates first; bulk accept or reject."""
     pending = Candidate.objects.for_reviewer(request.user).pending()
+    error = None
     if request.method == "POST":
         chosen = pending.filter(pk__in=request.POST.getlist("candidate"))
-        if "accept" in request.POST:
+        if ("accept" in request.POST or "reject" in request.POST) and not chosen.exists():
+            # Nothing ticked: say so on the page itself, with the reason as typed, rather than redirect.
+            error = _("Tick at least one candidate.")
+        elif "accept" in request.POST:
             for candidate in chosen.select_related("question__passage__source"):
                 candidates.accept(candidate, request.user)
             messages.success(request, _("Accepted and published."))
@@ -145,7 +149,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             for candidate in chosen:
                 candidates.reject(candidate, request.user, reason)
             messages.info(request, _("Rejected."))
-        return redirect(request.get_full_path())
+        if error is None:
+            return redirect(request.get_full_path())
     source_key = request.GET.get("source", "")
     if source_key:
         pending = pending.filter(question__passage__source__key=source_key)
@@ -163,6 +168,8 @@ def queue(request: HttpRequest) -> HttpResponse:
             "source_key": source_key,
             "stale": stale[:50],
             "reject_form": RejectForm(),
+            "error": error,
+            "reason": request.POST.get("reason", "") if error else "",
             "sources": Source.objects.filter(pk__in=pending.values("question__passage__source")),
         },
     )

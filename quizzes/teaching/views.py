@@ -111,7 +111,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(classroom)
     enrollments = classroom.enrollments.select_related("learner").order_by("learner__username")
     assignments = classroom.assignments.select_related("quizset").annotate(
-        started=Count("attempts__user", distinct=True)
+        started=Count("attempts__user", filter=Q(attempts__retake_of__isnull=True), distinct=True)
     )
     join_url = request.build_absolute_uri(reverse("quizzes:join_code", args=[classroom.join_code]))
     return render(
@@ -214,6 +214,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
     )
     attempts = list(
         Attempt.objects.filter(assignment=assignment, user_id=learner_id)
+        .counted()
         .prefetch_related("responses__question__choices")
         .order_by("started_at")
     )
@@ -278,10 +279,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
         if filters[field]:
             bank = bank.filter(**{field: filters[field]})
     page = Paginator(bank, 50).get_page(request.GET.get("page"))
-    current = []
-    if quizset.pk:
-        items = quizset.items.select_related("question").order_by("position")
-        current = [(item.question_id, item.position, item.question) for item in items]
+    current = _current_rows(request, quizset)
     return render(
         request,
         "teaching/quizset_builder.html",
@@ -290,13 +288,34 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             "quizset": quizset,
             "page": page,
             "filters": filters,
-            "picked": {pk for pk, _pos, _q in current},
+            "picked": {pk for pk, _pos, _q, _ticked in current},
             "current": current,
             "sources": Source.objects.all(),
             "kinds": Question.Kind.choices,
             "topics": Topic.objects.all(),
         },
     )
+
+
+def _current_rows(request: HttpRequest, quizset: QuizSet) -> list[tuple[int, str, Question, bool]]:
+    """The set's questions (id, order, question, ticked): as saved, or after a refused save, as the teacher
+    left them, with the questions they ticked in the bank, so that nothing they picked is lost."""
+    saved = []
+    if quizset.pk:
+        items = quizset.items.select_related("question").order_by("position")
+        saved = [(item.question_id, str(item.position + 1), item.question) for item in items]
+    if request.method != "POST":
+        return [(pk, position, question, True) for pk, position, question in saved]
+    ticked = [pk for pk, _pos in _picked(request)]
+    saved_ids = {pk for pk, _pos, _q in saved}
+    added = (
+        Question.objects.filter(pk__in=[pk for pk in ticked if pk not in saved_ids])
+        .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
+        .in_bulk()
+    )
+    rows = [(pk, request.POST.get(f"pos-{pk}", ""), q, pk in ticked) for pk, _pos, q in saved]
+    rows += [(pk, request.POST.get(f"pos-{pk}", ""), added[pk], True) for pk in ticked if pk in added]
+    return rows
 
 
 def _picked(request: HttpRequest) -> list[tuple[int, int]]:
