@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .version import bump as bump_library
 from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
 
@@ -28,11 +29,13 @@ class SourceAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected texts (everyone may read them)"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(published=True)
+        bump_library()  # a bulk update sends no signal
         self.message_user(request, ngettext("%d text published.", "%d texts published.", count) % count)
 
     @admin.action(description=_("Unpublish the selected texts (back to who added them)"), permissions=["change"])
     def unpublish(self, request, queryset) -> None:
         count = queryset.update(published=False)
+        bump_library()
         self.message_user(request, ngettext("%d text unpublished.", "%d texts unpublished.", count) % count)
 
     def save_model(self, request, obj, form, change) -> None:
@@ -146,11 +149,13 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected questions"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.PUBLISHED)
+        bump_library()  # a bulk update sends no signal
         self.message_user(request, ngettext("%d question published.", "%d questions published.", count) % count)
 
     @admin.action(description=_("Unpublish the selected questions (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.DRAFT)
+        bump_library()
         self.message_user(request, ngettext("%d question unpublished.", "%d questions unpublished.", count) % count)
 
     def view_on_site(self, obj: Question) -> str:
@@ -237,6 +242,7 @@ class QuizSetAdmin(admin.ModelAdmin):
         Question.objects.filter(quizset_items__quizset__in=queryset, owner__isnull=False).update(owner=None)
         # A shared question is read only where its text is: publishing the set publishes what it cites.
         Source.objects.filter(passages__questions__quizset_items__quizset__in=queryset).update(published=True)
+        bump_library()
         self.message_user(request, ngettext("%d quiz set published.", "%d quiz sets published.", sets) % sets)
 
     def get_queryset(self, request):

@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from ..accounts.roles import Role, has_role
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, Source
+from ..bank.version import bump as bump_library
 from . import review_queue as candidates
 from .forms import RejectForm, SourceForm
 from .models import Candidate
@@ -80,6 +81,7 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         if "language" in request.POST and request.POST["language"] in ("en", "fr"):
             Source.objects.filter(pk=source.pk).update(language=request.POST["language"])
+            bump_library()  # the library shows each text's language; a bulk update sends no signal
             messages.success(request, _("Language saved."))
             return redirect("quizzes:derive", key=source.key)
         if "paragraph_languages" in request.POST:

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -237,17 +238,9 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(attempt)
         attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
         messages.info(request, _time_up_message())
-    questions = Question.objects.with_content().in_bulk(attempt.question_ids)
     responses = {r.question_id: r for r in attempt.responses.all()}
-    rows = []
-    for position, question_id in enumerate(attempt.question_ids, start=1):
-        response = responses.get(question_id)
-        question = questions.get(question_id)
-        if question is None:
-            continue
-        if response is not None:
-            response.question = question  # reuse the prefetched choices
-        rows.append({"position": position, "question": question, "response": response})
+    # Built only if the template's cached list of a finished attempt is missing (results.html).
+    rows = SimpleLazyObject(lambda: _result_rows(attempt, responses))
     right = sum(1 for r in responses.values() if r.is_correct)
     now = timezone.now()
     withheld = attempt.withheld_message(now)
@@ -267,6 +260,24 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "withheld_message": withheld,
     }
     return render(request, "quizzing/results.html", context)
+
+
+def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
+    questions = (
+        Question.objects.with_content()
+        .defer("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
+        .in_bulk(attempt.question_ids)
+    )
+    rows = []
+    for position, question_id in enumerate(attempt.question_ids, start=1):
+        response = responses.get(question_id)
+        question = questions.get(question_id)
+        if question is None:
+            continue
+        if response is not None:
+            response.question = question  # reuse the prefetched choices
+        rows.append({"position": position, "question": question, "response": response})
+    return rows
 
 
 @require_POST

@@ -32,6 +32,11 @@ LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 MAXIMUM_INTERVAL = 36500
 LEARN_AHEAD = timedelta(minutes=20)
+SOURCE_TEXT_FIELDS = (
+    "question__passage__source__text",
+    "question__passage__source__licence",
+    "question__passage__source__paragraph_languages",
+)
 LEECH_LAPSES = 8
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -508,24 +513,28 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
     visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
     held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
-    counts = _queue_counts(user.pk, visible, now, start, end, held)
+    counts = _queue_counts(user.pk, visible, now, start, end, held, settings.new_per_day, settings.reviews_per_day)
     cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
-    base = cards.select_related("question__passage__source").prefetch_related("question__choices")
-    learning = base.learning().order_by("due", "pk")
+    base = (
+        cards.select_related("question__passage__source")
+        .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
+        .prefetch_related("question__choices")
+    )
+    learning = cards.learning().order_by("due", "pk")
     card = None
     if not fetch_card:
         pass
     elif counts["learning_now"]:  # a learning step that is due now comes first
-        card = learning.filter(due__lte=now).first()
+        card = _first_with_content(base, learning.filter(due__lte=now))
     elif review_left:
-        card = base.in_review().filter(due__lt=end).order_by("due", "pk").first()
+        card = _first_with_content(base, cards.in_review().filter(due__lt=end).order_by("due", "pk"))
     elif new_left:
-        card = base.new().order_by("created_at", "pk").first()
+        card = _first_with_content(base, cards.new().order_by("created_at", "pk"))
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
-        card = learning.filter(due__lte=now + LEARN_AHEAD).first()
+        card = _first_with_content(base, learning.filter(due__lte=now + LEARN_AHEAD))
     return Queue(
         card,
         new_left,
@@ -536,53 +545,65 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
     )
 
 
+def _first_with_content(base, candidates) -> Card | None:
+    """The first of `candidates` with its question, passage and source, in one query: the card is
+    picked in a subquery without joins, so that it is read in the order of the card_queue index
+    (joined first, a planner may sort every due card to find it: 26 ms at 20,000 cards)."""
+    return base.filter(pk__in=candidates.values("pk")[:1]).first()
+
+
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself. Only the cards whose question the
+# where the ORM's query building would cost more than the query itself. Each count is a range of an
+# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at), and the new and review
+# counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
+# not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
 # learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
 # visible_questions).
-QUEUE_COUNTS_SQL = """
+ACTIVE = "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.question_id IN ({visible}){held}"
+QUEUE_COUNTS_SQL = f"""
 SELECT
-  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 2 AND c.due < %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 0 THEN 1 ELSE 0 END), 0),
+  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
+  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
+  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
+     AND {ACTIVE} LIMIT %s) AS r),
+  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.origin = 'review' AND l.state_before = 0),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.origin = 'review' AND l.state_before = 2),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.card_before IS NOT NULL)
-FROM quizzes_card c
-WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s)
-  AND c.question_id IN ({visible})
 """
 
 
 def _queue_counts(
-    user_id: int, visible: RawSQL, now: datetime, start: datetime, end: datetime, held=()
+    user_id: int,
+    visible: RawSQL,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    held=(),
+    new_limit: int = 32767,
+    review_limit: int = 32767,
 ) -> dict[str, int]:
+    """The queue's counts, only for cards whose question is `visible` and not `held`; "new" and "reviews"
+    stop at the limits given (the daily limits)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
+    held = list(held)
+    active = [False, at(now), *visible.params, *held]
     params = [
-        at(now),
-        at(soon),
-        at(end),
-        user_id,
-        at(start),
-        user_id,
-        at(start),
-        user_id,
-        at(start),
-        user_id,
-        False,
-        at(now),
-        *visible.params,
+        *(user_id, at(now), *active),
+        *(user_id, at(soon), *active),
+        *(user_id, at(end), *active, max(0, review_limit)),
+        *(user_id, *active, max(0, new_limit)),
+        *(user_id, at(start)),
+        *(user_id, at(start)),
+        *(user_id, at(start)),
     ]
-    sql = QUEUE_COUNTS_SQL.format(visible=visible.sql)
-    if held:
-        sql += " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")"
-        params += list(held)
+    held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
+    sql = QUEUE_COUNTS_SQL.replace("{visible}", visible.sql).replace("{held}", held_sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

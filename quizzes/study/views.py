@@ -31,6 +31,7 @@ def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     return get_object_or_404(
         Card.objects.visible_to(request.user)
         .select_related("question__passage__source")
+        .defer(*scheduling.SOURCE_TEXT_FIELDS)
         .prefetch_related("question__choices"),
         pk=card_id,
     )

@@ -71,6 +71,8 @@ def for_learner(user, now: datetime | None = None) -> list[LearnerAssignment]:
         .select_related("quizset", "classroom")
         .order_by("due_at")
     )
+    if not assignments:
+        return []
     extensions = dict(
         Extension.objects.filter(learner=user, assignment__in=assignments).values_list("assignment_id", "due_at")
     )

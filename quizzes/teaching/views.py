@@ -1,7 +1,8 @@
 """Teachers' pages: classes, quiz sets from the bank, their own questions, assignments and results.
 
 Every object is looked up through the teacher (`_get_x_for_teacher`): another teacher's class,
-assignment or learner is a 404, for full pages and htmx fragments alike. Results are never cached.
+assignment or learner is a 404, for full pages and htmx fragments alike. Results are never cached by
+browsers; the server keeps their HTML while nothing they are made from changes (results_cache.py).
 """
 
 from functools import wraps
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
 from . import results as teaching
+from . import results_cache
 from .forms import AssignmentForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
 from .models import Assignment, Classroom, Enrollment, Extension
 
@@ -167,11 +170,21 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Due date extended for %(name)s.") % {"name": form.cleaned_data["learner"].username}
         )
         return redirect(assignment)
-    rows, items = teaching.results(assignment)
+
+    def results_html():
+        rows, items = teaching.results(assignment)
+        context = {"assignment": assignment, "rows": rows, "items": items}
+        return render_to_string("teaching/_results.html", context, request)
+
+    parts = {"results": results_html}
+    if not form.is_bound:  # the same for every request while the class does not change
+        parts["form"] = form.as_p
+    html = results_cache.cached(assignment, parts)
     template = "teaching/assignment.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"assignment": assignment, "rows": rows, "items": items, "form": form})
+    context = {"assignment": assignment, "results_html": html["results"], "form_html": html.get("form") or form.as_p()}
+    return render(request, template, context)
 
 
 @require_GET
