@@ -43,7 +43,8 @@ def take_quiz(page, out: Path, suffix: str) -> None:
     page.locator("form[data-answer] button").first.click()
     page.wait_for_selector(".feedback")
     page.screenshot(path=out / f"quiz-feedback-{suffix}.png", full_page=True)
-    page.click(".finish-early button")
+    page.once("dialog", lambda dialog: dialog.accept())  # "Finish now?" asks once (hx-confirm)
+    page.click(".finish-early a")
     page.wait_for_selector(".score")
     page.screenshot(path=out / f"quiz-results-{suffix}.png")
 
