@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.accounts.params import ModelMultipleIdsField
+
 from .models import Choice, Question, Source
 
 
@@ -153,6 +155,7 @@ class TeacherQuestionForm(QuotedPassageForm):
     class Meta:
         model = Question
         fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        field_classes = {"topics": ModelMultipleIdsField}
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),

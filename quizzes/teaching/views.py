@@ -21,13 +21,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ..accounts.params import as_id, id_param
 from ..accounts.roles import Role, has_role
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
 from . import results as teaching
-from .forms import AssignmentForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
+from .forms import AssignmentForm, BankFilterForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
 from .models import Assignment, Classroom, Enrollment, Extension
 
 
@@ -102,7 +103,8 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
             classroom.save(update_fields=["archived"])
             messages.info(request, _("Class archived.") if classroom.archived else _("Class restored."))
         elif "remove" in request.POST:
-            removed = Enrollment.objects.filter(classroom=classroom, learner_id=request.POST.get("remove")).delete()[0]
+            learner_id = id_param(request.POST, "remove")
+            removed = Enrollment.objects.filter(classroom=classroom, learner_id=learner_id).delete()[0]
             if removed:
                 messages.info(request, _("The learner was removed from the class."))
         return redirect(classroom)
@@ -196,11 +198,13 @@ def _spreadsheet(filename: str, write, subject) -> HttpResponse:
 @teacher_required
 def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpResponse:
     assignment = _get_assignment_for_teacher(request, pk)
+    # learner__pk, not learner_id: Django's lookup on the key itself turns an id past the database's
+    # range into "no such row", the one on the foreign key sends it to the driver, which crashes.
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("learner"), classroom=assignment.classroom, learner_id=learner_id
+        Enrollment.objects.select_related("learner"), classroom=assignment.classroom, learner__pk=learner_id
     )
     attempts = list(
-        Attempt.objects.filter(assignment=assignment, user_id=learner_id)
+        Attempt.objects.filter(assignment=assignment, user=enrollment.learner)
         .prefetch_related("responses__question__choices")
         .order_by("started_at")
     )
@@ -254,7 +258,10 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
         .select_related("passage__source")
         .order_by("passage__source__title", "external_id")
     )
-    filters = {k: request.GET.get(k, "") for k in ("q", "source", "topic", "kind", "language", "difficulty")}
+    search = BankFilterForm(request.GET)
+    filters = search.filters()
+    if search.errors:
+        messages.warning(request, _("Some filters could not be read and were left out."))
     if filters["q"]:
         bank = bank.filter(Q(prompt__icontains=filters["q"]) | Q(external_id__icontains=filters["q"]))
     if filters["source"]:
@@ -263,7 +270,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
         bank = bank.filter(topics__key=filters["topic"])
     for field in ("kind", "language", "difficulty"):
         if filters[field]:
-            bank = bank.filter(**{field: filters[field]})
+            bank = bank.filter(**{field: search.cleaned_data[field]})
     page = Paginator(bank, 50).get_page(request.GET.get("page"))
     current = _current_rows(request, quizset)
     return render(
@@ -308,8 +315,10 @@ def _picked(request: HttpRequest) -> list[tuple[int, int]]:
     """Picked question ids with their position (from the 'pick' checkboxes and 'pos-<id>' inputs)."""
     picked = []
     for value in request.POST.getlist("pick"):
+        pk = as_id(value)
+        if pk is None:  # not a question's id: a forged form (ids past the database's range crash `pk__in`)
+            continue
         try:
-            pk = int(value)
             position = int(request.POST.get(f"pos-{pk}") or 1000)
         except ValueError:
             continue
