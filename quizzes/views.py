@@ -6,13 +6,13 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from .teaching import results as teaching
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The library: quiz sets by source text and by topic, in a fixed number of queries."""
     quizsets = {s.pk: s for s in QuizSet.objects.with_questions().shared()}
@@ -39,6 +39,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("quizzes/favicon.svg"), permanent=True)

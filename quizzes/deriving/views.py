@@ -51,7 +51,7 @@ def _get_candidate_for_reviewer(request: HttpRequest, pk: int) -> Candidate:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def new_source(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
@@ -76,7 +76,7 @@ def new_source(request: HttpRequest) -> HttpResponse:
     return render(request, "deriving/new_source.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @editor_required
@@ -129,7 +129,7 @@ def _paragraphs(source: Source, corrected: bool = True) -> list:
     return [b for b in blocks if b.kind == "paragraph"]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @editor_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -200,7 +200,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:review_queue")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a candidate with the question editor's rules, then accept it."""

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,7 +22,7 @@ from . import flow as quizzing
 from .models import Attempt
 
 
-@require_GET
+@require_safe
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
     quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
     items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
@@ -67,7 +67,7 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
     return redirect(attempt)
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
@@ -77,7 +77,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:question", pk=attempt.pk, position=answered + 1)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @login_required
@@ -170,7 +170,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from ..accounts.params import as_id, id_param
@@ -60,7 +60,7 @@ def _get_own_quizset(request: HttpRequest, key: str) -> QuizSet:
 # --- classes ---------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
@@ -79,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "teaching/dashboard.html", {"rows": rows, "form": form, "quizsets": quizsets})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @teacher_required
 def classroom(request: HttpRequest, pk: int) -> HttpResponse:
@@ -125,7 +125,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -136,7 +136,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 # --- assignments -------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_classroom_for_teacher(request, pk)
@@ -152,7 +152,7 @@ def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "teaching/new_assignment.html", {"classroom": classroom, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @teacher_required
@@ -176,7 +176,7 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, {"assignment": assignment, "rows": rows, "items": items, "form": form})
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -193,7 +193,7 @@ def _spreadsheet(filename: str, write, subject) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpResponse:
@@ -223,7 +223,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
 # --- quiz sets and questions ----------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpResponse:
     """Build a quiz set from the bank: search and filter, pick questions, order them."""
@@ -326,7 +326,7 @@ def _picked(request: HttpRequest) -> list[tuple[int, int]]:
     return picked
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def new_question(request: HttpRequest) -> HttpResponse:
     """A teacher's own question, with the same rules as the admin's editor; it stays theirs until an
@@ -350,7 +350,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
 # --- the learner's side of classes -------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def join(request: HttpRequest, code: str = "") -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": code})
