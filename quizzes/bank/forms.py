@@ -193,6 +193,14 @@ class BaseChoiceFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
+# absolute_max: a forged TOTAL_FORMS would otherwise make Django build and render 1,008 forms.
 ChoiceFormSet = forms.inlineformset_factory(
-    Question, Choice, form=ChoiceForm, formset=BaseChoiceFormSet, extra=4, max_num=8, can_delete=False
+    Question,
+    Choice,
+    form=ChoiceForm,
+    formset=BaseChoiceFormSet,
+    extra=4,
+    max_num=8,
+    absolute_max=8,
+    can_delete=False,
 )
