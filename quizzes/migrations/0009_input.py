@@ -5,15 +5,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('quizzes', '0008_paragraph_languages'),
+        ("quizzes", "0008_paragraph_languages"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='source',
-            name='url',
-            field=models.URLField(blank=True, max_length=500, validators=[django.core.validators.URLValidator(message='Enter an http:// or https:// address.', schemes=['http', 'https'])], verbose_name='original URL'),
+            model_name="source",
+            name="url",
+            field=models.URLField(
+                blank=True,
+                max_length=500,
+                validators=[
+                    django.core.validators.URLValidator(
+                        message="Enter an http:// or https:// address.", schemes=["http", "https"]
+                    )
+                ],
+                verbose_name="original URL",
+            ),
         ),
     ]
