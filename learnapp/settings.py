@@ -141,6 +141,24 @@ else:
         }
     }
 
+# --- cache: local memory (one per process) by default, Redis when REDIS_URL is set ---
+# The library's shared part is cached per bank version (quizzes/library.py, quizzes/bank/version.py).
+# Sessions are cached too, but only in a cache that every process shares: with one cache per process,
+# a logout in one worker would leave the session alive in another's cache.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": os.environ.get("LEARNAPP_CACHE_PREFIX", "learnapp"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "learnapp"}}
+# Touched when the bank changes, so that every process on this machine drops its cached library.
+LEARNAPP_BANK_STAMP = Path(os.environ.get("LEARNAPP_BANK_STAMP", BASE_DIR / "data" / "bank-version.stamp"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

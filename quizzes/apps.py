@@ -8,6 +8,9 @@ class QuizzesConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from .accounts.roles import role_names
+        from .bank import version as bank_version
+
+        bank_version.connect()  # the cached library follows the bank's changes
 
         def remember_roles(sender, request, user, **kwargs) -> None:
             # The navigation shows links by role: keep the names with the session, written at login anyway.

@@ -1,31 +1,57 @@
-"""Throughput of the pages that matter, measured the way the performance budget is stated.
+"""Throughput of the pages that matter, as ratios to a logged-in ceiling measured side by side.
 
-    .venv/bin/python scripts/benchmark.py [--seconds 10] [--reviews 50000]
+    .venv/bin/python scripts/benchmark.py [--seconds 5] [--rounds 3] [--reviews 100000] [--check]
+    .venv/bin/python scripts/benchmark.py --inprocess          # no server: Django's WSGI app called in-process
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnapp_speed .venv/bin/python scripts/benchmark.py
+    .venv/bin/python scripts/benchmark.py --scale [--scale-cards 100000 --scale-reviews 1000000]
 
-It builds a throw-away SQLite database (the shipped bank, a learner studying every question),
-serves it with gunicorn (2 workers, DEBUG off) and drives it with wrk (8 connections) on loopback:
-the review page, rate-and-next (a POST that applies a rating and renders the next card), a quiz
-question, the progress page with a short and with a long history (--reviews log rows), and the
-library. It prints requests per second, latencies and the number of SQL queries of each page.
-Needs wrk (apt-get install wrk). Budget: review page >= 300 req/s, rate-and-next >= 250 req/s.
+It builds a throw-away database (SQLite in a temporary folder, or the PostgreSQL database of
+DATABASE_URL, emptied first): the shipped bank, learners studying every question with a short
+(200 reviews) and a long (--reviews) history, a quiz attempt, and a class of 200 learners who each
+finished a 50-question assignment. It serves it with gunicorn (2 workers, DEBUG off) through
+learnapp.bench, which adds two reference views, and drives it with wrk (8 connections) on loopback:
+
+- "bare": a view with no middleware (Django's floor);
+- "bare+auth": the same view behind session + CSRF + auth middleware, logged in: the ceiling of
+  any logged-in page on this machine, this database and these settings;
+- the pages: library, review, rate-and-next (htmx POST), progress (short and long history), quiz
+  question, quiz results, teacher results.
+
+Every round runs every page once, one after the other, so background noise hits them all alike;
+the figure kept is the median of the rounds. Each page's ratio is its req/s over bare+auth's in
+the same run: the figure to compare between machines. --check exits 1 when a ratio is below the
+floor committed in docs/speed-floor.json (for its database: sqlite or postgresql).
+
+--scale builds one learner with --scale-cards cards and --scale-reviews review log rows and reports
+the due-queue query's latency (p50/p95), the review page's in-process time and the query plans
+(docs/performance.md keeps the figures).
 """
 
 import argparse
+import copy
 import http.client
+import json
 import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 PORT = 8765
 PASSWORD = "bench-password-2026"
+FLOOR_FILE = ROOT / "docs" / "speed-floor.json"
+CLASS_SIZE = 200
+ASSIGNMENT_QUESTIONS = 50
 
 RATE_LUA = """
 -- rate-and-next: POST a Good rating with a fresh token to one of the learner's cards.
@@ -45,49 +71,74 @@ end
 """
 
 
-def env(db: Path) -> dict[str, str]:
-    e = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    e.update(DJANGO_SETTINGS_MODULE="learnapp.settings", LEARNAPP_SQLITE_PATH=str(db), DJANGO_DEBUG="0")
+def env(db: Path | None) -> dict[str, str]:
+    e = dict(os.environ)
+    e.update(DJANGO_SETTINGS_MODULE="learnapp.settings", DJANGO_DEBUG="0")
+    if not e.get("DATABASE_URL"):
+        e["LEARNAPP_SQLITE_PATH"] = str(db)
     return e
 
 
-def prepare(db: Path, reviews: int) -> dict:
-    """Fill the database in this process (Django set up against `db`), return what the runs need."""
+def database_label() -> str:
+    return "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+
+
+def reset_postgres(url: str) -> None:
+    """Drop and create the benchmark's database (never the app's: the name must contain 'speed' or 'bench')."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"\w*(speed|bench)\w*", name):
+        sys.exit(f"refusing to empty database {name!r}: its name must contain 'speed' or 'bench'")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(db: Path | None) -> None:
     os.environ.update(env(db))
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
+
+
+def prepare(reviews: int) -> dict:
+    """Fill the database (Django already set up), return what the runs need."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from quizzes.bank.models import QuizSet
+    from quizzes.bank.models import Question, QuizSet, QuizSetItem
     from quizzes.bank.yaml_bank import BankFile, import_bank
     from quizzes.management.commands.setup_demo import shipped_bank_files
     from quizzes.quizzing.flow import start_attempt
-    from quizzes.quizzing.models import Attempt
+    from quizzes.quizzing.models import Attempt, Response
     from quizzes.study import scheduling
     from quizzes.study.models import Card, ReviewLog
+    from quizzes.teaching.models import Assignment, Classroom, Enrollment
     from tests.factory import Role, make_user
 
     call_command("migrate", verbosity=0)
     import_bank([BankFile.from_path(p) for p in shipped_bank_files()])
     short = make_user("short", Role.LEARNER, password=PASSWORD)
     long = make_user("long", Role.LEARNER, password=PASSWORD)
-    for user in (short, long):
+    rater = make_user("rater", Role.LEARNER, password=PASSWORD)  # rate-and-next: its cards are reset each run
+    teacher = make_user("teacher", Role.TEACHER, password=PASSWORD)
+    now = timezone.now()
+    for user in (short, long, rater):
         for quizset in QuizSet.objects.all():
             scheduling.add_study(user, quizset=quizset)
         Card.objects.filter(user=user).update(
             state=Card.State.REVIEW,
             stability=10,
             difficulty=5,
-            due=timezone.now() - timedelta(days=1),
-            last_review=timezone.now() - timedelta(days=11),
+            due=now - timedelta(days=1),
+            last_review=now - timedelta(days=11),
         )
-    now = timezone.now()
     rng = random.Random(1)
     for user, count in ((short, 200), (long, reviews)):
         cards = list(Card.objects.filter(user=user).values_list("pk", flat=True))
@@ -105,135 +156,649 @@ def prepare(db: Path, reviews: int) -> dict:
             batch_size=5000,
         )
         scheduling.rebuild_review_days(user)
-    attempt = start_attempt(short, QuizSet.objects.get(key="what-is-gene-therapy"))
-    queries = {}
-    client = Client()
-    client.force_login(short)
-    pages = {
-        "library": "/",
-        "review": "/review/",
-        "quiz question": f"/attempts/{attempt.pk}/1/",
-        "progress (short history)": "/progress/",
-    }
-    for name, url in pages.items():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200, url
-        queries[name] = len(ctx.captured_queries)
-    client.force_login(long)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get("/progress/")
-    queries[f"progress ({reviews} reviews)"] = len(ctx.captured_queries)
+    quiz = QuizSet.objects.get(key="what-is-gene-therapy")
+    attempt = start_attempt(short, quiz)  # open: its first question is the "quiz question" page
+    finished = Attempt.objects.create(user=short, quizset=quiz, question_ids=attempt.question_ids, started_at=now)
+    _answer_all(finished, now)
+
+    # A class of 200 learners who each finished a 50-question assignment.
+    published = list(
+        Question.objects.filter(status=Question.Status.PUBLISHED).order_by("pk").values_list("pk", flat=True)
+    )[:ASSIGNMENT_QUESTIONS]
+    big = QuizSet.objects.create(key="bench-fifty", title="Fifty questions", owner=teacher)
+    QuizSetItem.objects.bulk_create(
+        QuizSetItem(quizset=big, question_id=q, position=i) for i, q in enumerate(published)
+    )
+    classroom = Classroom.objects.create(teacher=teacher, name="Benchmark class")
+    assignment = Assignment.objects.create(
+        classroom=classroom, quizset=big, due_at=now + timedelta(days=7), opens_at=now - timedelta(days=7)
+    )
+    User = get_user_model()
+    password = make_password(None)
+    learners = User.objects.bulk_create(User(username=f"learner{i:03d}", password=password) for i in range(CLASS_SIZE))
+    learners = list(User.objects.filter(username__startswith="learner").order_by("pk"))
+    Enrollment.objects.bulk_create(Enrollment(classroom=classroom, learner=u) for u in learners)
+    attempts = Attempt.objects.bulk_create(
+        Attempt(user=u, quizset=big, assignment=assignment, question_ids=published, started_at=now - timedelta(hours=1))
+        for u in learners
+    )
+    attempts = list(Attempt.objects.filter(assignment=assignment).order_by("pk"))
+    for a in attempts:
+        _answer_all(a, now, rng=rng, save=False)
+    Attempt.objects.bulk_update(attempts, ["finished_at", "score"])
+    assert Response.objects.filter(attempt__assignment=assignment).count() == CLASS_SIZE * ASSIGNMENT_QUESTIONS
     return {
         "attempt": attempt.pk,
-        "cards": list(Card.objects.filter(user=short).values_list("pk", flat=True)),
-        "queries": queries,
-        "attempts": Attempt.objects.count(),
+        "finished": finished.pk,
+        "assignment": assignment.pk,
+        "cards": list(Card.objects.filter(user=rater).values_list("pk", flat=True)),
+        "rater": rater.pk,
     }
 
 
-def login(username: str) -> tuple[str, str]:
+def reset_rater(info: dict) -> None:
+    """Every card of the rater due again, and no daily limit reached: each rate-and-next run rates a
+    due card and renders the next due one, however many ratings the runs before it made."""
+    from django.db import connection
+    from django.utils import timezone
+
+    from quizzes.study.models import Card, ReviewDay, ReviewLog, StudySettings
+
+    now = timezone.now()
+    Card.objects.filter(user_id=info["rater"]).update(
+        state=Card.State.REVIEW, due=now - timedelta(days=1), last_review=now - timedelta(days=11), stability=10
+    )
+    ReviewLog.objects.filter(user_id=info["rater"]).delete()
+    ReviewDay.objects.filter(user_id=info["rater"]).delete()
+    StudySettings.objects.update_or_create(user_id=info["rater"], defaults={"reviews_per_day": 30000})
+    connection.close()
+
+
+def _answer_all(attempt, now, rng=None, save=True) -> None:
+    """Responses to every question of an attempt (choices picked at random), and the attempt finished."""
+    from quizzes.bank.models import Choice
+    from quizzes.quizzing.models import Response
+
+    rng = rng or random.Random(2)
+    choices: dict[int, list[tuple[int, bool]]] = {}
+    for qid, cid, correct in Choice.objects.filter(question_id__in=attempt.question_ids).values_list(
+        "question_id", "pk", "is_correct"
+    ):
+        choices.setdefault(qid, []).append((cid, correct))
+    responses, total = [], 0.0
+    for position, qid in enumerate(attempt.question_ids, start=1):
+        options = choices.get(qid) or [(None, rng.random() < 0.7)]
+        cid, correct = rng.choice(options)
+        total += correct
+        responses.append(
+            Response(
+                attempt=attempt,
+                question_id=qid,
+                position=position,
+                answer={"choices": [cid]} if cid else {"text": "an answer"},
+                is_correct=correct,
+                score=1.0 if correct else 0.0,
+                answered_at=now - timedelta(minutes=30),
+                time_spent=timedelta(seconds=rng.randint(5, 60)),
+            )
+        )
+    Response.objects.bulk_create(responses)
+    attempt.finished_at = now - timedelta(minutes=30)
+    attempt.score = total / len(attempt.question_ids)
+    if save:
+        attempt.save(update_fields=["finished_at", "score"])
+
+
+# --- talking to the app: over HTTP (gunicorn) or in-process (the same WSGI callable) ------------------
+
+
+class HttpDriver:
+    def request(self, method: str, path: str, headers: dict, body: str = "") -> tuple[int, dict, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", PORT)
+        conn.request(method, path, body or None, headers)
+        r = conn.getresponse()
+        text = r.read().decode()
+        return r.status, {"set-cookie": ",".join(r.headers.get_all("Set-Cookie") or [])}, text
+
+
+class WsgiDriver:
+    """Calls learnapp.bench.application directly: what gunicorn does, without the socket and the parsing."""
+
+    def __init__(self):
+        from learnapp.bench import application
+
+        self.app = application
+
+    def request(self, method: str, path: str, headers: dict, body: str = "") -> tuple[int, dict, str]:
+        data = body.encode()
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": str(PORT),
+            "REMOTE_ADDR": "127.0.0.1",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "HTTP_HOST": f"127.0.0.1:{PORT}",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(data)),
+        }
+        for name, value in headers.items():
+            key = name.upper().replace("-", "_")
+            if key == "CONTENT_TYPE":
+                environ["CONTENT_TYPE"] = value
+            else:
+                environ[f"HTTP_{key}"] = value
+        out = {}
+
+        def start_response(status, response_headers, exc_info=None):
+            out["status"] = int(status.split()[0])
+            out["cookies"] = ",".join(v for k, v in response_headers if k.lower() == "set-cookie")
+
+        result = self.app(environ, start_response)
+        try:
+            text = b"".join(result).decode()
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        return out["status"], {"set-cookie": out["cookies"]}, text
+
+
+def login(driver, username: str) -> tuple[str, str]:
     """Log in through the real login form; returns (cookie header, csrf token)."""
-    conn = http.client.HTTPConnection("127.0.0.1", PORT)
-    conn.request("GET", "/accounts/login/")
-    r = conn.getresponse()
-    body = r.read().decode()
-    csrf_cookie = re.search(r"csrftoken=([^;]+)", r.getheader("Set-Cookie")).group(1)
+    status, headers, body = driver.request("GET", "/accounts/login/", {})
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", headers["set-cookie"]).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     form = f"username={username}&password={PASSWORD}&csrfmiddlewaretoken={token}"
-    conn.request(
+    status, headers, _body = driver.request(
         "POST",
         "/accounts/login/",
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={csrf_cookie}"},
         form,
-        {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={csrf_cookie}",
-        },
     )
-    r = conn.getresponse()
-    r.read()
-    cookies = dict(re.findall(r"(sessionid|csrftoken)=([^;]+)", ",".join(r.headers.get_all("Set-Cookie") or [])))
-    assert "sessionid" in cookies, "login failed"
+    cookies = dict(re.findall(r"(sessionid|csrftoken)=([^;]+)", headers["set-cookie"]))
+    assert "sessionid" in cookies, f"login of {username} failed ({status})"
     csrf = cookies.get("csrftoken", csrf_cookie)
     return f"sessionid={cookies['sessionid']}; csrftoken={csrf}", csrf
 
 
-def wrk(url: str, seconds: int, cookie: str, script: str | None = None) -> dict:
-    cmd = ["wrk", "-t2", "-c8", f"-d{seconds}s", "--latency", "-H", f"Cookie: {cookie}"]
+def pages(info: dict, reviews: int, cookies: dict) -> list[dict]:
+    """What is measured, in the order of a round."""
+    short, long, teacher, rater = cookies["short"], cookies["long"], cookies["teacher"], cookies["rater"]
+    return [
+        {"name": "bare", "path": "/__bench__/bare/", "cookie": ""},
+        {"name": "bare+auth", "path": "/__bench__/auth/", "cookie": short},
+        {"name": "library", "path": "/", "cookie": short},
+        {"name": "review page", "path": "/review/", "cookie": short},
+        {"name": "rate-and-next (POST)", "path": "rate", "cookie": rater},
+        {"name": "progress (200 reviews)", "path": "/progress/", "cookie": short},
+        {"name": f"progress ({reviews} reviews)", "path": "/progress/", "cookie": long},
+        {"name": "quiz question", "path": f"/attempts/{info['attempt']}/1/", "cookie": short},
+        {"name": "quiz results", "path": f"/attempts/{info['finished']}/results/", "cookie": short},
+        {"name": "teacher results", "path": f"/teach/assignments/{info['assignment']}/", "cookie": teacher},
+    ]
+
+
+def floor_key(name: str) -> str:
+    """The floor file's name of a page: the long-history progress is "progress (long history)"."""
+    if name.startswith("progress (") and not name.startswith("progress (200"):
+        return "progress (long history)"
+    return name
+
+
+def rate_request(info: dict, csrf: str, cookie: str, rng: random.Random) -> tuple[str, str, dict, str]:
+    card = rng.choice(info["cards"])
+    body = f"rating=3&token={uuid.uuid4()}&csrfmiddlewaretoken={csrf}"
+    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
+    return "POST", f"/review/{card}/rate/", headers, body
+
+
+def count_queries(driver, info: dict, page: dict, csrf: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rng = random.Random(3)
+    if page["path"] == "rate":
+        method, path, headers, body = rate_request(info, csrf, page["cookie"], rng)
+    else:
+        method, path, headers, body = "GET", page["path"], {"Cookie": page["cookie"]}, ""
+    driver.request(method, path, headers, body)  # warm: the first request fills the caches
+    with CaptureQueriesContext(connection) as ctx:
+        status, _h, _b = driver.request(method, path, headers, body)
+    assert status == 200, (page["name"], status)
+    return len(ctx.captured_queries)
+
+
+def inprocess_run(driver, info: dict, page: dict, csrf: str, seconds: float) -> dict:
+    """Requests in a loop for `seconds`: req/s and percentiles of one in-process client, from the CPU time
+    of this process per request (SQLite runs in it; PostgreSQL's own work is not counted)."""
+    rng = random.Random(4)
+    times = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        if page["path"] == "rate":
+            method, path, headers, body = rate_request(info, csrf, page["cookie"], rng)
+        else:
+            method, path, headers, body = "GET", page["path"], {"Cookie": page["cookie"]}, ""
+        t0 = time.process_time()  # CPU time: on a shared machine, wall time is mostly waiting for a core
+        status, _h, _b = driver.request(method, path, headers, body)
+        times.append(time.process_time() - t0)
+        assert status == 200, (page["name"], status)
+    times.sort()
+    return {
+        "rps": len(times) / sum(times),
+        "p50": times[len(times) // 2] * 1000,
+        "p99": times[min(len(times) - 1, int(len(times) * 0.99))] * 1000,
+        "non2xx": 0,
+    }
+
+
+def wrk_run(url: str, seconds: float, cookie: str, script: str | None = None) -> dict:
+    cmd = ["wrk", "-t2", "-c8", f"-d{max(1, round(seconds))}s", "--latency"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run([*cmd, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    latency = dict(re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", out))
+    latency = {k: _ms(v) for k, v in re.findall(r"\s+(50|99)%\s+([\d.]+\w+)", out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
         "rps": rps,
-        "p50": latency.get("50", "?"),
-        "p99": latency.get("99", "?"),
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
         "non2xx": int(errors.group(1)) if errors else 0,
     }
 
 
+def drain(seconds: float = 60) -> None:
+    """Wait until the server is idle: wrk leaves requests queued in the workers when it stops, and a
+    slow page's backlog would otherwise be paid by the next page measured."""
+    end = time.monotonic() + seconds
+    quick = 0
+    while quick < 3 and time.monotonic() < end:
+        t0 = time.monotonic()
+        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=seconds)
+        conn.request("GET", "/__bench__/bare/")
+        conn.getresponse().read()
+        quick = quick + 1 if time.monotonic() - t0 < 0.05 else 0
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def summarise(results: dict[str, list[dict]]) -> dict[str, dict]:
+    """Median of the rounds for each page, and its ratio to bare+auth's median."""
+    table = {}
+    for name, runs in results.items():
+        table[name] = {
+            "rps": statistics.median(r["rps"] for r in runs),
+            "p50": statistics.median(r["p50"] for r in runs if r["p50"] is not None),
+            "p99": statistics.median(r["p99"] for r in runs if r["p99"] is not None),
+            "non2xx": sum(r["non2xx"] for r in runs),
+            "rounds": [round(r["rps"]) for r in runs],
+        }
+    ceiling = table["bare+auth"]["rps"]
+    for row in table.values():
+        row["ratio"] = row["rps"] / ceiling
+    return table
+
+
+def print_table(table: dict, queries: dict, floors: dict, title: str, goals: dict | None = None) -> list[str]:
+    goals = goals or {}
+    print(f"\n{title}\n")
+    head = f"{'page':30} {'req/s':>7} {'ratio':>6} {'goal':>5} {'floor':>6} {'p50 ms':>7} {'p99 ms':>7}"
+    print(f"{head} {'queries':>7}  rounds")
+    failures = []
+    for name, row in table.items():
+        floor = floors.get(floor_key(name))
+        mark = ""
+        if floor is not None and row["ratio"] < floor:
+            mark = "  BELOW FLOOR"
+            failures.append(f"{name}: {row['ratio']:.2f} < {floor}")
+        if row["non2xx"]:
+            mark += f"  {row['non2xx']} non-2xx"
+            failures.append(f"{name}: {row['non2xx']} non-2xx responses")
+        floor_text = f"{floor:6.2f}" if floor is not None else "      "
+        goal = goals.get(floor_key(name))
+        goal_text = f"{goal:5.2f}" if goal is not None else "     "
+        if goal is not None and row["ratio"] >= goal:
+            goal_text += "*"
+        figures = (
+            f"{row['rps']:7.0f} {row['ratio']:6.2f} {goal_text:>5} {floor_text} {row['p50']:7.1f} {row['p99']:7.1f}"
+        )
+        print(f"{name:30} {figures} {queries.get(name, ''):>7}  {row['rounds']}{mark}")
+    return failures
+
+
+# --- scale: one learner with 100,000 cards and 1,000,000 reviews ---------------------------------------
+
+
+def scale(n_cards: int, n_reviews: int, label: str) -> None:
+    """Build one learner's huge history with bulk_create, then time the due queue and the review page."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    from quizzes.bank.models import Choice, Passage, Question
+    from quizzes.study import scheduling
+    from quizzes.study.models import Card, ReviewLog, StudySettings
+    from tests.factory import Role, make_source, make_user
+
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    user = make_user("huge", Role.LEARNER, password=PASSWORD)
+    source = make_source("scale-source")
+    passage = Passage.objects.get_or_create(source=source, start=0, end=20, defaults={"text": source.text[:20]})[0]
+    now = timezone.now()
+    rng = random.Random(7)
+    Question.objects.bulk_create(
+        (
+            Question(
+                external_id=f"scale-{i}",
+                kind=Question.Kind.SINGLE,
+                passage=passage,
+                prompt=f"Scale question number {i}?",
+                language="en",
+                status=Question.Status.PUBLISHED,
+            )
+            for i in range(n_cards)
+        ),
+        batch_size=5000,
+    )
+    ids = list(Question.objects.filter(external_id__startswith="scale-").values_list("pk", flat=True))
+    Choice.objects.bulk_create(
+        (
+            Choice(question_id=q, text=t, is_correct=t == "Right", position=p)
+            for q in ids
+            for p, t in enumerate(("Right", "Wrong"))
+        ),
+        batch_size=5000,
+    )
+    states = [Card.State.REVIEW] * 80 + [Card.State.NEW] * 15 + [Card.State.LEARNING] * 3 + [Card.State.RELEARNING] * 2
+    Card.objects.bulk_create(
+        (
+            Card(
+                user=user,
+                question_id=q,
+                state=(state := rng.choice(states)),
+                stability=None if state == Card.State.NEW else rng.uniform(1, 300),
+                difficulty=None if state == Card.State.NEW else rng.uniform(1, 10),
+                due=now + timedelta(minutes=rng.randint(-60 * 24 * 30, 60 * 24 * 365)),
+                last_review=None if state == Card.State.NEW else now - timedelta(days=rng.randint(1, 365)),
+                created_at=now - timedelta(days=400) + timedelta(microseconds=i),
+            )
+            for i, q in enumerate(ids)
+        ),
+        batch_size=5000,
+    )
+    card_ids = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+    done = 0
+    while done < n_reviews:
+        batch = min(50_000, n_reviews - done)
+        ReviewLog.objects.bulk_create(
+            (
+                ReviewLog(
+                    user=user,
+                    card_id=rng.choice(card_ids),
+                    rating=rng.choice([1, 3, 3, 3, 4]),
+                    state_before=2,
+                    reviewed_at=now - timedelta(minutes=rng.randint(1, 2 * 365 * 24 * 60)),
+                )
+                for _ in range(batch)
+            ),
+            batch_size=5000,
+        )
+        done += batch
+    scheduling.rebuild_review_days(user)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(
+        f"built {n_cards} cards and {n_reviews} reviews for one learner in {time.perf_counter() - t0:.0f} s ({label})"
+    )
+
+    settings = StudySettings.for_user(user)
+
+    def timed(fn, n=200) -> tuple[float, float, float]:
+        fn()
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+        times.sort()
+        return times[len(times) // 2], times[int(len(times) * 0.95)], times[-1]
+
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    start, end = scheduling.day_bounds(timezone.now(), settings.timezone, settings.rollover_hour)
+    rows = [
+        (
+            "due-queue counts (one SQL statement)",
+            lambda: scheduling._queue_counts(
+                user.pk,
+                timezone.now(),
+                start,
+                end,
+                new_limit=settings.new_per_day,
+                review_limit=settings.reviews_per_day,
+            ),
+        ),
+        ("due queue with its next card", lambda: scheduling.queue(user, settings, timezone.now())),
+    ]
+    driver = WsgiDriver()
+    cookie, _csrf = login(driver, "huge")
+    rows.append(
+        ("review page (in-process, whole request)", lambda: driver.request("GET", "/review/", {"Cookie": cookie}))
+    )
+    rows.append(
+        ("progress page (in-process, whole request)", lambda: driver.request("GET", "/progress/", {"Cookie": cookie}))
+    )
+    print(f"\n{label}, {n_cards} cards, {n_reviews} reviews, one learner (200 runs each, ms)\n")
+    print(f"{'what':44} {'p50':>7} {'p95':>7} {'max':>7}")
+    for name, fn in rows:
+        p50, p95, worst = timed(fn, 100 if "page" in name else 200)
+        print(f"{name:44} {p50:7.2f} {p95:7.2f} {worst:7.2f}")
+    with CaptureQueriesContext(conn) as ctx:
+        scheduling.queue(user, settings, timezone.now())
+    print("\nQuery plans of the due queue:")
+    for query in ctx.captured_queries:
+        sql = query["sql"]
+        explain = "EXPLAIN QUERY PLAN " if conn.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+        with conn.cursor() as cursor:
+            cursor.execute(explain + sql)
+            plan = cursor.fetchall()
+        print("\n" + " ".join(sql.split())[:200] + ("..." if len(sql) > 200 else ""))
+        for row in plan:
+            print("   ", row[-1] if conn.vendor == "sqlite" else row[0])
+
+
+# --- import: 10,000 questions from YAML ------------------------------------------------------------
+
+
+def import_timing(n_questions: int, label: str) -> None:
+    """Validate and import the shipped library plus `n_questions` questions (copies of the shipped ones
+    under new ids, 1,000 per file: a file may hold 2 MiB), into an empty database, then again unchanged."""
+    import yaml
+    from django.core.management import call_command
+
+    from quizzes.bank.yaml_bank import BankFile, import_bank, validate
+    from quizzes.management.commands.setup_demo import shipped_bank_files
+
+    call_command("migrate", verbosity=0)
+    shipped = shipped_bank_files()
+    library = [BankFile.from_path(p) for p in shipped if p.name == "library.yaml"]
+    templates = []
+    for path in shipped:
+        if path.parent.name == "questions":
+            templates += yaml.safe_load(path.read_text())["questions"]
+    files = []
+    for start in range(0, n_questions, 1000):
+        questions = []
+        for i in range(start, min(start + 1000, n_questions)):
+            question = copy.deepcopy(templates[i % len(templates)])
+            question["id"] = f"gen-{i:05d}"
+            questions.append(question)
+        text = yaml.safe_dump({"version": 1, "questions": questions}, allow_unicode=True, sort_keys=False)
+        files.append(BankFile(f"generated-{start // 1000:02d}.yaml", text.encode(), shipped[0].parent))
+    size = sum(len(f.data) for f in files) / 1e6
+    print(f"{n_questions} questions in {len(files)} files ({size:.1f} MB), {label}")
+
+    def timed(label: str, fn):
+        wall, cpu = time.perf_counter(), time.process_time()
+        out = fn()
+        # CPU time too: on a shared machine the wall time is mostly waiting for a core.
+        print(f"  {label:24} {time.perf_counter() - wall:6.2f} s wall, {time.process_time() - cpu:6.2f} s CPU", end="")
+        return out
+
+    timed("validate only", lambda: validate(library + files))
+    print()
+    result = timed("import (empty database)", lambda: import_bank(library + files))
+    print(f"   created: {result.created}")
+    result = timed("import again, unchanged", lambda: import_bank(library + files))
+    print(f"   unchanged: {result.unchanged}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--reviews", type=int, default=50_000)
+    parser.add_argument("--seconds", type=float, default=5, help="seconds per page and round (default 5)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reviews", type=int, default=100_000, help="review log rows of the long history")
+    parser.add_argument("--inprocess", action="store_true", help="call the WSGI app in this process, no wrk")
+    parser.add_argument("--only", help="comma-separated page names to measure (bare+auth is always measured)")
+    parser.add_argument("--check", action="store_true", help="exit 1 below the floors of docs/speed-floor.json")
+    parser.add_argument("--json", help="write the table to this file")
+    parser.add_argument("--scale", action="store_true", help="the due queue and review page at scale instead")
+    parser.add_argument("--scale-cards", type=int, default=100_000)
+    parser.add_argument("--scale-reviews", type=int, default=1_000_000)
+    parser.add_argument("--import-questions", type=int, metavar="N", help="time a YAML import of N questions instead")
     args = parser.parse_args()
-    if not shutil.which("wrk"):
+    if not (args.inprocess or args.scale or args.import_questions) and not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
     work = Path(tempfile.mkdtemp(prefix="learnapp-bench-"))
-    db = work / "db.sqlite3"
-    print(f"Preparing {db} (bank, 2 learners, {args.reviews} reviews)...", flush=True)
-    info = prepare(db, args.reviews)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "learnapp.wsgi",
-            "-w",
-            "2",
-            "-b",
-            f"127.0.0.1:{PORT}",
-            "--access-logfile",
-            "/dev/null",
-            "--error-logfile",
-            str(work / "gunicorn.log"),
-        ],
-        cwd=ROOT,
-        env=env(db),
-    )
+    db = None if os.environ.get("DATABASE_URL") else work / "db.sqlite3"
+    if os.environ.get("DATABASE_URL"):
+        reset_postgres(os.environ["DATABASE_URL"])
+    label = database_label()
     try:
-        for _ in range(50):
-            try:
-                http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/")
-                break
-            except OSError:
-                time.sleep(0.2)
-        short_cookie, csrf = login("short")
-        long_cookie, _csrf = login("long")
-        lua = work / "rate.lua"
-        lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrf})
-        base = f"http://127.0.0.1:{PORT}"
-        runs = [
-            ("library", f"{base}/", short_cookie, None, None),
-            ("review page", f"{base}/review/", short_cookie, None, 300),
-            ("rate-and-next (POST)", f"{base}/review/", short_cookie, str(lua), 250),
-            ("quiz question", f"{base}/attempts/{info['attempt']}/1/", short_cookie, None, None),
-            ("progress (200 reviews)", f"{base}/progress/", short_cookie, None, None),
-            (f"progress ({args.reviews} reviews)", f"{base}/progress/", long_cookie, None, None),
-        ]
-        print(f"\nwrk, 8 connections, {args.seconds} s each, gunicorn 2 workers, SQLite, DEBUG off\n")
-        print(f"{'page':32} {'req/s':>8} {'p50':>9} {'p99':>9} {'non-2xx':>8}  budget")
-        for name, url, cookie, script, budget in runs:
-            result = wrk(url, args.seconds, cookie, script)
-            verdict = "" if budget is None else ("ok" if result["rps"] >= budget else f"BELOW {budget}")
-            figures = f"{result['rps']:8.0f} {result['p50']:>9} {result['p99']:>9} {result['non2xx']:8d}"
-            print(f"{name:32} {figures}  {verdict}")
-        print("\nSQL queries per page:")
-        for name, n in info["queries"].items():
-            print(f"  {name:32} {n}")
+        setup_django(db)
+        if args.scale:
+            scale(args.scale_cards, args.scale_reviews, label)
+            return
+        if args.import_questions:
+            import_timing(args.import_questions, label)
+            return
+        print(f"Preparing {label} database (bank, learners, {args.reviews} reviews, a class of {CLASS_SIZE})...")
+        t0 = time.perf_counter()
+        info = prepare(args.reviews)
+        print(f"  ready in {time.perf_counter() - t0:.0f} s", flush=True)
+        run(args, info, work, db, label)
     finally:
-        server.terminate()
-        server.wait(10)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
+    from django.db import connection
+
+    inproc = WsgiDriver()
+    cookies, csrfs = {}, {}
+    for user in ("short", "long", "teacher", "rater"):
+        cookies[user], csrfs[user] = login(inproc, user)
+    todo = pages(info, args.reviews, cookies)
+    if args.only:
+        wanted = {"bare+auth", *(n.strip() for n in args.only.split(","))}
+        todo = [p for p in todo if p["name"] in wanted or floor_key(p["name"]) in wanted]
+    queries = {p["name"]: count_queries(inproc, info, p, csrfs["rater"]) for p in todo}
+    committed = json.loads(FLOOR_FILE.read_text()) if FLOOR_FILE.exists() else {}
+    floors, goals = committed.get(label, {}), committed.get("goals", {})
+    results: dict[str, list[dict]] = {p["name"]: [] for p in todo}
+    server = None
+    if args.inprocess:
+        title = (
+            f"in-process (the WSGI app called directly, CPU time per request), {label}, DEBUG off, "
+            f"{args.seconds:g} s per page and round, {args.rounds} rounds alternating"
+        )
+    else:
+        connection.close()
+        server = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/gunicorn"),
+                "learnapp.bench:application",
+                "-w",
+                "2",
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                str(work / "gunicorn.log"),
+            ],
+            cwd=ROOT,
+            env=env(db),
+        )
+        title = (
+            f"wrk, 8 connections, {args.seconds:g} s per page and round, {args.rounds} rounds alternating, "
+            f"gunicorn 2 workers, {label}, DEBUG off"
+        )
+    try:
+        if server:
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/__bench__/bare/")
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            lua = work / "rate.lua"
+            lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrfs["rater"]})
+            base = f"http://127.0.0.1:{PORT}"
+            for page in todo:  # warm each worker's caches
+                if page["path"] != "rate":
+                    wrk_run(f"{base}{page['path']}", 1, page["cookie"])
+                    drain()
+        for round_ in range(args.rounds):
+            print(f"round {round_ + 1}/{args.rounds}...", flush=True)
+            for page in todo:
+                if page["path"] == "rate":
+                    reset_rater(info)
+                if server:
+                    if page["path"] == "rate":
+                        result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(lua))
+                    else:
+                        result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
+                    drain()
+                else:
+                    result = inprocess_run(inproc, info, page, csrfs["rater"], args.seconds)
+                results[page["name"]].append(result)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+            if os.environ.get("BENCH_SHOW_LOG"):
+                print((work / "gunicorn.log").read_text()[-3000:])
+    table = summarise(results)
+    failures = print_table(table, queries, floors, title, goals)
+    print("\nratio = the page's req/s / bare+auth's req/s in the same run (medians of the rounds); goal: issue 11's")
+    print("target (* when met); floor: what --check enforces (docs/speed-floor.json).")
+    if args.json:
+        Path(args.json).write_text(json.dumps({"title": title, "queries": queries, "table": table}, indent=2))
+    if args.check:
+        if failures:
+            print("\nBelow the floors of docs/speed-floor.json:\n  " + "\n  ".join(failures))
+            sys.exit(1)
+        print("\nAll pages at or above their floors.")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,18 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings, tmp_path):
+    """Each test starts with an empty cache and its own bank stamp: a test's database is rolled back,
+    the cached pages made from it must go too."""
+    from django.core.cache import cache
+
+    settings.LEARNAPP_BANK_STAMP = tmp_path / "bank-version.stamp"
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def learner(db):
     return factory.make_user("alice", factory.Role.LEARNER)

@@ -26,6 +26,7 @@ def make_source(key: str = "intro", **kwargs) -> Source:
     kwargs.setdefault("title", "Introduction to gene therapy")
     kwargs.setdefault("language", "en")
     kwargs.setdefault("text", SOURCE_TEXT)
+    kwargs.setdefault("published", kwargs.get("owner") is None)  # a bank text; a teacher's is theirs
     return Source.objects.create(key=key, **kwargs)
 
 

@@ -16,14 +16,29 @@ from quizzes.accounts.params import ModelMultipleIdsField
 
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .version import bump as bump_library
 from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "key", "language", "author"]
-    list_filter = ["language"]
+    list_display = ["title", "key", "language", "author", "owner", "published"]
+    list_filter = ["published", "language"]
     search_fields = ["title", "key", "author"]
+    raw_id_fields = ["owner"]
+    actions = ["publish", "unpublish"]
+
+    @admin.action(description=_("Publish the selected texts (everyone may read them)"), permissions=["change"])
+    def publish(self, request, queryset) -> None:
+        count = queryset.update(published=True)
+        bump_library()  # a bulk update sends no signal
+        self.message_user(request, ngettext("%d text published.", "%d texts published.", count) % count)
+
+    @admin.action(description=_("Unpublish the selected texts (back to who added them)"), permissions=["change"])
+    def unpublish(self, request, queryset) -> None:
+        count = queryset.update(published=False)
+        bump_library()
+        self.message_user(request, ngettext("%d text unpublished.", "%d texts unpublished.", count) % count)
 
     def save_model(self, request, obj, form, change) -> None:
         if change and "text" in form.changed_data:
@@ -81,6 +96,7 @@ class QuestionAdminForm(QuotedPassageForm):
             "status",
             "language",
             "difficulty",
+            "cognitive",
             "topics",
             "owner",
             "stale",
@@ -107,6 +123,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "passage__source",
         "topics",
         "difficulty",
+        "cognitive",
         ("owner", admin.EmptyFieldListFilter),
     ]
     list_select_related = ["passage__source"]
@@ -135,11 +152,13 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Publish the selected questions"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.PUBLISHED)
+        bump_library()  # a bulk update sends no signal
         self.message_user(request, ngettext("%d question published.", "%d questions published.", count) % count)
 
     @admin.action(description=_("Unpublish the selected questions (back to draft)"), permissions=["change"])
     def unpublish(self, request, queryset) -> None:
         count = queryset.update(status=Question.Status.DRAFT)
+        bump_library()
         self.message_user(request, ngettext("%d question unpublished.", "%d questions unpublished.", count) % count)
 
     def view_on_site(self, obj: Question) -> str:
@@ -160,11 +179,21 @@ class QuestionAdmin(admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             files = [BankFile(f.name, f.read()) for f in form.cleaned_data["files"]]
             try:
-                result = import_bank(files)
+                result = import_bank(files, overwrite=form.cleaned_data["overwrite"])
             except BankInvalid as exc:
                 errors = exc.errors
             else:
                 messages.success(request, _("Import done: %(result)s.") % {"result": result})
+                for conflict in result.conflicts:
+                    messages.warning(request, str(conflict))
+                if result.conflicts:
+                    messages.warning(
+                        request,
+                        _(
+                            "Questions with a conflict kept the version edited here: import again with "
+                            "“Overwrite questions edited here” ticked to take the file's version."
+                        ),
+                    )
                 return redirect("admin:quizzes_question_changelist")
         context = {
             **self.admin_site.each_context(request),
@@ -208,11 +237,15 @@ class QuizSetAdmin(admin.ModelAdmin):
     actions = ["publish_to_bank"]
 
     @admin.action(
-        description=_("Publish to the shared bank (with the teacher's questions in them)"), permissions=["change"]
+        description=_("Publish to the shared bank (with the teacher's questions in them and the texts they cite)"),
+        permissions=["change"],
     )
     def publish_to_bank(self, request, queryset) -> None:
         sets = queryset.update(owner=None)
         Question.objects.filter(quizset_items__quizset__in=queryset, owner__isnull=False).update(owner=None)
+        # A shared question is read only where its text is: publishing the set publishes what it cites.
+        Source.objects.filter(passages__questions__quizset_items__quizset__in=queryset).update(published=True)
+        bump_library()
         self.message_user(request, ngettext("%d quiz set published.", "%d quiz sets published.", sets) % sets)
 
     def get_queryset(self, request):

@@ -25,6 +25,14 @@ class BankUploadForm(forms.Form):
         widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
         help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
     )
+    overwrite = forms.BooleanField(
+        label=_("Overwrite questions edited here"),
+        required=False,
+        help_text=_(
+            "A question changed both in the file and here since its last import is a conflict: it keeps "
+            "the version edited here unless this is ticked."
+        ),
+    )
 
     def clean_files(self):
         files = self.cleaned_data["files"]
@@ -132,8 +140,11 @@ class QuotedPassageForm(forms.ModelForm):
         help_text=_("Quote the source verbatim: this is what the learner reads after answering."),
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        """`user`: the texts offered are those they may read (the admin's editor, without one, offers all)."""
         super().__init__(*args, **kwargs)
+        if user is not None:
+            self.fields["source"].queryset = Source.objects.visible_to(user)
         if self.instance.passage_id:
             self.initial.setdefault("source", self.instance.passage.source_id)
             self.initial.setdefault("passage_text", self.instance.passage.text)
@@ -145,7 +156,9 @@ class QuotedPassageForm(forms.ModelForm):
             if text not in source.text:
                 self.add_error("passage_text", _("The passage does not occur verbatim in the source text."))
             else:
-                self.instance.passage = source.passage_for(text)
+                # Found, or new and not saved: it is stored with the question (Question.save), so a form
+                # that fails validation writes nothing.
+                self.instance.passage = source.quote(text)
         return data
 
 
@@ -163,6 +176,9 @@ class TeacherQuestionForm(QuotedPassageForm):
             "accepted_answers": forms.Textarea(attrs={"rows": 2}),
             "topics": forms.CheckboxSelectMultiple,
         }
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,11 @@ Typed answers (short answers and cloze blanks) are graded tolerantly in English 
 accents, punctuation and hyphens, surrounding articles, singular/plural and one small typo in a
 long word are forgiven, and the learner is told which (see DERIVATION.md §5). Numbers and
 single letters must match exactly (SMN1 is not SMN2, 2016 is not 2017).
+
+Also forgiven, because learners type them naturally: a unit written inside a cloze blank when the
+prompt already prints it after the blank ("80%" for "[[80]]%"), "percent"/"pour cent" for "%", a
+generic head noun around a name ("the RPE65 gene", "gène RPE65" for "RPE65"), and in French the
+masculine/feminine form of an adjective ("immunosuppressive" for "immunosuppressif").
 """
 
 import re
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
+from .models import CLOZE_BLANK, Question
 
 ARTICLES = {
     "en": {"the", "a", "an"},
@@ -25,6 +30,17 @@ NOTES = {
     "plural": _("singular/plural ignored"),
     "typo": _("small spelling difference"),
 }
+# "form" (a French masculine/feminine ending, a generic head noun, a unit typed in the blank) accepts an answer
+# that is the same answer in another form; it has no note (a note would need a new translated message).
+# Generic nouns a learner may put around a name ("the RPE65 gene", "le gène RPE65"), after accents are stripped.
+HEAD_NOUNS = {
+    "en": {"gene", "protein", "receptor", "molecule", "drug", "vector", "virus", "approach", "technique", "disease"},
+    "fr": {"gene", "proteine", "recepteur", "molecule", "medicament", "vecteur", "virus", "approche", "technique"},
+}
+LINKS = {"of", "for", "de", "du", "d", "des"}
+# Units a cloze prompt may print right after a blank, and their spelled-out forms.
+UNIT_AFTER_BLANK = re.compile(r"\s*(%)")
+PERCENT_WORDS = re.compile(r"(\d)\s*(?:%|per ?cent|pour ?cent)(?!\w)")
 
 
 @dataclass
@@ -80,12 +96,37 @@ def _tokens(text: str) -> list[str]:
 
 
 def _singular(token: str, language: str) -> str:
-    """A light plural strip, the same on both sides: viruses -> virus, therapies -> therapie, eaux -> eau."""
+    """A light plural strip, the same on both sides: viruses -> virus, therapies -> therapy, eaux -> eau."""
     if len(token) <= 3 or any(c.isdigit() for c in token):
         return token
     if language == "en" and re.search(r"(s|x|z|ch|sh)es$", token):
         return token[:-2]
+    if language == "en" and token.endswith("ies"):
+        return token[:-3] + "y"
     if token[-1] in "sx" and token[-2:] not in ("ss", "us", "is"):
+        return token[:-1]
+    return token
+
+
+FEMININE_ENDINGS = [("ives", "if"), ("ive", "if"), ("euse", "eux"), ("enne", "en"), ("elle", "el"), ("ere", "er")]
+
+
+def _masculine(token: str) -> str:
+    """French adjective endings folded to the masculine singular, the same on both sides (accents stripped):
+    immunosuppressive -> immunosuppressif, corneenne -> corneen, associee -> associe, medicaux -> medical."""
+    if len(token) <= 4 or any(c.isdigit() for c in token):
+        return token
+    if token.endswith("eaux"):
+        return token[:-1]
+    if token.endswith("aux"):
+        return token[:-3] + "al"
+    token = token[:-1] if token[-1] in "sx" and token[-2:] not in ("ss", "us", "is") else token
+    for ending, masculine in FEMININE_ENDINGS:
+        if token.endswith(ending):
+            return token[: -len(ending)] + masculine
+    if token.endswith("ee"):
+        return token[:-1]
+    if token.endswith(("nte", "nde", "ale")):
         return token[:-1]
     return token
 
@@ -93,6 +134,7 @@ def _singular(token: str, language: str) -> str:
 def _levels(text: str, language: str) -> list[tuple[str | None, tuple[str, ...]]]:
     """Successively more tolerant forms of `text`, each with the note that explains it."""
     text = " ".join(text.casefold().split())
+    text = PERCENT_WORDS.sub(r"\1%", text)
     plain = _strip_accents(text)
     tokens = _tokens(plain)
     articles = ARTICLES.get(language, set()) | ARTICLES["en"]
@@ -107,6 +149,7 @@ def _levels(text: str, language: str) -> list[tuple[str | None, tuple[str, ...]]
         ("punctuation", tuple(tokens)),
         ("articles", joined_percent),
         ("plural", tuple(_singular(t, language) for t in joined_percent)),
+        ("form", tuple(_masculine(t) if language == "fr" else _singular(t, language) for t in joined_percent)),
     ]
 
 
@@ -128,7 +171,7 @@ def _close(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
     """One small typo in a long word: same words, one of them (5+ letters, no digit) off by one edit."""
     if sorted(typed) == sorted(gold):
         return True
-    if "".join(typed) == "".join(gold):  # "adeno associated" / "adenoassociated"
+    if _same(typed, gold):
         return True
     if len(typed) != len(gold):
         return _typo("".join(typed), "".join(gold)) and len("".join(gold)) >= 8
@@ -142,10 +185,35 @@ def _close(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
     return edits <= max(1, len(gold) // 2)
 
 
+def _same(typed: tuple[str, ...], gold: tuple[str, ...]) -> bool:
+    """The same words, or the same letters split differently: "adeno associated" / "adenoassociated", "PD 1" /
+    "PD1" (but "1,5" is not "15")."""
+    if typed == gold:
+        return True
+    return "".join(typed) == "".join(gold) and not (_splits_a_number(typed) or _splits_a_number(gold))
+
+
+def _splits_a_number(tokens: tuple[str, ...]) -> bool:
+    return any(a[-1:].isdigit() and b[:1].isdigit() for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 def _typo(t: str, g: str) -> bool:
     if any(c.isdigit() for c in t + g) or len(g) < 5:
         return False
     return _osa(t, g) <= 1
+
+
+def _without_head_noun(tokens: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """'gene RPE65', 'RPE65 gene', 'gene for factor VIII' -> the name alone (only when something is left)."""
+    nouns = HEAD_NOUNS.get(language, set()) | HEAD_NOUNS["en"]
+    if len(tokens) >= 2 and tokens[0] in nouns:
+        rest = tokens[1:]
+        if len(rest) >= 2 and rest[0] in LINKS:
+            rest = rest[1:]
+        return rest
+    if len(tokens) >= 2 and tokens[-1] in nouns:
+        return tokens[:-1]
+    return tokens
 
 
 def _variants(answer: str) -> list[str]:
@@ -154,21 +222,35 @@ def _variants(answer: str) -> list[str]:
     return [answer, m.group(1), m.group(2)] if m else [answer]
 
 
-def match_text(typed: str, answers: list[str], language: str) -> Match:
-    """Is `typed` one of `answers` (the first being the canonical one), tolerantly?"""
+def match_text(typed: str, answers: list[str], language: str, unit: str = "") -> Match:
+    """Is `typed` one of `answers` (the first being the canonical one), tolerantly? `unit` is printed after the
+    blank in a cloze prompt: typing it inside the blank too is fine."""
     if not typed.strip():
         return Match(False)
     typed_levels = _levels(typed, language)
     candidates = [(i > 0, v) for i, a in enumerate(answers) for v in _variants(a)]
+    if unit:
+        candidates += [(alt, v + unit) for alt, v in candidates if not v.endswith(unit)]
     for level, (note, typed_form) in enumerate(typed_levels):
         for alternative, answer in candidates:
             if _levels(answer, language)[level][1] == typed_form:
                 return Match(True, note, alternative)
     plural_typed = typed_levels[-1][1]
+    bare_typed = _without_head_noun(plural_typed, language)
+    for alternative, answer in candidates:
+        gold = _levels(answer, language)[-1][1]
+        if bare_typed != plural_typed and _same(bare_typed, gold) and _without_head_noun(gold, language) == gold:
+            return Match(True, "form", alternative)
     for alternative, answer in candidates:
         if plural_typed and _close(plural_typed, _levels(answer, language)[-1][1]):
             return Match(True, "typo", alternative)
     return Match(False)
+
+
+def _unit_after(prompt_after: str) -> str:
+    """The unit a cloze prompt prints right after a blank ("[[80]]% of the body" -> "%"), or ""."""
+    unit = UNIT_AFTER_BLANK.match(prompt_after)
+    return unit.group(1) if unit else ""
 
 
 def _notes(matches: list[Match]) -> list[str]:
@@ -205,8 +287,10 @@ def grade(question: Question, answer: dict) -> Grade:
     if kind == Question.Kind.CLOZE:
         typed = answer.get("blanks", [])
         blanks = question.blanks
+        after = [question.prompt[m.end() :] for m in CLOZE_BLANK.finditer(question.prompt)]
         matches = [
-            match_text(typed[i] if i < len(typed) else "", alts, question.language) for i, alts in enumerate(blanks)
+            match_text(typed[i] if i < len(typed) else "", alts, question.language, _unit_after(after[i]))
+            for i, alts in enumerate(blanks)
         ]
         right = sum(m.ok for m in matches)
         return Grade(

@@ -1,14 +1,22 @@
 """The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
 
 import re
+from functools import lru_cache
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ..accounts.roles import is_admin
 
 key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
 # The text page links a source's URL: only web addresses, never `javascript:` or `data:`.
@@ -19,6 +27,25 @@ CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 class Language(models.TextChoices):
     EN = "en", "English"
     FR = "fr", "Français"
+
+
+def _sources_visible(user, prefix: str = "") -> models.Q:
+    """Which texts `user` may read, as a condition on `prefix` (a Source, or a relation to one): the published
+    ones, and their own until an admin publishes them; admins read every text (they publish them)."""
+    published = models.Q(**{f"{prefix}published": True})
+    if not user.is_authenticated:
+        return published
+    if is_admin(user):
+        return models.Q()
+    return published | models.Q(**{f"{prefix}owner": user})
+
+
+class SourceQuerySet(models.QuerySet):
+    def published(self) -> "SourceQuerySet":
+        return self.filter(published=True)
+
+    def visible_to(self, user) -> "SourceQuerySet":
+        return self.filter(_sources_visible(user))
 
 
 class Source(models.Model):
@@ -43,7 +70,14 @@ class Source(models.Model):
         related_name="own_sources",
         help_text=_("Who added the text (teachers review the questions derived from their own texts)."),
     )
+    published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Everyone may read a published text; until an admin publishes it, only who added it."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -96,14 +130,22 @@ class Source(models.Model):
                 stale += passage.questions.update(stale=True)
         return stale
 
-    def passage_for(self, text: str) -> "Passage":
-        """The passage quoting `text`, created on first use; `text` must be verbatim here."""
+    def quote(self, text: str) -> "Passage":
+        """The passage quoting `text`: the stored one, or a new one not yet saved (validation writes
+        nothing; `passage_for` stores it). `text` must be verbatim here."""
         start = self.text.find(text)
         if not text or start < 0:
             raise ValidationError(_("The passage does not occur verbatim in the source text."))
-        passage, _created = Passage.objects.get_or_create(
-            source=self, start=start, end=start + len(text), defaults={"text": text}
-        )
+        span = {"source": self, "start": start, "end": start + len(text)}
+        return Passage.objects.filter(**span).first() or Passage(text=text, **span)
+
+    def passage_for(self, text: str) -> "Passage":
+        """The passage quoting `text`, created on first use; `text` must be verbatim here."""
+        passage = self.quote(text)
+        if passage.pk is None:
+            passage, _created = Passage.objects.get_or_create(
+                source=self, start=passage.start, end=passage.end, defaults={"text": text}
+            )
         return passage
 
 
@@ -146,13 +188,98 @@ class Topic(models.Model):
         return self.name_fr if (get_language() or "en").startswith("fr") else self.name_en
 
 
+def _usable(user) -> models.Q:
+    shared = models.Q(owner__isnull=True) & _sources_visible(user, "passage__source__")
+    return shared | models.Q(owner=user) if user.is_authenticated else shared
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.PUBLISHED)
 
+    def usable_by(self, user) -> "QuestionQuerySet":
+        """What `user` may read and reuse (in their own sets): the shared bank on texts they may read,
+        and their own questions."""
+        return self.filter(_usable(user))
+
+    def visible_to(self, user) -> "QuestionQuerySet":
+        """What `user` may read: what they may use, plus what a teacher assigned them (only to answer and
+        study: it is not theirs to reuse). The one rule for the library, studies, reviews and quizzes."""
+        if not user.is_authenticated:
+            return self.usable_by(user)
+        # A subquery, not a join: the many-valued relations would repeat rows for every class and set.
+        assigned = self.model.objects.filter(
+            quizset_items__quizset__assignments__classroom__enrollments__learner=user
+        ).values("pk")
+        return self.filter(_usable(user) | models.Q(pk__in=assigned))
+
     def with_content(self) -> "QuestionQuerySet":
         """Everything a rendered question needs, in a fixed number of queries."""
         return self.select_related("passage__source").prefetch_related("choices", "topics")
+
+    def withheld_from(self, user, now) -> "QuestionQuerySet":
+        """The questions a class assignment keeps for its own attempts, away from this learner now.
+
+        The rule, the same as `Assignment.holds_questions_from` for one assignment: a quiz assignment of a class
+        the learner is in holds its set's questions while it withholds their answers from that learner
+        (reveal "never", or "after_due" before the learner's due date) or limits their attempts (before that
+        date). Held questions cannot be practised, studied, revealed in review or retaken: only the
+        assignment's own attempts reach them. The learner's due date is their extension's if they have one.
+
+        Teaching sits above the bank, so the rule is written with lookups through the relations by name.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        path = "quizset_items__quizset__assignments"
+        # The learner's due date for the assignment on the same joined row: their extension's, else its own.
+        extension = user.extensions.filter(assignment=models.OuterRef(f"{path}__pk")).values("due_at")[:1]
+        due = Coalesce(models.Subquery(extension), models.F(f"{path}__due_at"))
+        # The literals are teaching's Assignment.Mode.QUIZ and Assignment.Reveal values.
+        held = Question.objects.filter(
+            models.Q(**{f"{path}__classroom__enrollments__learner": user, f"{path}__mode": "quiz"}),
+            models.Q(**{f"{path}__reveal": "never"})
+            | (
+                (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
+                & GreaterThan(due, now)
+            ),
+        )
+        return self.filter(pk__in=held.values("pk"))
+
+    def withheld_reason(self, user, now) -> str | None:
+        """Why some of these questions are withheld from the learner, in the words of the assignment holding
+        them ("This set is assigned to you: …"), or None when none is."""
+        held = self.withheld_from(user, now)
+        for quizset in QuizSet.objects.filter(items__question__in=held).distinct():
+            for assignment in quizset.assignments.filter(classroom__enrollments__learner=user):
+                if assignment.holds_questions_from(user, now):
+                    return assignment.hold_message(user)
+        return None
+
+
+def visible_questions(user) -> RawSQL:
+    """The ids of the published questions `user` may see (Question.objects.published().visible_to(user)), as
+    SQL to filter on (`question_id__in=`). Every review and library page needs it, where compiling the rule's
+    subqueries would cost more than running them: it is compiled once per kind of user, for a stand-in whose
+    id is then replaced."""
+    admin = is_admin(user)
+    sql, params = _visible_questions_sql(user.is_authenticated, admin)
+    if user.is_authenticated:
+        params = tuple(user.pk if p == _STAND_IN_ID else p for p in params)
+    return RawSQL(sql, params)
+
+
+_STAND_IN_ID = -7_000_001  # no row has it: it only marks where the user's id goes
+
+
+@lru_cache(maxsize=4)
+def _visible_questions_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]:
+    if authenticated:
+        user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
+        user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
+    else:
+        user = AnonymousUser()
+    sql, params = Question.objects.published().visible_to(user).values("pk").order_by().query.sql_with_params()
+    return sql, tuple(params)
 
 
 class Question(models.Model):
@@ -172,6 +299,13 @@ class Question(models.Model):
         EASY = 1, _("Easy")
         MEDIUM = 2, _("Medium")
         HARD = 3, _("Hard")
+
+    class Cognitive(models.TextChoices):
+        """What a question asks beyond recalling a fact (empty: recall)."""
+
+        WHY = "why", _("Why (a reason)")
+        HOW = "how", _("How (a mechanism)")
+        APPLY = "apply", _("Apply (a new case)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
 
@@ -198,6 +332,9 @@ class Question(models.Model):
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    cognitive = models.CharField(
+        _("asks"), max_length=5, choices=Cognitive.choices, blank=True, help_text=_("Empty for recall of a fact.")
+    )
     passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
     highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
@@ -212,6 +349,9 @@ class Question(models.Model):
         related_name="own_questions",
         help_text=_("A teacher's own question; empty once an admin publishes it to the shared bank."),
     )
+    # What the bank import last wrote here (yaml_bank.content_hash): tells an edit made in the app
+    # from one made in the file, so that an import never overwrites an admin's work unasked.
+    imported_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,6 +367,13 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_id}: {self.prompt[:60]}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A new quote (Source.quote, during validation) is stored only with its question: a form that
+        # fails validation, or whose choices do, writes nothing.
+        if self.passage_id is None and Question.passage.is_cached(self) and self.passage.pk is None:
+            self.passage = self.passage.source.passage_for(self.passage.text)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:preview", args=[self.external_id])
@@ -281,7 +428,9 @@ class Question(models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.highlight and self.passage_id and self.highlight not in self.passage.text:
+        # The passage may be a new quote, not saved until the question is (see Source.quote).
+        passage = self.passage if self.passage_id or Question.passage.is_cached(self) else None
+        if self.highlight and passage is not None and self.highlight not in passage.text:
             errors["highlight"] = _("The highlight must occur verbatim in the passage.")
         if self.kind == self.Kind.CLOZE and not self.blanks:
             errors["prompt"] = _("A cloze question needs at least one blank written [[answer]].")
@@ -326,10 +475,10 @@ class Choice(models.Model):
 
 
 class QuizSetQuerySet(models.QuerySet):
-    def with_questions(self) -> "QuizSetQuerySet":
-        """Sets with at least one published question, annotated with how many (`published_count`)."""
+    def with_questions(self, user) -> "QuizSetQuerySet":
+        """Sets with at least one published question `user` may see, annotated with how many (`published_count`)."""
         return self.annotate(
-            published_count=models.Count("items", filter=models.Q(items__question__status=Question.Status.PUBLISHED))
+            published_count=models.Count("items", filter=models.Q(items__question_id__in=visible_questions(user)))
         ).filter(published_count__gt=0)
 
     def shared(self) -> "QuizSetQuerySet":

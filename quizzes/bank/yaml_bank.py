@@ -5,8 +5,15 @@ against the schema (all errors of all files are collected, with file and line); 
 resolved against each other and against the database (sources, topics, passages verbatim in
 their source); only then, in one short transaction, rows are written. Nothing is written unless
 everything is valid, and re-importing the same bank changes nothing.
+
+A question remembers a hash of what was last imported into it (Question.imported_hash), so an
+import tells a file edit from an edit made in the app: it updates a question only the file changed,
+keeps one only the app changed, and reports a question changed on both sides as a conflict, keeping
+the app's version unless asked to overwrite.
 """
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,15 +23,30 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import safeyaml
-from .models import CLOZE_BLANK, Choice, Language, Question, QuizSet, QuizSetItem, Source, Topic, web_url_validator
+from . import safeyaml, version
+from .models import (
+    CLOZE_BLANK,
+    Choice,
+    Language,
+    Passage,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    Source,
+    Topic,
+    web_url_validator,
+)
 from .safeyaml import echo, shorten
+
+BATCH = 1000  # rows per INSERT of the bulk writes
 
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LANGUAGES = {code for code, _label in Language.choices}
 KINDS = {code for code, _label in Question.Kind.choices}
 STATUSES = {code for code, _label in Question.Status.choices}
 TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
+# What a question asks beyond recall (docs/bank-format.md): checked here, read by the bank's tests, not stored.
+COGNITIVE = {"why", "how", "apply"}
 
 
 @dataclass(frozen=True)
@@ -62,11 +84,30 @@ class BankFile:
         return cls(str(path), path.read_bytes(), path.parent)
 
 
+@dataclass(frozen=True)
+class BankConflict:
+    """A question changed in the file and in the app since it was last imported."""
+
+    file: str
+    line: int
+    path: str
+    external_id: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.path}: {self.external_id}: conflict, changed in the file and in the app since "
+            "the last import: the app's version was kept"
+        )
+
+
 @dataclass
 class ImportResult:
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
     unchanged: dict[str, int] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)  # edited in the app, unchanged in the file
+    conflicts: list[BankConflict] = field(default_factory=list)
 
     def count(self, bucket: str, kind: str) -> None:
         counts = getattr(self, bucket)
@@ -76,7 +117,12 @@ class ImportResult:
         def fmt(counts: dict[str, int]) -> str:
             return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "nothing"
 
-        return f"created {fmt(self.created)}; updated {fmt(self.updated)}; unchanged {fmt(self.unchanged)}"
+        text = f"created {fmt(self.created)}; updated {fmt(self.updated)}; unchanged {fmt(self.unchanged)}"
+        if self.kept:
+            text += f"; kept as edited in the app {fmt(self.kept)}"
+        if self.conflicts:
+            text += f"; {len(self.conflicts)} conflict(s), the app's version kept"
+        return text
 
 
 def _join(path: str, key: str) -> str:
@@ -170,6 +216,7 @@ class _Question:
     language: str | None
     difficulty: int
     status: str
+    cognitive: str
     topics: list[str]
     choices: list[tuple[str, bool, str]]
     accepted_answers: list[str]
@@ -189,7 +236,8 @@ SOURCE_FIELDS = {"key", "title", "language"}, {"author", "url", "licence", "text
 TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
-    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"},
+    {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"}
+    | {"cognitive"},
 )
 QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
 
@@ -303,6 +351,7 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         language=check.choice(item, "language", path, LANGUAGES) if "language" in item else None,
         difficulty=check.choice(item, "difficulty", path, {1, 2, 3}, default=2),
         status=check.choice(item, "status", path, STATUSES, default="published"),
+        cognitive=check.choice(item, "cognitive", path, COGNITIVE) if "cognitive" in item else "",
         topics=[],
         choices=[],
         accepted_answers=[],
@@ -452,19 +501,25 @@ def validate(files: Iterable[BankFile]) -> _Plan:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def import_bank(files: Iterable[BankFile], progress: Callable[[int, int], None] | None = None) -> ImportResult:
-    """Validate `files` together, then write them in one transaction (all or nothing)."""
+def import_bank(
+    files: Iterable[BankFile], progress: Callable[[int, int], None] | None = None, *, overwrite: bool = False
+) -> ImportResult:
+    """Validate `files` together, then write them in one transaction (all or nothing).
+
+    A question edited in the app since its last import keeps the app's version; where the file
+    changed it too, the result lists a conflict, unless `overwrite` takes the file's version."""
     plan = validate(list(files))
     result = ImportResult()
     with transaction.atomic():
-        sources = _upsert(Source, plan.sources.values(), result, "sources")
+        # A bank file is the shared bank: the texts it brings are published.
+        sources = _upsert(Source, [{**r, "published": True} for r in plan.sources.values()], result, "sources")
         topics = _upsert(Topic, plan.topics.values(), result, "topics")
         sources |= {s.key: s for s in Source.objects.filter(key__in=_question_sources(plan) - set(sources))}
         topics |= {
             t.key: t
             for t in Topic.objects.filter(key__in={k for q in plan.questions.values() for k in q.topics} - set(topics))
         }
-        _write_questions(plan, sources, topics, result, progress)
+        _write_questions(plan, sources, topics, result, progress, overwrite)
         _write_quizsets(plan, result)
     return result
 
@@ -487,11 +542,15 @@ def _upsert(model, records, result: ImportResult, label: str) -> dict:
     return existing
 
 
-def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progress) -> None:
+def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progress, overwrite: bool) -> None:
+    """New questions are written in bulk (their passages, choices and topics too): a few queries per
+    thousand questions instead of ten per question. Existing ones are compared with what they have,
+    read once (with_content), and only the changed ones are written (_update_question)."""
     existing = {q.external_id: q for q in Question.objects.filter(external_id__in=list(plan.questions)).with_content()}
+    passages = _passages(plan, sources)
     total = len(plan.questions)
+    new: list[tuple[Question, _Question]] = []
     for done, q in enumerate(plan.questions.values(), start=1):
-        passage = sources[q.source].passage_for(q.passage)
         values = {
             "kind": q.kind,
             "prompt": q.prompt,
@@ -501,35 +560,128 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
             "language": q.language,
             "difficulty": q.difficulty,
             "status": q.status,
-            "passage": passage,
+            "cognitive": q.cognitive,
+            "passage": passages[(q.source, q.passage)],
             "highlight": q.highlight,
         }
+        in_file = content_hash(q.source, q.passage, values, q.choices, q.topics)
         obj = existing.get(q.external_id)
         if obj is None:
-            obj = Question.objects.create(external_id=q.external_id, **values)
+            new.append((Question(external_id=q.external_id, imported_hash=in_file, **values), q))
             result.count("created", "questions")
-            changed = True
         else:
-            changed = any(getattr(obj, k) != v for k, v in values.items())
-            if changed:
-                for k, v in values.items():
-                    setattr(obj, k, v)
-                obj.save()
-        current_choices = [(c.text, c.is_correct, c.feedback) for c in obj.choices.all()]
-        if current_choices != q.choices:
-            obj.choices.all().delete()
-            Choice.objects.bulk_create(
-                Choice(question=obj, text=t, is_correct=ok, feedback=fb, position=i)
-                for i, (t, ok, fb) in enumerate(q.choices)
-            )
-            changed = True
-        if {t.key for t in obj.topics.all()} != set(q.topics):
-            obj.topics.set([topics[k] for k in q.topics])
-            changed = True
-        if obj.external_id in existing:
-            result.count("updated" if changed else "unchanged", "questions")
+            _update_question(obj, q, values, in_file, topics, result, overwrite)
         if progress and (done % 50 == 0 or done == total):
             progress(done, total)
+    if not new:
+        return
+    Question.objects.bulk_create([obj for obj, _q in new], batch_size=BATCH)
+    Choice.objects.bulk_create(
+        (
+            Choice(question=obj, text=t, is_correct=ok, feedback=fb, position=i)
+            for obj, q in new
+            for i, (t, ok, fb) in enumerate(q.choices)
+        ),
+        batch_size=BATCH,
+    )
+    through = Question.topics.through
+    through.objects.bulk_create(
+        (through(question_id=obj.pk, topic_id=topics[k].pk) for obj, q in new for k in dict.fromkeys(q.topics)),
+        batch_size=BATCH,
+    )
+    version.bump()  # bulk writes send no signal: the cached pages made from the bank go
+
+
+def _passages(plan: _Plan, sources) -> dict[tuple[str, str], Passage]:
+    """The passage of each (source key, quoted text) of the plan, as Source.passage_for finds or makes
+    it, in two queries per source."""
+    wanted: dict[str, set[str]] = {}
+    for q in plan.questions.values():
+        wanted.setdefault(q.source, set()).add(q.passage)
+    found = {}
+    for key, texts in wanted.items():
+        source = sources[key]
+        spans = {}
+        for text in texts:
+            start = source.text.find(text)
+            if not text or start < 0:
+                source.passage_for(text)  # raises the model's own error
+            spans[text] = (start, start + len(text))
+        have = {(p.start, p.end): p for p in Passage.objects.filter(source=source)}
+        missing = {span: text for text, span in spans.items() if span not in have}
+        for passage in Passage.objects.bulk_create(
+            Passage(source=source, start=s, end=e, text=text) for (s, e), text in missing.items()
+        ):
+            have[(passage.start, passage.end)] = passage
+        for text, span in spans.items():
+            found[(key, text)] = have[span]
+    return found
+
+
+def _update_question(obj: Question, q: _Question, values: dict, in_file: str, topics, result, overwrite) -> None:
+    """Three versions meet: the last import (obj.imported_hash), the app's (obj) and the file's (q)."""
+    in_app = question_hash(obj)
+    last = obj.imported_hash  # empty for a question never imported (or imported before hashes were kept)
+    if in_app == in_file:
+        if last != in_file:  # the same edit on both sides: remember it, without touching updated_at
+            Question.objects.filter(pk=obj.pk).update(imported_hash=in_file)
+        result.count("unchanged", "questions")
+        return
+    if in_file == last:  # only the app changed it since the last import
+        result.count("kept", "questions")
+        return
+    if in_app != last and not overwrite:  # both changed: the admin's work is not thrown away
+        name, item, path = q.where
+        result.conflicts.append(BankConflict(name, item.line, path, q.external_id))
+        return
+    for k, v in values.items():
+        setattr(obj, k, v)
+    obj.imported_hash = in_file
+    obj.save()
+    if [(c.text, c.is_correct, c.feedback) for c in obj.choices.all()] != q.choices:
+        obj.choices.all().delete()
+        Choice.objects.bulk_create(
+            Choice(question=obj, text=t, is_correct=ok, feedback=fb, position=i)
+            for i, (t, ok, fb) in enumerate(q.choices)
+        )
+    if {t.key for t in obj.topics.all()} != set(q.topics):
+        obj.topics.set([topics[k] for k in q.topics])
+    result.count("updated", "questions")
+
+
+def content_hash(source: str, passage: str, values: dict, choices, topic_keys) -> str:
+    """A digest of everything an import writes into a question, the same whichever side it is read from."""
+    content = {k: v for k, v in values.items() if k != "passage"}
+    content.update(
+        source=source,
+        passage=passage,
+        choices=[[t, bool(ok), fb] for t, ok, fb in choices],
+        topics=sorted(topic_keys),
+    )
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def question_hash(obj: Question) -> str:
+    """content_hash of a question as it is in the database (choices and topics prefetched, ideally)."""
+    values = {
+        "kind": obj.kind,
+        "prompt": obj.prompt,
+        "explanation": obj.explanation,
+        "back": obj.back,
+        "accepted_answers": obj.accepted_answers,
+        "language": obj.language,
+        "difficulty": obj.difficulty,
+        "status": obj.status,
+        "cognitive": obj.cognitive,
+        "highlight": obj.highlight,
+    }
+    return content_hash(
+        obj.passage.source.key,
+        obj.passage.text,
+        values,
+        [(c.text, c.is_correct, c.feedback) for c in obj.choices.all()],
+        [t.key for t in obj.topics.all()],
+    )
 
 
 def _write_quizsets(plan: _Plan, result: ImportResult) -> None:
@@ -610,6 +762,7 @@ def _export_question(q: Question) -> dict:
         "status": q.status,
         "language": q.language,
         "topics": sorted(t.key for t in q.topics.all()),
+        **({"cognitive": q.cognitive} if q.cognitive else {}),
         "prompt": q.prompt,
         "passage": q.passage.text,
     }

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.bank.models import web_url_validator
 
+from . import engine
+
 TEXT_MAX_BYTES = 1024 * 1024
 TEXT_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
@@ -62,10 +64,9 @@ class SourceForm(forms.Form):
             if len(data["kept_text"].encode()) > TEXT_MAX_BYTES:
                 raise forms.ValidationError(_("The text is larger than 1 MiB."))
             data["raw"], data["fmt"] = data["kept_text"], data["kept_format"]
-            return data
-        if upload and pasted:
+        elif upload and pasted:
             raise forms.ValidationError(_("Paste a text or upload a file, not both."))
-        if upload:
+        elif upload:
             name = upload.name.lower()
             suffix = name[name.rfind(".") :] if "." in name else ""
             if suffix not in TEXT_FORMATS:
@@ -88,6 +89,10 @@ class SourceForm(forms.Form):
             data["raw"], data["fmt"] = pasted, "txt"
         else:
             raise forms.ValidationError(_("Paste a text or upload a file."))
+        # Cleaned here, not once stored: a text with nothing left is refused before anything is written.
+        data["document"] = engine.prepare(data["raw"], data["fmt"])
+        if not data["document"].text.strip():
+            raise forms.ValidationError(_("Nothing is left of this text once navigation and credits are removed."))
         return data
 
 

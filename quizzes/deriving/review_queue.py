@@ -9,6 +9,7 @@ import threading
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import close_old_connections, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,10 +21,17 @@ from .models import Candidate, DerivationJob
 
 
 def add_source(
-    user, *, title: str, raw: str, fmt: str, author: str = "", url: str = "", licence: str = "", language: str = ""
-) -> tuple[Source, deriving.Document]:
-    """Clean the text (boilerplate out, headings kept), detect its language(s), store it as a new source."""
-    document = deriving.prepare(raw, fmt)
+    user,
+    *,
+    title: str,
+    document: deriving.Document,
+    author: str = "",
+    url: str = "",
+    licence: str = "",
+    language: str = "",
+) -> Source:
+    """Store a text cleaned by `deriving.prepare` (boilerplate out, headings kept, languages detected; see
+    SourceForm, which refuses a text with nothing left before anything is written) as a new source."""
     base = _slug(title) or "text"
     key, n = base, 1
     while Source.objects.filter(key=key).exists():
@@ -38,8 +46,11 @@ def add_source(
         text=document.text,
         language=language or document.language,
         owner=user,
+        # Staff share theirs at once, as the questions derived from a staff member's text go to the
+        # shared bank (see _store); anyone else's text is theirs until an admin publishes it.
+        published=user.is_staff,
     )
-    return source, document
+    return source
 
 
 def _slug(text: str) -> str:
@@ -83,9 +94,12 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
             DerivationJob.objects.filter(pk=job.pk).update(done=done, total=total)
 
     try:
+        # The bank as the text's reviewers see it: a candidate's "repeats a bank question" shows that question,
+        # so another teacher's own question must not be one.
+        readers_bank = Question.objects.published().visible_to(source.owner or AnonymousUser())
         existing = [
             deriving.ExistingQuestion(q.external_id, q.prompt, (q.right_answer() or [""])[0], q.language)
-            for q in Question.objects.published().prefetch_related("choices")
+            for q in readers_bank.prefetch_related("choices")
         ]
         found = deriving.derive(
             source.text,

@@ -18,6 +18,7 @@ from ..accounts.params import id_list_param
 from ..accounts.roles import Role, has_role
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, Source
+from ..bank.version import bump as bump_library
 from . import review_queue as candidates
 from .forms import RejectForm, SourceForm
 from .models import Candidate
@@ -57,22 +58,17 @@ def new_source(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        source, document = candidates.add_source(
+        source = candidates.add_source(
             request.user,
             title=data["title"],
-            raw=data["raw"],
-            fmt=data["fmt"],
+            document=data["document"],
             author=data["author"],
             url=data["url"],
             licence=data["licence"],
             language=data["language"],
         )
-        if not source.text.strip():
-            source.delete()
-            form.add_error(None, _("Nothing is left of this text once navigation and credits are removed."))
-        else:
-            messages.success(request, _("Text added: check its language, then derive questions."))
-            return redirect("quizzes:derive", key=source.key)
+        messages.success(request, _("Text added: check its language, then derive questions."))
+        return redirect("quizzes:derive", key=source.key)
     return render(request, "deriving/new_source.html", {"form": form})
 
 
@@ -86,6 +82,7 @@ def derive(request: HttpRequest, key: str) -> HttpResponse:
     if request.method == "POST":
         if "language" in request.POST and request.POST["language"] in ("en", "fr"):
             Source.objects.filter(pk=source.pk).update(language=request.POST["language"])
+            bump_library()  # the library shows each text's language; a bulk update sends no signal
             messages.success(request, _("Language saved."))
             return redirect("quizzes:derive", key=source.key)
         if "paragraph_languages" in request.POST:
@@ -207,7 +204,7 @@ def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = _get_candidate_for_reviewer(request, pk)
     question = candidate.question
     initial = {"source": question.passage.source_id, "passage_text": question.passage.text}
-    form = TeacherQuestionForm(request.POST or None, instance=question, initial=initial)
+    form = TeacherQuestionForm(request.user, request.POST or None, instance=question, initial=initial)
     formset = ChoiceFormSet(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():

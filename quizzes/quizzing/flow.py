@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ..bank.grading import Grade, grade
 from ..bank.models import Question, QuizSet
+from ..study import scheduling
 from .models import Attempt, Response
 
 
@@ -26,6 +27,14 @@ class TimeUp(QuizError):
 
 
 class NoAttemptsLeft(QuizError):
+    pass
+
+
+class Withheld(QuizError):
+    """The questions are kept for an assignment's own attempts: the message says the assignment's rule."""
+
+
+class NotVisible(QuizError):
     pass
 
 
@@ -48,9 +57,14 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
 
     For a class assignment, the assignment's options apply (attempts, time limit, shuffling), it
     cannot start before it opens, and after the learner's due date it is marked late, or refused.
+
+    Practice and retakes of missed questions never reach a question that an assignment keeps for its own
+    attempts (Question.objects.withheld_from): they leave it out, or are refused with the assignment's rule
+    when nothing else is left. A retake is practice: it never carries the assignment, so it never counts.
     """
     now = timezone.now()
     late = False
+    held: set[int] = set()
     if assignment is not None:
         if now < assignment.opens_at:
             raise QuizError(_("This assignment is not open yet."))
@@ -58,34 +72,44 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
         if late and not assignment.accept_late:
             raise QuizError(_("The due date has passed: this assignment no longer accepts answers."))
         quizset = assignment.quizset
+    else:
+        held = set(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    if not QuizSet.objects.visible_to(user).filter(pk=quizset.pk).exists():
+        # e.g. a retake after leaving the class that was assigned a teacher's own set
+        raise NotVisible(_("This quiz is no longer available to you."))
+    visible = Question.objects.published().visible_to(user)
     time_limit = assignment.time_limit if assignment else quizset.time_limit
     shuffle_questions = assignment.shuffle if assignment else quizset.shuffle_questions
     shuffle_choices = assignment.shuffle if assignment else quizset.shuffle_choices
+    if retake_of is None:
+        drawable = list(quizset.items.filter(question__in=visible.values("pk")).values_list("question_id", flat=True))
+    else:
+        still_visible = set(visible.filter(pk__in=retake_of.question_ids).values_list("pk", flat=True))
+        drawable = [pk for pk in retake_of.missed_question_ids() if pk in still_visible]
+    ids = [pk for pk in drawable if pk not in held]
+    if drawable and not ids:
+        raise Withheld(
+            Question.objects.filter(pk__in=drawable).withheld_reason(user, now)
+            or _("These questions are kept for an assignment of yours.")
+        )
     with transaction.atomic():
         open_attempt = _scope(user, quizset, assignment).unfinished().select_for_update().first()
         if open_attempt is not None and retake_of is None:
             if not open_attempt.is_late(now):
                 return open_attempt
             open_attempt.finish(now=open_attempt.deadline)
+        rng = random.Random()
         if retake_of is None:
             left = attempts_left(user, quizset, assignment)
             if left == 0:
                 raise NoAttemptsLeft(_("You have used all the attempts allowed for this quiz."))
-            ids = list(
-                quizset.items.filter(question__status=Question.Status.PUBLISHED).values_list("question_id", flat=True)
-            )
-            rng = random.Random()
             if quizset.question_count and quizset.question_count < len(ids):
                 ids = rng.sample(ids, quizset.question_count)
                 if not shuffle_questions:
-                    order = {pk: i for i, pk in enumerate(quizset.items.values_list("question_id", flat=True))}
+                    order = {pk: i for i, pk in enumerate(drawable)}
                     ids.sort(key=order.__getitem__)
             elif shuffle_questions:
                 rng.shuffle(ids)
-        else:
-            ids = retake_of.missed_question_ids()
-            assignment = retake_of.assignment
-            rng = random.Random()
         if not ids:
             raise QuizError(_("There is no question to answer in this quiz."))
         choice_order = {}
@@ -108,12 +132,23 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
         )
 
 
-def record_answer(attempt: Attempt, position: int, question: Question, answer: dict) -> tuple[Response, Grade]:
-    """Grade and store the answer to question number `position` (1-based). Applied once only."""
+# The countdown submits the answer in hand when it reaches zero: it reaches the server a moment after the
+# deadline (the page's clock started after the server's, then the request travels), and still counts.
+TIME_UP_GRACE = timedelta(seconds=10)
+
+
+def record_answer(
+    attempt: Attempt, position: int, question: Question, answer: dict, *, time_up: bool = False
+) -> tuple[Response, Grade]:
+    """Grade and store the answer to question number `position` (1-based), and review the learner's card
+    for that question if they study it. Applied once only.
+
+    `time_up` marks the answer the page submitted itself when time ran out: it is accepted up to
+    TIME_UP_GRACE after the deadline, and closes the attempt."""
     now = timezone.now()
     if attempt.is_finished:
         raise AlreadyAnswered(_("This attempt is finished: answers can no longer change."))
-    if attempt.is_late(now):
+    if attempt.is_late(now - TIME_UP_GRACE if time_up else now):
         attempt.finish(now=attempt.deadline)
         raise TimeUp(_("Time is up: this answer arrived after the time limit and was not recorded."))
     result = grade(question, answer)
@@ -131,8 +166,11 @@ def record_answer(attempt: Attempt, position: int, question: Question, answer: d
                 answered_at=now,
                 time_spent=max(now - (so_far["last"] or attempt.started_at), timedelta(0)),
             )
-            if so_far["count"] + 1 >= attempt.total:
-                attempt.finish(now=now)
+            # The answer reviews the learner's card in the same transaction: never stored without its
+            # review (a retry would be refused as already answered), never reviewed twice (the token).
+            scheduling.record_quiz_answer(attempt.user, question, result.is_correct, now, token=response.review_token)
+            if so_far["count"] + 1 >= attempt.total or time_up:
+                attempt.finish(now=min(now, attempt.deadline) if attempt.deadline else now)
     except IntegrityError:
         raise AlreadyAnswered(
             _("You already answered this question (perhaps in another tab): your first answer counts.")

@@ -1,5 +1,7 @@
 """Attempts at a quiz set and the responses given in them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -93,9 +95,19 @@ class Attempt(models.Model):
         self.save(update_fields=["finished_at", "score"])
 
     def answers_visible(self, now=None) -> bool:
-        """Whether right answers and explanations may be shown for this attempt: always for practice, as the
-        assignment's reveal policy says for class work (a verb of the assignment, reached through the relation)."""
-        return self.assignment is None or self.assignment.reveals_answers_to(self.user, now)
+        """Whether right answers and explanations may be shown for this attempt: as the assignment's reveal policy
+        says for class work (a verb of the assignment, reached through the relation); for practice and retakes,
+        unless an assignment withholds one of its questions from the learner (Question.objects.withheld_from)."""
+        return self.withheld_message(now) is None
+
+    def withheld_message(self, now=None) -> str | None:
+        """Why the answers are not shown (the rule, in the assignment's words), or None when they are."""
+        now = now or timezone.now()
+        if self.assignment_id is not None:
+            if self.assignment.reveals_answers_to(self.user, now):
+                return None
+            return self.assignment.hold_message(self.user)
+        return Question.objects.filter(pk__in=self.question_ids).withheld_reason(self.user, now)
 
     def missed_question_ids(self) -> list[int]:
         """Questions answered wrongly or not at all, in the order they were asked."""
@@ -116,6 +128,9 @@ class Attempt(models.Model):
         if self.deadline and end > self.deadline:
             end = self.deadline
         return end - self.started_at
+
+
+RESPONSE_REVIEWS = uuid.UUID("6f0b3f7e-2f55-4c0e-9a57-6a1d3c1f5e21")  # namespace of Response.review_token
 
 
 class Response(models.Model):
@@ -140,6 +155,11 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.position}: {'right' if self.is_correct else 'wrong'}"
+
+    @property
+    def review_token(self) -> uuid.UUID:
+        """The idempotency key of the review this answer gives the learner's card: one per response."""
+        return uuid.uuid5(RESPONSE_REVIEWS, str(self.pk))
 
     def given_answer(self) -> list[str]:
         """What the learner answered, in words (uses the question's prefetched choices)."""

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -15,8 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
-from ..bank.models import Question, QuizSet, Source
-from ..study import scheduling
+from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -24,16 +24,26 @@ from .models import Attempt
 
 @require_safe
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
-    items = quizset.items.filter(question__status=Question.Status.PUBLISHED).select_related("question__passage__source")
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
+    items = quizset.items.filter(question_id__in=visible_questions(request.user)).select_related(
+        "question__passage__source"
+    )
+    readable = set(Source.objects.visible_to(request.user).values_list("pk", flat=True))
     kinds: dict[str, int] = defaultdict(int)
     sources: dict[int, Source] = {}
     for item in items:
         kinds[item.question.get_kind_display()] += 1
-        sources[item.question.passage.source_id] = item.question.passage.source
+        if item.question.passage.source_id in readable:  # a link to a text they may not open is no use
+            sources[item.question.passage.source_id] = item.question.passage.source
     attempts = []
+    held_message, all_held = None, False
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.for_user(request.user).filter(quizset=quizset)[:10])
+        now = timezone.now()
+        questions = Question.objects.published().filter(quizset_items__quizset=quizset)
+        held_message = questions.withheld_reason(request.user, now)
+        if held_message is not None:  # say the assignment's rule; with nothing else to practise, offer nothing
+            all_held = not questions.exclude(pk__in=questions.withheld_from(request.user, now)).exists()
     context = {
         "quizset": quizset,
         "kinds": sorted(kinds.items()),
@@ -43,6 +53,8 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
         "open_attempt": next((a for a in attempts if not a.is_finished and not a.is_late()), None),
         "attempts_left": quizzing.attempts_left(request.user, quizset) if request.user.is_authenticated else None,
         "studying": request.user.is_authenticated and Study.objects.filter(user=request.user, quizset=quizset).exists(),
+        "held_message": held_message,
+        "all_held": all_held,
     }
     return render(request, "quizzing/quizset.html", context)
 
@@ -52,13 +64,32 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
 
 def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
     """The learner's own attempt; anyone else's id is a 404, for pages and fragments alike."""
-    return get_object_or_404(Attempt.objects.select_related("quizset"), pk=pk, user=request.user)
+    attempt = get_object_or_404(Attempt.objects.select_related("quizset", "assignment"), pk=pk, user=request.user)
+    attempt.user = request.user  # already loaded: the reveal policy reads it
+    return attempt
+
+
+def _time_up_message() -> str:
+    return _("Time is up: your answers were submitted.")
+
+
+def _close_when_time_is_up(request: HttpRequest, attempt: Attempt) -> HttpResponse | None:
+    """Past the deadline, the next request closes the attempt with the answers given and says so; with
+    JavaScript the countdown makes that request itself at zero, without it the learner's next click does."""
+    if attempt.is_finished or not attempt.is_late():
+        return None
+    attempt.finish(now=attempt.deadline)
+    if request.method == "POST":
+        messages.error(request, _("Time is up: this answer arrived after the time limit and was not recorded."))
+    else:
+        messages.info(request, _time_up_message())
+    return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
 
 
 @require_POST
 @login_required
 def start(request: HttpRequest, key: str) -> HttpResponse:
-    quizset = get_object_or_404(QuizSet.objects.with_questions().visible_to(request.user), key=key)
+    quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
     try:
         attempt = quizzing.start_attempt(request.user, quizset)
     except quizzing.QuizError as exc:
@@ -71,6 +102,8 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
+    if closed := _close_when_time_is_up(request, attempt):
+        return closed
     answered = attempt.responses.count()
     if attempt.is_finished or answered >= attempt.total:
         return redirect("quizzes:results", pk=attempt.pk)
@@ -90,6 +123,10 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
     if not 1 <= position <= attempt.total:
         raise Http404
+    # The countdown's own submission at zero (`timeup`) may arrive a moment late; any other late request closes.
+    time_up = request.method == "POST" and "timeup" in request.POST
+    if not time_up and (closed := _close_when_time_is_up(request, attempt)):
+        return closed
     question = get_object_or_404(Question.objects.with_content(), pk=attempt.question_ids[position - 1])
     response = attempt.responses.filter(question=question).first()
     answered = attempt.responses.count()
@@ -102,24 +139,29 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         form = AnswerForm(question, choices, request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                response, _grade = quizzing.record_answer(attempt, position, question, form.cleaned_answer())
-                scheduling.record_quiz_answer(request.user, question, response.is_correct)
+                response, _grade = quizzing.record_answer(
+                    attempt, position, question, form.cleaned_answer(), time_up=time_up
+                )
             except quizzing.AlreadyAnswered as exc:
                 messages.warning(request, str(exc))
                 response = attempt.responses.filter(question=question).first()
             except quizzing.TimeUp as exc:
                 messages.error(request, str(exc))
                 return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
-            if not request.htmx:  # no JavaScript: Post/Redirect/Get to the same question, now answered
+            if not request.htmx and not time_up:  # no JavaScript: Post/Redirect/Get to the same question, answered
                 return redirect("quizzes:question", pk=attempt.pk, position=position)
             answered += 1
             form = None
-    elif request.method == "POST":
+    elif request.method == "POST" and not time_up:
         messages.warning(
             request, _("You already answered this question (perhaps in another tab): your first answer counts.")
         )
         if not request.htmx:
             return redirect("quizzes:question", pk=attempt.pk, position=position)
+    if time_up:  # the page's countdown reached zero: close with what was answered, and say so
+        attempt.finish(now=min(timezone.now(), attempt.deadline) if attempt.deadline else None)
+        messages.info(request, _time_up_message())
+        return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
 
     context = {
         "attempt": attempt,
@@ -136,6 +178,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "next_url": _next_url(attempt, position),
         "show_answers": attempt.answers_visible(),
         "is_last": position >= attempt.total or attempt.is_finished,
+        "closes_at": attempt.deadline,
     }
     template = "quizzing/attempt.html"
     if request.htmx:
@@ -162,10 +205,25 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Finish an attempt early. GET asks for confirmation (the page's "Finish now" link without JavaScript;
+    with it, htmx asks once with `hx-confirm` and posts); POST finishes."""
     attempt = _get_attempt_for_user(request, pk)
+    if attempt.is_finished:
+        return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
+    if request.method == "GET":
+        if closed := _close_when_time_is_up(request, attempt):
+            return closed
+        answered = attempt.responses.count()
+        return render(
+            request,
+            "quizzing/finish.html",
+            {"attempt": attempt, "quizset": attempt.quizset, "unanswered": attempt.total - answered},
+        )
+    if attempt.is_late():
+        messages.info(request, _time_up_message())
     attempt.finish(now=min(timezone.now(), attempt.deadline) if attempt.deadline else None)
     return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
 
@@ -179,8 +237,37 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         if not attempt.is_late():
             return redirect(attempt)
         attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
-    questions = Question.objects.with_content().in_bulk(attempt.question_ids)
+        messages.info(request, _time_up_message())
     responses = {r.question_id: r for r in attempt.responses.all()}
+    # Built only if the template's cached list of a finished attempt is missing (results.html).
+    rows = SimpleLazyObject(lambda: _result_rows(attempt, responses))
+    right = sum(1 for r in responses.values() if r.is_correct)
+    now = timezone.now()
+    withheld = attempt.withheld_message(now)
+    retakable = []
+    if withheld is None:  # which questions were missed is itself what a withholding policy hides
+        missed = [pk for pk in attempt.question_ids if not getattr(responses.get(pk), "is_correct", False)]
+        held = set(Question.objects.filter(pk__in=missed).withheld_from(request.user, now).values_list("pk", flat=True))
+        retakable = [pk for pk in missed if pk not in held]
+    context = {
+        "attempt": attempt,
+        "quizset": attempt.quizset,
+        "rows": rows,
+        "right": right,
+        "missed": len(retakable),
+        "attempts_left": quizzing.attempts_left(request.user, attempt.quizset, attempt.assignment),
+        "show_answers": withheld is None,
+        "withheld_message": withheld,
+    }
+    return render(request, "quizzing/results.html", context)
+
+
+def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
+    questions = (
+        Question.objects.with_content()
+        .defer("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
+        .in_bulk(attempt.question_ids)
+    )
     rows = []
     for position, question_id in enumerate(attempt.question_ids, start=1):
         response = responses.get(question_id)
@@ -190,17 +277,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         if response is not None:
             response.question = question  # reuse the prefetched choices
         rows.append({"position": position, "question": question, "response": response})
-    right = sum(1 for r in responses.values() if r.is_correct)
-    context = {
-        "attempt": attempt,
-        "quizset": attempt.quizset,
-        "rows": rows,
-        "right": right,
-        "missed": attempt.total - right,
-        "attempts_left": quizzing.attempts_left(request.user, attempt.quizset, attempt.assignment),
-        "show_answers": attempt.answers_visible(),
-    }
-    return render(request, "quizzing/results.html", context)
+    return rows
 
 
 @require_POST

@@ -3,10 +3,11 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..bank.models import Question, QuestionQuerySet, QuizSet, Source
+from ..bank.models import Question, QuestionQuerySet, QuizSet, Source, visible_questions
 
 
 class StudySettings(models.Model):
@@ -67,14 +68,22 @@ class Study(models.Model):
         return f"{self.user}: {self.quizset or self.source}"
 
     def questions(self) -> QuestionQuerySet:
+        """The published questions of the set or text that its learner may see (the library's rule)."""
+        visible = Question.objects.published().visible_to(self.user)
         if self.quizset_id:
-            return Question.objects.published().filter(quizset_items__quizset_id=self.quizset_id)
-        return Question.objects.published().filter(passage__source_id=self.source_id)
+            return visible.filter(quizset_items__quizset_id=self.quizset_id)
+        return visible.filter(passage__source_id=self.source_id)
 
 
 class CardQuerySet(models.QuerySet):
     def for_user(self, user) -> "CardQuerySet":
         return self.filter(user=user)
+
+    def visible_to(self, user, questions: RawSQL | None = None) -> "CardQuerySet":
+        """The learner's cards whose question they may still see: a card outlives a class left or a
+        question unpublished, but then it shows nothing (and is not counted). `questions`: the same
+        rule from visible_questions(user), when the caller needs it too."""
+        return self.filter(user=user, question_id__in=questions or visible_questions(user))
 
     def active(self, now) -> "CardQuerySet":
         """Neither suspended nor buried."""

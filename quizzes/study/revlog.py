@@ -6,11 +6,13 @@ review_duration is milliseconds and review_state is 0 new, 1 learning, 2 review,
 The last two may be empty or missing; extra columns are ignored and the column order is free.
 
 A file is read whole or not at all: every bad row is reported as ``name:line: column: problem``.
+Large files are checked and read as a stream of rows (check_revlog, then iter_revlog), so that a
+million-row log never becomes a million objects at once.
 """
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -43,18 +45,38 @@ class RevlogInvalid(Exception):
 
 def read_revlog(data: bytes, name: str) -> list[Review]:
     """Parses and validates a whole file; returns its reviews ordered by (review_time, card_id)."""
-    if len(data) > MAX_BYTES:
-        raise RevlogInvalid([f"{name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise RevlogInvalid([f"{name}:{line}: the file is not UTF-8 text"]) from None
+    text = _decode(data, name)
     errors: list[str] = []
-    reviews = _read_rows(text, name, errors)
+    reviews = list(_iter_rows(text, name, errors))
     if errors:
         raise RevlogInvalid(_capped(errors, name))
     return sorted(reviews, key=lambda r: (r.review_time, r.card_id))
+
+
+def check_revlog(data: bytes, name: str) -> tuple[str, int]:
+    """Validates the whole file without keeping its rows; returns its text and its number of reviews."""
+    text = _decode(data, name)
+    errors: list[str] = []
+    count = sum(1 for _review in _iter_rows(text, name, errors))
+    if errors:
+        raise RevlogInvalid(_capped(errors, name))
+    return text, count
+
+
+def iter_revlog(text: str, name: str) -> Iterator[Review]:
+    """The reviews of a text that check_revlog accepted, one at a time, in file order (it skips bad
+    rows: only a checked text, where there are none, may be read this way)."""
+    return _iter_rows(text, name, [])
+
+
+def _decode(data: bytes, name: str) -> str:
+    if len(data) > MAX_BYTES:
+        raise RevlogInvalid([f"{name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise RevlogInvalid([f"{name}:{line}: the file is not UTF-8 text"]) from None
 
 
 def write_revlog(reviews: Iterable[Review], out: TextIO) -> None:
@@ -83,24 +105,22 @@ def _capped(errors: list[str], name: str) -> list[str]:
     return errors[:MAX_ERRORS] + [f"{name}: … and {len(errors) - MAX_ERRORS} more error(s)"]
 
 
-def _read_rows(text: str, name: str, errors: list[str]) -> list[Review]:
+def _iter_rows(text: str, name: str, errors: list[str]) -> Iterator[Review]:
+    """The valid rows, in file order; every problem is appended to `errors` instead."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader, None)
         columns = _columns(header, name, errors)
         if columns is None:
-            return []
-        reviews = []
+            return
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
             review = _parse_row(row, columns, f"{name}:{reader.line_num}", errors)
             if review is not None:
-                reviews.append(review)
-        return reviews
+                yield review
     except csv.Error as exc:
         errors.append(f"{name}:{reader.line_num}: row: {exc}")
-        return []
 
 
 def _columns(header: list[str] | None, name: str, errors: list[str]) -> dict[str, int] | None:

@@ -6,6 +6,8 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 """
 
 import random
+import secrets
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -13,21 +15,28 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Min
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from fsrs import Card as FsrsCard
 from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question
+from ..bank.models import Question, visible_questions
 from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 MAXIMUM_INTERVAL = 36500
 LEARN_AHEAD = timedelta(minutes=20)
+SOURCE_TEXT_FIELDS = (
+    "question__passage__source__text",
+    "question__passage__source__licence",
+    "question__passage__source__paragraph_languages",
+)
 LEECH_LAPSES = 8
 RATINGS = (Rating.Again, Rating.Hard, Rating.Good, Rating.Easy)
 RATING_LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -39,6 +48,41 @@ class ReviewError(Exception):
 
 class StaleCard(ReviewError):
     pass
+
+
+class TokenReused(ReviewError):
+    """The token already rated another card: a client bug, refused rather than applied or hidden."""
+
+
+# --- review tokens ------------------------------------------------------------------------------
+
+TOKEN_SALT = "learnapp.review-token"
+
+
+def review_token(card: Card) -> uuid.UUID:
+    """A fresh token for rating `card` as it is shown now (the idempotency key of that rating).
+
+    It carries the card's version, signed: a client that posts the token without `version` (a
+    script reading the page) is held to the card it was shown, exactly like the form, which sends
+    both. Layout: 6 random bytes, the version (4 bytes), 6 bytes of HMAC over card, version, nonce.
+    """
+    nonce = secrets.token_bytes(6)
+    version = card.version.to_bytes(4, "big")
+    return uuid.UUID(bytes=nonce + version + _token_mac(card.pk, version, nonce))
+
+
+def version_shown_by(token: uuid.UUID, card_id: int) -> int | None:
+    """The card version `token` was issued for, or None for a token made elsewhere (any UUID is a
+    valid key; one made by the client itself says nothing about what was shown)."""
+    raw = token.bytes
+    nonce, version, mac = raw[:6], raw[6:10], raw[10:]
+    if not constant_time_compare(mac, _token_mac(card_id, version, nonce)):
+        return None
+    return int.from_bytes(version, "big")
+
+
+def _token_mac(card_id: int, version: bytes, nonce: bytes) -> bytes:
+    return salted_hmac(TOKEN_SALT, f"{card_id}:{version.hex()}:{nonce.hex()}", algorithm="sha256").digest()[:6]
 
 
 @lru_cache(maxsize=64)
@@ -226,25 +270,32 @@ def rate(
     settings: StudySettings | None = None,
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
-    changed since it was shown (another tab, `version` differs) is refused with StaleCard."""
+    changed since it was shown (another tab: `version`, or the version carried by a token from
+    review_token, differs) is refused with StaleCard; a token that rated another card, with TokenReused.
+
+    The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
+    transaction takes the write lock), so the checks and the compare-and-set below see one state."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
+    if version is None and token is not None:
+        version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = Card.objects.select_for_update().get(pk=card_id, user=user)
+            card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
+            existing = _existing(token, card)
+            if existing is not None:  # a replay: report the first result
+                return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
-                # A replayed request finds its own rating here: report it rather than a stale tab.
-                existing = _existing(token, card)
-                if existing is not None:
-                    return Rated(existing, card, duplicate=True)
                 raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
             return _apply(card, settings, rating, token, now, duration_ms, origin, answer)
     except IntegrityError:
-        # The token is already in the log (a replay, or a race with another transaction): the
-        # whole attempt was rolled back, report the first result.
-        existing = ReviewLog.objects.select_related("card").filter(token=token).first()
-        if existing is None or existing.card_id != card_id:
+        # The token reached the log in a transaction that raced this one (PostgreSQL, two cards):
+        # this attempt was rolled back whole.
+        existing = ReviewLog.objects.select_related("card").filter(token=token).first() if token else None
+        if existing is None:
             raise
+        if existing.card_id != card_id:
+            raise TokenReused(_("This rating was already used for another card: reload the page.")) from None
         return Rated(existing, existing.card, duplicate=True)
 
 
@@ -253,11 +304,16 @@ def _existing(token, card: Card) -> ReviewLog | None:
         return None
     existing = ReviewLog.objects.filter(token=token).first()
     if existing is not None and existing.card_id != card.pk:
-        raise StaleCard(_("This review does not belong to this card."))
+        raise TokenReused(_("This rating was already used for another card: reload the page."))
     return existing
 
 
 def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> Rated:
+    if card.last_review and now < card.last_review:
+        # A rating stamped before the card's last review (a quiz answer recorded late, a request that
+        # waited for the lock, another clock) counts as given at that review: the elapsed time is 0,
+        # never negative, and the card's history does not go backwards.
+        now = card.last_review
     scheduler = scheduler_for(settings)
     before = _snapshot(card)
     state_before = card.state
@@ -454,24 +510,31 @@ class Queue:
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    counts = _queue_counts(user.pk, now, start, end)
-    cards = Card.objects.for_user(user).active(now)
+    visible = visible_questions(user)
+    # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
+    held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    counts = _queue_counts(user.pk, visible, now, start, end, held, settings.new_per_day, settings.reviews_per_day)
+    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held)
     new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
     review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
-    base = cards.select_related("question__passage__source").prefetch_related("question__choices")
-    learning = base.learning().order_by("due", "pk")
+    base = (
+        cards.select_related("question__passage__source")
+        .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
+        .prefetch_related("question__choices")
+    )
+    learning = cards.learning().order_by("due", "pk")
     card = None
     if not fetch_card:
         pass
     elif counts["learning_now"]:  # a learning step that is due now comes first
-        card = learning.filter(due__lte=now).first()
+        card = _first_with_content(base, learning.filter(due__lte=now))
     elif review_left:
-        card = base.in_review().filter(due__lt=end).order_by("due", "pk").first()
+        card = _first_with_content(base, cards.in_review().filter(due__lt=end).order_by("due", "pk"))
     elif new_left:
-        card = base.new().order_by("created_at", "pk").first()
+        card = _first_with_content(base, cards.new().order_by("created_at", "pk"))
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
-        card = learning.filter(due__lte=now + LEARN_AHEAD).first()
+        card = _first_with_content(base, learning.filter(due__lte=now + LEARN_AHEAD))
     return Queue(
         card,
         new_left,
@@ -482,60 +545,89 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
     )
 
 
+def _first_with_content(base, candidates) -> Card | None:
+    """The first of `candidates` with its question, passage and source, in one query: the card is
+    picked in a subquery without joins, so that it is read in the order of the card_queue index
+    (joined first, a planner may sort every due card to find it: 26 ms at 20,000 cards)."""
+    return base.filter(pk__in=candidates.values("pk")[:1]).first()
+
+
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself.
-QUEUE_COUNTS_SQL = """
+# where the ORM's query building would cost more than the query itself. Each count is a range of an
+# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at), and the new and review
+# counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
+# not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
+# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
+# visible_questions).
+ACTIVE = "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.question_id IN ({visible}){held}"
+QUEUE_COUNTS_SQL = f"""
 SELECT
-  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state IN (1, 3) AND c.due <= %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 2 AND c.due < %s THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN c.state = 0 THEN 1 ELSE 0 END), 0),
+  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
+  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
+  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
+     AND {ACTIVE} LIMIT %s) AS r),
+  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.origin = 'review' AND l.state_before = 0),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.origin = 'review' AND l.state_before = 2),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.card_before IS NOT NULL)
-FROM quizzes_card c
-WHERE c.user_id = %s AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s)
 """
 
 
-def _queue_counts(user_id: int, now: datetime, start: datetime, end: datetime) -> dict[str, int]:
+def _queue_counts(
+    user_id: int,
+    visible: RawSQL,
+    now: datetime,
+    start: datetime,
+    end: datetime,
+    held=(),
+    new_limit: int = 32767,
+    review_limit: int = 32767,
+) -> dict[str, int]:
+    """The queue's counts, only for cards whose question is `visible` and not `held`; "new" and "reviews"
+    stop at the limits given (the daily limits)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
+    held = list(held)
+    active = [False, at(now), *visible.params, *held]
     params = [
-        at(now),
-        at(soon),
-        at(end),
-        user_id,
-        at(start),
-        user_id,
-        at(start),
-        user_id,
-        at(start),
-        user_id,
-        False,
-        at(now),
+        *(user_id, at(now), *active),
+        *(user_id, at(soon), *active),
+        *(user_id, at(end), *active, max(0, review_limit)),
+        *(user_id, *active, max(0, new_limit)),
+        *(user_id, at(start)),
+        *(user_id, at(start)),
+        *(user_id, at(start)),
     ]
+    held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
+    sql = QUEUE_COUNTS_SQL.replace("{visible}", visible.sql).replace("{held}", held_sql)
     with connection.cursor() as cursor:
-        cursor.execute(QUEUE_COUNTS_SQL, params)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
     return dict(zip(keys, (int(v or 0) for v in row), strict=True))
 
 
-def record_quiz_answer(user, question: Question, correct: bool, now: datetime | None = None) -> ReviewLog | None:
-    """A quiz answer is a recall too: it reviews the learner's card for that question, if they study it."""
-    card = Card.objects.filter(user=user, question=question, suspended=False).only("pk").first()
+def record_quiz_answer(
+    user, question: Question, correct: bool, now: datetime | None = None, *, token: uuid.UUID | None = None
+) -> ReviewLog | None:
+    """A quiz answer is a recall too: it reviews the learner's card for that question, if they study it.
+
+    `token` names the answer (e.g. derived from the stored response): recording the same answer again,
+    a retry or a race, reviews the card once."""
+    card = Card.objects.visible_to(user).filter(question=question, suspended=False).only("pk").first()
     if card is None:
         return None
+    if Question.objects.filter(pk=question.pk).withheld_from(user, now or djtz.now()).exists():
+        return None  # its rating, in the learner's log, would tell whether an answer held back was right
     rated = rate(
         user,
         card.pk,
         int(Rating.Good if correct else Rating.Again),
-        token=None,
+        token=token,
         now=now,
         origin=ReviewLog.Origin.QUIZ,
     )

@@ -1,53 +1,36 @@
 """The learner's progress, aggregated in SQL: a fixed number of queries whatever the size of the history."""
 
-from datetime import date, datetime, timedelta
+from bisect import bisect_right
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q
-from django.db.models.functions import TruncDate
+from django.db import connection
+from django.db.models.expressions import RawSQL
 from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ..bank.models import Source, Topic
+from ..bank.models import Question, Source, Topic, visible_questions
 from . import scheduling
-from .models import Card, ReviewDay, StudySettings
+from .models import Card, StudySettings
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 AT_RISK_SHOWN = 10
-
-
-def _local_day(field: str, settings: StudySettings):
-    """The learner's day of a timestamp: its local date, the day starting at the rollover hour."""
-    shifted = ExpressionWrapper(F(field) - timedelta(hours=settings.rollover_hour), output_field=DateTimeField())
-    return TruncDate(shifted, tzinfo=ZoneInfo(settings.timezone))
+LEECHES_SHOWN = 50
 
 
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     q = scheduling.queue(user, settings, now, fetch_card=False)
-    rows = ReviewDay.objects.filter(user=user, day__gt=today - timedelta(days=HEATMAP_DAYS + 7)).values_list(
-        "day", "reviews", "review_cards", "review_passed"
-    )
-    days = {day: (reviews, cards, passed) for day, reviews, cards, passed in rows}
+    with connection.cursor() as cursor:
+        cursor.execute(REVIEW_DAYS_SQL, [user.pk, today - timedelta(days=HEATMAP_DAYS + 7)])
+        rows = cursor.fetchall()
+    days = {_date(day): (reviews, cards, passed) for day, reviews, cards, passed in rows}
     per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
-    cards = Card.objects.for_user(user)
-    forecast_rows = dict(
-        cards.active(now)
-        .exclude(state=Card.State.NEW)
-        .filter(due__lt=now + timedelta(days=FORECAST_DAYS))
-        .annotate(day=_local_day("due", settings))
-        .values("day")
-        .annotate(n=Count("pk"))
-        .values_list("day", "n")
-    )
-    totals = cards.aggregate(
-        total=Count("pk"),
-        new=Count("pk", filter=Q(state=Card.State.NEW)),
-        mastered=Count("pk", filter=Q(mastered_until__gte=now)),
-        suspended=Count("pk", filter=Q(suspended=True)),
-    )
+    # As in the queue, a card whose question the learner may no longer see is neither counted nor listed.
+    visible = visible_questions(user)
+    totals, forecast_rows = _totals_and_forecast(user.pk, visible, settings, today, now)
     week = [row for day, row in days.items() if day > today - timedelta(days=7)]
     month = [row for day, row in days.items() if day > today - timedelta(days=30)]
     week_cards, week_passed = sum(r[1] for r in week), sum(r[2] for r in week)
@@ -66,16 +49,57 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
             "month": _ratio(month_passed, month_cards),
             "month_count": month_cards,
         },
-        "topics": _mastery(cards, now, "question__topics", Topic),
-        "sources": _mastery(cards, now, "question__passage__source", Source),
-        "at_risk": list(
-            cards.active(now)
-            .filter(state=Card.State.REVIEW, due__lt=now)
-            .select_related("question")
-            .order_by("due")[:AT_RISK_SHOWN]
-        ),
-        "leeches": list(cards.filter(is_leech=True).select_related("question").order_by("-lapses")[:50]),
+        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
+        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
+        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
+        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
     }
+
+
+# The lists and the days in plain SQL too: each would cost more to build with the ORM than to run.
+REVIEW_DAYS_SQL = """
+SELECT day, reviews, review_cards, review_passed FROM quizzes_reviewday WHERE user_id = %s AND day > %s
+"""
+CARD_COLUMNS = "c.id, c.due, c.lapses, c.suspended, c.is_leech, q.id, q.kind, q.prompt, q.language"
+AT_RISK_SQL = f"""
+SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
+WHERE c.user_id = %s AND c.question_id IN ({{visible}})
+  AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.state = 2 AND c.due < %s
+ORDER BY c.due LIMIT %s
+"""
+LEECHES_SQL = f"""
+SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
+WHERE c.user_id = %s AND c.question_id IN ({{visible}}) AND c.is_leech = %s
+ORDER BY c.lapses DESC LIMIT %s
+"""
+
+
+def _at(moment: datetime):
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _datetime(value) -> datetime:
+    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _cards(sql: str, visible: RawSQL, params: list) -> list[Card]:
+    """Cards with their question, as much of them as the progress page shows."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{visible}", visible.sql), params)
+        rows = cursor.fetchall()
+    cards = []
+    for pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
+        card = Card(pk=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
+        card.question = Question(pk=qid, kind=kind, prompt=prompt, language=language)
+        cards.append(card)
+    return cards
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -155,20 +179,99 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
     return {"svg": svg, "bars": bars, "max": max(counts), "total": sum(counts), "width": FORECAST_DAYS * 20}
 
 
-def _mastery(cards, now: datetime, path: str, model) -> list[dict]:
-    """Per topic or source: cards studied and the share whose recall probability today is at least 0.9."""
-    rows = (
-        cards.exclude(**{f"{path}__isnull": True})
-        .values(path)
-        .annotate(
-            total=Count("pk", distinct=True), mastered=Count("pk", filter=Q(mastered_until__gte=now), distinct=True)
+# The counts of the page in plain SQL (the ORM's query building would cost more than the queries).
+TOTALS_SQL = """
+SELECT COUNT(*),
+  COALESCE(SUM(CASE WHEN c.state = 0 THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN c.suspended = %s THEN 1 ELSE 0 END), 0)
+FROM quizzes_card c
+WHERE c.user_id = %s AND c.question_id IN ({visible})
+"""
+# The forecast: active review and learning cards due before the end of the 30th day, counted per
+# half hour after the start of today (overdue ones in slot -1). Python then gives each slot its
+# learner's day: days start at the rollover hour in the learner's time zone, so they last 23, 23.5,
+# 24, 24.5 or 25 hours, always whole half hours after the start of today. Whole seconds in SQL: a
+# card due a fraction of a second before a day starts stays in the day before.
+SECONDS_SINCE = {
+    "sqlite": "CAST(strftime('%%s', c.due) AS INTEGER) - %s",
+    "postgresql": "FLOOR(EXTRACT(EPOCH FROM c.due))::bigint - %s",
+}
+FORECAST_SQL = """
+SELECT CASE WHEN c.due < %s THEN -1 ELSE ({seconds}) / 1800 END AS slot, COUNT(*)
+FROM quizzes_card c
+WHERE c.user_id = %s AND c.question_id IN ({visible}) AND c.state IN (1, 2, 3) AND c.suspended = %s
+  AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.due < %s
+GROUP BY 1
+"""
+
+
+def _totals_and_forecast(
+    user_id: int, visible: RawSQL, settings: StudySettings, today: date, now: datetime
+) -> tuple[dict, dict]:
+    """The card totals, and the reviews due on each of the next 30 days (what is overdue on today)."""
+    tz = ZoneInfo(settings.timezone)
+    start = scheduling._at(today, settings.rollover_hour, tz)
+    ends = [scheduling._at(today + timedelta(days=i + 1), settings.rollover_hour, tz) for i in range(FORECAST_DAYS)]
+    until = min(ends[-1], now + timedelta(days=FORECAST_DAYS))
+    epoch = int(start.timestamp())
+    with connection.cursor() as cursor:
+        cursor.execute(TOTALS_SQL.replace("{visible}", visible.sql), [_at(now), True, user_id, *visible.params])
+        totals = dict(
+            zip(("total", "new", "mastered", "suspended"), (int(v or 0) for v in cursor.fetchone()), strict=True)
         )
-        .order_by(path)
-    )
-    names = {o.pk: o for o in model.objects.filter(pk__in=[r[path] for r in rows])}
-    result = [
-        {"item": names[r[path]], "total": r["total"], "mastered": r["mastered"], "share": r["mastered"] / r["total"]}
-        for r in rows
-        if r[path] in names
-    ]
+        sql = FORECAST_SQL.replace("{seconds}", SECONDS_SINCE.get(connection.vendor, SECONDS_SINCE["sqlite"]))
+        sql = sql.replace("{visible}", visible.sql)
+        cursor.execute(sql, [_at(start), epoch, user_id, *visible.params, False, _at(now), _at(until)])
+        slots = cursor.fetchall()
+    # The slot where each day ends: day i covers slots [limits[i-1], limits[i]).
+    limits = [int((end - start).total_seconds()) // 1800 for end in ends]
+    forecast: dict[date, int] = {}
+    for slot, n in slots:
+        index = bisect_right(limits, int(slot))
+        if index < FORECAST_DAYS:
+            day = today + timedelta(days=index)
+            forecast[day] = forecast.get(day, 0) + n
+    return totals, forecast
+
+
+TOPIC_MASTERY_SQL = """
+SELECT t.id, t.key, t.name_en, t.name_fr, COUNT(*), COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
+FROM quizzes_card c
+JOIN quizzes_question_topics qt ON qt.question_id = c.question_id
+JOIN quizzes_topic t ON t.id = qt.topic_id
+WHERE c.user_id = %s AND c.question_id IN ({visible})
+GROUP BY t.id, t.key, t.name_en, t.name_fr
+"""
+SOURCE_MASTERY_SQL = """
+SELECT s.id, s.key, s.title, s.language, COUNT(*), COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
+FROM quizzes_card c
+JOIN quizzes_question q ON q.id = c.question_id
+JOIN quizzes_passage p ON p.id = q.passage_id
+JOIN quizzes_source s ON s.id = p.source_id
+WHERE c.user_id = %s AND c.question_id IN ({visible})
+GROUP BY s.id, s.key, s.title, s.language
+"""
+
+
+def _topic(pk, key, name_en, name_fr) -> Topic:
+    return Topic(pk=pk, key=key, name_en=name_en, name_fr=name_fr)
+
+
+def _source(pk, key, title, language) -> Source:
+    return Source(pk=pk, key=key, title=title, language=language)
+
+
+def _mastery(user_id: int, visible: RawSQL, now: datetime, sql: str, make) -> list[dict]:
+    """Per topic or source: cards studied and the share whose recall probability today is at least 0.9
+    (a card's question is in one passage of one source, and in a topic at most once: no duplicates)."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace("{visible}", visible.sql), [_at(now), user_id, *visible.params])
+        rows = cursor.fetchall()
+    result = []
+    for pk, key, name, other, total, mastered in rows:
+        mastered = int(mastered)
+        result.append(
+            {"item": make(pk, key, name, other), "total": total, "mastered": mastered, "share": mastered / total}
+        )
     return sorted(result, key=lambda r: (-r["share"], str(r["item"])))

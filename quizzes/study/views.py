@@ -16,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import QuizSet, Source
+from ..bank.models import Question, QuizSet, Source
 from . import optimizing, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, ReviewLog, StudySettings
@@ -26,11 +26,14 @@ ANSWER_SALT = "learnapp.review-answer"
 
 
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
-    """The learner's own card (anyone else's id is a 404), with everything its question renders."""
+    """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
+    with everything its question renders."""
     return get_object_or_404(
-        Card.objects.select_related("question__passage__source").prefetch_related("question__choices"),
+        Card.objects.visible_to(request.user)
+        .select_related("question__passage__source")
+        .defer(*scheduling.SOURCE_TEXT_FIELDS)
+        .prefetch_related("question__choices"),
         pk=card_id,
-        user=request.user,
     )
 
 
@@ -63,7 +66,7 @@ def _ratings_context(
     return {
         "card": card,
         "stage": "rate",
-        "token": uuid.uuid4(),
+        "token": scheduling.review_token(card),
         "buttons": [
             {"rating": r, "label": scheduling.RATING_LABELS[r], "interval": scheduling.interval_text(o.interval)}
             for r, o in outcomes.items()
@@ -82,15 +85,72 @@ def review(request: HttpRequest) -> HttpResponse:
     return _review_page(request, _front_context(request, settings, timezone.now()))
 
 
+def _held_back(request: HttpRequest, card: Card, settings: StudySettings, now) -> HttpResponse | None:
+    """A card whose question an assignment keeps for its own attempts shows nothing of its answer while it does:
+    the queue comes back (it leaves such cards out), with the assignment's rule."""
+    reason = Question.objects.filter(pk=card.question_id).withheld_reason(request.user, now)
+    if reason is None:
+        return None
+    messages.warning(request, reason)
+    return _review_page(request, _front_context(request, settings, now), status=409)
+
+
+def _graded_in_this_showing(request: HttpRequest, card: Card) -> GradedAnswer | None:
+    """The answer given to this card since it was shown (signed by `answer`, tied to the card's version, which
+    every rating changes), or None."""
+    try:
+        data = signing.loads(request.GET.get("answer", ""), salt=ANSWER_SALT, max_age=timedelta(days=1))
+    except signing.BadSignature:
+        return None
+    if data.get("card") != card.pk or data.get("version") != card.version:
+        return None
+    result = grade(card.question, data["answer"])
+    return GradedAnswer(
+        question=card.question,
+        answer=data["answer"],
+        is_correct=result.is_correct,
+        score=result.score,
+        notes=[str(n) for n in result.notes],
+    )
+
+
 @require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 @login_required
 def reveal(request: HttpRequest, card_id: int) -> HttpResponse:
-    """The back of a flashcard, with the four rating buttons."""
+    """The back of a flashcard, with the four rating buttons. An objective question's answer is shown only
+    after an answer was given in this showing: asked without one, its question comes back to be answered."""
     card = _get_card_for_user(request, card_id)
     settings = StudySettings.for_user(request.user)
-    return _review_page(request, _ratings_context(request, card, settings, timezone.now()))
+    now = timezone.now()
+    if held := _held_back(request, card, settings, now):
+        return held
+    if card.question.kind == Question.Kind.FLASHCARD:
+        return _review_page(request, _ratings_context(request, card, settings, now))
+    response = _graded_in_this_showing(request, card)
+    if response is None:
+        context = {
+            "card": card,
+            "stage": "front",
+            "form": AnswerForm(card.question, list(card.question.choices.all())),
+            "shown_at": request.GET.get("shown_at") or int(now.timestamp() * 1000),
+            "queue": scheduling.queue(request.user, settings, now, fetch_card=False),
+        }
+        return _review_page(request, context)
+    return _review_page(
+        request,
+        _ratings_context(
+            request,
+            card,
+            settings,
+            now,
+            response=response,
+            suggested=3 if response.is_correct else 1,
+            answer_blob=request.GET["answer"],
+            only=1 if response.answer.get("dont_know") else None,
+        ),
+    )
 
 
 @require_POST
@@ -101,6 +161,8 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     card = _get_card_for_user(request, card_id)
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
+    if held := _held_back(request, card, settings, now):
+        return held
     form = AnswerForm(card.question, list(card.question.choices.all()), request.POST)
     if not form.is_valid():
         context = {
@@ -113,7 +175,9 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
         return _review_page(request, context)
     given = form.cleaned_answer()
     result = grade(card.question, given)
-    blob = signing.dumps({"card": card.pk, "answer": given, "correct": result.is_correct}, salt=ANSWER_SALT)
+    blob = signing.dumps(
+        {"card": card.pk, "version": card.version, "answer": given, "correct": result.is_correct}, salt=ANSWER_SALT
+    )
     # "I don't know" is a lapse: only Again is offered, and rate() holds to it.
     only = 1 if form.dont_know else None
     response = GradedAnswer(
@@ -148,7 +212,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     try:
         rating = int(request.POST["rating"])
         token = uuid.UUID(request.POST["token"])
-        # The form always sends the version it showed; without one only the token guards (API clients).
+        # The form sends the version it showed; a client that sends only the token is held to the
+        # version the token was issued for (scheduling.review_token), so both are applied once.
         version = int(request.POST["version"]) if request.POST.get("version") else None
         if rating not in (1, 2, 3, 4):
             raise ValueError
@@ -165,6 +230,10 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer = {"given": data["answer"], "correct": data["correct"]}
             if data["answer"].get("dont_know"):
                 rating = 1  # the learner said they did not know: that is Again, whatever button was sent
+    held = Question.objects.filter(cards__pk=card_id, cards__user=request.user).withheld_reason(request.user, now)
+    if held:  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
+        messages.warning(request, held)
+        return _back_to_queue(request, settings, now, status=409)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
@@ -180,7 +249,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
         )
     except Card.DoesNotExist:
         raise Http404 from None
-    except scheduling.StaleCard as exc:
+    except scheduling.ReviewError as exc:  # a stale tab, or a token already used on another card
         messages.warning(request, str(exc))
         return _back_to_queue(request, settings, now, status=409)
     if not rated.duplicate:
@@ -255,18 +324,28 @@ def suspend(request: HttpRequest, card_id: int) -> HttpResponse:
 @login_required
 def study_quizset(request: HttpRequest, key: str) -> HttpResponse:
     quizset = get_object_or_404(QuizSet.objects.visible_to(request.user), key=key)
-    _study, added = scheduling.add_study(request.user, quizset=quizset)
+    study, added = scheduling.add_study(request.user, quizset=quizset)
     messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
+    _say_what_is_held(request, study)
     return redirect(quizset)
 
 
 @require_POST
 @login_required
 def study_source(request: HttpRequest, key: str) -> HttpResponse:
-    source = get_object_or_404(Source, key=key)
-    _study, added = scheduling.add_study(request.user, source=source)
+    source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
+    study, added = scheduling.add_study(request.user, source=source)
     messages.success(request, _("Added to your studies: %(n)d new cards.") % {"n": added})
+    _say_what_is_held(request, study)
     return redirect(source)
+
+
+def _say_what_is_held(request: HttpRequest, study) -> None:
+    """The cards of questions an assignment keeps for its own attempts wait out of the reviews (the queue leaves
+    them out): say so, with the assignment's rule."""
+    reason = study.questions().withheld_reason(request.user, timezone.now())
+    if reason:
+        messages.warning(request, " ".join([reason, _("Its questions stay out of your reviews until then.")]))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -305,7 +384,8 @@ def export_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def import_log(request: HttpRequest) -> HttpResponse:
-    """Import a review log (e.g. from Anki) to fit parameters on: all or nothing, re-importing adds nothing."""
+    """Import a review log (e.g. from Anki) to fit parameters on: a bad file imports nothing, re-importing
+    adds nothing, and other learners keep rating while it is written (optimizing.import_reviews)."""
     form = RevlogUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
@@ -315,6 +395,15 @@ def import_log(request: HttpRequest) -> HttpResponse:
             for error in exc.errors:
                 messages.error(request, error)
             messages.error(request, _("Nothing was imported."))
+        except optimizing.ImportInterrupted as exc:
+            messages.error(
+                request,
+                _(
+                    "The import stopped after %(saved)d of %(total)d reviews (a database error). Import the "
+                    "same file again: it adds the rest, never a review twice."
+                )
+                % {"saved": exc.saved, "total": exc.total},
+            )
         else:
             messages.success(
                 request,

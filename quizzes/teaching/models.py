@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..bank.models import QuizSet
@@ -118,6 +120,27 @@ class Assignment(models.Model):
         if self.reveal == self.Reveal.NEVER:
             return False
         return (now or timezone.now()) >= self.due_for(learner)
+
+    def holds_questions_from(self, learner, now: datetime | None = None) -> bool:
+        """Whether this assignment keeps its set's questions for its own attempts, away from the learner's practice,
+        studies, reviews and retakes: while it withholds their answers from that learner, or limits their attempts
+        (until their due date). For many questions at once: `Question.objects.withheld_from(learner, now)`."""
+        if self.mode != self.Mode.QUIZ:
+            return False
+        if self.reveal == self.Reveal.NEVER:
+            return True
+        if self.reveal == self.Reveal.AFTER_DUE or self.max_attempts is not None:
+            return (now or timezone.now()) < self.due_for(learner)
+        return False
+
+    def hold_message(self, learner) -> str:
+        """The rule, as the learner reads it wherever the assignment holds its questions."""
+        if self.reveal == self.Reveal.NEVER:
+            return gettext("This set is assigned to you: its answers are not shown.")
+        due = date_format(timezone.localtime(self.due_for(learner)), "DATETIME_FORMAT")
+        if self.reveal == self.Reveal.AFTER_DUE:
+            return gettext("This set is assigned to you: its answers are shown after %(due)s.") % {"due": due}
+        return gettext("This set is assigned to you: you can practise it after %(due)s.") % {"due": due}
 
 
 class Extension(models.Model):

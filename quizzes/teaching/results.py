@@ -71,11 +71,13 @@ def for_learner(user, now: datetime | None = None) -> list[LearnerAssignment]:
         .select_related("quizset", "classroom")
         .order_by("due_at")
     )
+    if not assignments:
+        return []
     extensions = dict(
         Extension.objects.filter(learner=user, assignment__in=assignments).values_list("assignment_id", "due_at")
     )
     attempts = defaultdict(list)
-    for attempt in Attempt.objects.filter(user=user, assignment__in=assignments).order_by("started_at"):
+    for attempt in Attempt.objects.filter(user=user, assignment__in=assignments).counted().order_by("started_at"):
         attempts[attempt.assignment_id].append(attempt)
     result = []
     for a in assignments:
@@ -155,7 +157,10 @@ def results(assignment: Assignment, now: datetime | None = None) -> tuple[list[L
         return list(rows.values()), []
     attempts = defaultdict(list)
     for attempt in (
-        assignment.attempts.filter(user_id__in=rows).annotate(spent=Sum("responses__time_spent")).order_by("started_at")
+        assignment.attempts.counted()
+        .filter(user_id__in=rows)
+        .annotate(spent=Sum("responses__time_spent"))
+        .order_by("started_at")
     ):
         attempts[attempt.user_id].append(attempt)
     for user_id, row in rows.items():
@@ -275,7 +280,9 @@ def write_gradebook_csv(classroom: Classroom, out) -> None:
     learners = list(classroom.learners.order_by("username"))
     kept: dict[tuple[int, int], float | None] = {}
     finished = defaultdict(list)
-    for attempt in Attempt.objects.filter(assignment__in=assignments, finished_at__isnull=False).order_by("started_at"):
+    for attempt in (
+        Attempt.objects.filter(assignment__in=assignments, finished_at__isnull=False).counted().order_by("started_at")
+    ):
         finished[(attempt.assignment_id, attempt.user_id)].append(attempt)
     by_pk = {a.pk: a for a in assignments}
     for (assignment_id, user_id), attempts in finished.items():

@@ -1,7 +1,8 @@
 """Teachers' pages: classes, quiz sets from the bank, their own questions, assignments and results.
 
 Every object is looked up through the teacher (`_get_x_for_teacher`): another teacher's class,
-assignment or learner is a 404, for full pages and htmx fragments alike. Results are never cached.
+assignment or learner is a 404, for full pages and htmx fragments alike. Results are never cached by
+browsers; the server keeps their HTML while nothing they are made from changes (results_cache.py).
 """
 
 from functools import wraps
@@ -11,9 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,7 @@ from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
 from . import results as teaching
+from . import results_cache
 from .forms import AssignmentForm, BankFilterForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
 from .models import Assignment, Classroom, Enrollment, Extension
 
@@ -110,7 +113,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(classroom)
     enrollments = classroom.enrollments.select_related("learner").order_by("learner__username")
     assignments = classroom.assignments.select_related("quizset").annotate(
-        started=Count("attempts__user", distinct=True)
+        started=Count("attempts__user", filter=Q(attempts__retake_of__isnull=True), distinct=True)
     )
     join_url = request.build_absolute_uri(reverse("quizzes:join_code", args=[classroom.join_code]))
     return render(
@@ -169,11 +172,21 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Due date extended for %(name)s.") % {"name": form.cleaned_data["learner"].username}
         )
         return redirect(assignment)
-    rows, items = teaching.results(assignment)
+
+    def results_html():
+        rows, items = teaching.results(assignment)
+        context = {"assignment": assignment, "rows": rows, "items": items}
+        return render_to_string("teaching/_results.html", context, request)
+
+    parts = {"results": results_html}
+    if not form.is_bound:  # the same for every request while the class does not change
+        parts["form"] = form.as_p
+    html = results_cache.cached(assignment, parts)
     template = "teaching/assignment.html"
     if request.htmx:
         template += "#results"
-    return render(request, template, {"assignment": assignment, "rows": rows, "items": items, "form": form})
+    context = {"assignment": assignment, "results_html": html["results"], "form_html": html.get("form") or form.as_p()}
+    return render(request, template, context)
 
 
 @require_safe
@@ -205,6 +218,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
     )
     attempts = list(
         Attempt.objects.filter(assignment=assignment, user=enrollment.learner)
+        .counted()
         .prefetch_related("responses__question__choices")
         .order_by("started_at")
     )
@@ -231,11 +245,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
     form = QuizSetBuilderForm(request.POST or None, instance=quizset)
     if request.method == "POST" and form.is_valid():
         picked = _picked(request)
-        allowed = set(
-            Question.objects.filter(pk__in=[pk for pk, _pos in picked])
-            .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-            .values_list("pk", flat=True)
-        )
+        allowed = set(_bank_for(request.user).filter(pk__in=[pk for pk, _pos in picked]).values_list("pk", flat=True))
         picked = [(pk, pos) for pk, pos in picked if pk in allowed]
         if not picked:
             form.add_error(None, _("Pick at least one question."))
@@ -253,11 +263,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
                 )
             messages.success(request, _("Quiz set saved with %(n)d questions.") % {"n": len(picked)})
             return redirect("quizzes:teach_quizset", key=quizset.key)
-    bank = (
-        Question.objects.filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-        .select_related("passage__source")
-        .order_by("passage__source__title", "external_id")
-    )
+    bank = _bank_for(request.user).select_related("passage__source").order_by("passage__source__title", "external_id")
     search = BankFilterForm(request.GET)
     filters = search.filters()
     if search.errors:
@@ -283,7 +289,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             "filters": filters,
             "picked": {pk for pk, _pos, _q, _ticked in current},
             "current": current,
-            "sources": Source.objects.all(),
+            "sources": Source.objects.visible_to(request.user),
             "kinds": Question.Kind.choices,
             "topics": Topic.objects.all(),
         },
@@ -301,14 +307,16 @@ def _current_rows(request: HttpRequest, quizset: QuizSet) -> list[tuple[int, str
         return [(pk, position, question, True) for pk, position, question in saved]
     ticked = [pk for pk, _pos in _picked(request)]
     saved_ids = {pk for pk, _pos, _q in saved}
-    added = (
-        Question.objects.filter(pk__in=[pk for pk in ticked if pk not in saved_ids])
-        .filter(Q(owner__isnull=True, status=Question.Status.PUBLISHED) | Q(owner=request.user))
-        .in_bulk()
-    )
+    added = _bank_for(request.user).filter(pk__in=[pk for pk in ticked if pk not in saved_ids]).in_bulk()
     rows = [(pk, request.POST.get(f"pos-{pk}", ""), q, pk in ticked) for pk, _pos, q in saved]
     rows += [(pk, request.POST.get(f"pos-{pk}", ""), added[pk], True) for pk in ticked if pk in added]
     return rows
+
+
+def _bank_for(teacher) -> QuerySet[Question]:
+    """What a teacher may put in their sets: the published shared bank on texts they may read, and their
+    own questions (not what another teacher assigned them as a learner: that is not theirs to pass on)."""
+    return Question.objects.usable_by(teacher).filter(Q(status=Question.Status.PUBLISHED) | Q(owner=teacher))
 
 
 def _picked(request: HttpRequest) -> list[tuple[int, int]]:
@@ -332,7 +340,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
     """A teacher's own question, with the same rules as the admin's editor; it stays theirs until an
     admin publishes it to the shared bank."""
     question = Question(owner=request.user, status=Question.Status.PUBLISHED)
-    form = TeacherQuestionForm(request.POST or None, instance=question)
+    form = TeacherQuestionForm(request.user, request.POST or None, instance=question)
     formset = ChoiceFormSet(request.POST or None, instance=question)
     if request.method == "POST" and form.is_valid() and formset.is_valid():  # the model's clean() runs too
         with transaction.atomic():

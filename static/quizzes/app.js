@@ -49,8 +49,30 @@
     }
   });
 
-  // A countdown for timed quizzes; the server enforces the limit whatever this shows.
+  // A countdown for timed quizzes; the server enforces the limit whatever this shows. At zero it says
+  // time is up and submits: the answer in hand if there is one (flagged `timeup`, which the server
+  // accepts a moment late and which closes the attempt), else it goes to the results, which closes it.
   var ticking = null;
+  function answerInHand(form) {
+    return Array.prototype.some.call(form.elements, function (el) {
+      if (el.type === "radio" || el.type === "checkbox") return el.checked;
+      return el.type === "text" && el.value.trim() !== "";
+    });
+  }
+  function submitWhenTimeIsUp(timer) {
+    var status = timer.querySelector("[data-time-up-status]");
+    timer.querySelector("[data-timer]").textContent = timer.dataset.timeUp;
+    if (status) status.textContent = timer.dataset.timeUp;
+    var form = document.querySelector("form[data-answer]");
+    if (form && answerInHand(form)) {
+      var flag = document.createElement("input");
+      flag.type = "hidden"; flag.name = "timeup"; flag.value = "1";
+      form.appendChild(flag);
+      form.submit();  // a plain submission (not htmx): the server answers with the results page
+    } else {
+      window.location.assign(timer.dataset.resultsUrl);
+    }
+  }
   function startTimer() {
     var timer = document.querySelector("[data-seconds-left]");
     if (ticking) { clearInterval(ticking); ticking = null; }
@@ -60,7 +82,12 @@
     function tick() {
       var left = Math.max(0, Math.round((end - Date.now()) / 1000));
       out.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
-      if (left === 0) { clearInterval(ticking); }
+      if (left === 0) {
+        clearInterval(ticking);
+        ticking = null;
+        // a second's margin: the page's clock started after the server's deadline was set
+        setTimeout(function () { submitWhenTimeIsUp(timer); }, 1000);
+      }
     }
     tick();
     ticking = setInterval(tick, 1000);

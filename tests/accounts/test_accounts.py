@@ -129,3 +129,31 @@ def test_roles_are_groups_with_permissions():
     assert perms["Learner"] == set()
     assert "view_question" in perms["Teacher"] and "change_question" not in perms["Teacher"]
     assert {"add_question", "change_question", "delete_question", "change_choice"} <= perms["Admin"]
+
+
+@pytest.mark.django_db
+def test_a_deactivated_user_is_logged_out_at_the_next_request(client):
+    """RELIABILITY B14: an admin deactivates an account; its open session ends at once."""
+    user = factory.make_user("leaver", factory.Role.LEARNER)
+    client.force_login(user)
+    assert client.get("/progress/").status_code == 200
+    user.is_active = False
+    user.save()
+    response = client.get("/progress/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_json_in_htmx_attributes_holds_no_user_content():
+    """RELIABILITY B11: hx-vals and hx-headers hold literals or the CSRF token, never a name or a text a user
+    wrote, so no user input can break out of the JSON."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    found = []
+    for path in templates.rglob("*.html"):
+        for attribute in re.findall(r"hx-(?:vals|headers)='([^']*)'", path.read_text()):
+            variables = set(re.findall(r"\{\{\s*([^}|\s]+)", attribute))
+            found.append((path.name, variables))
+            assert variables <= {"csrf_token"}, (path, attribute)
+    assert found, "the check saw no hx-vals or hx-headers at all"

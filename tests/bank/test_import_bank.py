@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
 from quizzes.bank.models import Choice, Passage, Question, QuizSet, Source, Topic
-from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
+from quizzes.bank.yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
 BANK = textwrap.dedent("""\
     version: 1
@@ -114,6 +114,20 @@ class TestImport:
         assert result.unchanged == {"questions": 5, "sources": 1, "topics": 1, "quiz sets": 1}
         assert counts() == before
         assert Question.objects.get(external_id="q-single").updated_at == stamp
+
+    def test_what_a_question_asks_is_stored_and_exported(self):
+        tagged = BANK.replace("    kind: single\n", "    kind: single\n    cognitive: why\n", 1)
+        import_bank([bank(tagged)])
+        assert Question.objects.get(external_id="q-single").cognitive == Question.Cognitive.WHY
+        assert Question.objects.get(external_id="q-tf").cognitive == ""
+        exported = export_bank()
+        assert exported.count("cognitive: why") == 1
+        Question.objects.all().delete()
+        import_bank([bank(exported, "export.yaml")])
+        assert export_bank() == exported
+        with pytest.raises(BankInvalid) as exc:
+            import_bank([bank(tagged.replace("cognitive: why", "cognitive: when"))])
+        assert "questions[0].cognitive" in str(exc.value)
 
     def test_an_edited_file_updates_the_questions_it_names(self):
         import_bank([bank()])

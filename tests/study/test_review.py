@@ -166,3 +166,20 @@ class TestPrivacy:
         r = client.post(f"/review/{card.pk}/rate/", {"rating": 3, **rating_form(back)}, headers=HX)
         assert r.status_code == 403 and not ReviewLog.objects.exists()
         assert client.get(f"/review/{card.pk}/rate/").status_code == 405
+
+    def test_a_valid_token_from_another_origin_is_refused(self, learner, studies):
+        """RELIABILITY B13: the header token taken from the page passes, the same request sent from another site's
+        page (its Origin header) does not."""
+        card = Card.objects.get(question__external_id="flash")
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(learner)
+        page = client.get("/review/").content.decode()
+        token = page.split('hx-headers=\'{"x-csrftoken": "', 1)[1].split('"', 1)[0]
+        back = client.get(f"/review/{card.pk}/reveal/").content.decode()
+        data = {"rating": 3, **rating_form(back)}
+        evil = client.post(
+            f"/review/{card.pk}/rate/", data, headers={**HX, "X-CSRFToken": token, "Origin": "https://evil.example"}
+        )
+        assert evil.status_code == 403 and not ReviewLog.objects.exists()
+        ok = client.post(f"/review/{card.pk}/rate/", data, headers={**HX, "X-CSRFToken": token})
+        assert ok.status_code == 200 and ReviewLog.objects.count() == 1

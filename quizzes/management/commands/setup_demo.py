@@ -11,6 +11,7 @@ from django.utils import timezone
 from quizzes.accounts.roles import Role, grant_role
 from quizzes.bank.models import QuizSet
 from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
+from quizzes.management.commands.import_bank import report_conflicts
 from quizzes.study import scheduling
 from quizzes.study.models import Card, ReviewLog, StudySettings
 from quizzes.teaching import results as teaching
@@ -84,17 +85,26 @@ def shipped_bank_files() -> list[Path]:
 class Command(BaseCommand):
     help = "Load the shipped question bank and create the demo learner, teacher and admin."
 
-    def handle(self, *args, **options) -> str:
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--overwrite",
+            action="store_true",
+            help="Take the shipped bank's version of questions that were also edited in the app.",
+        )
+
+    def handle(self, *args, overwrite: bool = False, **options) -> str:
         if getattr(settings, "PRODUCTION", False):
             raise CommandError("setup_demo creates accounts with published passwords: not in production.")
         try:
             result = import_bank(
                 [BankFile.from_path(p) for p in shipped_bank_files()],
                 progress=lambda done, total: self.stderr.write(f"questions: {done}/{total}"),
+                overwrite=overwrite,
             )
         except BankInvalid as exc:
             raise CommandError("the shipped bank is invalid:\n" + "\n".join(map(str, exc.errors))) from None
         self.stdout.write(f"Bank: {result}")
+        report_conflicts(self, result)
         User = get_user_model()
         for username, password, role in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)

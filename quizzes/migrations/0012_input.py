@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0008_paragraph_languages"),
+        ("quizzes", "0011_privacy"),
     ]
 
     operations = [
