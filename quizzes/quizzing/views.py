@@ -213,7 +213,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
     if attempt.is_finished:
         return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD must never finish the attempt
         if closed := _close_when_time_is_up(request, attempt):
             return closed
         answered = attempt.responses.count()
