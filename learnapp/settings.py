@@ -6,9 +6,11 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. DATABASE_URL switches from SQLite to
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -29,14 +31,27 @@ def envlist(name: str, default: str) -> list[str]:
 
 PRODUCTION = os.environ.get("DJANGO_ENV", "development") == "production"
 
+DEVELOPMENT_SECRET_KEY = "dev-only-not-secret-learnapp-key"
+
 if PRODUCTION:
     DEBUG = False
+    if not os.environ.get("DJANGO_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs DJANGO_SECRET_KEY: set it to a long random string "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+        )
     SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
     ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "")
 else:
     DEBUG = envbool("DJANGO_DEBUG", True)
-    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret-learnapp-key")
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
     ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+    if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+        # DEBUG off looks like a deployment: say loudly that anyone can forge sessions with this key.
+        sys.stderr.write(
+            "WARNING: DJANGO_DEBUG is off but DJANGO_ENV is not production: the development secret key "
+            "is in use (anyone can forge sessions). Set DJANGO_SECRET_KEY, and DJANGO_ENV=production.\n"
+        )
 
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -57,8 +72,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "quizzes.accounts.middleware.RefusalLogMiddleware",  # sees the 403s of CSRF too
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "quizzes.accounts.middleware.RequestLimitsMiddleware",  # before CSRF, which reads the body first
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -162,6 +179,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "quizzes.accounts.auth.axes_username"
 AXES_IPWARE_PROXY_COUNT = envint("AXES_IPWARE_PROXY_COUNT", 0) or None
 
 LOGIN_URL = "login"
@@ -222,12 +240,17 @@ LEARNAPP_DERIVE_INLINE = envbool("LEARNAPP_DERIVE_INLINE", False)
 # Uploaded banks: Django does not cap multipart file parts, the import form checks the size.
 QUESTION_BANK_MAX_BYTES = 2 * 1024 * 1024
 
+# Everything goes to stderr (the process manager keeps it): 500s with their traceback, whatever DEBUG
+# says (Django's default sends them only to ADMINS by mail), and refused pages at INFO.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         "axes": {"handlers": ["console"], "level": "WARNING"},
+        "quizzes.refused": {"handlers": ["console"], "level": os.environ.get("LEARNAPP_REFUSED_LOG_LEVEL", "INFO")},
     },
 }

@@ -3,13 +3,13 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import library
 from .teaching import results as teaching
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """The library: its shared part (quiz sets by source text and by topic) comes from the cache while
     the bank does not change (quizzes/library.py); the learner's assignments are read on each request."""
@@ -17,6 +17,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", {"library_html": library.shared_html(request), "assignments": assignments})
 
 
-@require_GET
+@require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
     return redirect(static("quizzes/favicon.svg"), permanent=True)

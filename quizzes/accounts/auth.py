@@ -13,3 +13,13 @@ class AccountBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def axes_username(request, credentials) -> str | None:
+    """The username axes records for a failed login, cut to what its column holds: a forged
+    5,000-character username must be a failed login, not a database error (a 500 on PostgreSQL)."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = getattr(request, "data", request.POST).get("username")
+    return username[:150] if isinstance(username, str) else username

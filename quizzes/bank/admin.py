@@ -12,6 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from quizzes.accounts.params import ModelMultipleIdsField
+
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
 from .version import bump as bump_library
@@ -104,6 +106,7 @@ class QuestionAdminForm(QuotedPassageForm):
             "accepted_answers",
             "highlight",
         ]
+        field_classes = {"topics": ModelMultipleIdsField}
 
 
 @admin.register(Question)

@@ -4,6 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.accounts.params import ModelMultipleIdsField
+
 from .models import Choice, Question, Source
 
 
@@ -166,6 +168,7 @@ class TeacherQuestionForm(QuotedPassageForm):
     class Meta:
         model = Question
         fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        field_classes = {"topics": ModelMultipleIdsField}
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),
@@ -206,6 +209,14 @@ class BaseChoiceFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
+# absolute_max: a forged TOTAL_FORMS would otherwise make Django build and render 1,008 forms.
 ChoiceFormSet = forms.inlineformset_factory(
-    Question, Choice, form=ChoiceForm, formset=BaseChoiceFormSet, extra=4, max_num=8, can_delete=False
+    Question,
+    Choice,
+    form=ChoiceForm,
+    formset=BaseChoiceFormSet,
+    extra=4,
+    max_num=8,
+    absolute_max=8,
+    can_delete=False,
 )

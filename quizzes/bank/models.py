@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
@@ -19,6 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from ..accounts.roles import is_admin
 
 key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
+# The text page links a source's URL: only web addresses, never `javascript:` or `data:`.
+web_url_validator = URLValidator(schemes=["http", "https"], message=_("Enter an http:// or https:// address."))
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 
 
@@ -51,7 +53,7 @@ class Source(models.Model):
     title = models.CharField(_("title"), max_length=300)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     author = models.CharField(_("author"), max_length=300, blank=True)
-    url = models.URLField(_("original URL"), max_length=500, blank=True)
+    url = models.URLField(_("original URL"), max_length=500, blank=True, validators=[web_url_validator])
     licence = models.TextField(_("licence and attribution"), blank=True)
     text = models.TextField(_("full text"))
     paragraph_languages = models.JSONField(
@@ -86,6 +88,11 @@ class Source(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("quizzes:source", args=[self.key])
+
+    @property
+    def web_url(self) -> str:
+        """The URL if it is a web address: one saved before the check is never linked."""
+        return self.url if self.url.lower().startswith(("http://", "https://")) else ""
 
     def language_corrections(self) -> dict[int, str]:
         """The paragraph languages set by hand: paragraph start offset -> "en" | "fr"."""

@@ -20,6 +20,18 @@ Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _scalars = yaml.constructor.SafeConstructor()
 
 
+ECHO_LIMIT = 60
+
+
+def shorten(text: str, limit: int = ECHO_LIMIT) -> str:
+    """A piece of the file quoted in a message, cut short: the message must not be as long as the file."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
+
+
+def echo(value: object) -> str:
+    return shorten(repr(value))
+
+
 class YamlRefused(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         self.line = line
@@ -65,13 +77,13 @@ def _scan(text: str) -> None:
                 if documents > 1:
                     raise YamlRefused("only one YAML document per file", line)
             if isinstance(event, yaml.AliasEvent):
-                raise YamlRefused(f"aliases (*{event.anchor}) are not allowed", line)
+                raise YamlRefused(f"aliases (*{shorten(event.anchor)}) are not allowed", line)
             if isinstance(event, yaml.NodeEvent):
                 if event.anchor is not None:
-                    raise YamlRefused(f"anchors (&{event.anchor}) are not allowed", line)
+                    raise YamlRefused(f"anchors (&{shorten(event.anchor)}) are not allowed", line)
                 tag = getattr(event, "tag", None)
                 if tag is not None:
-                    raise YamlRefused(f"tag {tag} is not allowed", line)
+                    raise YamlRefused(f"tag {shorten(tag)} is not allowed", line)
                 is_key = bool(stack) and stack[-1].is_mapping and stack[-1].expecting_key
                 if stack and stack[-1].is_mapping:
                     stack[-1].expecting_key = not stack[-1].expecting_key
@@ -98,9 +110,9 @@ def _convert(node):
             key = _convert(key_node)
             line = _line(key_node.start_mark)
             if not isinstance(key, str):
-                raise YamlRefused(f"mapping keys must be text, not {key!r}", line)
+                raise YamlRefused(f"mapping keys must be text, not {echo(key)}", line)
             if key in result:
-                raise YamlRefused(f"duplicate key {key!r}", line)
+                raise YamlRefused(f"duplicate key {echo(key)}", line)
             result[key] = _convert(value_node)
             result.lines[key] = line
         return result
@@ -110,7 +122,22 @@ def _convert(node):
         result.lines = [_line(item.start_mark) for item in node.value]
         return result
     assert isinstance(node, ScalarNode)
-    return _scalars.construct_object(node)
+    return _scalar(node)
+
+
+def _scalar(node: ScalarNode):
+    """A plain value; one the resolver types but Python cannot build is an error on its line
+    (an integer past `sys.get_int_max_str_digits()`, a date like 2026-13-45)."""
+    try:
+        return _scalars.construct_object(node)
+    except (ValueError, OverflowError):
+        line = _line(node.start_mark)
+        kind = node.tag.rsplit(":", 1)[-1]
+        if kind == "int":
+            raise YamlRefused(f"number too long ({len(node.value)} characters)", line) from None
+        if kind == "timestamp":
+            raise YamlRefused(f"{echo(node.value)} is not a valid date (quote it to keep it as text)", line) from None
+        raise YamlRefused(f"{echo(node.value)} is not a valid {kind}", line) from None
 
 
 def load(data: bytes) -> object:

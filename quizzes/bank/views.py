@@ -3,20 +3,20 @@
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ..accounts.roles import is_admin
 from .models import Question, Source
 
 
-@require_GET
+@require_safe
 def source(request: HttpRequest, key: str) -> HttpResponse:
     source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
     paragraphs = [p.strip() for p in source.text.split("\n\n") if p.strip()]
     return render(request, "bank/source.html", {"source": source, "paragraphs": paragraphs})
 
 
-@require_GET
+@require_safe
 @login_required
 @permission_required("quizzes.view_question", raise_exception=True)
 def preview(request: HttpRequest, external_id: str) -> HttpResponse:

@@ -20,10 +20,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import safeyaml, version
-from .models import CLOZE_BLANK, Choice, Language, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .models import (
+    CLOZE_BLANK,
+    Choice,
+    Language,
+    Passage,
+    Question,
+    QuizSet,
+    QuizSetItem,
+    Source,
+    Topic,
+    web_url_validator,
+)
+from .safeyaml import echo, shorten
 
 BATCH = 1000  # rows per INSERT of the bulk writes
 
@@ -113,6 +126,7 @@ class ImportResult:
 
 
 def _join(path: str, key: str) -> str:
+    key = shorten(key)
     return f"{path}.{key}" if path else key
 
 
@@ -153,6 +167,17 @@ class _Checker:
             self.error(item.line_of(key), f"{path}.{key}", f"longer than {max_length} characters")
         return value
 
+    def url(self, item, key, path) -> str:
+        """A web link (http or https): the text page links it, so `javascript:` must never pass."""
+        value = self.text(item, key, path, required=False, max_length=500)
+        if value:
+            try:
+                web_url_validator(value)
+            except ValidationError:
+                self.error(item.line_of(key), f"{path}.{key}", "must be an http:// or https:// address")
+                return ""
+        return value
+
     def key(self, item, key, path) -> str:
         value = self.text(item, key, path, max_length=80)
         if value and not KEY.match(value):
@@ -165,7 +190,7 @@ class _Checker:
             self.error(
                 item.line_of(key),
                 f"{path}.{key}",
-                f"{value!r} is not one of {', '.join(sorted(map(str, allowed)))}",
+                f"{echo(value)} is not one of {', '.join(sorted(map(str, allowed)))}",
             )
         return value
 
@@ -241,7 +266,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             "title": check.text(item, "title", path, max_length=300),
             "language": check.choice(item, "language", path, LANGUAGES),
             "author": check.text(item, "author", path, required=False, max_length=300),
-            "url": check.text(item, "url", path, required=False, max_length=500),
+            "url": check.url(item, "url", path),
             "licence": check.text(item, "licence", path, required=False),
         }
         if ("text" in item) == ("text_file" in item):
@@ -251,7 +276,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
         else:
             record["text"] = _read_text_file(check, item, path, bank_file.folder)
         if record["key"] in plan.sources:
-            check.error(item.line_of("key"), f"{path}.key", f"source {record['key']!r} is defined twice")
+            check.error(item.line_of("key"), f"{path}.key", f"source {echo(record['key'])} is defined twice")
         plan.sources[record["key"]] = record
 
     for line, path, item in check.items(data, "topics"):
@@ -263,7 +288,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             "name_fr": check.text(item, "name_fr", path, max_length=120),
         }
         if record["key"] in plan.topics:
-            check.error(item.line_of("key"), f"{path}.key", f"topic {record['key']!r} is defined twice")
+            check.error(item.line_of("key"), f"{path}.key", f"topic {echo(record['key'])} is defined twice")
         plan.topics[record["key"]] = record
 
     for line, path, item in check.items(data, "questions"):
@@ -271,7 +296,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             continue
         question = _read_question(check, item, path)
         if question.external_id in plan.questions:
-            check.error(item.line_of("id"), f"{path}.id", f"id {question.external_id!r} is used twice")
+            check.error(item.line_of("id"), f"{path}.id", f"id {echo(question.external_id)} is used twice")
         plan.questions[question.external_id] = question
 
     for line, path, item in check.items(data, "quizsets"):
@@ -292,7 +317,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             "where": (bank_file.name, item.line_of("questions"), f"{path}.questions"),
         }
         if record["key"] in plan.quizsets:
-            check.error(item.line_of("key"), f"{path}.key", f"quiz set {record['key']!r} is defined twice")
+            check.error(item.line_of("key"), f"{path}.key", f"quiz set {echo(record['key'])} is defined twice")
         plan.quizsets[record["key"]] = record
 
 
@@ -304,12 +329,12 @@ def _read_text_file(check: _Checker, item, path: str, folder: Path | None) -> st
         return ""
     target = (folder / name).resolve()
     if not target.is_relative_to(folder.resolve()) or not target.is_file():
-        check.error(line, f"{path}.text_file", f"{name!r} is not a file inside {folder}")
+        check.error(line, f"{path}.text_file", f"{echo(name)} is not a file inside {folder}")
         return ""
     try:
         return target.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        check.error(line, f"{path}.text_file", f"{name!r} is not UTF-8")
+        check.error(line, f"{path}.text_file", f"{echo(name)} is not UTF-8")
         return ""
 
 
@@ -352,7 +377,7 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
     }.get(kind, set())
     for key in ("choices", "answer", "answers", "back", "feedback"):
         if key in item and key not in allowed:
-            check.error(item.line_of(key), f"{path}.{key}", f"not used by {kind} questions")
+            check.error(item.line_of(key), f"{path}.{key}", f"not used by {shorten(str(kind))} questions")
 
     if kind in ("single", "multiple"):
         question.choices = _read_choices(check, item, path, kind)
@@ -431,7 +456,7 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
     for q in plan.questions.values():
         name, item, path = q.where
         if q.source not in texts:
-            errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {q.source!r}"))
+            errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {echo(q.source)}"))
             continue
         if q.passage and q.passage not in texts[q.source]:
             errors.append(
@@ -441,7 +466,7 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
             )
         for topic in q.topics:
             if topic not in known_topics:
-                errors.append(BankError(name, item.line_of("topics"), f"{path}.topics", f"unknown topic {topic!r}"))
+                errors.append(BankError(name, item.line_of("topics"), f"{path}.topics", f"unknown topic {echo(topic)}"))
         if q.language is None:
             q.language = languages.get(q.source, "en")
             if q.kind == "true_false" and q.language != "en":
@@ -452,7 +477,7 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
     for record in plan.quizsets.values():
         name, line, path = record["where"]
         for missing in [i for i in record["questions"] if i not in plan.questions and i not in existing]:
-            errors.append(BankError(name, line, path, f"unknown question {missing!r}"))
+            errors.append(BankError(name, line, path, f"unknown question {echo(missing)}"))
     return texts
 
 

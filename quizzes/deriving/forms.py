@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from quizzes.bank.models import web_url_validator
+
 from . import engine
 
 TEXT_MAX_BYTES = 1024 * 1024
@@ -23,7 +25,9 @@ class SourceForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=300)
     author = forms.CharField(label=_("Author"), max_length=300, required=False)
-    url = forms.URLField(label=_("Original URL"), max_length=500, required=False, assume_scheme="https")
+    url = forms.URLField(
+        label=_("Original URL"), max_length=500, required=False, assume_scheme="https", validators=[web_url_validator]
+    )
     licence = forms.CharField(
         label=_("Licence and attribution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from ..accounts.params import id_list_param
 from ..accounts.roles import Role, has_role
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, Source
@@ -51,7 +52,7 @@ def _get_candidate_for_reviewer(request: HttpRequest, pk: int) -> Candidate:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def new_source(request: HttpRequest) -> HttpResponse:
     form = SourceForm(request.POST or None, request.FILES or None)
@@ -71,7 +72,7 @@ def new_source(request: HttpRequest) -> HttpResponse:
     return render(request, "deriving/new_source.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @editor_required
@@ -125,7 +126,7 @@ def _paragraphs(source: Source, corrected: bool = True) -> list:
     return [b for b in blocks if b.kind == "paragraph"]
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @editor_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -133,7 +134,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     pending = Candidate.objects.for_reviewer(request.user).pending()
     error = None
     if request.method == "POST":
-        chosen = pending.filter(pk__in=request.POST.getlist("candidate"))
+        chosen = pending.filter(pk__in=id_list_param(request.POST, "candidate"))
         if ("accept" in request.POST or "reject" in request.POST) and not chosen.exists():
             # Nothing ticked: say so on the page itself, with the reason as typed, rather than redirect.
             error = _("Tick at least one candidate.")
@@ -142,13 +143,13 @@ def queue(request: HttpRequest) -> HttpResponse:
                 candidates.accept(candidate, request.user)
             messages.success(request, _("Accepted and published."))
         elif "reject" in request.POST:
-            reason = request.POST.get("reason", "")[:300]
+            reason = _reason(request)
             for candidate in chosen:
                 candidates.reject(candidate, request.user, reason)
             messages.info(request, _("Rejected."))
         if error is None:
             return redirect(request.get_full_path())
-    source_key = request.GET.get("source", "")
+    source_key = request.GET.get("source", "").replace("\x00", "")  # PostgreSQL refuses NUL in a query
     if source_key:
         pending = pending.filter(question__passage__source__key=source_key)
     items = list(
@@ -172,6 +173,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reason(request: HttpRequest) -> str:
+    """A rejection's reason as the reject form reads it (at most 300 characters, no NUL)."""
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        raise BadRequest("reason: " + "; ".join(form.errors["reason"]))
+    return form.cleaned_data["reason"]
+
+
 @require_POST
 @vary_on_headers("HX-Request")
 @editor_required
@@ -180,7 +189,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if "accept" in request.POST:
         candidates.accept(candidate, request.user)
     else:
-        candidates.reject(candidate, request.user, request.POST.get("reason", ""))
+        candidates.reject(candidate, request.user, _reason(request))
     candidate.refresh_from_db()
     if request.htmx:
         return render(request, "deriving/queue.html#decided", {"item": candidate})
@@ -188,7 +197,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:review_queue")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @editor_required
 def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a candidate with the question editor's rules, then accept it."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -22,7 +22,7 @@ from . import flow as quizzing
 from .models import Attempt
 
 
-@require_GET
+@require_safe
 def quizset(request: HttpRequest, key: str) -> HttpResponse:
     quizset = get_object_or_404(QuizSet.objects.with_questions(request.user).visible_to(request.user), key=key)
     items = quizset.items.filter(question_id__in=visible_questions(request.user)).select_related(
@@ -98,7 +98,7 @@ def start(request: HttpRequest, key: str) -> HttpResponse:
     return redirect(attempt)
 
 
-@require_GET
+@require_safe
 @login_required
 def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
@@ -110,7 +110,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:question", pk=attempt.pk, position=answered + 1)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @login_required
@@ -205,7 +205,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def finish(request: HttpRequest, pk: int) -> HttpResponse:
     """Finish an attempt early. GET asks for confirmation (the page's "Finish now" link without JavaScript;
@@ -213,7 +213,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
     if attempt.is_finished:
         return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD must never finish the attempt
         if closed := _close_when_time_is_up(request, attempt):
             return closed
         answered = attempt.responses.count()
@@ -228,7 +228,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     return _redirect(request, reverse("quizzes:results", args=[attempt.pk]))
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:

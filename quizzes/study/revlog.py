@@ -132,7 +132,7 @@ def _columns(header: list[str] | None, name: str, errors: list[str]) -> dict[str
     columns = {column: names.index(column) for column in COLUMNS if column in names}
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
-        errors.append(f"{name}:1: header: missing column(s) {', '.join(missing)} (found: {', '.join(names)})")
+        errors.append(f"{name}:1: header: missing column(s) {', '.join(missing)} (found: {_quote(', '.join(names))})")
         return None
     return columns
 
@@ -156,7 +156,7 @@ def _parse_row(row: list[str], columns: dict[str, int], where: str, errors: list
             errors.append(f"{where}: {column}: {value[:40]!r} is not an integer")
             return None
         if not low <= number <= high:
-            errors.append(f"{where}: {column}: {number} is out of range ({_range(low, high)})")
+            errors.append(f"{where}: {column}: {_quote(str(number))} is out of range ({_range(low, high)})")
             return None
         return number
 
@@ -168,6 +168,11 @@ def _parse_row(row: list[str], columns: dict[str, int], where: str, errors: list
     if len(errors) > before or card_id is None or time_ms is None or rating is None:
         return None
     return Review(card_id, from_epoch_ms(time_ms), rating, duration, state)
+
+
+def _quote(text: str, limit: int = 80) -> str:
+    """A piece of the file quoted in a message, cut short: the message must not be as long as the file."""
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 def _range(low: int, high: int) -> str:

@@ -10,8 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
@@ -76,7 +76,7 @@ def _ratings_context(
     }
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 @login_required
@@ -114,7 +114,7 @@ def _graded_in_this_showing(request: HttpRequest, card: Card) -> GradedAnswer | 
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @vary_on_headers("HX-Request")
 @login_required
@@ -348,7 +348,7 @@ def _say_what_is_held(request: HttpRequest, study) -> None:
         messages.warning(request, " ".join([reason, _("Its questions stay out of your reviews until then.")]))
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def study_settings(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
@@ -370,7 +370,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
+@cache_control(private=True, no_store=True)  # one learner's whole history: never kept by a proxy or the browser
 @login_required
 def export_log(request: HttpRequest) -> HttpResponse:
     logs = ReviewLog.objects.filter(user=request.user).order_by("reviewed_at", "pk")
@@ -432,7 +433,7 @@ def optimize(request: HttpRequest) -> HttpResponse:
     return redirect("quizzes:study_settings")
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:

@@ -7,7 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from ..bank.models import QuizSet
+from ..bank.models import Language, Question, QuizSet
 from .models import Assignment, Classroom
 
 
@@ -87,3 +87,24 @@ class QuizSetBuilderForm(forms.ModelForm):
         model = QuizSet
         fields = ["title", "description", "language"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class BankFilterForm(forms.Form):
+    """The quiz-set builder's search and filters (a GET form): a value it cannot read is ignored, and said."""
+
+    q = forms.CharField(max_length=200, required=False)
+    source = forms.CharField(max_length=80, required=False)
+    topic = forms.CharField(max_length=80, required=False)
+    kind = forms.ChoiceField(choices=[("", "")] + Question.Kind.choices, required=False)
+    language = forms.ChoiceField(choices=[("", "")] + Language.choices, required=False)
+    difficulty = forms.TypedChoiceField(
+        choices=[("", "")] + [(str(v), label) for v, label in Question.Difficulty.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+    def filters(self) -> dict[str, str]:
+        """The filters as typed, for the form's inputs; those that could not be read are left out."""
+        self.is_valid()
+        return {name: "" if name in self.errors else str(self.data.get(name, "")) for name in self.fields}

@@ -20,9 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from ..accounts.params import as_id, id_param
 from ..accounts.roles import Role, has_role
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
@@ -30,7 +31,7 @@ from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
 from . import results as teaching
 from . import results_cache
-from .forms import AssignmentForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
+from .forms import AssignmentForm, BankFilterForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
 from .models import Assignment, Classroom, Enrollment, Extension
 
 
@@ -62,7 +63,7 @@ def _get_own_quizset(request: HttpRequest, key: str) -> QuizSet:
 # --- classes ---------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = ClassroomForm(request.POST or None)
@@ -81,7 +82,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "teaching/dashboard.html", {"rows": rows, "form": form, "quizsets": quizsets})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @teacher_required
 def classroom(request: HttpRequest, pk: int) -> HttpResponse:
@@ -105,7 +106,8 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
             classroom.save(update_fields=["archived"])
             messages.info(request, _("Class archived.") if classroom.archived else _("Class restored."))
         elif "remove" in request.POST:
-            removed = Enrollment.objects.filter(classroom=classroom, learner_id=request.POST.get("remove")).delete()[0]
+            learner_id = id_param(request.POST, "remove")
+            removed = Enrollment.objects.filter(classroom=classroom, learner_id=learner_id).delete()[0]
             if removed:
                 messages.info(request, _("The learner was removed from the class."))
         return redirect(classroom)
@@ -126,7 +128,7 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -137,7 +139,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 # --- assignments -------------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_classroom_for_teacher(request, pk)
@@ -153,7 +155,7 @@ def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "teaching/new_assignment.html", {"classroom": classroom, "form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @teacher_required
@@ -187,7 +189,7 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def assignment_csv(request: HttpRequest, pk: int) -> HttpResponse:
@@ -204,16 +206,18 @@ def _spreadsheet(filename: str, write, subject) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 @never_cache
 @teacher_required
 def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpResponse:
     assignment = _get_assignment_for_teacher(request, pk)
+    # learner__pk, not learner_id: Django's lookup on the key itself turns an id past the database's
+    # range into "no such row", the one on the foreign key sends it to the driver, which crashes.
     enrollment = get_object_or_404(
-        Enrollment.objects.select_related("learner"), classroom=assignment.classroom, learner_id=learner_id
+        Enrollment.objects.select_related("learner"), classroom=assignment.classroom, learner__pk=learner_id
     )
     attempts = list(
-        Attempt.objects.filter(assignment=assignment, user_id=learner_id)
+        Attempt.objects.filter(assignment=assignment, user=enrollment.learner)
         .counted()
         .prefetch_related("responses__question__choices")
         .order_by("started_at")
@@ -233,7 +237,7 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
 # --- quiz sets and questions ----------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpResponse:
     """Build a quiz set from the bank: search and filter, pick questions, order them."""
@@ -260,7 +264,10 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             messages.success(request, _("Quiz set saved with %(n)d questions.") % {"n": len(picked)})
             return redirect("quizzes:teach_quizset", key=quizset.key)
     bank = _bank_for(request.user).select_related("passage__source").order_by("passage__source__title", "external_id")
-    filters = {k: request.GET.get(k, "") for k in ("q", "source", "topic", "kind", "language", "difficulty")}
+    search = BankFilterForm(request.GET)
+    filters = search.filters()
+    if search.errors:
+        messages.warning(request, _("Some filters could not be read and were left out."))
     if filters["q"]:
         bank = bank.filter(Q(prompt__icontains=filters["q"]) | Q(external_id__icontains=filters["q"]))
     if filters["source"]:
@@ -269,7 +276,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
         bank = bank.filter(topics__key=filters["topic"])
     for field in ("kind", "language", "difficulty"):
         if filters[field]:
-            bank = bank.filter(**{field: filters[field]})
+            bank = bank.filter(**{field: search.cleaned_data[field]})
     page = Paginator(bank, 50).get_page(request.GET.get("page"))
     current = _current_rows(request, quizset)
     return render(
@@ -316,8 +323,10 @@ def _picked(request: HttpRequest) -> list[tuple[int, int]]:
     """Picked question ids with their position (from the 'pick' checkboxes and 'pos-<id>' inputs)."""
     picked = []
     for value in request.POST.getlist("pick"):
+        pk = as_id(value)
+        if pk is None:  # not a question's id: a forged form (ids past the database's range crash `pk__in`)
+            continue
         try:
-            pk = int(value)
             position = int(request.POST.get(f"pos-{pk}") or 1000)
         except ValueError:
             continue
@@ -325,7 +334,7 @@ def _picked(request: HttpRequest) -> list[tuple[int, int]]:
     return picked
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def new_question(request: HttpRequest) -> HttpResponse:
     """A teacher's own question, with the same rules as the admin's editor; it stays theirs until an
@@ -349,7 +358,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
 # --- the learner's side of classes -------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def join(request: HttpRequest, code: str = "") -> HttpResponse:
     form = JoinForm(request.POST or None, initial={"code": code})
