@@ -115,3 +115,26 @@ def test_htmx_runs_without_eval(client):
     assert '"allowEval":false' in html
     assert '"includeIndicatorStyles":false' in html
     assert "hx-on" not in html
+
+
+def test_with_redis_url_the_cache_and_sessions_are_shared_in_redis():
+    """Several web processes (or machines) share one cache and the sessions through Redis: a value one
+    process writes, another reads (the redis-server of this machine; .ci/run starts it)."""
+    env = clean_env(REDIS_URL="redis://127.0.0.1:6379/15", LEARNAPP_CACHE_PREFIX="learnapp-test-redis")
+    key = f"probe-{os.getpid()}"
+    script = (
+        "import django, sys; django.setup(); from django.conf import settings; from django.core.cache import cache;"
+        "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE);"
+        f"cache.set('{key}', sys.argv[1]) if sys.argv[1] != '-' else print(cache.get('{key}'))"
+    )
+
+    def run(arg: str) -> str:
+        out = subprocess.run(
+            [sys.executable, "-c", script, arg], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout
+
+    written = run("written by one process")
+    assert "django.core.cache.backends.redis.RedisCache django.contrib.sessions.backends.cached_db" in written
+    assert run("-").splitlines()[-1] == "written by one process"
