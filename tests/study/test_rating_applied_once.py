@@ -5,43 +5,20 @@ The concurrency tests run real threads on their own database connections, as in
 test_review_concurrency.py, on SQLite (IMMEDIATE transactions) and on PostgreSQL (DATABASE_URL).
 """
 
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connections
 from django.test import Client
 
 from quizzes.bank.models import Question
 from quizzes.study import scheduling
 from quizzes.study.models import Card, ReviewLog
 from tests import factory
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 CLIENTS = 50
-
-
-def run_together(calls):
-    """Start the calls at the same instant on their own threads and database connections."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each side got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def studied_card(username="alice", external_id="q-1"):
@@ -73,7 +50,7 @@ class TestScriptedClientsWithoutVersion:
         user, card = studied_card()
         token = str(uuid.uuid4())
         clients = logged_in_clients(user, CLIENTS)
-        statuses = run_together([lambda c=c: post_rating(c, card, {"rating": 3, "token": token}) for c in clients])
+        statuses = run_together(*[lambda c=c: post_rating(c, card, {"rating": 3, "token": token}) for c in clients])
         assert 500 not in statuses and all(isinstance(s, int) for s in statuses), statuses
         card.refresh_from_db()
         assert card.reps == 1 and card.version == 1
@@ -89,7 +66,7 @@ class TestScriptedClientsWithoutVersion:
             html = client.get(f"/review/{card.pk}/reveal/").content.decode()
             tokens.append(html.split('name="token" value="', 1)[1].split('"', 1)[0])
         statuses = run_together(
-            [
+            *[
                 lambda c=c, t=t: post_rating(c, card, {"rating": 3, "token": t})
                 for c, t in zip(clients, tokens, strict=True)
             ]
@@ -119,7 +96,7 @@ class TestQuizAnswers:
         when = datetime(2026, 1, 2, 9, tzinfo=UTC)
         key = uuid.uuid4()
         results = run_together(
-            [lambda: scheduling.record_quiz_answer(user, card.question, True, now=when, token=key) for _ in range(10)]
+            *[lambda: scheduling.record_quiz_answer(user, card.question, True, now=when, token=key) for _ in range(10)]
         )
         assert not [r for r in results if isinstance(r, Exception)], results
         card.refresh_from_db()

@@ -1,40 +1,18 @@
 """Double clicks and two tabs under real concurrency (threads, separate connections): a rating applies once."""
 
-import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from quizzes.study import scheduling
 from quizzes.study.models import Card, ReviewLog
 from tests import factory
+from tests.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ROUNDS = 25
-
-
-def run_together(*calls):
-    """Start the calls at the same instant on their own threads and database connections."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each side got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_the_same_token_twice_at_once_applies_once():
