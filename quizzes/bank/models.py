@@ -89,6 +89,10 @@ class Source(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("quizzes:source", args=[self.key])
 
+    def is_readable_by(self, user) -> bool:
+        """The rule of SourceQuerySet.visible_to for one text already loaded: published, or theirs, or an admin."""
+        return self.published or (user.is_authenticated and (self.owner_id == user.pk or is_admin(user)))
+
     @property
     def web_url(self) -> str:
         """The URL if it is a web address: one saved before the check is never linked."""

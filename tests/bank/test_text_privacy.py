@@ -216,3 +216,20 @@ def test_bank_questions_on_a_bank_text_are_not_affected(people, secret):
     assert r.status_code == 302
     assert list(people["other_learner"].cards.values_list("question__external_id", flat=True)) == ["shared-1"]
     assert Question.objects.filter(owner__isnull=True).count() == 1
+
+
+def test_an_assigned_learner_reads_the_passage_and_title_without_a_link_that_would_404(people, secret):
+    """The learner answers the teacher's question: its passage and the text's title show after answering,
+    but not a link to the text they may not open (the owner, who may, gets the link)."""
+    lina = client_for(people["learner"])
+    assignment = Assignment.objects.get(quizset__key="t-set")
+    attempt_url = lina.post(f"/assignments/{assignment.pk}/start/").url
+    question = Question.objects.get(external_id="t-own-1")
+    right = question.choices.get(is_correct=True)
+    page = lina.post(f"{attempt_url}1/", {"choice": right.pk}, follow=True).content.decode()
+    assert "They stay in the cytoplasm" in page and TITLE in page
+    assert f"/sources/{secret.key}/" not in page
+    results = lina.get(f"{attempt_url}results/").content.decode()
+    assert TITLE in results and f"/sources/{secret.key}/" not in results
+    assert secret.is_readable_by(people["owner"]) and secret.is_readable_by(people["admin"])
+    assert not secret.is_readable_by(people["learner"]) and not secret.is_readable_by(people["other_teacher"])
