@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 
+from quizzes.models import Classroom, Enrollment
 from tests import factory
 
 
@@ -119,3 +120,34 @@ def _english_after_each_test():
     from django.utils import translation
 
     translation.deactivate()
+
+
+# --- a class and a small set, for the tests of what an assignment withholds ---
+
+
+@pytest.fixture
+def bank(db):
+    """Two questions (a choice and a short answer) in the shared set "basics" (module fixtures of the same name
+    win over this one)."""
+    q1 = factory.make_question(
+        "q-1", explanation="EXPLAIN-ONE", choices=[("RIGHT-CHOICE", True), ("WRONG-CHOICE", False)]
+    )
+    q2 = factory.make_question(
+        "q-2", kind="short", choices=[], accepted_answers="AAV", prompt="Name the vector", explanation="EXPLAIN-TWO"
+    )
+    return factory.make_quizset("basics", [q1, q2], title="Basics")
+
+
+@pytest.fixture
+def classroom(teacher, learner):
+    """The teacher's class, with the learner in it."""
+    classroom = Classroom.objects.create(teacher=teacher, name="Biology 1")
+    Enrollment.objects.create(classroom=classroom, learner=learner)
+    return classroom
+
+
+@pytest.fixture
+def alice(client, learner):
+    """The test client, logged in as the learner."""
+    client.force_login(learner)
+    return client

@@ -14,34 +14,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from quizzes.models import Assignment, Attempt, Card, Classroom, Enrollment, Extension, Question
+from quizzes.models import Assignment, Attempt, Card, Extension, Question
 from tests import factory
+from tests.assignments import assign
 
 HX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def bank(db):
-    q1 = factory.make_question(
-        "q-1", explanation="EXPLAIN-ONE", choices=[("RIGHT-CHOICE", True), ("WRONG-CHOICE", False)]
-    )
-    q2 = factory.make_question(
-        "q-2", kind="short", choices=[], accepted_answers="AAV", prompt="Name the vector", explanation="EXPLAIN-TWO"
-    )
-    return factory.make_quizset("basics", [q1, q2], title="Basics")
-
-
-@pytest.fixture
-def classroom(teacher, learner):
-    classroom = Classroom.objects.create(teacher=teacher, name="Biology 1")
-    Enrollment.objects.create(classroom=classroom, learner=learner)
-    return classroom
-
-
-@pytest.fixture
-def alice(client, learner):
-    client.force_login(learner)
-    return client
 
 
 @pytest.fixture
@@ -50,11 +27,6 @@ def bob(db):
     client = Client()
     client.force_login(factory.make_user("bob", factory.Role.LEARNER))
     return client
-
-
-def assign(classroom, quizset, **kwargs) -> Assignment:
-    kwargs.setdefault("due_at", timezone.now() + timedelta(days=7))
-    return Assignment.objects.create(classroom=classroom, quizset=quizset, **kwargs)
 
 
 def move_due_date_into_the_past(assignment: Assignment) -> None:
