@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "quizzes.accounts.middleware.RequestLimitsMiddleware",  # before CSRF, which reads the body first
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quizzes.study.middleware.TimeZoneMiddleware",  # the viewer's time zone, once the user is known
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -230,9 +231,54 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend"}}
+
+
+# --- email: the console (make run prints the mails) unless SMTP is configured; production always uses SMTP ---
+def smtp_options() -> dict:
+    """SMTP settings from EMAIL_URL (smtp://user:password@host:587, smtps:// for implicit TLS,
+    ?tls=0 to turn STARTTLS off) or from EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+    EMAIL_USE_TLS (EMAIL_USE_SSL)."""
+    from urllib.parse import parse_qs, unquote, urlsplit
+
+    url = os.environ.get("EMAIL_URL", "")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("smtp", "smtps", "submission"):
+            raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parts.scheme!r} (smtp:// or smtps://)")
+        query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        ssl = parts.scheme == "smtps" or query.get("ssl", "").lower() in ("1", "true", "yes", "on")
+        tls = not ssl and query.get("tls", "1").lower() in ("1", "true", "yes", "on")
+        return {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if ssl else 587),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": tls,
+            "use_ssl": ssl,
+            "timeout": envint("EMAIL_TIMEOUT", 10),
+        }
+    return {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": envint("EMAIL_PORT", 587 if envbool("EMAIL_USE_TLS", False) else 25),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": envbool("EMAIL_USE_TLS", False),
+        "use_ssl": envbool("EMAIL_USE_SSL", False),
+        "timeout": envint("EMAIL_TIMEOUT", 10),
+    }
+
+
+if PRODUCTION or os.environ.get("EMAIL_URL") or os.environ.get("EMAIL_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": smtp_options()}}
 else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "learnapp <learnapp@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Links in mails sent outside a request (reminders): the site's address, e.g. https://learn.example.org
+LEARNAPP_SITE_URL = os.environ.get("LEARNAPP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long an invitation link and an email-change link stay valid.
+LEARNAPP_INVITATION_DAYS = envint("LEARNAPP_INVITATION_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
 # Deriving questions runs on a thread of the web process; tests and the command run it inline.
 LEARNAPP_DERIVE_INLINE = envbool("LEARNAPP_DERIVE_INLINE", False)

@@ -1,5 +1,6 @@
 """Every model of the app, re-exported from the domain that owns it (one Django app, label `quizzes`)."""
 
+from .accounts.models import Invitation
 from .bank.models import (
     CLOZE_BLANK,
     Choice,
@@ -17,7 +18,15 @@ from .bank.models import (
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
 from .quizzing.models import Attempt, AttemptQuerySet, Response
 from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudySettings
-from .teaching.models import Assignment, Classroom, ClassroomQuerySet, Enrollment, Extension, new_join_code
+from .teaching.models import (
+    Assignment,
+    Classroom,
+    ClassroomQuerySet,
+    Enrollment,
+    Extension,
+    Reminder,
+    new_join_code,
+)
 
 __all__ = [
     "CLOZE_BLANK",
@@ -34,6 +43,7 @@ __all__ = [
     "DerivationJob",
     "Enrollment",
     "Extension",
+    "Invitation",
     "Language",
     "Passage",
     "Question",
@@ -41,6 +51,7 @@ __all__ = [
     "QuizSet",
     "QuizSetItem",
     "QuizSetQuerySet",
+    "Reminder",
     "Response",
     "ReviewDay",
     "ReviewLog",

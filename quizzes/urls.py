@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from . import views
+from . import privacy, views
 
 app_name = "quizzes"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("", include("quizzes.teaching.urls")),
     path("", include("quizzes.deriving.urls")),
     path("", include("quizzes.accounts.urls")),
+    path("accounts/export/", privacy.export, name="export_data"),
+    path("accounts/delete/", privacy.delete_account, name="delete_account"),
 ]

@@ -36,6 +36,9 @@ PUBLIC = {
     "login",
     "logout",
     "password_reset",
+    "quizzes:password_reset",
+    "quizzes:accept_invitation",  # the signed one-time token is the key
+    "quizzes:unsubscribe",  # the signed token is the key (RFC 8058: no login)
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
@@ -94,6 +97,9 @@ SHOWN_TO_ALL = {
     "login",
     "logout",
     "password_reset",
+    "quizzes:password_reset",
+    "quizzes:accept_invitation",  # the signed one-time token is the key
+    "quizzes:unsubscribe",  # the signed token is the key (RFC 8058: no login)
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",

@@ -30,9 +30,13 @@ PERMISSIONS: dict[Role, list[str]] = {
     ],
     Role.ADMIN: [
         f"{action}_{model}"
-        for model in ("source", "passage", "topic", "question", "choice", "quizset", "quizsetitem")
+        for model in ("source", "passage", "topic", "question", "choice", "quizset", "quizsetitem", "invitation")
         for action in ("add", "change", "delete", "view")
-    ],
+    ]
+    # People: list users, change their roles, deactivate them; lift lockouts (django-axes' own admin).
+    + ["auth.view_user", "auth.add_user", "auth.change_user", "auth.view_group"]
+    + ["axes.view_accessattempt", "axes.delete_accessattempt", "axes.view_accesslog", "axes.view_accessfailurelog"]
+    + ["axes.delete_accessfailurelog"],
 }
 
 
@@ -57,11 +61,15 @@ def sync_roles(group_model=Group, permission_model=None) -> None:
     """Create the role groups with their permissions (used by migration 0002, with historical models)."""
     if permission_model is None:
         from django.contrib.auth.models import Permission as permission_model
-    for role, codenames in PERMISSIONS.items():
+    from django.db.models import Q
+
+    for role, names in PERMISSIONS.items():
         group, _created = group_model.objects.get_or_create(name=role.value)
-        group.permissions.set(
-            permission_model.objects.filter(content_type__app_label="quizzes", codename__in=codenames)
-        )
+        wanted = Q(pk__in=[])
+        for name in names:
+            app_label, _dot, codename = name.rpartition(".")
+            wanted |= Q(content_type__app_label=app_label or "quizzes", codename=codename)
+        group.permissions.set(permission_model.objects.filter(wanted))
 
 
 def grant_role(user, role: Role) -> None:

@@ -11,7 +11,15 @@ class StudySettingsForm(forms.ModelForm):
 
     class Meta:
         model = StudySettings
-        fields = ["desired_retention", "new_per_day", "reviews_per_day", "timezone", "rollover_hour"]
+        fields = [
+            "desired_retention",
+            "new_per_day",
+            "reviews_per_day",
+            "timezone",
+            "rollover_hour",
+            "reminders",
+            "reminder_hour",
+        ]
         widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"})}
         help_texts = {
             "desired_retention": _(
@@ -27,6 +35,18 @@ class StudySettingsForm(forms.ModelForm):
         import zoneinfo
 
         self.fields["timezone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+        self.fields["reminder_hour"].widget = forms.Select(choices=[(h, f"{h:02d}:00") for h in range(24)])
+        self.fields["reminder_hour"].required = False  # kept as it was when the form leaves it out
+
+    def clean_reminder_hour(self):
+        hour = self.cleaned_data.get("reminder_hour")
+        return self.instance.reminder_hour if hour is None else hour
+
+    def clean(self):
+        data = super().clean()
+        if data.get("reminders") and not self.instance.user.email:
+            self.add_error("reminders", _("Reminders need an email address: add one to your account first."))
+        return data
 
 
 class RevlogUploadForm(forms.Form):

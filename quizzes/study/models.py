@@ -10,8 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from ..bank.models import Question, QuestionQuerySet, QuizSet, Source, visible_questions
 
 
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
 class StudySettings(models.Model):
-    """A learner's scheduling preferences and their fitted FSRS parameters."""
+    """A user's settings: scheduling preferences and fitted FSRS parameters, their time zone (every page
+    shows dates in it, quizzes.study.middleware), their language (for mails) and their daily reminder."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_settings")
     desired_retention = models.FloatField(
@@ -23,7 +28,7 @@ class StudySettings(models.Model):
     reviews_per_day = models.PositiveSmallIntegerField(
         _("reviews per day"), default=200, validators=[MaxValueValidator(5000)]
     )
-    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    timezone = models.CharField(_("time zone"), max_length=64, default=default_time_zone)
     rollover_hour = models.PositiveSmallIntegerField(
         _("next day starts at"), default=4, validators=[MaxValueValidator(23)]
     )
@@ -31,6 +36,15 @@ class StudySettings(models.Model):
     params_version = models.PositiveIntegerField(default=0, help_text=_("0 for the default parameters."))
     optimized_at = models.DateTimeField(null=True, blank=True)
     reviews_at_optimization = models.PositiveIntegerField(default=0)
+    language = models.CharField(_("language"), max_length=8, default=settings.LANGUAGE_CODE)
+    reminders = models.BooleanField(
+        _("email me a daily reminder"),
+        default=False,
+        help_text=_("Once a day, only when reviews are due or an assignment is due within a day."),
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        _("at"), default=18, validators=[MaxValueValidator(23)], help_text=_("The hour, in your time zone.")
+    )
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

@@ -21,6 +21,41 @@ class JoinForm(forms.Form):
     code = forms.CharField(label=_("Class code"), max_length=12, widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
 
+class InviteForm(forms.Form):
+    """Learners invited to a class by email: one address per line (or separated by commas)."""
+
+    emails = forms.CharField(
+        label=_("Invite by email"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ana@example.org\nbruno@example.org"}),
+        help_text=_(
+            "One address per line. Each gets a link that creates their account (or joins with it) and enrols them."
+        ),
+    )
+
+    def clean_emails(self) -> list[str]:
+        from django.core.validators import validate_email
+
+        found, wrong = [], []
+        for number, line in enumerate(self.cleaned_data["emails"].replace(",", "\n").splitlines(), start=1):
+            email = line.strip()
+            if not email:
+                continue
+            try:
+                validate_email(email)
+            except forms.ValidationError:
+                wrong.append(_("line %(n)s: %(email)s is not an email address") % {"n": number, "email": email})
+            else:
+                if email.lower() not in {e.lower() for e in found}:
+                    found.append(email)
+        if wrong:
+            raise forms.ValidationError(wrong)
+        if not found:
+            raise forms.ValidationError(_("Write at least one email address."))
+        if len(found) > 200:
+            raise forms.ValidationError(_("At most 200 addresses at once."))
+        return found
+
+
 class DateTimeInput(forms.DateTimeInput):
     input_type = "datetime-local"
 

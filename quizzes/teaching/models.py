@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.dates import local_datetime
 from ..bank.models import QuizSet
 
 
@@ -137,7 +137,7 @@ class Assignment(models.Model):
         """The rule, as the learner reads it wherever the assignment holds its questions."""
         if self.reveal == self.Reveal.NEVER:
             return gettext("This set is assigned to you: its answers are not shown.")
-        due = date_format(timezone.localtime(self.due_for(learner)), "DATETIME_FORMAT")
+        due = local_datetime(self.due_for(learner))
         if self.reveal == self.Reveal.AFTER_DUE:
             return gettext("This set is assigned to you: its answers are shown after %(due)s.") % {"due": due}
         return gettext("This set is assigned to you: you can practise it after %(due)s.") % {"due": due}
@@ -155,3 +155,20 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.learner}: {self.due_at:%Y-%m-%d}"
+
+
+class Reminder(models.Model):
+    """A daily reminder sent (or being sent) to a learner for one day of theirs (their time zone).
+
+    The row is written before the mail goes out, under a unique constraint: two workers that pick the
+    same learner at once both try to insert it, one wins and sends, the other sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="reminders_sent")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="reminder_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}"

@@ -14,6 +14,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -52,7 +53,8 @@ def fingerprint(assignment: Assignment) -> str:
         assignment.opens_at.isoformat(),
         assignment.reveal,
     )
-    text = repr((row, own, bank_version.current(), get_language()))
+    # The viewer's language and time zone: the HTML holds dates in the teacher's time zone.
+    text = repr((row, own, bank_version.current(), get_language(), timezone.get_current_timezone_name()))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("join/", views.join, name="join"),
     path("join/<str:code>/", views.join, name="join_code"),
     path("assignments/<int:pk>/start/", views.start_assignment, name="start_assignment"),
+    path("reminders/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("teach/", views.dashboard, name="teach"),
     path("teach/classes/<int:pk>/", views.classroom, name="classroom"),
     path("teach/classes/<int:pk>/assign/", views.new_assignment, name="new_assignment"),

@@ -17,21 +17,34 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from ..accounts.models import Invitation
 from ..accounts.params import as_id, id_param
 from ..accounts.roles import Role, has_role
+from ..accounts.views import send_invitation
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
 from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
+from ..study.models import StudySettings
+from . import reminders, results_cache
 from . import results as teaching
-from . import results_cache
-from .forms import AssignmentForm, BankFilterForm, ClassroomForm, ExtensionForm, JoinForm, QuizSetBuilderForm
+from .forms import (
+    AssignmentForm,
+    BankFilterForm,
+    ClassroomForm,
+    ExtensionForm,
+    InviteForm,
+    JoinForm,
+    QuizSetBuilderForm,
+)
 from .models import Assignment, Classroom, Enrollment, Extension
 
 
@@ -87,7 +100,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @teacher_required
 def classroom(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_classroom_for_teacher(request, pk)
-    if request.method == "POST":
+    invite_form = InviteForm(request.POST if "invite" in request.POST else None)
+    if invite_form.is_valid():
+        invitations = invite_learners(classroom, invite_form.cleaned_data["emails"], request)
+        messages.success(
+            request,
+            ngettext("%(n)s invitation sent.", "%(n)s invitations sent.", len(invitations)) % {"n": len(invitations)},
+        )
+        return redirect(classroom)
+    if request.method == "POST" and "invite" not in request.POST:
         if "regenerate" in request.POST:
             classroom.regenerate_code()
             messages.success(
@@ -124,8 +145,26 @@ def classroom(request: HttpRequest, pk: int) -> HttpResponse:
             "enrollments": enrollments,
             "assignments": assignments,
             "join_url": join_url,
+            "invite_form": invite_form,
+            "pending": classroom.invitations.filter(
+                accepted_at__isnull=True, created_at__gte=timezone.now() - Invitation.lifetime()
+            ),
         },
     )
+
+
+def invite_learners(classroom: Classroom, emails: list[str], request: HttpRequest) -> list[Invitation]:
+    """One invitation per address to join the class, mailed with its one-time link (all written first)."""
+    with transaction.atomic():
+        invitations = [
+            Invitation.objects.create(
+                email=email, classroom=classroom, invited_by=request.user, language=translation.get_language() or "en"
+            )
+            for email in emails
+        ]
+    for invitation in invitations:
+        send_invitation(invitation, request)
+    return invitations
 
 
 @require_safe
@@ -390,3 +429,18 @@ def start_assignment(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("quizzes:home")
     return redirect(attempt)
+
+
+@csrf_exempt  # RFC 8058: the mail provider POSTs "List-Unsubscribe=One-Click" without cookies; the token is the proof
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The reminder mail's link: GET asks to confirm (link scanners only read), POST turns reminders off.
+    No login needed: the signed token names the learner."""
+    user = reminders.user_from_unsubscribe_token(token)
+    if user is None:
+        return render(request, "teaching/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        StudySettings.objects.filter(user=user).update(reminders=False)
+        return render(request, "teaching/unsubscribe.html", {"done": True})
+    return render(request, "teaching/unsubscribe.html", {"token": token})

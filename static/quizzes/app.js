@@ -95,3 +95,13 @@
   document.addEventListener("DOMContentLoaded", startTimer);
   document.addEventListener("htmx:afterSettle", startTimer);
 })();
+
+// Sign-up: guess the learner's time zone from the browser (they change it on their settings page).
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var field = document.querySelector("input[name=timezone][type=hidden]");
+    if (!field || field.value) return;
+    try { field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { /* keep the default */ }
+  });
+})();
