@@ -41,12 +41,10 @@ def parse_roster(data: bytes) -> list[Row]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RosterInvalid([_("The file is not UTF-8 text: save it from your spreadsheet as “CSV UTF-8”.")]) from None
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    first_line = text.split("\n", 1)[0]
+    # Spreadsheets in French (and other) locales save CSV with semicolons: the header line says which.
+    delimiter = next((d for d in (",", ";", "\t") if d in first_line), ",")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip().lower() for h in next(reader, [])]
     if header != COLUMNS:
         raise RosterInvalid([_("line 1: the columns must be %(columns)s") % {"columns": ", ".join(COLUMNS)}])
