@@ -25,7 +25,7 @@ class InviteForm(forms.Form):
     """Learners invited to a class by email: one address per line (or separated by commas)."""
 
     emails = forms.CharField(
-        label=_("Invite by email"),
+        label=_("Email addresses"),
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "ana@example.org\nbruno@example.org"}),
         help_text=_(
             "One address per line. Each gets a link that creates their account (or joins with it) and enrols them."

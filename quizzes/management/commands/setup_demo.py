@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from quizzes.accounts.roles import Role, grant_role
+from quizzes.accounts.roles import Role, grant_role, sync_roles
 from quizzes.bank.models import QuizSet
 from quizzes.bank.yaml_bank import BankFile, BankInvalid, import_bank
 from quizzes.management.commands.import_bank import report_conflicts
@@ -106,10 +106,13 @@ class Command(BaseCommand):
         self.stdout.write(f"Bank: {result}")
         report_conflicts(self, result)
         User = get_user_model()
+        sync_roles()  # the roles' permissions as this version defines them (an older database had fewer)
         for username, password, role in DEMO_USERS:
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_password(password)
+            if not user.email:  # password reset and reminders need one; `make run` prints the mails
+                user.email = f"{username}@example.org"
             user.is_staff = role == Role.ADMIN
             user.save()
             grant_role(user, role)
