@@ -47,8 +47,10 @@ class AcceptInvitationForm(UserCreationForm):
         self.fields["username"].initial = email.split("@")[0][:150]
 
 
-class EmailChangeForm(forms.Form):
-    email = forms.EmailField(label=_("New email address"))
+class PasswordConfirmedForm(forms.Form):
+    """A form that asks the user's password again, for what a stolen session must not do alone
+    (deleting the account; it is also the form that deletes it)."""
+
     password = forms.CharField(
         label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
@@ -62,6 +64,14 @@ class EmailChangeForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+DeleteAccountForm = PasswordConfirmedForm
+
+
+class EmailChangeForm(PasswordConfirmedForm):
+    email = forms.EmailField(label=_("New email address"))
+    field_order = ["email", "password"]
 
     def clean_email(self) -> str:
         email = get_user_model().objects.normalize_email(self.cleaned_data["email"])
@@ -70,19 +80,3 @@ class EmailChangeForm(forms.Form):
         if get_user_model().objects.filter(email__iexact=email).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("Another account uses this email address."))
         return email
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
-    )
-
-    def __init__(self, user, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("This is not your password."))
-        return password

@@ -20,6 +20,17 @@ PARIS = ZoneInfo("Europe/Paris")
 EVENING = datetime(2026, 12, 6, 18, 30, tzinfo=PARIS)
 
 
+SETTINGS_FORM = {
+    "desired_retention": "0.9",
+    "new_per_day": "20",
+    "reviews_per_day": "200",
+    "timezone": "Europe/Paris",
+    "rollover_hour": "4",
+    "reminders": "on",
+    "reminder_hour": "7",
+}
+
+
 def opt_in(user, hour=18, tz="Europe/Paris", language="en", email="alice@example.org"):
     user.email = email
     user.save()
@@ -138,34 +149,12 @@ class TestReminders:
         learner.save()
         page = alice.get("/study/settings/").content.decode()
         assert 'name="reminders"' in page and 'name="reminder_hour"' in page
-        alice.post(
-            "/study/settings/",
-            {
-                "desired_retention": "0.9",
-                "new_per_day": "20",
-                "reviews_per_day": "200",
-                "timezone": "Europe/Paris",
-                "rollover_hour": "4",
-                "reminders": "on",
-                "reminder_hour": "7",
-            },
-        )
+        alice.post("/study/settings/", SETTINGS_FORM)
         settings = StudySettings.objects.get(user=learner)
-        assert settings.reminders and settings.reminder_hour == 7
+        assert settings.reminders and settings.reminder_hour == 7 and settings.timezone == "Europe/Paris"
 
     def test_reminders_need_an_email(self, alice, learner):
-        r = alice.post(
-            "/study/settings/",
-            {
-                "desired_retention": "0.9",
-                "new_per_day": "20",
-                "reviews_per_day": "200",
-                "timezone": "UTC",
-                "rollover_hour": "4",
-                "reminders": "on",
-                "reminder_hour": "7",
-            },
-        )
+        r = alice.post("/study/settings/", SETTINGS_FORM)
         assert "Reminders need an email address" in r.content.decode()
 
 
