@@ -38,6 +38,13 @@ class TestExport:
 
 
 @pytest.mark.django_db
+def test_the_settings_page_links_to_the_export_and_deletion(alice):
+    page = alice.get("/study/settings/").content.decode()
+    assert "<title>Study settings · learnapp</title>" in page
+    assert page.count('href="/accounts/export/"') == 1 and page.count('href="/accounts/delete/"') == 1
+
+
+@pytest.mark.django_db
 class TestDeleteAccount:
     def test_the_page_offers_the_export_first(self, alice):
         page = alice.get("/accounts/delete/").content.decode()
