@@ -101,7 +101,7 @@ class TestReminders:
         assert reminders.send_reminders(now=EVENING) == 1
         (message,) = mail.outbox
         assert message.subject == "learnapp: an assignment is due soon"
-        assert "- Basics (Biology 1): due 7 Dec 2026, 17:00 CET" in message.body
+        assert "- Basics (Biology 1) — due 7 Dec 2026, 17:00 CET" in message.body
 
     def test_in_french_for_a_french_reader(self, learner, classroom, bank):
         opt_in(learner, language="fr")
