@@ -269,7 +269,7 @@ def write_assignment_csv(assignment: Assignment, out) -> None:
                 row.attempts,
                 round(row.time_spent / 60, 1),
                 "yes" if row.late else "no",
-                row.due_at.date().isoformat(),
+                timezone.localtime(row.due_at).date().isoformat(),  # the teacher's day
             ]
         )
 

@@ -182,7 +182,9 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @teacher_required
 def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
     classroom = _get_classroom_for_teacher(request, pk)
-    initial = {"due_at": (timezone.now() + timezone.timedelta(days=7)).replace(hour=18, minute=0, second=0)}
+    # 18:00 a week from now in the teacher's time zone (the form reads the field in it too).
+    in_a_week = timezone.localtime(timezone.now() + timezone.timedelta(days=7))
+    initial = {"due_at": in_a_week.replace(hour=18, minute=0, second=0, microsecond=0)}
     form = AssignmentForm(request.user, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         assignment = form.save(commit=False)

@@ -71,3 +71,11 @@ class TestTimeZones:
     def test_the_default_zone_comes_from_the_settings(self, learner, settings):
         settings.TIME_ZONE = "Europe/Paris"
         assert StudySettings.objects.create(user=learner).timezone == "Europe/Paris"
+
+
+@pytest.mark.django_db
+def test_a_new_assignment_is_due_at_18_00_in_the_teachers_zone_by_default(client, teacher, classroom, bank):
+    StudySettings.objects.create(user=teacher, timezone="Asia/Tokyo")
+    client.force_login(teacher)
+    page = client.get(f"/teach/classes/{classroom.pk}/assign/").content.decode()
+    assert 'name="due_at" value="' in page and "T18:00" in page.split('name="due_at" value="')[1][:20]
