@@ -229,8 +229,9 @@ class TestCachedTeacherResults:
         assert html.count("newcomer-zed") >= 2
         from quizzes.teaching.models import Extension
 
-        Extension.objects.create(assignment=assignment, learner=newcomer, due_at=timezone.now() + timedelta(days=30))
-        assert (timezone.now() + timedelta(days=30)).strftime("%m/%d/%Y") in self.page(client, assignment)
+        due = timezone.now() + timedelta(days=30)
+        Extension.objects.create(assignment=assignment, learner=newcomer, due_at=due)
+        assert due.strftime("%-d %b %Y, %H:%M UTC") in self.page(client, assignment)  # "29 Dec 2026, 17:00 UTC"
 
     def test_a_question_edit_shows_at_once(self, setup, learner):
         from tests.teaching.test_teaching import take
