@@ -40,6 +40,21 @@ def test_development_prints_mails_on_the_console():
     assert mailers["default"]["BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
+def test_make_run_shows_the_mails_in_its_output(tmp_path):
+    code = (
+        f"{SETUP} from quizzes.accounts.mail import send_mail; from django.contrib.auth.models import User;"
+        "send_mail('email_change', 'new@example.org', {'user': User(username='ana'), 'link': 'http://x/', "
+        "'email': 'new@example.org'}, language='fr')"
+    )
+    env = clean_env(DJANGO_ENV="development", LEARNAPP_SQLITE_PATH=str(tmp_path / "db.sqlite3"))
+    for name in ("EMAIL_URL", "EMAIL_HOST"):
+        env.pop(name, None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd=settings.BASE_DIR)
+    assert out.returncode == 0, out.stderr
+    assert "Subject: Confirmez votre nouvelle adresse e-mail learnapp" in out.stdout
+    assert "Pour utiliser new@example.org" in out.stdout
+
+
 def test_email_url_configures_smtp_with_starttls():
     mailers, sender = mail_settings(
         **PRODUCTION, EMAIL_URL="smtp://mailer%40school.org:p%40ss@smtp.school.org:587", DEFAULT_FROM_EMAIL="a@b.org"

@@ -79,3 +79,15 @@ def test_a_new_assignment_is_due_at_18_00_in_the_teachers_zone_by_default(client
     client.force_login(teacher)
     page = client.get(f"/teach/classes/{classroom.pk}/assign/").content.decode()
     assert 'name="due_at" value="' in page and "T18:00" in page.split('name="due_at" value="')[1][:20]
+
+
+@pytest.mark.django_db
+def test_cached_results_follow_a_change_of_zone(client, teacher, classroom, bank):
+    assignment = assign(classroom, bank, due_at=DUE)
+    settings = StudySettings.objects.create(user=teacher, timezone="Asia/Tokyo")
+    client.force_login(teacher)
+    assert "7 Dec 2026, 01:00 JST" in client.get(f"/teach/assignments/{assignment.pk}/").content.decode()
+    settings.timezone = "Europe/Paris"
+    settings.save()
+    page = client.get(f"/teach/assignments/{assignment.pk}/").content.decode()
+    assert "6 Dec 2026, 17:00 CET" in page and "JST" not in page

@@ -144,6 +144,17 @@ class TestReminders:
         assert len(mail.outbox) == 1
         assert default_task_backend is not None
 
+    def test_the_command_sends_them(self, learner, bank):
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        opt_in(learner, hour=0, tz="UTC")
+        cards_due(learner, bank, datetime.now(ZoneInfo("UTC")))
+        out = StringIO()
+        call_command("send_reminders", stdout=out)
+        assert out.getvalue().strip() == "Sent 1 reminders" and len(mail.outbox) == 1
+
     def test_the_settings_page_offers_it(self, alice, learner):
         learner.email = "alice@example.org"
         learner.save()
