@@ -106,3 +106,15 @@ def test_an_assignment_on_the_learners_home_page_says_its_due_date(client, learn
     client.force_login(learner)
     page = client.get("/", **FR).content.decode()
     assert re.search(r"à faire</span>\s*· à rendre le \d\d/\d\d/\d{4}", page)
+
+
+def test_a_bad_review_log_is_explained_in_french(client, learner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = b"card_id,review_time,review_rating\n1,1700000000000,3\n2,soon,3\n3,1700000000000,9\n"
+    client.force_login(learner)
+    r = client.post("/study/log/import/", {"file": SimpleUploadedFile("bad.csv", bad)}, follow=True, **FR)
+    page = r.content.decode()
+    assert shown(page, f"bad.csv:3{NBSP}: review_time{NBSP}: 'soon' n’est pas un nombre entier")
+    assert shown(page, f"bad.csv:4{NBSP}: review_rating{NBSP}: 9 est hors limites (de 1 à 4)")
+    assert "is not an integer" not in page and "out of range" not in page
