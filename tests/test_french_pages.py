@@ -94,6 +94,8 @@ def test_the_teachers_pages_in_french(client, teacher, learner, classroom):
     results = client.get(f"/teach/assignments/{assignment.pk}/", **FR).content.decode()
     assert f"Facilité{NBSP}: —" in results and f"Discrimination{NBSP}: —" in results
     assert shown(results, "à rendre le ")
+    one_learner = client.get(f"/teach/assignments/{assignment.pk}/learners/{learner.pk}/", **FR).content.decode()
+    assert re.search(r'<p class="lede">À rendre le \d\d/\d\d/\d{4}', one_learner)
     form = client.get(f"/teach/classes/{classroom.pk}/assign/", **FR).content.decode()
     assert re.search(r'<label for="id_quizset">Série de questions\s*:', form), "not the field's name, Quizset"
     question_form = client.get("/teach/questions/new/", **FR).content.decode()
