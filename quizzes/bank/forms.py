@@ -169,6 +169,7 @@ class TeacherQuestionForm(QuotedPassageForm):
         model = Question
         fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
         field_classes = {"topics": ModelMultipleIdsField}
+        labels = {"topics": _("Topics")}  # the model's field has no translated name
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),

@@ -28,7 +28,12 @@ Histories = dict[int, list[tuple[Review, int]]]
 
 
 class NotEnoughReviews(Exception):
-    pass
+    """The log is too short to fit on; `usable` and `needed` count the reviews learnt from, when known,
+    so that a page can say it in the reader's language."""
+
+    def __init__(self, message: str, *, usable: int | None = None, needed: int | None = None) -> None:
+        super().__init__(message)
+        self.usable, self.needed = usable, needed
 
 
 class FitFailed(Exception):
@@ -71,7 +76,9 @@ def fit_parameters(reviews: Sequence[Review], *, tz: str = "UTC", rollover_hour:
     if len(items) < MIN_REVIEWS_TO_FIT:
         raise NotEnoughReviews(
             f"fitting needs at least {MIN_REVIEWS_TO_FIT} reviews made on a later day than the card's previous "
-            f"review; there are {len(items)} (out of {len(reviews)} reviews)"
+            f"review; there are {len(items)} (out of {len(reviews)} reviews)",
+            usable=len(items),
+            needed=MIN_REVIEWS_TO_FIT,
         )
     config = TrainingConfig(seed=SEED)
     parameters = FSRS(DEFAULT_PARAMETERS).compute_parameters(items, training_config=config)

@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ERRORS = 50
 COLUMNS = ("card_id", "review_time", "review_rating", "review_duration", "review_state")
@@ -71,12 +74,14 @@ def iter_revlog(text: str, name: str) -> Iterator[Review]:
 
 def _decode(data: bytes, name: str) -> str:
     if len(data) > MAX_BYTES:
-        raise RevlogInvalid([f"{name}: the file is larger than {MAX_BYTES // (1024 * 1024)} MiB"])
+        raise RevlogInvalid(
+            [_("%(name)s: the file is larger than %(n)d MiB") % {"name": name, "n": MAX_BYTES // (1024 * 1024)}]
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise RevlogInvalid([f"{name}:{line}: the file is not UTF-8 text"]) from None
+        raise RevlogInvalid([_("%(where)s: the file is not UTF-8 text") % {"where": f"{name}:{line}"}]) from None
 
 
 def write_revlog(reviews: Iterable[Review], out: TextIO) -> None:
@@ -102,7 +107,11 @@ def _blank(value: int | None) -> str:
 def _capped(errors: list[str], name: str) -> list[str]:
     if len(errors) <= MAX_ERRORS:
         return errors
-    return errors[:MAX_ERRORS] + [f"{name}: … and {len(errors) - MAX_ERRORS} more error(s)"]
+    more = len(errors) - MAX_ERRORS
+    return errors[:MAX_ERRORS] + [
+        ngettext("%(name)s: … and %(n)d more error", "%(name)s: … and %(n)d more errors", more)
+        % {"name": name, "n": more}
+    ]
 
 
 def _iter_rows(text: str, name: str, errors: list[str]) -> Iterator[Review]:
@@ -120,19 +129,25 @@ def _iter_rows(text: str, name: str, errors: list[str]) -> Iterator[Review]:
             if review is not None:
                 yield review
     except csv.Error as exc:
-        errors.append(f"{name}:{reader.line_num}: row: {exc}")
+        errors.append(_("%(where)s: row: %(error)s") % {"where": f"{name}:{reader.line_num}", "error": exc})
 
 
 def _columns(header: list[str] | None, name: str, errors: list[str]) -> dict[str, int] | None:
     """Maps each known column to its position; None (with an error) when a required one is missing."""
     if header is None:
-        errors.append(f"{name}: the file is empty (expected a header: {', '.join(COLUMNS)})")
+        errors.append(
+            _("%(name)s: the file is empty (expected a header: %(columns)s)")
+            % {"name": name, "columns": ", ".join(COLUMNS)}
+        )
         return None
     names = [cell.strip().lower() for cell in header]
     columns = {column: names.index(column) for column in COLUMNS if column in names}
     missing = [column for column in REQUIRED if column not in columns]
     if missing:
-        errors.append(f"{name}:1: header: missing column(s) {', '.join(missing)} (found: {_quote(', '.join(names))})")
+        errors.append(
+            _("%(where)s: header: missing column(s) %(missing)s (found: %(found)s)")
+            % {"where": f"{name}:1", "missing": ", ".join(missing), "found": _quote(", ".join(names))}
+        )
         return None
     return columns
 
@@ -148,15 +163,21 @@ def _parse_row(row: list[str], columns: dict[str, int], where: str, errors: list
         value = cell(column)
         if not value:
             if not optional:
-                errors.append(f"{where}: {column}: missing value")
+                errors.append(_("%(where)s: %(column)s: missing value") % {"where": where, "column": column})
             return None
         try:
             number = int(value)
         except ValueError:
-            errors.append(f"{where}: {column}: {value[:40]!r} is not an integer")
+            errors.append(
+                _("%(where)s: %(column)s: %(value)s is not an integer")
+                % {"where": where, "column": column, "value": repr(value[:40])}
+            )
             return None
         if not low <= number <= high:
-            errors.append(f"{where}: {column}: {_quote(str(number))} is out of range ({_range(low, high)})")
+            errors.append(
+                _("%(where)s: %(column)s: %(value)s is out of range (%(range)s)")
+                % {"where": where, "column": column, "value": _quote(str(number)), "range": _range(low, high)}
+            )
             return None
         return number
 
@@ -177,7 +198,7 @@ def _quote(text: str, limit: int = 80) -> str:
 
 def _range(low: int, high: int) -> str:
     if high == MAX_ID:
-        return "must not be negative"
+        return _("must not be negative")
     if high == MAX_TIME_MS:
-        return "epoch milliseconds, 0 to year 9999"
-    return f"{low} to {high}"
+        return _("epoch milliseconds, 0 to year 9999")
+    return _("%(low)d to %(high)d") % {"low": low, "high": high}

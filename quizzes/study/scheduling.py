@@ -506,6 +506,11 @@ class Queue:
     next_learning: datetime | None  # when the next learning card comes back, if nothing is due now
     can_undo: bool = False  # a rating of today can be undone
 
+    @property
+    def left(self) -> int:
+        """The cards still to see today."""
+        return self.new_left + self.learning_due + self.review_left
+
 
 def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""

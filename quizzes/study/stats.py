@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext, pgettext_lazy
 
 from ..bank.models import Question, Source, Topic, visible_questions
 from . import scheduling
@@ -18,6 +18,23 @@ HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
 AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
+
+# The heat-map's month labels: short, unambiguous and as each language writes them (Django's "M" gives
+# "Jui" for both June and July in French, and capitalises them).
+MONTH_LABELS = [
+    pgettext_lazy("month on a chart", "Jan"),
+    pgettext_lazy("month on a chart", "Feb"),
+    pgettext_lazy("month on a chart", "Mar"),
+    pgettext_lazy("month on a chart", "Apr"),
+    pgettext_lazy("month on a chart", "May"),
+    pgettext_lazy("month on a chart", "Jun"),
+    pgettext_lazy("month on a chart", "Jul"),
+    pgettext_lazy("month on a chart", "Aug"),
+    pgettext_lazy("month on a chart", "Sep"),
+    pgettext_lazy("month on a chart", "Oct"),
+    pgettext_lazy("month on a chart", "Nov"),
+    pgettext_lazy("month on a chart", "Dec"),
+]
 
 
 def progress(user, settings: StudySettings, now: datetime) -> dict:
@@ -131,20 +148,23 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
     while day <= today:
         n = per_day.get(day, 0)
         x, y = (day - first).days // 7 * 13, day.weekday() * 13
-        cells.append((x, y, _level(n), day.isoformat(), n))
+        cells.append((x, y, _level(n), day, n))
         if day.day <= 7 and day.weekday() == 0:
-            months.append((x, date_format(day, "M")))
+            months.append((x, day.month))
         if n and day > today - timedelta(days=HEATMAP_DAYS):
             month = per_month.setdefault(day.replace(day=1), [0, 0])
             month[0] += n
             month[1] += 1
         day += timedelta(days=1)
-    # Numbers and ISO dates only, plus escaped month names: built as one string, it costs ~1 ms.
+    # Numbers (machine-formatted: never through the template's localization), escaped month names and
+    # days written from the month names translated once: built as one string, it costs ~1 ms.
+    names = [escape(label) for label in MONTH_LABELS]
+    tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
     svg = mark_safe(
-        "".join(f'<text x="{x}" y="-4" class="axis">{escape(label)}</text>' for x, label in months)
+        "".join(f'<text x="{x}" y="-4" class="axis">{names[month - 1]}</text>' for x, month in months)
         + "".join(
             f'<rect x="{x}" y="{y}" width="11" height="11" rx="2" class="level-{level}">'
-            f"<title>{day}: {n}</title></rect>"
+            f"<title>{tip % {'day': f'{day.day} {names[day.month - 1]} {day.year}', 'n': n}}</title></rect>"
             for x, y, level, day, n in cells
         )
     )
@@ -163,14 +183,20 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
             counts[index] += n
     top = max(counts) or 1
     bars = [{"day": today + timedelta(days=i), "n": n} for i, n in enumerate(counts)]
+    names = [escape(label) for label in MONTH_LABELS]
+    tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
+
+    def day_label(day: date) -> str:
+        return f"{day.day} {names[day.month - 1]}"
+
     svg = mark_safe(
         "".join(
             f'<rect x="{i * 20}" y="{110 - round(100 * n / top)}" width="16" height="{round(100 * n / top)}" rx="2" '
-            f'class="bar"><title>{b["day"].isoformat()}: {n}</title></rect>'
+            f'class="bar"><title>{tip % {"day": day_label(b["day"]), "n": n}}</title></rect>'
             for i, (n, b) in enumerate(zip(counts, bars, strict=True))
         )
         + "".join(
-            f'<text x="{i * 20}" y="125" class="axis">{escape(date_format(b["day"], "j M"))}</text>'
+            f'<text x="{i * 20}" y="125" class="axis">{day_label(b["day"])}</text>'
             for i, b in enumerate(bars)
             if i % 7 == 0
         )

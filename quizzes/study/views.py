@@ -1,5 +1,6 @@
 """Spaced-repetition views: the review queue, ratings, undo, studies, settings, the learner's log."""
 
+import logging
 import uuid
 from datetime import timedelta
 
@@ -23,6 +24,7 @@ from .models import Card, ReviewLog, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
+logger = logging.getLogger(__name__)
 
 
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
@@ -422,8 +424,22 @@ def import_log(request: HttpRequest) -> HttpResponse:
 def optimize(request: HttpRequest) -> HttpResponse:
     try:
         settings = optimizing.optimize_for(request.user)
-    except (optimizing.NotEnoughReviews, optimizing.FitFailed) as exc:
-        messages.warning(request, str(exc))
+    except optimizing.NotEnoughReviews as exc:
+        # Not a failure: the learner only has to keep reviewing.
+        messages.info(
+            request,
+            _(
+                "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later day "
+                "than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
+                "Your current parameters are kept."
+            )
+            % {"needed": exc.needed or optimizing.MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0},
+        )
+    except optimizing.FitFailed as exc:
+        logger.warning("fitting %s's parameters failed: %s", request.user.pk, exc)
+        messages.error(
+            request, _("Your parameters could not be fitted on your reviews: your current parameters are kept.")
+        )
     else:
         messages.success(
             request,

@@ -88,6 +88,7 @@ class AssignmentForm(forms.ModelForm):
             "grading",
         ]
         widgets = {"opens_at": DateTimeInput(), "due_at": DateTimeInput()}
+        labels = {"quizset": _("Quiz set")}  # the model's field has no translated name
 
     def __init__(self, teacher, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,11 +1,17 @@
-// Keyboard shortcuts. Quizzes: 1-9 pick a choice, Enter checks the answer or goes on.
+// Keyboard shortcuts. Quizzes: 1-9 pick a choice, Enter checks the answer or goes on (in a cloze, to the next blank).
 // Reviews: Space/Enter show the answer, 1-4 rate, u undoes, ? shows the keys.
-// Everything works without this file: it only adds keys and a countdown.
+// Everything works without this file: it only adds keys, a countdown, and keeps the card in view.
 (function () {
   "use strict";
 
   function typing(el) {
     return el && (el.matches("input[type=text], textarea, select") || el.isContentEditable);
+  }
+
+  function nextBlank(input) {
+    if (!input.form || !input.classList.contains("blank")) return null;
+    var blanks = Array.prototype.slice.call(input.form.querySelectorAll("input.blank"));
+    return blanks[blanks.indexOf(input) + 1] || null;
   }
 
   document.addEventListener("keydown", function (event) {
@@ -14,6 +20,11 @@
     if (!quiz) return;
     var target = event.target;
     if (typing(target)) {
+      // Enter in a blank of a cloze goes to the next blank; from the last one it checks the answer as usual.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        var blank = nextBlank(target);
+        if (blank) { event.preventDefault(); blank.focus(); blank.select(); }
+      }
       return;
     }
     var rate = /^[1-4]$/.test(event.key) && quiz.querySelector("[data-rate='" + event.key + "']");
@@ -94,6 +105,30 @@
   }
   document.addEventListener("DOMContentLoaded", startTimer);
   document.addEventListener("htmx:afterSettle", startTimer);
+
+  // After a question or a card is swapped in, its top stays on screen: moving the focus to the rating buttons
+  // (at the bottom of a long card) would otherwise scroll the prompt and the answer off the top of a phone.
+  var reduceMotion = window.matchMedia("(prefers-reduced-motion: reduce)");
+  var keepPending = false;
+  function keepCardInView() {
+    keepPending = false;
+    var card = document.querySelector("[data-quiz] .question");
+    if (!card) return;
+    var top = card.getBoundingClientRect().top;
+    if (top < 0 || top > window.innerHeight - 80) {
+      card.scrollIntoView({ block: "start", behavior: reduceMotion.matches ? "auto" : "smooth" });
+    }
+  }
+  function keepCardInViewSoon() {
+    // afterSettle fires once per swapped element, after htmx moved the focus: act once, after all of them
+    if (keepPending) return;
+    keepPending = true;
+    requestAnimationFrame(keepCardInView);
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.closest && event.target.closest("[data-quiz]")) keepCardInViewSoon();
+  });
+  window.addEventListener("load", keepCardInViewSoon);  // a whole page (autofocus) scrolls the same way
 })();
 
 // Sign-up: guess the learner's time zone from the browser (they change it on their settings page).

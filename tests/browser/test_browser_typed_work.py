@@ -44,6 +44,10 @@ def test_a_cloze_error_keeps_the_typed_blank_then_i_dont_know(make_page, quiz, l
 
     page.set_default_timeout(5000)
     page.fill("input[name=blank-0]", "genetic material")
+    if javascript:  # Enter in a blank goes to the next one; from the last, it checks the answer
+        page.keyboard.press("Enter")
+        page.wait_for_selector("input[name=blank-1]:focus")
+        assert page.locator("[role=alert]").count() == 0
     page.keyboard.press("Enter")  # Enter checks the answer: it never means "I don't know"
     page.wait_for_selector("[role=alert]")
     if javascript:

@@ -80,7 +80,7 @@ class TestErrors:
         assert len(errors) == 51
         assert errors[0] == "log.csv:2: review_rating: 9 is out of range (1 to 4)"
         assert errors[49].startswith("log.csv:51: ")
-        assert errors[50] == "log.csv: … and 30 more error(s)"
+        assert errors[50] == "log.csv: … and 30 more errors"
 
     def test_a_missing_column(self):
         assert errors_of(f"card_id,time,review_rating\n1,{T0},3\n") == [
