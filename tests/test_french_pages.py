@@ -95,7 +95,7 @@ def test_the_teachers_pages_in_french(client, teacher, learner, classroom):
     assert f"Facilité{NBSP}: —" in results and f"Discrimination{NBSP}: —" in results
     assert shown(results, "à rendre le ")
     one_learner = client.get(f"/teach/assignments/{assignment.pk}/learners/{learner.pk}/", **FR).content.decode()
-    assert re.search(r'<p class="lede">À rendre le \d\d/\d\d/\d{4}', one_learner)
+    assert re.search(r'<p class="lede">À rendre le \d{1,2} \w+ \d{4}, \d\d:\d\d', one_learner)
     form = client.get(f"/teach/classes/{classroom.pk}/assign/", **FR).content.decode()
     assert re.search(r'<label for="id_quizset">Série de questions\s*:', form), "not the field's name, Quizset"
     question_form = client.get("/teach/questions/new/", **FR).content.decode()
@@ -107,7 +107,7 @@ def test_an_assignment_on_the_learners_home_page_says_its_due_date(client, learn
     teaching.assign(Assignment(classroom=classroom, quizset=quizset, due_at=timezone.now() + timedelta(days=7)))
     client.force_login(learner)
     page = client.get("/", **FR).content.decode()
-    assert re.search(r"à faire</span>\s*· à rendre le \d\d/\d\d/\d{4}", page)
+    assert re.search(r"à faire</span>\s*· à rendre le \d{1,2} \w+ \d{4}, \d\d:\d\d", page)
 
 
 def test_a_bad_review_log_is_explained_in_french(client, learner):
