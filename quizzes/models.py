@@ -15,8 +15,9 @@ from .bank.models import (
     key_validator,
 )
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
+from .periodic import PeriodicRun
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudySettings
+from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudyJob, StudySettings
 from .teaching.models import Assignment, Classroom, ClassroomQuerySet, Enrollment, Extension, new_join_code
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Extension",
     "Language",
     "Passage",
+    "PeriodicRun",
     "Question",
     "QuestionQuerySet",
     "QuizSet",
@@ -46,6 +48,7 @@ __all__ = [
     "ReviewLog",
     "Source",
     "Study",
+    "StudyJob",
     "StudySettings",
     "Topic",
     "key_validator",

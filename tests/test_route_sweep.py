@@ -41,6 +41,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "favicon",
+    "healthz",
 }
 TEACHER_ONLY = re.compile(r"^(teach|texts|review-queue)/")
 
@@ -101,6 +102,7 @@ SHOWN_TO_ALL = {
     "password_change_done",
     "set_language",
     "favicon",
+    "healthz",
 }
 
 
