@@ -84,16 +84,24 @@ class BackgroundJob(models.Model):
 
     def begin(self) -> bool:
         """Claim the job for this run; False when it is already finished (a task enqueued twice)."""
+        self.heartbeat_at = timezone.now()
         claimed = (
             type(self)
             .objects.filter(pk=self.pk)
             .exclude(status__in=[self.Status.DONE, self.Status.FAILED])
-            .update(status=self.Status.RUNNING, heartbeat_at=timezone.now(), attempts=models.F("attempts") + 1)
+            .update(status=self.Status.RUNNING, heartbeat_at=self.heartbeat_at, attempts=models.F("attempts") + 1)
         )
         return bool(claimed)
 
+    # How often progress is written: often enough for the page and far within LEARNAPP_JOB_STALE_SECONDS.
+    REPORT_EVERY = timedelta(seconds=0.5)
+
     def report(self, done: int, total: int) -> None:
-        type(self).objects.filter(pk=self.pk).update(done=done, total=total, heartbeat_at=timezone.now())
+        now = timezone.now()
+        if done < total and self.heartbeat_at and now - self.heartbeat_at < self.REPORT_EVERY:
+            return
+        self.heartbeat_at = now
+        type(self).objects.filter(pk=self.pk).update(done=done, total=total, heartbeat_at=now)
 
     def finish(self, **fields) -> None:
         type(self).objects.filter(pk=self.pk).update(

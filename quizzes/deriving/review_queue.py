@@ -78,8 +78,7 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
     def report(done: int, total: int) -> None:
         if progress:
             progress(done, total)
-        if done == total or done % 10 == 0:
-            job.report(done, total)
+        job.report(done, total)
 
     try:
         # The bank as the text's reviewers see it: a candidate's "repeats a bank question" shows that question,
