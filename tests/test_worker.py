@@ -49,7 +49,7 @@ def test_a_derivation_asked_for_on_the_page_runs_on_the_worker(editor, tmp_path)
 
     worker = start_worker(tmp_path / "worker.log")
     try:
-        wait_for(lambda: DerivationJob.objects.get().status == "done", 60, lambda: (tmp_path / "worker.log").read_text())
+        wait_for(lambda: DerivationJob.objects.get().status == "done", 60, (tmp_path / "worker.log").read_text)
     finally:
         kill(worker, signal.SIGTERM)
     job.refresh_from_db()
@@ -60,7 +60,8 @@ def test_a_derivation_asked_for_on_the_page_runs_on_the_worker(editor, tmp_path)
 
 
 def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_job_runs_again(editor, tmp_path):
-    text = "\n\n".join((TEXTS / name).read_text() for name in ("inserm-gene-therapy.txt", "paediatric-malignancies.txt"))
+    names = ("inserm-gene-therapy.txt", "paediatric-malignancies.txt")
+    text = "\n\n".join((TEXTS / name).read_text() for name in names)
     source = add_text(editor, text)
     editor.post(f"/texts/{source.key}/derive/")
     log = tmp_path / "worker.log"
