@@ -78,7 +78,7 @@ def sweep(now: datetime | None = None) -> int:
     for model in JOB_MODELS:
         lost += model.recover_interrupted(now)
     # The killed runs' own task rows would say RUNNING forever: say they failed.
-    DBTaskResult.objects.filter(pk__in=lost, status=TaskResultStatus.RUNNING).update(
+    DBTaskResult.objects.filter(pk__in=[task_id for task_id in lost if task_id], status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED, finished_at=now
     )
     return len(lost)

@@ -116,11 +116,11 @@ class BackgroundJob(models.Model):
     @classmethod
     def recover_interrupted(cls, now) -> list[str]:
         """Run again the jobs whose worker died (safe: a job cut short wrote nothing, see above); fail
-        those that already used their attempts. Returns the ids of the tasks that were cut short."""
+        those that already used their attempts. Returns, per job found, the id of its task cut short ("" for a
+        job never handed to a worker)."""
         lost = []
         for job in cls.objects.interrupted(now):
-            if job.task_id:
-                lost.append(job.task_id)
+            lost.append(job.task_id)
             if job.attempts >= settings.LEARNAPP_JOB_ATTEMPTS:
                 job.fail(str(_("The job was interrupted %(n)d times; it was given up.") % {"n": job.attempts}))
                 continue
