@@ -2,6 +2,7 @@
 
 from .bank.models import (
     CLOZE_BLANK,
+    BankImportJob,
     Choice,
     Language,
     Passage,
@@ -21,6 +22,7 @@ from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, Study
 from .teaching.models import Assignment, Classroom, ClassroomQuerySet, Enrollment, Extension, new_join_code
 
 __all__ = [
+    "BankImportJob",
     "CLOZE_BLANK",
     "Assignment",
     "Attempt",

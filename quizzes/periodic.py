@@ -24,11 +24,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
+from .bank.models import BankImportJob
 from .deriving.models import DerivationJob
 from .study.models import StudyJob
 
 # Every model of background jobs (accounts.jobs.BackgroundJob), for the sweep.
-JOB_MODELS = [DerivationJob, StudyJob]
+JOB_MODELS = [BankImportJob, DerivationJob, StudyJob]
 
 
 class PeriodicRun(models.Model):
@@ -78,7 +79,8 @@ def sweep(now: datetime | None = None) -> int:
     for model in JOB_MODELS:
         lost += model.recover_interrupted(now)
     # The killed runs' own task rows would say RUNNING forever: say they failed.
-    DBTaskResult.objects.filter(pk__in=[task_id for task_id in lost if task_id], status=TaskResultStatus.RUNNING).update(
+    cut_short = [task_id for task_id in lost if task_id]
+    DBTaskResult.objects.filter(pk__in=cut_short, status=TaskResultStatus.RUNNING).update(
         status=TaskResultStatus.FAILED, finished_at=now
     )
     return len(lost)
