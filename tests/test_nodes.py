@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
+import redis
 
 from quizzes.bank.models import Question, Source
 from quizzes.deriving.models import DerivationJob
@@ -66,8 +67,19 @@ def rate(browser: Browser, base: str, card: Card, token: str) -> int:
     return status
 
 
+def redis_is_there() -> None:
+    """As for Chromium (conftest): CI must have Redis (.ci/run starts it); elsewhere say how to get it."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not running at {REDIS_URL}: CI must start it (.ci/run)")
+        pytest.skip(f"Redis is not running at {REDIS_URL}: apt-get install redis-server (.ci/run starts it)")
+
+
 @pytest.fixture
 def nodes(settings, tmp_path):
+    redis_is_there()
     settings.TASKS = DB_BACKEND
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]  # the nodes' own
     shared = {
@@ -89,6 +101,9 @@ def nodes(settings, tmp_path):
     finally:
         for process in started:
             kill(process)
+        server = redis.Redis.from_url(REDIS_URL)
+        for key in server.scan_iter(f"{shared['LEARNAPP_CACHE_PREFIX']}:*"):
+            server.delete(key)
 
 
 def due_cards(user, n: int) -> list[Card]:
