@@ -1,5 +1,6 @@
 # The two commands of the README:
 #   make run    install into .venv, migrate, load the bank and demo accounts, serve on http://127.0.0.1:8000
+#               with a background worker beside it
 #   make test   install the test tools too, then run the whole suite (SQLite, or PostgreSQL with DATABASE_URL)
 PYTHON ?= python
 VENV := .venv
@@ -15,9 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+# The worker (derivations, fitting, large imports, periodic tasks) runs beside the server in the same
+# recipe: Ctrl-C stops both (they share the terminal's process group), and the trap stops the worker
+# whenever the server exits.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_demo
+	$(PY) manage.py run_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST)
 
 test: $(VENV)/.installed

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "quizzes",
 ]
 
@@ -226,6 +227,7 @@ SECURE_CSP = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy checks each node over plain http
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
@@ -280,8 +282,22 @@ LEARNAPP_SITE_URL = os.environ.get("LEARNAPP_SITE_URL", "http://127.0.0.1:8000")
 LEARNAPP_INVITATION_DAYS = envint("LEARNAPP_INVITATION_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 
-# Deriving questions runs on a thread of the web process; tests and the command run it inline.
-LEARNAPP_DERIVE_INLINE = envbool("LEARNAPP_DERIVE_INLINE", False)
+# --- background jobs: django.tasks, stored in the database, run by `manage.py run_worker` ---
+# Any number of workers on any machine take jobs from the same table (rows locked with SKIP LOCKED on
+# PostgreSQL); nothing about a job lives in a process's memory. docs/deployment.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job that has not reported progress for this long lost its worker (killed, machine gone):
+# run_worker's sweep runs it again, up to LEARNAPP_JOB_ATTEMPTS times, then marks it failed.
+LEARNAPP_JOB_STALE_SECONDS = envint("LEARNAPP_JOB_STALE_SECONDS", 120)
+LEARNAPP_JOB_ATTEMPTS = envint("LEARNAPP_JOB_ATTEMPTS", 3)
+# Review logs larger than this are imported by a worker, the page polling its progress.
+LEARNAPP_BACKGROUND_IMPORT_BYTES = envint("LEARNAPP_BACKGROUND_IMPORT_BYTES", 256 * 1024)
+# Periodic tasks that run_worker enqueues once per period, whichever and however many workers run:
+# {"name": {"task": "dotted.path.to.a_task", "every": seconds}} (quizzes/periodic.py).
+LEARNAPP_PERIODIC_TASKS: dict[str, dict] = {
+    # Every quarter of an hour: learners choose an hour in their own zone, some of which are offset by :30 or :45.
+    "reminders": {"task": "quizzes.teaching.reminders.send_reminders_task", "every": 15 * 60},
+}
 
 # Uploaded banks: Django does not cap multipart file parts, the import form checks the size.
 QUESTION_BANK_MAX_BYTES = 2 * 1024 * 1024
@@ -297,6 +313,10 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING"},
         "axes": {"handlers": ["console"], "level": "WARNING"},
+        # The worker's log: each task started, finished or failed (with its traceback), periodic runs.
+        "django.tasks": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django_tasks_db": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "quizzes.worker": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "quizzes.refused": {"handlers": ["console"], "level": os.environ.get("LEARNAPP_REFUSED_LOG_LEVEL", "INFO")},
     },
 }

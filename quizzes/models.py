@@ -3,6 +3,7 @@
 from .accounts.models import Invitation
 from .bank.models import (
     CLOZE_BLANK,
+    BankImportJob,
     Choice,
     Language,
     Passage,
@@ -16,8 +17,9 @@ from .bank.models import (
     key_validator,
 )
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
+from .periodic import PeriodicRun
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudySettings
+from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudyJob, StudySettings
 from .teaching.models import (
     Assignment,
     Classroom,
@@ -29,6 +31,7 @@ from .teaching.models import (
 )
 
 __all__ = [
+    "BankImportJob",
     "CLOZE_BLANK",
     "Assignment",
     "Attempt",
@@ -46,6 +49,7 @@ __all__ = [
     "Invitation",
     "Language",
     "Passage",
+    "PeriodicRun",
     "Question",
     "QuestionQuerySet",
     "QuizSet",
@@ -57,6 +61,7 @@ __all__ = [
     "ReviewLog",
     "Source",
     "Study",
+    "StudyJob",
     "StudySettings",
     "Topic",
     "key_validator",

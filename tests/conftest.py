@@ -12,6 +12,16 @@ def _fast_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Jobs run as they are enqueued, in the test's process; tests/test_worker.py and
+    tests/test_nodes.py run them on the real database backend and worker."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings, tmp_path):
     """Each test starts with an empty cache and its own bank stamp: a test's database is rolled back,

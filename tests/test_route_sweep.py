@@ -44,6 +44,7 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "favicon",
+    "healthz",
 }
 TEACHER_ONLY = re.compile(r"^(teach|texts|review-queue)/")
 
@@ -107,6 +108,7 @@ SHOWN_TO_ALL = {
     "password_change_done",
     "set_language",
     "favicon",
+    "healthz",
 }
 
 

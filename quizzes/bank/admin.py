@@ -1,13 +1,17 @@
 """The bank in Django admin: texts, passages, topics, questions (with YAML import and export), quiz sets."""
 
+import base64
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -15,7 +19,7 @@ from django.utils.translation import ngettext
 from quizzes.accounts.params import ModelMultipleIdsField
 
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
-from .models import Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
+from .models import BankImportJob, Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
 from .version import bump as bump_library
 from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
 
@@ -178,6 +182,16 @@ class QuestionAdmin(admin.ModelAdmin):
         errors = []
         if request.method == "POST" and form.is_valid():
             files = [BankFile(f.name, f.read()) for f in form.cleaned_data["files"]]
+            if sum(len(f.data) for f in files) > settings.LEARNAPP_BACKGROUND_IMPORT_BYTES:
+                # Seconds to a minute of validating and writing: a worker does it, this page shows how it went.
+                job = BankImportJob.objects.create(
+                    requested_by=request.user,
+                    files=[{"name": f.name, "data": base64.b64encode(f.data).decode()} for f in files],
+                    overwrite=form.cleaned_data["overwrite"],
+                    language=translation.get_language() or "",
+                )
+                job.enqueue()
+                return redirect(f"{reverse('admin:quizzes_question_import')}?job={job.pk}")
             try:
                 result = import_bank(files, overwrite=form.cleaned_data["overwrite"])
             except BankInvalid as exc:
@@ -195,11 +209,14 @@ class QuestionAdmin(admin.ModelAdmin):
                         ),
                     )
                 return redirect("admin:quizzes_question_changelist")
+        job_id = request.GET.get("job", "")
+        job = BankImportJob.objects.filter(pk=int(job_id)).first() if job_id.isdigit() and len(job_id) < 10 else None
         context = {
             **self.admin_site.each_context(request),
             "title": _("Import a question bank"),
             "form": form,
-            "errors": errors,
+            "errors": errors or (job.error.splitlines() if job and job.status == job.Status.FAILED else []),
+            "job": job,
             "opts": self.model._meta,
         }
         status = 400 if request.method == "POST" else 200

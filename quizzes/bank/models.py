@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.jobs import BackgroundJob
 from ..accounts.roles import is_admin
 
 key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letters, digits and hyphens."))
@@ -561,3 +562,24 @@ class QuizSetItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.question_id}"
+
+
+class BankImportJob(BackgroundJob):
+    """A large YAML import from the admin, run by a worker (bank.tasks): the files are kept here (base64)
+    until it is done, so that a worker on any machine reads them. The import is one transaction: a worker
+    killed midway wrote nothing, and the job runs again."""
+
+    TASK = "quizzes.bank.tasks.import_bank_job"
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
+    files = models.JSONField(default=list, blank=True)  # [{"name": ..., "data": base64}]
+    overwrite = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, blank=True)  # the admin's, for the messages it writes
+    outcome = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)  # the conflicts, one message each
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"bank import {self.pk} · {self.status}"

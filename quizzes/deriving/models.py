@@ -1,54 +1,31 @@
 """Derivation jobs and the candidates they propose, waiting for review."""
 
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.jobs import BackgroundJob
 from ..accounts.roles import Role, has_role
 from ..bank.models import Question, Source
 from .engine import reasons
 
 
-class DerivationJob(models.Model):
-    """One run of the deriver on a source: it runs in the background, the page polls its progress."""
+class DerivationJob(BackgroundJob):
+    """One run of the deriver on a source: a worker runs it (deriving.tasks), the page polls its progress."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("running")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
+    TASK = "quizzes.deriving.tasks.derive"
 
     source = models.ForeignKey(Source, models.CASCADE, related_name="derivation_jobs")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+")
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.source} · {self.status}"
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-    # A derivation takes seconds; one still "running" after this was cut short (a worker restarted).
-    GIVE_UP_AFTER = timedelta(minutes=10)
-
-    @property
-    def is_running(self) -> bool:
-        active = self.status in (self.Status.PENDING, self.Status.RUNNING)
-        return active and timezone.now() - self.created_at < self.GIVE_UP_AFTER
 
 
 class CandidateQuerySet(models.QuerySet):

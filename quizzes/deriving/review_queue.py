@@ -5,12 +5,10 @@ The deriver itself is `quizzes.deriving.engine` (pure functions, no database); t
 finds as draft questions, one Candidate each, and keeps rejections so they count next time.
 """
 
-import threading
 from collections.abc import Callable
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -65,33 +63,22 @@ def may_review(user, source: Source) -> bool:
 
 
 def start(source: Source, user) -> DerivationJob:
-    """Queue a derivation and run it on a thread of this process (models load once per worker).
-    With LEARNAPP_DERIVE_INLINE (tests, the command) it runs before returning."""
+    """Queue a derivation for a worker (run_worker)."""
     job = DerivationJob.objects.create(source=source, requested_by=user)
-    if getattr(settings, "LEARNAPP_DERIVE_INLINE", False):
-        run(job.pk)
-    else:
-        threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+    job.enqueue()
     return job
-
-
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run(job_id)
-    finally:
-        close_old_connections()
 
 
 def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> DerivationJob:
     job = DerivationJob.objects.select_related("source").get(pk=job_id)
-    DerivationJob.objects.filter(pk=job.pk).update(status=DerivationJob.Status.RUNNING)
+    if not job.begin():
+        return job  # already finished: a task enqueued twice does nothing
     source = job.source
 
     def report(done: int, total: int) -> None:
         if progress:
             progress(done, total)
-        if done == total or done % 10 == 0:
-            DerivationJob.objects.filter(pk=job.pk).update(done=done, total=total)
+        job.report(done, total)
 
     try:
         # The bank as the text's reviewers see it: a candidate's "repeats a bank question" shows that question,
@@ -110,13 +97,9 @@ def run(job_id: int, progress: Callable[[int, int], None] | None = None) -> Deri
         )
         created = _store(job, source, found)
     except Exception as exc:  # noqa: BLE001 - the page shows the failure; nothing half-stored
-        DerivationJob.objects.filter(pk=job.pk).update(
-            status=DerivationJob.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        job.fail(str(exc))
         raise
-    DerivationJob.objects.filter(pk=job.pk).update(
-        status=DerivationJob.Status.DONE, created=created, finished_at=timezone.now()
-    )
+    job.finish(created=created)
     job.refresh_from_db()
     return job
 

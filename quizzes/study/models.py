@@ -7,6 +7,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.jobs import BackgroundJob
 from ..bank.models import Question, QuestionQuerySet, QuizSet, Source, visible_questions
 
 
@@ -222,3 +223,26 @@ class ReviewDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.day}: {self.reviews}"
+
+
+class StudyJob(BackgroundJob):
+    """A learner's long job, run by a worker (study.tasks): fitting their parameters, or importing a
+    large review log (its bytes are kept here, so that a worker on any machine can read them)."""
+
+    TASK = "quizzes.study.tasks.run_study_job"
+
+    class Kind(models.TextChoices):
+        FIT = "fit", _("fitting your parameters")
+        IMPORT_LOG = "import", _("importing a review log")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_jobs")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    upload = models.BinaryField(blank=True, default=b"")
+    upload_name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=8, blank=True)  # the learner's, for the messages the job writes
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.kind} · {self.status}"

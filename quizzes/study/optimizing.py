@@ -1,5 +1,6 @@
 """Per-learner FSRS parameters: the learner's log (own reviews and imported ones) and fitting on it."""
 
+from collections.abc import Callable
 from itertools import batched
 
 from django.db import DatabaseError, connection, transaction
@@ -50,7 +51,9 @@ class ImportInterrupted(Exception):
         super().__init__(f"import stopped after {saved} of {total} reviews")
 
 
-def import_reviews(user, data: bytes, name: str) -> tuple[int, int]:
+def import_reviews(
+    user, data: bytes, name: str, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int]:
     """Import a review log for the learner. Returns (added, in the file).
 
     The whole file is validated first (RevlogInvalid lists the bad lines, nothing is written);
@@ -65,6 +68,7 @@ def import_reviews(user, data: bytes, name: str) -> tuple[int, int]:
     text, total = check_revlog(data, name)
     imported = ReviewLog.objects.filter(user=user, kind=ReviewLog.Kind.IMPORTED)
     before = imported.count()
+    read = 0
     for batch in batched(iter_revlog(text, name), IMPORT_BATCH):
         rows = [_imported_row(user.pk, r) for r in batch]  # prepared outside the transaction: it stays short
         try:
@@ -72,6 +76,9 @@ def import_reviews(user, data: bytes, name: str) -> tuple[int, int]:
                 _insert_batch(rows)
         except DatabaseError as exc:
             raise ImportInterrupted(imported.count() - before, total) from exc
+        read += len(batch)
+        if progress:
+            progress(read, total)
     return imported.count() - before, total
 
 

@@ -4,12 +4,14 @@ import logging
 import uuid
 from datetime import timedelta
 
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,7 +22,7 @@ from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source
 from . import optimizing, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
-from .models import Card, ReviewLog, StudySettings
+from .models import Card, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
@@ -351,9 +353,19 @@ def _say_what_is_held(request: HttpRequest, study) -> None:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
 @login_required
 def study_settings(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
+    job = StudyJob.objects.filter(user=request.user).first()
+    if job and job.finished_at and timezone.now() - job.finished_at > timedelta(hours=1):
+        job = None  # an old outcome is no news
+    if request.htmx:
+        response = render(request, "study/study_settings.html#job", {"job": job, "settings": settings})
+        if not (job and job.is_running):
+            response.status_code = 286  # htmx: stop polling
+        return response
     form = StudySettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -368,8 +380,21 @@ def study_settings(request: HttpRequest) -> HttpResponse:
             "settings": settings,
             "review_count": reviews,
             "upload_form": RevlogUploadForm(),
+            "job": job,
         },
     )
+
+
+def _start_job(request: HttpRequest, kind: str, **fields) -> bool:
+    """Hand a learner's job to a worker, one at a time per learner; False if one is still running."""
+    with transaction.atomic():
+        latest = StudyJob.objects.select_for_update().filter(user=request.user).first()
+        if latest and latest.is_running:
+            messages.warning(request, _("Your previous job is not finished yet: wait for it, then try again."))
+            return False
+        job = StudyJob.objects.create(user=request.user, kind=kind, language=translation.get_language(), **fields)
+    job.enqueue()  # after the commit: a backend that runs it at once must not run it inside this transaction
+    return True
 
 
 @require_safe
@@ -391,6 +416,10 @@ def import_log(request: HttpRequest) -> HttpResponse:
     form = RevlogUploadForm(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        if upload.size > conf.LEARNAPP_BACKGROUND_IMPORT_BYTES:
+            # A large log takes seconds to minutes: a worker imports it while the page shows its progress.
+            _start_job(request, StudyJob.Kind.IMPORT_LOG, upload=upload.read(), upload_name=upload.name[:200])
+            return redirect("quizzes:study_settings")
         try:
             added, total = optimizing.import_reviews(request.user, upload.read(), upload.name)
         except optimizing.RevlogInvalid as exc:
@@ -422,30 +451,8 @@ def import_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def optimize(request: HttpRequest) -> HttpResponse:
-    try:
-        settings = optimizing.optimize_for(request.user)
-    except optimizing.NotEnoughReviews as exc:
-        # Not a failure: the learner only has to keep reviewing.
-        messages.info(
-            request,
-            _(
-                "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later day "
-                "than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
-                "Your current parameters are kept."
-            )
-            % {"needed": exc.needed or optimizing.MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0},
-        )
-    except optimizing.FitFailed as exc:
-        logger.warning("fitting %s's parameters failed: %s", request.user.pk, exc)
-        messages.error(
-            request, _("Your parameters could not be fitted on your reviews: your current parameters are kept.")
-        )
-    else:
-        messages.success(
-            request,
-            _("Your scheduling parameters were fitted on your reviews (version %(v)d).")
-            % {"v": settings.params_version},
-        )
+    """Fitting takes seconds on a long log: a worker does it, the settings page shows how it went."""
+    _start_job(request, StudyJob.Kind.FIT)
     return redirect("quizzes:study_settings")
 
 

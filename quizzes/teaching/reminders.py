@@ -121,6 +121,8 @@ def send_reminders(now: datetime | None = None) -> int:
 
 
 @task
-def send_reminders_task() -> int:
-    """The periodic job: run it every hour (each learner's hour is in their own time zone)."""
-    return send_reminders()
+def send_reminders_task(period_start: str | None = None) -> int:
+    """The periodic job (settings.LEARNAPP_PERIODIC_TASKS): each learner's hour is in their own time zone,
+    so it runs every quarter of an hour; a late run still sends the day's reminder (the hour has passed).
+    It decides for the moment of its period, not for when a busy worker got to it."""
+    return send_reminders(datetime.fromisoformat(period_start) if period_start else None)

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from quizzes.bank.models import Question, Source, Topic
+from quizzes.bank.models import BankImportJob, Question, Source, Topic
 from quizzes.bank.yaml_bank import BankFile, validate
 from tests import factory
 from tests.bank.test_import_bank import BANK
@@ -284,3 +284,42 @@ def test_editing_a_source_text_in_the_admin_marks_lost_passages_stale(admin_clie
     assert "1 question cites a passage that is no longer in the text" in r.content.decode()
     question.refresh_from_db()
     assert question.stale
+
+
+@pytest.mark.django_db
+class TestLargeImportsRunOnAWorker:
+    """Files over LEARNAPP_BACKGROUND_IMPORT_BYTES are imported by a worker (bank.tasks, one transaction);
+    the import page shows the job until it is done, then what it did or every error."""
+
+    URL = TestImportPage.URL
+
+    @pytest.fixture(autouse=True)
+    def small_threshold(self, settings):
+        settings.LEARNAPP_BACKGROUND_IMPORT_BYTES = 100
+
+    def test_a_large_bank_is_imported_by_a_worker(self, admin_client):
+        r = TestImportPage().upload(admin_client, BANK.encode())
+        job = BankImportJob.objects.get()
+        assert r.url == f"{self.URL}?job={job.pk}"
+        assert job.status == "done" and job.files == [], "the files are dropped once imported"
+        assert Question.objects.count() == 5
+        page = admin_client.get(r.url).content.decode()
+        assert "Import done: created 5 questions, 1 quiz sets, 1 sources, 1 topics" in page
+        assert 'http-equiv="refresh"' not in page
+
+    def test_a_large_bad_bank_fails_with_every_error_and_changes_nothing(self, admin_client):
+        broken = BANK.replace("answer: true", "answer: maybe")
+        r = TestImportPage().upload(admin_client, broken.encode())
+        assert BankImportJob.objects.get().status == "failed"
+        page = admin_client.get(r.url).content.decode()
+        assert "1 problem found, nothing was imported" in page
+        assert "bank.yaml:29: questions[1].answer: must be true or false" in page
+        assert Question.objects.count() == 0
+
+    def test_a_waiting_import_refreshes_its_page(self, admin_client, settings):
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        r = TestImportPage().upload(admin_client, BANK.encode())
+        page = admin_client.get(r.url).content.decode()
+        assert "waiting for a worker" in page and 'http-equiv="refresh"' in page
+        assert Question.objects.count() == 0
+        assert admin_client.get(f"{self.URL}?job=99999999999").status_code == 200  # no such job: the form

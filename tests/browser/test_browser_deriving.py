@@ -12,7 +12,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 @pytest.fixture
 def people(settings):
-    settings.LEARNAPP_DERIVE_INLINE = True
     factory.make_user("admin", factory.Role.ADMIN, password="admin-demo-2026")
     factory.make_user("learner", factory.Role.LEARNER, password="learner-demo-2026")
 

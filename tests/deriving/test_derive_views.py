@@ -24,11 +24,6 @@ It was approved in Europe in 2016 and costs over 600,000 euros per treatment.
 """
 
 
-@pytest.fixture(autouse=True)
-def inline(settings):
-    settings.LEARNAPP_DERIVE_INLINE = True
-
-
 @pytest.fixture
 def tom(client, teacher):
     client.force_login(teacher)
@@ -305,10 +300,11 @@ def test_a_derivation_cut_short_does_not_block_the_next_one(tom, teacher):
     from django.utils import timezone
 
     source = add_text(tom)
-    stuck = DerivationJob.objects.create(source=source, status="running")
+    stuck = DerivationJob.objects.create(source=source, status="running", heartbeat_at=timezone.now())
     tom.post(f"/texts/{source.key}/derive/")
     assert DerivationJob.objects.count() == 1, "a running derivation is not started twice"
-    DerivationJob.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    # Its worker stopped reporting: it was killed.
+    DerivationJob.objects.filter(pk=stuck.pk).update(heartbeat_at=timezone.now() - timedelta(minutes=3))
     tom.post(f"/texts/{source.key}/derive/")
     assert DerivationJob.objects.filter(status="done").count() == 1
 

@@ -273,7 +273,6 @@ protein. It is indicated in adults with unresectable melanoma.
 def test_a_derived_candidate_is_never_matched_with_another_teachers_own_question(settings, teacher, tess):
     """The deriver flags candidates that repeat a bank question and the queue shows that question's prompt:
     only questions the text's reviewer may see count as the bank."""
-    settings.LEARNAPP_DERIVE_INLINE = True
     factory.make_question(
         "tess-drug",
         kind="short",

@@ -205,3 +205,16 @@ class TestUnsubscribe:
         r = client.post(f"/reminders/unsubscribe/{learner.pk}:forged/")
         assert r.status_code == 400
         assert StudySettings.objects.get(user=learner).reminders
+
+
+@pytest.mark.django_db
+def test_the_workers_periodic_run_sends_them(learner, bank):
+    """The settings register the reminders as a periodic task: the worker's once-a-minute call sends them,
+    once per period however many workers call it."""
+    from quizzes import periodic
+
+    opt_in(learner)
+    cards_due(learner, bank)
+    assert periodic.enqueue_due(EVENING) == ["reminders"]
+    assert periodic.enqueue_due(EVENING + timedelta(seconds=30)) == []  # the same quarter of an hour
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.org"]

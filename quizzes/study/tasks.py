@@ -1,0 +1,53 @@
+"""A learner's long jobs as `django.tasks` tasks, run by a worker (manage.py run_worker) on any machine."""
+
+import logging
+
+from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from . import optimizing
+from .models import StudyJob
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def run_study_job(job_id: int) -> None:
+    """Fit the learner's parameters (one save at the end) or import their log (idempotent batches:
+    running it again adds the rest, never a review twice). Either is safe to run again."""
+    job = StudyJob.objects.select_related("user").get(pk=job_id)
+    if not job.begin():
+        return  # already finished: a task enqueued twice does nothing
+    with translation.override(job.language or None):
+        try:
+            if job.kind == StudyJob.Kind.FIT:
+                optimizing.optimize_for(job.user)
+                job.finish()
+            else:
+                added, total = optimizing.import_reviews(job.user, bytes(job.upload), job.upload_name, job.report)
+                # The file is not needed any more: keep the counts, drop the bytes.
+                job.finish(done=added, total=total, upload=b"")
+        except optimizing.RevlogInvalid as exc:
+            job.fail("\n".join([*exc.errors, _("Nothing was imported.")]))
+        except optimizing.NotEnoughReviews as exc:
+            job.fail(
+                _(
+                    "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later "
+                    "day than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
+                    "Your current parameters are kept."
+                )
+                % {"needed": exc.needed or optimizing.MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0}
+            )
+        except optimizing.FitFailed as exc:
+            logger.warning("fitting %s's parameters failed: %s", job.user_id, exc)
+            job.fail(_("Your parameters could not be fitted on your reviews: your current parameters are kept."))
+        except optimizing.ImportInterrupted as exc:
+            job.fail(
+                _(
+                    "The import stopped after %(saved)d of %(total)d reviews (a database error). Import the "
+                    "same file again: it adds the rest, never a review twice."
+                )
+                % {"saved": exc.saved, "total": exc.total}
+            )
+            raise
