@@ -66,12 +66,8 @@ def fsrs_items(histories: Histories) -> list[FSRSItem]:
     return items
 
 
-def fit_parameters(reviews: Sequence[Review], *, tz: str = "UTC", rollover_hour: int = 4) -> list[float]:
-    """Returns 21 FSRS-6 parameters fitted on the reviews, accepted by py-fsrs ``Scheduler(parameters=...)``.
-
-    Only reviews made on a later day than the card's previous review are learnt from (same-day
-    reviews still shape the card's state); at least MIN_REVIEWS_TO_FIT of them are needed.
-    """
+def fsrs_items_needed(reviews: Sequence[Review], *, tz: str = "UTC", rollover_hour: int = 4) -> list[FSRSItem]:
+    """The training items of a log, or NotEnoughReviews when there are fewer than MIN_REVIEWS_TO_FIT."""
     items = fsrs_items(card_histories(reviews, tz=tz, rollover_hour=rollover_hour))
     if len(items) < MIN_REVIEWS_TO_FIT:
         raise NotEnoughReviews(
@@ -80,6 +76,16 @@ def fit_parameters(reviews: Sequence[Review], *, tz: str = "UTC", rollover_hour:
             usable=len(items),
             needed=MIN_REVIEWS_TO_FIT,
         )
+    return items
+
+
+def fit_parameters(reviews: Sequence[Review], *, tz: str = "UTC", rollover_hour: int = 4) -> list[float]:
+    """Returns 21 FSRS-6 parameters fitted on the reviews, accepted by py-fsrs ``Scheduler(parameters=...)``.
+
+    Only reviews made on a later day than the card's previous review are learnt from (same-day
+    reviews still shape the card's state); at least MIN_REVIEWS_TO_FIT of them are needed.
+    """
+    items = fsrs_items_needed(reviews, tz=tz, rollover_hour=rollover_hour)
     config = TrainingConfig(seed=SEED)
     parameters = FSRS(DEFAULT_PARAMETERS).compute_parameters(items, training_config=config)
     return checked_parameters(parameters)

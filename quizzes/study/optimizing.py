@@ -5,8 +5,9 @@ from itertools import batched
 
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .fitting import MIN_REVIEWS_TO_FIT, FitFailed, NotEnoughReviews, fit_parameters
+from .fitting import MIN_REVIEWS_TO_FIT, FitFailed, NotEnoughReviews, fit_parameters, fsrs_items_needed
 from .models import Card, ReviewLog, StudySettings
 from .revlog import Review, RevlogInvalid, check_revlog, iter_revlog
 
@@ -128,6 +129,29 @@ def _insert_batch(rows: list[list]) -> None:
         for chunk in batched(rows, ROWS_PER_STATEMENT):
             values = ", ".join([row] * len(chunk))
             cursor.execute(f"{into} VALUES {values} ON CONFLICT DO NOTHING", [v for r in chunk for v in r])
+
+
+def shortfall(user) -> NotEnoughReviews | None:
+    """Why fitting cannot start yet, or None when it may (the worker then checks exactly). Two counts
+    decide most logs: a card's first review is never learnt from, so at most reviews - cards are."""
+    logs = ReviewLog.objects.filter(user=user).exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+    if logs.count() - logs.values("card").distinct().count() >= MIN_REVIEWS_TO_FIT:
+        return None
+    settings = StudySettings.for_user(user)
+    try:
+        fsrs_items_needed(training_reviews(user), tz=settings.timezone, rollover_hour=settings.rollover_hour)
+    except NotEnoughReviews as exc:
+        return exc
+    return None
+
+
+def not_enough_message(exc: NotEnoughReviews) -> str:
+    """What a learner reads when their log is too short, in their language."""
+    return _(
+        "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later day "
+        "than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
+        "Your current parameters are kept."
+    ) % {"needed": exc.needed or MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0}
 
 
 def optimize_for(user) -> StudySettings:

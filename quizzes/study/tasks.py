@@ -31,14 +31,7 @@ def run_study_job(job_id: int) -> None:
         except optimizing.RevlogInvalid as exc:
             job.fail("\n".join([*exc.errors, _("Nothing was imported.")]))
         except optimizing.NotEnoughReviews as exc:
-            job.fail(
-                _(
-                    "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later "
-                    "day than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
-                    "Your current parameters are kept."
-                )
-                % {"needed": exc.needed or optimizing.MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0}
-            )
+            job.fail(optimizing.not_enough_message(exc))
         except optimizing.FitFailed as exc:
             logger.warning("fitting %s's parameters failed: %s", job.user_id, exc)
             job.fail(_("Your parameters could not be fitted on your reviews: your current parameters are kept."))

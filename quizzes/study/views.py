@@ -451,8 +451,12 @@ def import_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def optimize(request: HttpRequest) -> HttpResponse:
-    """Fitting takes seconds on a long log: a worker does it, the settings page shows how it went."""
-    _start_job(request, StudyJob.Kind.FIT)
+    """Fitting takes seconds on a long log: a worker does it, the settings page shows how it went. A log
+    that is surely too short is answered at once: the learner only has to keep reviewing."""
+    if short := optimizing.shortfall(request.user):
+        messages.info(request, optimizing.not_enough_message(short))
+    else:
+        _start_job(request, StudyJob.Kind.FIT)
     return redirect("quizzes:study_settings")
 
 

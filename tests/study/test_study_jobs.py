@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from quizzes.study import optimizing
 from quizzes.study.models import ReviewLog, StudyJob
 from tests.study.test_revlog_import import big_csv
 
@@ -48,8 +49,9 @@ def test_a_bad_large_log_fails_plainly_with_every_error_and_imports_nothing(alic
     assert not ReviewLog.objects.filter(user=learner).exists()
 
 
-def test_a_waiting_job_is_polled_and_not_started_twice(alice, settings):
+def test_a_waiting_job_is_polled_and_not_started_twice(alice, settings, monkeypatch):
     settings.TASKS = DUMMY_TASKS  # nothing runs it: it waits for a worker
+    monkeypatch.setattr(optimizing, "shortfall", lambda user: None)  # a log that may be long enough
     alice.post("/study/optimize/")
     page = alice.post("/study/optimize/", follow=True).content.decode()
     assert StudyJob.objects.count() == 1 and "not finished yet" in page
@@ -68,7 +70,14 @@ def test_a_waiting_job_is_polled_and_not_started_twice(alice, settings):
     assert StudyJob.objects.count() == 2, "a failed job may be started again"
 
 
-def test_fitting_with_too_few_reviews_fails_with_the_reason(alice):
+def test_a_log_surely_too_short_is_answered_at_once_without_a_job(alice):
+    page = alice.post("/study/optimize/", follow=True).content.decode()
+    assert not StudyJob.objects.exists()
+    assert '<li class="message info">Not enough reviews to fit your parameters yet' in page and "400" in page
+
+
+def test_fitting_that_finds_too_few_reviews_on_the_worker_fails_with_the_reason(alice, monkeypatch):
+    monkeypatch.setattr(optimizing, "shortfall", lambda user: None)  # the two counts let it through
     page = alice.post("/study/optimize/", follow=True).content.decode()
     assert StudyJob.objects.get().status == "failed"
-    assert "This failed: fitting your parameters." in page and "400" in page
+    assert "This failed: fitting your parameters." in page and "needs 400 of them; you have 0 so far" in page
