@@ -24,6 +24,14 @@ web_url_validator = URLValidator(schemes=["http", "https"], message=_("Enter an 
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
 
 
+def number_text(value: float, language: str) -> str:
+    """A number as written in `language`, without trailing zeros: 3.5 -> "3,5" in French, 2.0 -> "2"."""
+    text = f"{value:.10g}"
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "fr" else text
+
+
 class Language(models.TextChoices):
     EN = "en", "English"
     FR = "fr", "Français"
@@ -294,6 +302,9 @@ class Question(models.Model):
         SHORT = "short", _("Short answer")
         CLOZE = "cloze", _("Fill in the blanks")
         FLASHCARD = "flashcard", _("Flashcard")
+        MATCHING = "matching", _("Matching")
+        ORDERING = "ordering", _("Ordering")
+        NUMERIC = "numeric", _("Numeric")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -311,7 +322,13 @@ class Question(models.Model):
         HOW = "how", _("How (a mechanism)")
         APPLY = "apply", _("Apply (a new case)")
 
+    class Tolerance(models.TextChoices):
+        ABSOLUTE = "absolute", _("absolute (± value)")
+        RELATIVE = "relative", _("relative (± percent)")
+
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
+    # Kinds whose items are Choice rows: the choices, the pairs (matching) or the items to order (ordering).
+    ITEM_KINDS = (*CHOICE_KINDS, Kind.MATCHING, Kind.ORDERING)
 
     external_id = models.CharField(
         _("external id"),
@@ -331,7 +348,30 @@ class Question(models.Model):
         blank=True,
         help_text=_("Short answers only: one per line, the first is shown as the answer."),
     )
+    numeric_value = models.FloatField(
+        _("numeric answer"), null=True, blank=True, help_text=_("Numeric questions only.")
+    )
+    numeric_tolerance = models.FloatField(
+        _("tolerance"),
+        default=0,
+        help_text=_("Numeric questions only: how far from the answer is still right (0: exactly)."),
+    )
+    tolerance_kind = models.CharField(
+        _("tolerance kind"), max_length=8, choices=Tolerance.choices, default=Tolerance.ABSOLUTE
+    )
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("Numeric questions only, optional: e.g. mg, %, years.")
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    translation_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The same item in another language: its cards, schedule and item analysis are the original's."),
+    )
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
@@ -368,6 +408,9 @@ class Question(models.Model):
             models.Index(fields=["status", "language"], name="question_status_lang"),
             models.Index(fields=["kind"], name="question_kind"),
         ]
+        constraints = [
+            models.UniqueConstraint(fields=["translation_of", "language"], name="question_one_translation_per_lang"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.external_id}: {self.prompt[:60]}"
@@ -389,6 +432,11 @@ class Question(models.Model):
     @property
     def is_choice_kind(self) -> bool:
         return self.kind in self.CHOICE_KINDS
+
+    @property
+    def has_items(self) -> bool:
+        """Whether its answer is made of Choice rows: choices, matching pairs or items to order."""
+        return self.kind in self.ITEM_KINDS
 
     @property
     def answers(self) -> list[str]:
@@ -420,7 +468,51 @@ class Question(models.Model):
             return self.answers[:1]
         if self.kind == self.Kind.CLOZE:
             return [alternatives[0] for alternatives in self.blanks]
+        if self.kind == self.Kind.MATCHING:
+            return [f"{c.text} → {c.match}" for c in self.choices.all()]
+        if self.kind == self.Kind.ORDERING:
+            return [c.text for c in self.ordered_items()]
+        if self.kind == self.Kind.NUMERIC:
+            return [self.numeric_answer_text()]
         return [self.back]
+
+    def ordered_items(self) -> list["Choice"]:
+        """An ordering question's items in the right order (uses the prefetched choices)."""
+        return sorted(self.choices.all(), key=lambda c: (c.position, c.pk or 0))
+
+    def numeric_answer_text(self) -> str:
+        """The numeric answer as the learner reads it, in the question's language, with its tolerance and unit:
+        "3,5 mg (± 0,1)" in French, "12% (± 5 %)" for a relative tolerance."""
+        if self.numeric_value is None:
+            return ""
+        text = number_text(self.numeric_value, self.language) + (f" {self.unit}" if self.unit else "")
+        if self.numeric_tolerance:
+            tolerance = number_text(self.numeric_tolerance, self.language)
+            if self.tolerance_kind == self.Tolerance.RELATIVE:
+                tolerance += "\u00a0%" if self.language == "fr" else "%"
+            elif self.unit:
+                tolerance += f" {self.unit}"
+            text += f" (± {tolerance})"
+        return text
+
+    def in_language(self, language: str) -> "Question":
+        """The version of this item to show a learner who reads `language`: its prefetched or loaded translation
+        in that language when it is published, else itself. Visibility is the caller's: the original is what
+        the learner may see (a translation is published with the original, in the same bank)."""
+        if self.language == language or not language:
+            return self
+        primary = self.translation_of if self.translation_of_id else self
+        if primary.language == language and primary.status == self.Status.PUBLISHED:
+            return primary
+        for version in primary.translations.all():
+            if version.language == language and version.status == self.Status.PUBLISHED:
+                return version
+        return self
+
+    @property
+    def item_id(self) -> int:
+        """The item this question is a version of: its card, its line in item analysis."""
+        return self.translation_of_id or self.pk
 
     def highlighted_passage(self) -> tuple[str, str, str]:
         """The passage split around the highlight: (before, highlighted, after)."""
@@ -442,12 +534,38 @@ class Question(models.Model):
             errors["back"] = _("A flashcard needs a back.")
         if self.kind == self.Kind.SHORT and not self.answers:
             errors["accepted_answers"] = _("A short-answer question needs at least one accepted answer.")
+        if self.kind == self.Kind.NUMERIC:
+            if self.numeric_value is None:
+                errors["numeric_value"] = _("A numeric question needs its answer, a number.")
+            if self.numeric_tolerance is None or self.numeric_tolerance < 0:
+                errors["numeric_tolerance"] = _("The tolerance cannot be negative.")
+            elif self.tolerance_kind == self.Tolerance.RELATIVE and self.numeric_tolerance >= 100:
+                errors["numeric_tolerance"] = _("A relative tolerance is a percentage below 100.")
+        if self.translation_of_id:
+            primary = self.translation_of
+            if primary.pk == self.pk or primary.translation_of_id:
+                errors["translation_of"] = _("A translation links to an original that is not itself a translation.")
+            elif primary.language == self.language:
+                errors["translation_of"] = _("A translation is in another language than its original.")
         if errors:
             raise ValidationError(errors)
 
-    def choice_errors(self, choices: list[tuple[str, bool]]) -> list[str]:
-        """What is wrong with these (text, is_correct) choices for this kind of question."""
-        correct = sum(1 for _text, is_correct in choices if is_correct)
+    def choice_errors(self, choices: list[tuple]) -> list[str]:
+        """What is wrong with these (text, is_correct[, match]) choices for this kind of question: for matching,
+        `text` is the left side and `match` the right side of a pair; for ordering, the items in the right order."""
+        correct = sum(1 for c in choices if c[1])
+        if self.kind == self.Kind.MATCHING:
+            if any(not c[0].strip() or len(c) < 3 or not (c[2] or "").strip() for c in choices):
+                return [_("Each pair needs both sides: an item and its match.")]
+            if len(choices) < 2:
+                return [_("A matching question needs at least two pairs.")]
+            if len({c[0].strip().casefold() for c in choices}) < len(choices):
+                return [_("Each item on the left appears once.")]
+            return []
+        if self.kind == self.Kind.ORDERING:
+            if len(choices) < 2:
+                return [_("An ordering question needs at least two items.")]
+            return []
         if not self.is_choice_kind:
             return [_("Only choice questions have choices.")] if choices else []
         if self.kind == self.Kind.TRUE_FALSE:
@@ -464,9 +582,15 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
+    """A choice of a choice question (`is_correct`); a pair of a matching question (`text` on the left, `match` on
+    the right, shown shuffled); an item of an ordering question (`position` is its place in the right order)."""
+
     question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
+    match = models.CharField(
+        _("match"), max_length=500, blank=True, help_text=_("Matching questions only: the right side of the pair.")
+    )
     feedback = models.TextField(_("feedback"), blank=True, help_text=_("Why this choice is right or wrong."))
     position = models.PositiveSmallIntegerField(default=0)
 
