@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.accounts.params import ModelMultipleIdsField
 
+from .grading import parse_number
 from .models import Choice, Question, Source
 
 
@@ -84,12 +85,62 @@ class AnswerForm(forms.Form):
                     # Say which blank: the others keep what was typed, the learner fills in only this one.
                     error_messages={"required": _("Fill in blank %(n)d.") % {"n": i + 1}},
                 )
+        elif kind == "matching":
+            # `choices` is the right column in the order shown (shuffled); the left column keeps its order.
+            right = [("", "—")] + [(c.pk, c.match) for c in choices]
+            for left in question.choices.all():
+                self.fields[f"match-{left.pk}"] = forms.TypedChoiceField(
+                    label=left.text,
+                    choices=right,
+                    coerce=int,
+                    error_messages={"required": _("Match every item.")},
+                )
+        elif kind == "ordering":
+            # `choices` is the items in the order shown; each gets a position 1..n.
+            positions = [("", "—")] + [(n, n) for n in range(1, len(choices) + 1)]
+            for item in choices:
+                self.fields[f"pos-{item.pk}"] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=positions,
+                    coerce=int,
+                    error_messages={"required": _("Give every item a position.")},
+                )
+        elif kind == "numeric":
+            self.fields["answer"] = forms.CharField(
+                max_length=60, error_messages={"required": _("Type a number.")}
+            )
         elif kind == "flashcard":
             self.fields["knew"] = forms.TypedChoiceField(
                 choices=[("yes", _("I knew it")), ("no", _("I didn't know"))],
                 coerce=lambda v: v == "yes",
                 error_messages={"required": _("Say whether you knew it.")},
             )
+
+    def clean(self):
+        data = super().clean()
+        kind = self.question.kind
+        if self.dont_know or self.errors:
+            return data
+        if kind == "ordering":
+            positions = [data[name] for name in self.fields]
+            if len(set(positions)) != len(positions):
+                raise forms.ValidationError(_("Give each item a different position."))
+        elif kind == "numeric":
+            if parse_number(data["answer"], self.question.language, self.question.unit) is None:
+                unit = self.question.unit
+                self.add_error(
+                    "answer",
+                    _("Type a number, such as 3.5 or 3,5%(unit)s.") % {"unit": f" {unit}" if unit else ""},
+                )
+        return data
+
+    def error_summary(self) -> list[str]:
+        """The first error of each field, each message once (eight unmatched items say "Match every item." once)."""
+        return list(dict.fromkeys(str(errors[0]) for errors in self.errors.values()))
+
+    def item_fields(self) -> list[forms.BoundField]:
+        """The selects of a matching or ordering question, in the order shown."""
+        return [self[name] for name in self.fields]
 
     @property
     def dont_know(self) -> bool:
@@ -126,6 +177,13 @@ class AnswerForm(forms.Form):
             return {"text": data["answer"]}
         if kind == "cloze":
             return {"blanks": [data[f"blank-{i}"] for i in range(len(self.question.blanks))]}
+        if kind == "matching":
+            return {"matches": {name.removeprefix("match-"): data[name] for name in self.fields}}
+        if kind == "ordering":
+            placed = sorted((data[name], int(name.removeprefix("pos-"))) for name in self.fields)
+            return {"order": [pk for _position, pk in placed]}
+        if kind == "numeric":
+            return {"text": data["answer"]}
         return {"knew": data["knew"]}
 
 

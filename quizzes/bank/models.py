@@ -480,6 +480,17 @@ class Question(models.Model):
         """An ordering question's items in the right order (uses the prefetched choices)."""
         return sorted(self.choices.all(), key=lambda c: (c.position, c.pk or 0))
 
+    def shuffled_item_ids(self, rng) -> list[int]:
+        """The ids of its choices in a random order that is not the right one (for matching, the right column;
+        for ordering, the items), so that the answer is never given away by the page (uses prefetched choices)."""
+        ids = [c.pk for c in self.ordered_items()]
+        shuffled = list(ids)
+        for _attempt in range(10):
+            rng.shuffle(shuffled)
+            if shuffled != ids:
+                break
+        return shuffled
+
     def numeric_answer_text(self) -> str:
         """The numeric answer as the learner reads it, in the question's language, with its tolerance and unit:
         "3,5 mg (± 0,1)" in French, "12% (± 5 %)" for a relative tolerance."""
