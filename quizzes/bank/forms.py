@@ -106,9 +106,7 @@ class AnswerForm(forms.Form):
                     error_messages={"required": _("Give every item a position.")},
                 )
         elif kind == "numeric":
-            self.fields["answer"] = forms.CharField(
-                max_length=60, error_messages={"required": _("Type a number.")}
-            )
+            self.fields["answer"] = forms.CharField(max_length=60, error_messages={"required": _("Type a number.")})
         elif kind == "flashcard":
             self.fields["knew"] = forms.TypedChoiceField(
                 choices=[("yes", _("I knew it")), ("no", _("I didn't know"))],
