@@ -1,5 +1,6 @@
 """The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
 
+import random
 import re
 from functools import lru_cache
 
@@ -490,6 +491,16 @@ class Question(models.Model):
             if shuffled != ids:
                 break
         return shuffled
+
+    def shown_items(self, seed) -> list["Choice"]:
+        """Its choices in the order a page shows them: for matching (the right column) and ordering (the items),
+        shuffled, the same for the same `seed` (a review shows the same order until the card is rated); else in
+        their order."""
+        choices = list(self.choices.all())
+        if self.kind not in (self.Kind.MATCHING, self.Kind.ORDERING):
+            return choices
+        rank = {pk: i for i, pk in enumerate(self.shuffled_item_ids(random.Random(str(seed))))}
+        return sorted(choices, key=lambda c: rank[c.pk])
 
     def numeric_answer_text(self) -> str:
         """The numeric answer as the learner reads it, in the question's language, with its tolerance and unit:
