@@ -517,9 +517,7 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
         if target_date and study.target_date != target_date:
             study.target_date = target_date
             study.save(update_fields=["target_date"])
-        rows = list(
-            study.questions().order_by("quizset_items__position", "pk").values_list("pk", "translation_of_id")
-        )
+        rows = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", "translation_of_id"))
         question_ids = _item_ids(user, rows)
         have = set(Card.objects.filter(user=user, question_id__in=question_ids).values_list("question_id", flat=True))
         # A card made on a translation before it was linked is still the item's one card.

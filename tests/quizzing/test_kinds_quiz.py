@@ -103,7 +103,8 @@ class TestOrdering:
         response = attempt.responses.get()
         assert response.answer == {"order": [modify.pk, grow.pk, infuse.pk, collect.pk]}
         assert response.score == pytest.approx(2 / 3) and not response.is_correct
-        assert shown(re.sub(r"<[^>]+>", "", html), "Right order: Collect the cells → Modify them → Grow them → Infuse them")
+        text = re.sub(r"<[^>]+>", "", html)
+        assert shown(text, "Right order: Collect the cells → Modify them → Grow them → Infuse them")
 
     def test_the_right_order_is_right(self, alice):
         q = factory.make_ordering()
