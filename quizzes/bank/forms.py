@@ -204,6 +204,17 @@ class QuotedPassageForm(forms.ModelForm):
         if self.instance.passage_id:
             self.initial.setdefault("source", self.instance.passage.source_id)
             self.initial.setdefault("passage_text", self.instance.passage.text)
+        # Only numeric questions use these: a form for another kind may leave them out.
+        for name in ("numeric_tolerance", "tolerance_kind"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_numeric_tolerance(self):
+        tolerance = self.cleaned_data.get("numeric_tolerance")
+        return 0.0 if tolerance is None else tolerance
+
+    def clean_tolerance_kind(self):
+        return self.cleaned_data.get("tolerance_kind") or Question.Tolerance.ABSOLUTE
 
     def clean(self):
         data = super().clean()
@@ -223,8 +234,23 @@ class TeacherQuestionForm(QuotedPassageForm):
 
     class Meta:
         model = Question
-        fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        fields = [
+            "kind",
+            "prompt",
+            "explanation",
+            "back",
+            "accepted_answers",
+            "numeric_value",
+            "numeric_tolerance",
+            "tolerance_kind",
+            "unit",
+            "highlight",
+            "difficulty",
+            "topics",
+        ]
         field_classes = {"topics": ModelMultipleIdsField}
+        # "3,5" in French, "3.5" in English: as the editor's language writes numbers.
+        localized_fields = ["numeric_value", "numeric_tolerance"]
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),
@@ -244,10 +270,23 @@ class TeacherQuestionForm(QuotedPassageForm):
 
 
 class ChoiceForm(forms.ModelForm):
+    """A choice, a matching pair (text on the left, match on the right) or an item to order (rows in order)."""
+
     class Meta:
         model = Choice
-        fields = ["text", "is_correct", "feedback"]
+        fields = ["text", "match", "is_correct", "feedback"]
         widgets = {"feedback": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An empty row is skipped; a row with only its right side filled is a pair missing its left side.
+        self.fields["text"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("match") or "").strip() and not (data.get("text") or "").strip():
+            self.add_error("text", _("Each pair needs both sides: an item and its match."))
+        return data
 
 
 class BaseChoiceFormSet(forms.BaseInlineFormSet):
@@ -256,7 +295,7 @@ class BaseChoiceFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         choices = [
-            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False))
+            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False), f.cleaned_data.get("match", ""))
             for f in self.forms
             if f.cleaned_data and f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
         ]

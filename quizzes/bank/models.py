@@ -531,6 +531,18 @@ class Question(models.Model):
                 return version
         return self
 
+    def become_translation_of(self, original: "Question") -> int:
+        """Link this question to `original` as its version in another language, and keep one schedule per item:
+        a learner's card on this question moves to the original, or is suspended when they already have one there
+        (its history stays in their log). Returns how many cards moved or were suspended.
+
+        Cards belong to study, above the bank: they are reached through the relation by name."""
+        self.translation_of = original
+        self.save(update_fields=["translation_of", "updated_at"])
+        both = original.cards.values("user")
+        suspended = self.cards.filter(user__in=both).update(suspended=True)
+        return suspended + self.cards.exclude(user__in=both).update(question=original)
+
     @property
     def item_id(self) -> int:
         """The item this question is a version of: its card, its line in item analysis."""
