@@ -173,9 +173,9 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Link the two selected questions as translations"), permissions=["change"])
     def link_translations(self, request, queryset) -> None:
-        """Two questions asking the same thing in English and French become one item: the one already in learners'
-        studies (more cards), else the English one, stays the original; the other becomes its translation."""
-        questions = list(queryset.annotate(card_count=Count("cards")))
+        """Two questions asking the same thing in English and French become one item: the English one is the
+        original, the French one its translation (whose cards join the original's: one schedule per item)."""
+        questions = list(queryset)
         if len(questions) != 2:
             self.message_user(
                 request, _("Select exactly two questions: one in English, one in French."), messages.ERROR
@@ -192,7 +192,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        original, translation = sorted(questions, key=lambda q: (-q.card_count, q.language != "en"))
+        original, translation = sorted(questions, key=lambda q: q.language != "en")
         moved = translation.become_translation_of(original)
         bump_library()
         self.message_user(
