@@ -88,3 +88,18 @@ class TestLinkTranslations:
         r = self.link(admin_client, *selected)
         assert message in r.content.decode()
         assert Question.objects.filter(translation_of__isnull=False).count() == (1 if case == "already-linked" else 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("make", "answer"),
+    [
+        (factory.make_matching, "CAR → chimeric antigen receptor"),
+        (factory.make_ordering, "Collect the cells"),
+        (factory.make_numeric, "3.5 µg (± 0.1 µg)"),
+    ],
+)
+def test_the_preview_shows_the_answer_of_each_kind(admin_client, make, answer):
+    q = make()
+    html = admin_client.get(f"/questions/{q.external_id}/preview/").content.decode()
+    assert answer in html
