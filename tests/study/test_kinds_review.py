@@ -12,12 +12,6 @@ from tests import factory
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def alice(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def study(client, *questions, key="kinds") -> None:
     factory.make_quizset(key, list(questions), title=key)
     client.post(f"/sets/{key}/study/")
