@@ -342,8 +342,6 @@ class Question(models.Model):
         RELATIVE = "relative", _("relative (± percent)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
-    # Kinds whose items are Choice rows: the choices, the pairs (matching) or the items to order (ordering).
-    ITEM_KINDS = (*CHOICE_KINDS, Kind.MATCHING, Kind.ORDERING)
 
     external_id = models.CharField(
         _("external id"),
@@ -447,11 +445,6 @@ class Question(models.Model):
     @property
     def is_choice_kind(self) -> bool:
         return self.kind in self.CHOICE_KINDS
-
-    @property
-    def has_items(self) -> bool:
-        """Whether its answer is made of Choice rows: choices, matching pairs or items to order."""
-        return self.kind in self.ITEM_KINDS
 
     @property
     def answers(self) -> list[str]:
