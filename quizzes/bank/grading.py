@@ -5,6 +5,20 @@ accents, punctuation and hyphens, surrounding articles, singular/plural and one 
 long word are forgiven, and the learner is told which (see DERIVATION.md §5). Numbers and
 single letters must match exactly (SMN1 is not SMN2, 2016 is not 2017).
 
+New kinds (see docs/bank-format.md for how they are stored):
+
+- **matching**: the answer maps each pair's left side (a Choice) to the pair whose right side was picked;
+  the score is the share of pairs matched right (a right side written twice counts for either pair).
+- **ordering**: the answer is the items (Choice ids) in the learner's order; the score is the share of
+  adjacent pairs in the learner's order that are also adjacent, in that order, in the right one (ABCD
+  answered ACBD scores 0/3 for none of AC, CB, BD follows; ABDC scores 1/3, for AB). It rewards the runs
+  the learner got right, where counting items in their exact place would give nothing for an order shifted
+  by one (BCDA: 2/3 adjacent, 0/4 in place).
+- **numeric**: a number within the tolerance (absolute: ± the value; relative: ± a percentage of the
+  answer), written with a decimal point or a decimal comma ("3,5"), spaces between thousands, an optional
+  sign and exponent, and optionally the question's unit ("3,5 mg"); another unit is wrong. In English,
+  "1,000" is a thousand; in French, one (the comma is the decimal separator).
+
 Also forgiven, because learners type them naturally: a unit written inside a cloze blank when the
 prompt already prints it after the blank ("80%" for "[[80]]%"), "percent"/"pour cent" for "%", a
 generic head noun around a name ("the RPE65 gene", "gène RPE65" for "RPE65"), and in French the
@@ -43,6 +57,12 @@ UNIT_AFTER_BLANK = re.compile(r"\s*(%)")
 PERCENT_WORDS = re.compile(r"(\d)\s*(?:%|per ?cent|pour ?cent)(?!\w)")
 
 
+NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?", re.IGNORECASE)
+THOUSANDS_EN = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d*)?")
+# Spaces a number may hold between its thousands: plain, no-break, narrow no-break, thin.
+NUMBER_SPACES = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009'](?=\d{3}(?!\d))")
+
+
 @dataclass
 class Grade:
     is_correct: bool
@@ -65,6 +85,32 @@ class GradedAnswer:
     def given_answer(self) -> list[str]:
         return answer_in_words(self.question, self.answer)
 
+    def item_feedback(self) -> list[dict]:
+        return item_feedback(self.question, self.answer)
+
+
+def item_feedback(question: Question, answer: dict) -> list[dict]:
+    """The lines of feedback of a matching or ordering answer: {"given", "ok", "right"} per pair (left → what was
+    picked, and the right match) or per item in the learner's order (in its right place or not)."""
+    choices = list(question.choices.all())
+    by_pk = {c.pk: c for c in choices}
+    if question.kind == Question.Kind.MATCHING:
+        given = answer.get("matches", {})
+        lines = []
+        for left in sorted(choices, key=lambda c: (c.position, c.pk)):
+            picked = by_pk.get(given.get(str(left.pk)))
+            ok = picked is not None and picked.match.strip().casefold() == left.match.strip().casefold()
+            lines.append({"given": f"{left.text} → {picked.match if picked else '—'}", "ok": ok, "right": left.match})
+        return lines
+    if question.kind == Question.Kind.ORDERING:
+        right = [c.pk for c in question.ordered_items()]
+        order = [pk for pk in answer.get("order", []) if pk in by_pk] or []
+        return [
+            {"given": f"{i + 1}. {by_pk[pk].text}", "ok": i < len(right) and right[i] == pk, "right": ""}
+            for i, pk in enumerate(order)
+        ]
+    return []
+
 
 def answer_in_words(question: Question, answer: dict) -> list[str]:
     """What the learner answered, in words (uses the question's prefetched choices)."""
@@ -77,6 +123,16 @@ def answer_in_words(question: Question, answer: dict) -> list[str]:
         return [answer["text"]]
     if "blanks" in answer:
         return list(answer["blanks"])
+    if "matches" in answer:
+        by_pk = {c.pk: c for c in question.choices.all()}
+        return [
+            f"{left.text} → {by_pk[right].match if right in by_pk else '—'}"
+            for left in question.choices.all()
+            for right in [answer["matches"].get(str(left.pk))]
+        ]
+    if "order" in answer:
+        by_pk = {c.pk: c for c in question.choices.all()}
+        return [by_pk[pk].text for pk in answer["order"] if pk in by_pk]
     return [str(_("I knew it")) if answer.get("knew") else str(_("I didn't know"))]
 
 
@@ -263,12 +319,56 @@ def _notes(matches: list[Match]) -> list[str]:
     return notes
 
 
+def parse_number(typed: str, language: str, unit: str = "") -> float | None:
+    """The number a learner typed, or None if it is not one (or carries a unit other than `unit`).
+
+    "3,5", "3.5", "−3,5", "1 000,5", "1e-3", "3,5 mg" (when the unit is mg), "12 %" (when it is %) are numbers;
+    "3,5,1", "abc", "3,5 g" (when the unit is mg) are not."""
+    text = typed.strip().replace("\u2212", "-").replace("\u00a0", " ").replace("\u202f", " ")
+    if unit:
+        folded, wanted = text.casefold(), unit.strip().casefold()
+        if folded.endswith(wanted):
+            text = text[: len(text) - len(wanted)].strip()
+        elif wanted == "%" and PERCENT_WORDS.search(folded + " "):
+            text = re.sub(r"\s*(?:per ?cent|pour ?cent)\s*$", "", text, flags=re.IGNORECASE)
+    text = NUMBER_SPACES.sub("", text)
+    if language != "fr" and THOUSANDS_EN.fullmatch(text):
+        text = text.replace(",", "")
+    if not NUMBER.fullmatch(text):
+        return None
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def number_ok(value: float, question: Question) -> bool:
+    """Whether `value` is within the question's tolerance of its answer (bounds included)."""
+    target, tolerance = question.numeric_value, question.numeric_tolerance or 0.0
+    if target is None:
+        return False
+    if question.tolerance_kind == Question.Tolerance.RELATIVE:
+        tolerance = abs(target) * tolerance / 100
+    # A float margin, so that 0.1 + 0.2 is 0.3 and a bound typed exactly is inside.
+    return abs(value - target) <= tolerance + 1e-9 * max(1.0, abs(target))
+
+
+def order_score(order: list[int], right: list[int]) -> float:
+    """The share of adjacent pairs of `order` that are adjacent in that order in `right` (see the module doc)."""
+    if len(right) < 2:
+        return 1.0 if order == right else 0.0
+    follows = {a: b for a, b in zip(right, right[1:], strict=False)}
+    good = sum(1 for a, b in zip(order, order[1:], strict=False) if follows.get(a) == b)
+    return good / (len(right) - 1)
+
+
 def grade(question: Question, answer: dict) -> Grade:
     """Grade `answer` (as cleaned by the answer form) for `question`.
 
     answer: {"choices": [choice ids]} for choice kinds, {"text": str} for short answers,
-    {"blanks": [str, ...]} for cloze, {"knew": bool} for flashcards; {"dont_know": True} for any kind
-    when the learner pressed "I don't know": wrong, with no credit.
+    {"blanks": [str, ...]} for cloze, {"knew": bool} for flashcards, {"matches": {"<left choice id>": right choice
+    id}} for matching, {"order": [choice ids in the learner's order]} for ordering, {"text": str} for numeric;
+    {"dont_know": True} for any kind when the learner pressed "I don't know": wrong, with no credit.
     """
     kind = question.kind
     if answer.get("dont_know"):
@@ -296,5 +396,26 @@ def grade(question: Question, answer: dict) -> Grade:
         return Grade(
             right == len(blanks), right / len(blanks) if blanks else 0.0, _notes(matches), [m.ok for m in matches]
         )
+    if kind == Question.Kind.MATCHING:
+        pairs = list(question.choices.all())
+        by_pk = {c.pk: c for c in pairs}
+        given = answer.get("matches", {})
+        right = sum(
+            1
+            for c in pairs
+            if (picked := by_pk.get(given.get(str(c.pk)))) is not None
+            and picked.match.strip().casefold() == c.match.strip().casefold()
+        )
+        return Grade(bool(pairs) and right == len(pairs), right / len(pairs) if pairs else 0.0)
+    if kind == Question.Kind.ORDERING:
+        right = [c.pk for c in question.ordered_items()]
+        order = list(answer.get("order", []))
+        if sorted(order) != sorted(right):
+            return Grade(False, 0.0)
+        return Grade(order == right, order_score(order, right))
+    if kind == Question.Kind.NUMERIC:
+        value = parse_number(answer.get("text", ""), question.language, question.unit)
+        ok = value is not None and number_ok(value, question)
+        return Grade(ok, 1.0 if ok else 0.0)
     knew = bool(answer.get("knew"))
     return Grade(knew, 1.0 if knew else 0.0)

@@ -1,5 +1,6 @@
 """The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
 
+import random
 import re
 from functools import lru_cache
 
@@ -23,6 +24,14 @@ key_validator = RegexValidator(r"^[a-z0-9][a-z0-9-]*\Z", _("Use lowercase letter
 # The text page links a source's URL: only web addresses, never `javascript:` or `data:`.
 web_url_validator = URLValidator(schemes=["http", "https"], message=_("Enter an http:// or https:// address."))
 CLOZE_BLANK = re.compile(r"\[\[([^\[\]]+)\]\]")
+
+
+def number_text(value: float, language: str) -> str:
+    """A number as written in `language`, without trailing zeros: 3.5 -> "3,5" in French, 2.0 -> "2"."""
+    text = f"{value:.10g}"
+    if "e" not in text and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",") if language == "fr" else text
 
 
 class Language(models.TextChoices):
@@ -248,17 +257,31 @@ class QuestionQuerySet(models.QuerySet):
                 & GreaterThan(due, now)
             ),
         )
-        return self.filter(pk__in=held.values("pk"))
+        return self.filter(_with_versions(held.values("pk")))
 
     def withheld_reason(self, user, now) -> str | None:
         """Why some of these questions are withheld from the learner, in the words of the assignment holding
         them ("This set is assigned to you: …"), or None when none is."""
         held = self.withheld_from(user, now)
-        for quizset in QuizSet.objects.filter(items__question__in=held).distinct():
+        # The set holding a question may hold it in another language (a version of the same item).
+        versions = Question.objects.filter(_with_versions(held.values("pk"))).values("pk")
+        for quizset in QuizSet.objects.filter(items__question__in=versions).distinct():
             for assignment in quizset.assignments.filter(classroom__enrollments__learner=user):
                 if assignment.holds_questions_from(user, now):
                     return assignment.hold_message(user)
         return None
+
+
+def _with_versions(ids) -> models.Q:
+    """The questions of `ids` (a subquery of question ids) and every other version of their items: an item held
+    in one language is held in the other too, or its answer would be one language away."""
+    originals = Question.objects.filter(pk__in=ids, translation_of__isnull=False).values("translation_of")
+    return (
+        models.Q(pk__in=ids)
+        | models.Q(pk__in=originals)
+        | models.Q(translation_of__in=ids)
+        | models.Q(translation_of__in=originals)
+    )
 
 
 def visible_questions(user) -> RawSQL:
@@ -295,6 +318,9 @@ class Question(models.Model):
         SHORT = "short", _("Short answer")
         CLOZE = "cloze", _("Fill in the blanks")
         FLASHCARD = "flashcard", _("Flashcard")
+        MATCHING = "matching", _("Matching")
+        ORDERING = "ordering", _("Ordering")
+        NUMERIC = "numeric", _("Numeric")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -311,6 +337,10 @@ class Question(models.Model):
         WHY = "why", _("Why (a reason)")
         HOW = "how", _("How (a mechanism)")
         APPLY = "apply", _("Apply (a new case)")
+
+    class Tolerance(models.TextChoices):
+        ABSOLUTE = "absolute", _("absolute (± value)")
+        RELATIVE = "relative", _("relative (± percent)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
 
@@ -332,7 +362,30 @@ class Question(models.Model):
         blank=True,
         help_text=_("Short answers only: one per line, the first is shown as the answer."),
     )
+    numeric_value = models.FloatField(
+        _("numeric answer"), null=True, blank=True, help_text=_("Numeric questions only.")
+    )
+    numeric_tolerance = models.FloatField(
+        _("tolerance"),
+        default=0,
+        help_text=_("Numeric questions only: how far from the answer is still right (0: exactly)."),
+    )
+    tolerance_kind = models.CharField(
+        _("tolerance kind"), max_length=8, choices=Tolerance.choices, default=Tolerance.ABSOLUTE
+    )
+    unit = models.CharField(
+        _("unit"), max_length=20, blank=True, help_text=_("Numeric questions only, optional: e.g. mg, %, years.")
+    )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
+    translation_of = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+        help_text=_("The same item in another language: its cards, schedule and item analysis are the original's."),
+    )
     difficulty = models.PositiveSmallIntegerField(
         _("difficulty"), choices=Difficulty.choices, default=Difficulty.MEDIUM
     )
@@ -368,6 +421,9 @@ class Question(models.Model):
         indexes = [
             models.Index(fields=["status", "language"], name="question_status_lang"),
             models.Index(fields=["kind"], name="question_kind"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["translation_of", "language"], name="question_one_translation_per_lang"),
         ]
 
     def __str__(self) -> str:
@@ -421,7 +477,70 @@ class Question(models.Model):
             return self.answers[:1]
         if self.kind == self.Kind.CLOZE:
             return [alternatives[0] for alternatives in self.blanks]
+        if self.kind == self.Kind.MATCHING:
+            return [f"{c.text} → {c.match}" for c in self.choices.all()]
+        if self.kind == self.Kind.ORDERING:
+            return [c.text for c in self.ordered_items()]
+        if self.kind == self.Kind.NUMERIC:
+            return [self.numeric_answer_text()]
         return [self.back]
+
+    def ordered_items(self) -> list["Choice"]:
+        """An ordering question's items in the right order (uses the prefetched choices)."""
+        return sorted(self.choices.all(), key=lambda c: (c.position, c.pk or 0))
+
+    def shuffled_item_ids(self, rng) -> list[int]:
+        """The ids of its choices in a random order that is not the right one (for matching, the right column;
+        for ordering, the items), so that the answer is never given away by the page (uses prefetched choices)."""
+        ids = [c.pk for c in self.ordered_items()]
+        shuffled = list(ids)
+        for _attempt in range(10):
+            rng.shuffle(shuffled)
+            if shuffled != ids:
+                break
+        return shuffled
+
+    def shown_items(self, seed) -> list["Choice"]:
+        """Its choices in the order a page shows them: for matching (the right column) and ordering (the items),
+        shuffled, the same for the same `seed` (a review shows the same order until the card is rated); else in
+        their order."""
+        choices = list(self.choices.all())
+        if self.kind not in (self.Kind.MATCHING, self.Kind.ORDERING):
+            return choices
+        rank = {pk: i for i, pk in enumerate(self.shuffled_item_ids(random.Random(str(seed))))}
+        return sorted(choices, key=lambda c: rank[c.pk])
+
+    def numeric_answer_text(self) -> str:
+        """The numeric answer as the learner reads it, in the question's language, with its tolerance and unit:
+        "3,5 mg (± 0,1)" in French, "12% (± 5 %)" for a relative tolerance."""
+        if self.numeric_value is None:
+            return ""
+        text = number_text(self.numeric_value, self.language) + (f" {self.unit}" if self.unit else "")
+        if self.numeric_tolerance:
+            tolerance = number_text(self.numeric_tolerance, self.language)
+            if self.tolerance_kind == self.Tolerance.RELATIVE:
+                tolerance += "\u00a0%" if self.language == "fr" else "%"
+            elif self.unit:
+                tolerance += f" {self.unit}"
+            text += f" (± {tolerance})"
+        return text
+
+    def become_translation_of(self, original: "Question") -> int:
+        """Link this question to `original` as its version in another language, and keep one schedule per item:
+        a learner's card on this question moves to the original, or is suspended when they already have one there
+        (its history stays in their log). Returns how many cards moved or were suspended.
+
+        Cards belong to study, above the bank: they are reached through the relation by name."""
+        self.translation_of = original
+        self.save(update_fields=["translation_of", "updated_at"])
+        both = original.cards.values("user")
+        suspended = self.cards.filter(user__in=both).update(suspended=True)
+        return suspended + self.cards.exclude(user__in=both).update(question=original)
+
+    @property
+    def item_id(self) -> int:
+        """The item this question is a version of: its card, its line in item analysis."""
+        return self.translation_of_id or self.pk
 
     def highlighted_passage(self) -> tuple[str, str, str]:
         """The passage split around the highlight: (before, highlighted, after)."""
@@ -443,12 +562,38 @@ class Question(models.Model):
             errors["back"] = _("A flashcard needs a back.")
         if self.kind == self.Kind.SHORT and not self.answers:
             errors["accepted_answers"] = _("A short-answer question needs at least one accepted answer.")
+        if self.kind == self.Kind.NUMERIC:
+            if self.numeric_value is None:
+                errors["numeric_value"] = _("A numeric question needs its answer, a number.")
+            if self.numeric_tolerance is None or self.numeric_tolerance < 0:
+                errors["numeric_tolerance"] = _("The tolerance cannot be negative.")
+            elif self.tolerance_kind == self.Tolerance.RELATIVE and self.numeric_tolerance >= 100:
+                errors["numeric_tolerance"] = _("A relative tolerance is a percentage below 100.")
+        if self.translation_of_id:
+            primary = self.translation_of
+            if primary.pk == self.pk or primary.translation_of_id:
+                errors["translation_of"] = _("A translation links to an original that is not itself a translation.")
+            elif primary.language == self.language:
+                errors["translation_of"] = _("A translation is in another language than its original.")
         if errors:
             raise ValidationError(errors)
 
-    def choice_errors(self, choices: list[tuple[str, bool]]) -> list[str]:
-        """What is wrong with these (text, is_correct) choices for this kind of question."""
-        correct = sum(1 for _text, is_correct in choices if is_correct)
+    def choice_errors(self, choices: list[tuple]) -> list[str]:
+        """What is wrong with these (text, is_correct[, match]) choices for this kind of question: for matching,
+        `text` is the left side and `match` the right side of a pair; for ordering, the items in the right order."""
+        correct = sum(1 for c in choices if c[1])
+        if self.kind == self.Kind.MATCHING:
+            if any(not c[0].strip() or len(c) < 3 or not (c[2] or "").strip() for c in choices):
+                return [_("Each pair needs both sides: an item and its match.")]
+            if len(choices) < 2:
+                return [_("A matching question needs at least two pairs.")]
+            if len({c[0].strip().casefold() for c in choices}) < len(choices):
+                return [_("Each item on the left appears once.")]
+            return []
+        if self.kind == self.Kind.ORDERING:
+            if len(choices) < 2:
+                return [_("An ordering question needs at least two items.")]
+            return []
         if not self.is_choice_kind:
             return [_("Only choice questions have choices.")] if choices else []
         if self.kind == self.Kind.TRUE_FALSE:
@@ -465,9 +610,15 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
+    """A choice of a choice question (`is_correct`); a pair of a matching question (`text` on the left, `match` on
+    the right, shown shuffled); an item of an ordering question (`position` is its place in the right order)."""
+
     question = models.ForeignKey(Question, models.CASCADE, related_name="choices")
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
+    match = models.CharField(
+        _("match"), max_length=500, blank=True, help_text=_("Matching questions only: the right side of the pair.")
+    )
     feedback = models.TextField(_("feedback"), blank=True, help_text=_("Why this choice is right or wrong."))
     position = models.PositiveSmallIntegerField(default=0)
 
