@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quizzes", "0012_input"),
+        ("quizzes", "0014_tasks_jobs"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
