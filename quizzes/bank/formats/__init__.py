@@ -239,12 +239,14 @@ def import_questions(
         errors += sorted(result.errors, key=lambda e: e.line)
         read.append((name, result))
     if total > MAX_QUESTIONS:
-        errors.append(BankError("", 0, "", f"{total} questions: at most {MAX_QUESTIONS} per import"))
+        names = ", ".join(n for n, _r in read)
+        errors.append(BankError(names, 0, "", f"{total} questions: at most {MAX_QUESTIONS} per import"))
     if not errors and total == 0:
         errors.append(BankError(", ".join(n for n, _r in read), 0, "", "no question found"))
     if errors:
         if len(errors) > MAX_ERRORS:
-            errors = errors[:MAX_ERRORS] + [BankError("", 0, "", f"… and {len(errors) - MAX_ERRORS} more errors")]
+            more = BankError(errors[MAX_ERRORS].file, 0, "", f"… and {len(errors) - MAX_ERRORS} more errors")
+            errors = errors[:MAX_ERRORS] + [more]
         raise BankInvalid(errors)
     report = ImportReport()
     with transaction.atomic():

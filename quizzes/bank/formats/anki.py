@@ -145,7 +145,8 @@ def _read_cards(name: str, collection: Collection, result: ReadResult) -> None:
             template = next((t for t in templates if t.get("ord", 0) == ordinal), templates[0])
             front_html = render(template["qfmt"], by_name)
             back_html = render(template["afmt"], by_name, front="")
-            back_html = re.sub(r"^\s*<hr id=\"?answer\"?>", "", back_html)
+            # The back repeats the front ({{FrontSide}}, left empty here) above Anki's answer rule: keep what follows.
+            back_html = re.split(r"<hr id=[\"']?answer[\"']?\s*/?>", back_html, maxsplit=1)[-1]
             (q.prompt, m1), (q.back, m2) = to_text(front_html), to_text(back_html)
             media = m1 + m2
             if not q.back:

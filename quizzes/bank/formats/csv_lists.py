@@ -4,7 +4,7 @@ Without a header, each line is one flashcard: the term (front) and its definitio
 by a tab, a semicolon or a comma (the first of these the first line holds). With a header naming
 `kind` and `prompt`, each row is a question of any kind (docs/formats.md):
 
-    kind,prompt,answer,wrong,explanation,topics,language,tolerance,unit
+    id,kind,prompt,answer,wrong,explanation,topics,language,tolerance,unit
 
 `answer` and `wrong` hold several values separated by `|` (write `\\|` for the character): the right
 and wrong choices, the accepted answers, the items in order, `left -> right` pairs, the number.
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import Parsed, ReadResult, decode_text
 
-COLUMNS = ("kind", "prompt", "answer", "wrong", "explanation", "topics", "language", "tolerance", "unit")
+COLUMNS = ("id", "kind", "prompt", "answer", "wrong", "explanation", "topics", "language", "tolerance", "unit")
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?\Z")
 
 
@@ -77,7 +77,7 @@ def read_text(name: str, text: str, result: ReadResult | None = None) -> ReadRes
 
 def _row(name: str, line: int, row: dict[str, str], result: ReadResult) -> None:
     kind = row.get("kind", "")
-    q = Parsed(file=name, line=line, kind=kind, prompt=row.get("prompt", ""))
+    q = Parsed(file=name, line=line, kind=kind, prompt=row.get("prompt", ""), title=row.get("id", ""))
     q.explanation = row.get("explanation", "")
     q.topics = _values(row.get("topics", ""))
     q.language = row.get("language", "")
@@ -150,5 +150,7 @@ def write(questions) -> tuple[str, list[str]]:
                 value = abs(q.numeric_value) * value / 100
             tolerance, unit = f"{value:.15g}", q.unit
         topics = _join(sorted(t.name_en for t in q.topics.all()))
-        writer.writerow([q.kind, q.prompt, answer, wrong, q.explanation, topics, q.language, tolerance, unit])
+        writer.writerow(
+            [q.external_id, q.kind, q.prompt, answer, wrong, q.explanation, topics, q.language, tolerance, unit]
+        )
     return out.getvalue(), []

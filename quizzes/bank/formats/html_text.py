@@ -38,7 +38,10 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag) -> None:
         if tag in SKIP:
             self.skipping = max(0, self.skipping - 1)
-        elif tag in BLOCKS:
+        elif tag in BLOCKS and tag not in (
+            "li",
+            "tr",
+        ):  # an item starts a line: the next one, or the list's end, ends it
             self.parts.append("\n")
 
     def handle_data(self, data) -> None:
