@@ -161,6 +161,8 @@ def _read_cards(name: str, collection: Collection, result: ReadResult) -> None:
             continue
         q.line = number
         result.questions.append(q)
+        if result.too_many(name, 0):
+            break
 
 
 def _cloze(text: str, number: int) -> tuple[str, int]:

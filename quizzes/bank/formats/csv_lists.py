@@ -61,6 +61,8 @@ def read_text(name: str, text: str, result: ReadResult | None = None) -> ReadRes
             return result
         for line, row in rows[1:]:
             _row(name, line, dict(zip(header, (cell.strip() for cell in row), strict=False)), result)
+            if result.too_many(name, line):
+                break
         return result
     for line, row in rows:
         cells = [cell.strip() for cell in row]
@@ -72,6 +74,8 @@ def read_text(name: str, text: str, result: ReadResult | None = None) -> ReadRes
             result.error(name, line, "more than two columns: a term and its definition")
             continue
         result.questions.append(Parsed(file=name, line=line, kind="flashcard", prompt=cells[0], back=back))
+        if result.too_many(name, line):
+            break
     return result
 
 

@@ -79,6 +79,8 @@ def read(name: str, data: bytes) -> ReadResult:
         elif block:
             _read_question(_Block(name, start, "\n".join(block), category, result))
             block = []
+            if result.too_many(name, start):
+                break
     return result
 
 

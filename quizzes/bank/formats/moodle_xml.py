@@ -116,6 +116,8 @@ def read(name: str, data: bytes) -> ReadResult:
             q.dropped.append(_("%(n)d image(s) or media ignored") % {"n": media[0]})
         q.dropped.insert(0, _("Moodle XML has no passage"))
         result.questions.append(q)
+        if result.too_many(name, line):
+            break
     return result
 
 

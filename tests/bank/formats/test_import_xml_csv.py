@@ -1,5 +1,6 @@
 """Moodle XML and CSV imports: each type as the tool shows it; bombs and malformed files refused, nothing written."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -98,10 +99,14 @@ def test_a_huge_file_or_field_is_refused(admin, settings):
     ]
 
 
-def test_too_many_questions_are_refused_fast(admin):
+def test_too_many_questions_are_refused_in_one_file_or_several(admin):
     lines = "".join(f"term {i}\tdefinition {i}\n" for i in range(MAX_QUESTIONS + 1)).encode()
     assert refused(admin, ("many.csv", lines)) == [
-        f"many.csv: {MAX_QUESTIONS + 1} questions: at most {MAX_QUESTIONS} per import"
+        f"many.csv:{MAX_QUESTIONS + 1}: more than {MAX_QUESTIONS} questions: at most {MAX_QUESTIONS} per import"
+    ]
+    half = "".join(f"term {i}\tdefinition {i}\n" for i in range(MAX_QUESTIONS // 2 + 1)).encode()
+    assert refused(admin, ("a.csv", half), ("b.csv", half)) == [
+        f"a.csv, b.csv: {MAX_QUESTIONS + 2} questions: at most {MAX_QUESTIONS} per import"
     ]
 
 
@@ -129,3 +134,12 @@ def test_the_csv_for_every_kind_lists_its_errors_by_line(admin):
         "kinds.csv:4: essay questions are not supported here",
         "kinds.csv:5: answer: 'Luxturna retina' is not a pair written left -> right",
     ]
+
+
+def test_a_hundred_thousand_questions_are_refused_fast(admin):
+    started = time.monotonic()
+    errors = refused(admin, ("many.gift", b"Q{T}\n\n" * 100_000))
+    assert errors == [
+        f"many.gift:{2 * MAX_QUESTIONS + 1}: more than {MAX_QUESTIONS} questions: at most {MAX_QUESTIONS} per import"
+    ]
+    assert time.monotonic() - started < 5
