@@ -65,6 +65,7 @@ class Parsed:
     language: str = ""
     dropped: list[str] = field(default_factory=list)
     external_id: str = ""  # a stable id from the file (an Anki note's guid), if any
+    origin_id: int | None = None  # the id of the card in the file (Anki's), to find its review history
 
     @property
     def where(self) -> str:
@@ -110,6 +111,7 @@ class ImportReport:
     sources: list[Source] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # "file:line: title: what was dropped"
     notes: list[FileNote] = field(default_factory=list)
+    written: list[tuple[Parsed, Question]] = field(default_factory=list)
 
     def __str__(self) -> str:
         files = len(self.sources)
@@ -281,7 +283,10 @@ def import_questions(
                 Question.objects.filter(external_id__startswith=source.key).values_list("external_id", flat=True)
             )
             for parsed in questions:
-                _write(parsed, source, passage, owner=None if shared else owner, taken=taken, lang=source_language)
+                question = _write(
+                    parsed, source, passage, owner=None if shared else owner, taken=taken, lang=source_language
+                )
+                report.written.append((parsed, question))
                 report.created += 1
                 done += 1
                 if parsed.dropped:

@@ -132,7 +132,7 @@ def _read_cards(name: str, collection: Collection, result: ReadResult) -> None:
         names = [f["name"] for f in sorted(model["flds"], key=lambda f: f.get("ord", 0))]
         by_name = dict(zip(names, values, strict=False))
         q = Parsed(file=name, line=number, kind="flashcard", prompt="", external_id=f"anki-{guid}-{ordinal}")
-        q.title = f"card {card_id}"
+        q.title, q.origin_id = f"card {card_id}", card_id
         q.topics = [tag.split("::")[-1].replace("_", " ") for tag in tags.split() if tag.split("::")[-1]]
         media = 0
         if model.get("type") == 1:
