@@ -18,6 +18,7 @@ from .models import Card, ReviewLog, StudySettings
 from .revlog import from_epoch_ms
 from .scheduling import add_study, outcomes
 
+
 @dataclass
 class AnkiImport:
     report: ImportReport
