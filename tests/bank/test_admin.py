@@ -223,7 +223,7 @@ class TestImportPage:
 
     def test_only_yaml_files(self, admin_client):
         r = self.upload(admin_client, BANK.encode(), "bank.exe")
-        assert "bank.exe: only .yaml or .yml files." in r.content.decode()
+        assert "bank.exe: use .yaml, .yml, .gift, .txt, .xml, .apkg, .csv, .tsv files." in r.content.decode()
 
     def test_learners_and_teachers_cannot_import(self, client, learner, teacher):
         for user in (learner, teacher):
