@@ -81,7 +81,7 @@ class PassageAdmin(admin.ModelAdmin):
 class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = BaseChoiceFormSet  # the same rules as the teachers' editor
-    fields = ["position", "text", "is_correct", "feedback"]
+    fields = ["position", "text", "match", "is_correct", "feedback"]
     extra = 0
     formfield_overrides = {
         Choice._meta.get_field("feedback"): {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
@@ -107,6 +107,11 @@ class QuestionAdminForm(QuotedPassageForm):
             "explanation",
             "back",
             "accepted_answers",
+            "numeric_value",
+            "numeric_tolerance",
+            "tolerance_kind",
+            "unit",
+            "translation_of",
             "highlight",
         ]
         field_classes = {"topics": ModelMultipleIdsField}
@@ -132,11 +137,16 @@ class QuestionAdmin(admin.ModelAdmin):
     list_select_related = ["passage__source"]
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
     filter_horizontal = ["topics"]
-    raw_id_fields = ["owner"]
-    actions = ["publish", "unpublish", "export_gift", "export_xml", "export_apkg", "export_csv"]
+    raw_id_fields = ["owner", "translation_of"]
+    actions = ["publish", "unpublish", "link_translations", "export_gift", "export_xml", "export_apkg", "export_csv"]
     fieldsets = [
         (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
+        (
+            _("Numeric answer"),
+            {"fields": ["numeric_value", "numeric_tolerance", "tolerance_kind", "unit"], "classes": ["collapse"]},
+        ),
+        (_("Translation"), {"fields": ["translation_of"]}),
         (_("Where it comes from"), {"fields": ["source", "passage_text", "highlight"]}),
     ]
 
@@ -179,6 +189,37 @@ class QuestionAdmin(admin.ModelAdmin):
     @admin.action(description=_("Export the selected questions as CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         return download(request, queryset, "csv", "learnapp-questions")
+
+    @admin.action(description=_("Link the two selected questions as translations"), permissions=["change"])
+    def link_translations(self, request, queryset) -> None:
+        """Two questions asking the same thing in English and French become one item: the English one is the
+        original, the French one its translation (whose cards join the original's: one schedule per item)."""
+        questions = list(queryset)
+        if len(questions) != 2:
+            self.message_user(
+                request, _("Select exactly two questions: one in English, one in French."), messages.ERROR
+            )
+            return
+        if questions[0].language == questions[1].language:
+            self.message_user(request, _("The two questions must be in different languages."), messages.ERROR)
+            return
+        linked = [q for q in questions if q.translation_of_id or q.translations.exists()]
+        if linked:
+            self.message_user(
+                request,
+                _("%(id)s is already linked to a translation: unlink it first.") % {"id": linked[0].external_id},
+                messages.ERROR,
+            )
+            return
+        original, translation = sorted(questions, key=lambda q: q.language != "en")
+        moved = translation.become_translation_of(original)
+        bump_library()
+        self.message_user(
+            request,
+            _("%(translation)s is now the translation of %(original)s.")
+            % {"translation": translation.external_id, "original": original.external_id}
+            + (" " + ngettext("%d card merged.", "%d cards merged.", moved) % moved if moved else ""),
+        )
 
     def view_on_site(self, obj: Question) -> str:
         return obj.get_absolute_url()

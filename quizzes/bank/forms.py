@@ -8,6 +8,7 @@ from quizzes.accounts.params import ModelMultipleIdsField
 
 from .formats import EXTENSIONS as FORMAT_EXTENSIONS
 from .formats import max_bytes
+from .grading import parse_number
 from .models import Choice, Language, Question, Source
 
 
@@ -131,12 +132,60 @@ class AnswerForm(forms.Form):
                     # Say which blank: the others keep what was typed, the learner fills in only this one.
                     error_messages={"required": _("Fill in blank %(n)d.") % {"n": i + 1}},
                 )
+        elif kind == "matching":
+            # `choices` is the right column in the order shown (shuffled); the left column keeps its order.
+            right = [("", "—")] + [(c.pk, c.match) for c in choices]
+            for left in question.choices.all():
+                self.fields[f"match-{left.pk}"] = forms.TypedChoiceField(
+                    label=left.text,
+                    choices=right,
+                    coerce=int,
+                    error_messages={"required": _("Match every item.")},
+                )
+        elif kind == "ordering":
+            # `choices` is the items in the order shown; each gets a position 1..n.
+            positions = [("", "—")] + [(n, n) for n in range(1, len(choices) + 1)]
+            for item in choices:
+                self.fields[f"pos-{item.pk}"] = forms.TypedChoiceField(
+                    label=item.text,
+                    choices=positions,
+                    coerce=int,
+                    error_messages={"required": _("Give every item a position.")},
+                )
+        elif kind == "numeric":
+            self.fields["answer"] = forms.CharField(max_length=60, error_messages={"required": _("Type a number.")})
         elif kind == "flashcard":
             self.fields["knew"] = forms.TypedChoiceField(
                 choices=[("yes", _("I knew it")), ("no", _("I didn't know"))],
                 coerce=lambda v: v == "yes",
                 error_messages={"required": _("Say whether you knew it.")},
             )
+
+    def clean(self):
+        data = super().clean()
+        kind = self.question.kind
+        if self.dont_know or self.errors:
+            return data
+        if kind == "ordering":
+            positions = [data[name] for name in self.fields]
+            if len(set(positions)) != len(positions):
+                raise forms.ValidationError(_("Give each item a different position."))
+        elif kind == "numeric":
+            if parse_number(data["answer"], self.question.language, self.question.unit) is None:
+                unit = self.question.unit
+                self.add_error(
+                    "answer",
+                    _("Type a number, such as 3.5 or 3,5%(unit)s.") % {"unit": f" {unit}" if unit else ""},
+                )
+        return data
+
+    def error_summary(self) -> list[str]:
+        """The first error of each field, each message once (eight unmatched items say "Match every item." once)."""
+        return list(dict.fromkeys(str(errors[0]) for errors in self.errors.values()))
+
+    def item_fields(self) -> list[forms.BoundField]:
+        """The selects of a matching or ordering question, in the order shown."""
+        return [self[name] for name in self.fields]
 
     @property
     def dont_know(self) -> bool:
@@ -173,6 +222,13 @@ class AnswerForm(forms.Form):
             return {"text": data["answer"]}
         if kind == "cloze":
             return {"blanks": [data[f"blank-{i}"] for i in range(len(self.question.blanks))]}
+        if kind == "matching":
+            return {"matches": {name.removeprefix("match-"): data[name] for name in self.fields}}
+        if kind == "ordering":
+            placed = sorted((data[name], int(name.removeprefix("pos-"))) for name in self.fields)
+            return {"order": [pk for _position, pk in placed]}
+        if kind == "numeric":
+            return {"text": data["answer"]}
         return {"knew": data["knew"]}
 
 
@@ -195,6 +251,17 @@ class QuotedPassageForm(forms.ModelForm):
         if self.instance.passage_id:
             self.initial.setdefault("source", self.instance.passage.source_id)
             self.initial.setdefault("passage_text", self.instance.passage.text)
+        # Only numeric questions use these: a form for another kind may leave them out.
+        for name in ("numeric_tolerance", "tolerance_kind"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_numeric_tolerance(self):
+        tolerance = self.cleaned_data.get("numeric_tolerance")
+        return 0.0 if tolerance is None else tolerance
+
+    def clean_tolerance_kind(self):
+        return self.cleaned_data.get("tolerance_kind") or Question.Tolerance.ABSOLUTE
 
     def clean(self):
         data = super().clean()
@@ -214,8 +281,23 @@ class TeacherQuestionForm(QuotedPassageForm):
 
     class Meta:
         model = Question
-        fields = ["kind", "prompt", "explanation", "back", "accepted_answers", "highlight", "difficulty", "topics"]
+        fields = [
+            "kind",
+            "prompt",
+            "explanation",
+            "back",
+            "accepted_answers",
+            "numeric_value",
+            "numeric_tolerance",
+            "tolerance_kind",
+            "unit",
+            "highlight",
+            "difficulty",
+            "topics",
+        ]
         field_classes = {"topics": ModelMultipleIdsField}
+        # "3,5" in French, "3.5" in English: as the editor's language writes numbers.
+        localized_fields = ["numeric_value", "numeric_tolerance"]
         widgets = {
             "prompt": forms.Textarea(attrs={"rows": 2}),
             "explanation": forms.Textarea(attrs={"rows": 2}),
@@ -235,10 +317,23 @@ class TeacherQuestionForm(QuotedPassageForm):
 
 
 class ChoiceForm(forms.ModelForm):
+    """A choice, a matching pair (text on the left, match on the right) or an item to order (rows in order)."""
+
     class Meta:
         model = Choice
-        fields = ["text", "is_correct", "feedback"]
+        fields = ["text", "match", "is_correct", "feedback"]
         widgets = {"feedback": forms.TextInput()}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # An empty row is skipped; a row with only its right side filled is a pair missing its left side.
+        self.fields["text"].required = False
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("match") or "").strip() and not (data.get("text") or "").strip():
+            self.add_error("text", _("Each pair needs both sides: an item and its match."))
+        return data
 
 
 class BaseChoiceFormSet(forms.BaseInlineFormSet):
@@ -247,7 +342,7 @@ class BaseChoiceFormSet(forms.BaseInlineFormSet):
         if any(self.errors):
             return
         choices = [
-            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False))
+            (f.cleaned_data["text"], f.cleaned_data.get("is_correct", False), f.cleaned_data.get("match", ""))
             for f in self.forms
             if f.cleaned_data and f.cleaned_data.get("text") and not f.cleaned_data.get("DELETE")
         ]

@@ -85,6 +85,32 @@ class GradedAnswer:
     def given_answer(self) -> list[str]:
         return answer_in_words(self.question, self.answer)
 
+    def item_feedback(self) -> list[dict]:
+        return item_feedback(self.question, self.answer)
+
+
+def item_feedback(question: Question, answer: dict) -> list[dict]:
+    """The lines of feedback of a matching or ordering answer: {"given", "ok", "right"} per pair (left → what was
+    picked, and the right match) or per item in the learner's order (in its right place or not)."""
+    choices = list(question.choices.all())
+    by_pk = {c.pk: c for c in choices}
+    if question.kind == Question.Kind.MATCHING:
+        given = answer.get("matches", {})
+        lines = []
+        for left in sorted(choices, key=lambda c: (c.position, c.pk)):
+            picked = by_pk.get(given.get(str(left.pk)))
+            ok = picked is not None and picked.match.strip().casefold() == left.match.strip().casefold()
+            lines.append({"given": f"{left.text} → {picked.match if picked else '—'}", "ok": ok, "right": left.match})
+        return lines
+    if question.kind == Question.Kind.ORDERING:
+        right = [c.pk for c in question.ordered_items()]
+        order = [pk for pk in answer.get("order", []) if pk in by_pk] or []
+        return [
+            {"given": f"{i + 1}. {by_pk[pk].text}", "ok": i < len(right) and right[i] == pk, "right": ""}
+            for i, pk in enumerate(order)
+        ]
+    return []
+
 
 def answer_in_words(question: Question, answer: dict) -> list[str]:
     """What the learner answered, in words (uses the question's prefetched choices)."""

@@ -1,5 +1,6 @@
 """The bank's models: texts (sources) and their passages, topics, questions and their choices, quiz sets."""
 
+import random
 import re
 from functools import lru_cache
 
@@ -480,6 +481,27 @@ class Question(models.Model):
         """An ordering question's items in the right order (uses the prefetched choices)."""
         return sorted(self.choices.all(), key=lambda c: (c.position, c.pk or 0))
 
+    def shuffled_item_ids(self, rng) -> list[int]:
+        """The ids of its choices in a random order that is not the right one (for matching, the right column;
+        for ordering, the items), so that the answer is never given away by the page (uses prefetched choices)."""
+        ids = [c.pk for c in self.ordered_items()]
+        shuffled = list(ids)
+        for _attempt in range(10):
+            rng.shuffle(shuffled)
+            if shuffled != ids:
+                break
+        return shuffled
+
+    def shown_items(self, seed) -> list["Choice"]:
+        """Its choices in the order a page shows them: for matching (the right column) and ordering (the items),
+        shuffled, the same for the same `seed` (a review shows the same order until the card is rated); else in
+        their order."""
+        choices = list(self.choices.all())
+        if self.kind not in (self.Kind.MATCHING, self.Kind.ORDERING):
+            return choices
+        rank = {pk: i for i, pk in enumerate(self.shuffled_item_ids(random.Random(str(seed))))}
+        return sorted(choices, key=lambda c: rank[c.pk])
+
     def numeric_answer_text(self) -> str:
         """The numeric answer as the learner reads it, in the question's language, with its tolerance and unit:
         "3,5 mg (± 0,1)" in French, "12% (± 5 %)" for a relative tolerance."""
@@ -508,6 +530,18 @@ class Question(models.Model):
             if version.language == language and version.status == self.Status.PUBLISHED:
                 return version
         return self
+
+    def become_translation_of(self, original: "Question") -> int:
+        """Link this question to `original` as its version in another language, and keep one schedule per item:
+        a learner's card on this question moves to the original, or is suspended when they already have one there
+        (its history stays in their log). Returns how many cards moved or were suspended.
+
+        Cards belong to study, above the bank: they are reached through the relation by name."""
+        self.translation_of = original
+        self.save(update_fields=["translation_of", "updated_at"])
+        both = original.cards.values("user")
+        suspended = self.cards.filter(user__in=both).update(suspended=True)
+        return suspended + self.cards.exclude(user__in=both).update(question=original)
 
     @property
     def item_id(self) -> int:

@@ -43,6 +43,7 @@ BATCH = 1000  # rows per INSERT of the bulk writes
 KEY = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 LANGUAGES = {code for code, _label in Language.choices}
 KINDS = {code for code, _label in Question.Kind.choices}
+TOLERANCE_KINDS = {code for code, _label in Question.Tolerance.choices}
 STATUSES = {code for code, _label in Question.Status.choices}
 TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}
 # What a question asks beyond recall (docs/bank-format.md): checked here, read by the bank's tests, not stored.
@@ -218,9 +219,11 @@ class _Question:
     status: str
     cognitive: str
     topics: list[str]
-    choices: list[tuple[str, bool, str]]
+    choices: list[tuple]  # (text, correct, feedback) or, for matching, (left, False, "", right)
     accepted_answers: list[str]
     back: str
+    numeric: dict  # numeric questions: numeric_value, numeric_tolerance, tolerance_kind, unit
+    translation_of: str  # the original's id, for a translation
     where: tuple[str, object, str]  # file name, the YAML mapping (for lines), path
 
 
@@ -237,7 +240,7 @@ TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
     {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"}
-    | {"cognitive"},
+    | {"cognitive", "pairs", "items", "tolerance", "tolerance_kind", "unit", "translation_of"},
 )
 QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
 
@@ -356,6 +359,8 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         choices=[],
         accepted_answers=[],
         back="",
+        numeric={},
+        translation_of=check.key(item, "translation_of", path) if "translation_of" in item else "",
         where=(check.name, item, path),
     )
     if question.highlight and question.highlight not in question.passage:
@@ -374,8 +379,11 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         "short": {"answers"},
         "cloze": set(),
         "flashcard": {"back"},
+        "matching": {"pairs"},
+        "ordering": {"items"},
+        "numeric": {"answer", "tolerance", "tolerance_kind", "unit"},
     }.get(kind, set())
-    for key in ("choices", "answer", "answers", "back", "feedback"):
+    for key in ("choices", "answer", "answers", "back", "feedback", "pairs", "items", "tolerance", "tolerance_kind"):
         if key in item and key not in allowed:
             check.error(item.line_of(key), f"{path}.{key}", f"not used by {shorten(str(kind))} questions")
 
@@ -408,7 +416,66 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
             check.error(item.line_of("prompt"), f"{path}.prompt", "a cloze prompt needs a blank: [[answer]]")
     elif kind == "flashcard":
         question.back = check.text(item, "back", path)
+    elif kind == "matching":
+        question.choices = _read_pairs(check, item, path)
+    elif kind == "ordering":
+        question.choices = _read_items(check, item, path)
+    elif kind == "numeric":
+        question.numeric = _read_numeric(check, item, path)
+    if "unit" in item and kind != "numeric":
+        check.error(item.line_of("unit"), f"{path}.unit", f"not used by {shorten(str(kind))} questions")
     return question
+
+
+def _number(check: _Checker, item, key: str, path: str, *, required: bool) -> float | None:
+    value = item.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or abs(value) == float("inf"):
+        check.error(item.line_of(key), f"{path}.{key}", "must be a number (write 3.5, not 3,5)")
+        return None
+    return float(value)
+
+
+def _read_numeric(check: _Checker, item, path: str) -> dict:
+    numeric = {
+        "numeric_value": _number(check, item, "answer", path, required=True),
+        "numeric_tolerance": _number(check, item, "tolerance", path, required=False) or 0.0,
+        "tolerance_kind": check.choice(item, "tolerance_kind", path, TOLERANCE_KINDS, default="absolute"),
+        "unit": check.text(item, "unit", path, required=False, max_length=20).strip(),
+    }
+    if numeric["numeric_tolerance"] < 0:
+        check.error(item.line_of("tolerance"), f"{path}.tolerance", "must not be negative")
+    elif numeric["tolerance_kind"] == "relative" and numeric["numeric_tolerance"] >= 100:
+        check.error(item.line_of("tolerance"), f"{path}.tolerance", "a relative tolerance is a percentage below 100")
+    return numeric
+
+
+def _read_pairs(check: _Checker, item, path: str) -> list[tuple]:
+    pairs = []
+    for line, ppath, pair in check.items(item, "pairs"):
+        ppath = f"{path}.{ppath}"
+        if check.fields(pair, ppath, line, {"left", "right"}, set()) is None:
+            continue
+        left = check.text(pair, "left", ppath, max_length=500)
+        right = check.text(pair, "right", ppath, max_length=500)
+        pairs.append((left, False, "", right))
+    line = item.line_of("pairs")
+    if not 2 <= len(pairs) <= 8:
+        check.error(line, f"{path}.pairs", "need 2 to 8 pairs")
+    if len({p[0].strip().casefold() for p in pairs}) != len(pairs):
+        check.error(line, f"{path}.pairs", "two pairs have the same left side")
+    return pairs
+
+
+def _read_items(check: _Checker, item, path: str) -> list[tuple]:
+    items = item.get("items")
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() and len(i) <= 500 for i in items):
+        check.error(item.line_of("items"), f"{path}.items", "must be a list of items (text), in the right order")
+        return []
+    if not 2 <= len(items) <= 8:
+        check.error(item.line_of("items"), f"{path}.items", "need 2 to 8 items")
+    return [(text, False, "") for text in items]
 
 
 def _read_choices(check: _Checker, item, path: str, kind: str) -> list[tuple[str, bool, str]]:
@@ -472,6 +539,7 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
             if q.kind == "true_false" and q.language != "en":
                 labels = TRUE_FALSE_LABELS[q.language]
                 q.choices = [(labels[i], c[1], c[2]) for i, c in enumerate(q.choices)]
+    _resolve_translations(plan, errors)
     wanted = {i for s in plan.quizsets.values() for i in s["questions"]} - set(plan.questions)
     existing = set(Question.objects.filter(external_id__in=wanted).values_list("external_id", flat=True))
     for record in plan.quizsets.values():
@@ -479,6 +547,37 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
         for missing in [i for i in record["questions"] if i not in plan.questions and i not in existing]:
             errors.append(BankError(name, line, path, f"unknown question {echo(missing)}"))
     return texts
+
+
+def _resolve_translations(plan: _Plan, errors: list[BankError]) -> None:
+    """A translation names its original, in the batch or the bank: in another language, not itself a
+    translation, with one translation per language."""
+    wanted = {q.translation_of for q in plan.questions.values() if q.translation_of} - set(plan.questions)
+    stored = {
+        q.external_id: (q.language, q.translation_of_id is not None)
+        for q in Question.objects.filter(external_id__in=wanted).only("external_id", "language", "translation_of")
+    }
+    taken: set[tuple[str, str]] = set()
+    for q in plan.questions.values():
+        if not q.translation_of:
+            continue
+        name, item, path = q.where
+        line, where = item.line_of("translation_of"), f"{path}.translation_of"
+        original = plan.questions.get(q.translation_of)
+        if original is not None:
+            language, is_translation = original.language, bool(original.translation_of)
+        elif q.translation_of in stored:
+            language, is_translation = stored[q.translation_of]
+        else:
+            errors.append(BankError(name, line, where, f"unknown question {echo(q.translation_of)}"))
+            continue
+        if q.translation_of == q.external_id or is_translation:
+            errors.append(BankError(name, line, where, "must name an original, not a translation"))
+        elif language == q.language:
+            errors.append(BankError(name, line, where, f"the original is in the same language ({q.language})"))
+        elif (q.translation_of, q.language) in taken:
+            errors.append(BankError(name, line, where, f"{echo(q.translation_of)} has two {q.language} translations"))
+        taken.add((q.translation_of, q.language))
 
 
 def _question_sources(plan: _Plan) -> set[str]:
@@ -546,7 +645,13 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
     """New questions are written in bulk (their passages, choices and topics too): a few queries per
     thousand questions instead of ten per question. Existing ones are compared with what they have,
     read once (with_content), and only the changed ones are written (_update_question)."""
-    existing = {q.external_id: q for q in Question.objects.filter(external_id__in=list(plan.questions)).with_content()}
+    existing = {
+        q.external_id: q
+        for q in Question.objects.filter(external_id__in=list(plan.questions))
+        .with_content()
+        .select_related("translation_of")
+    }
+    written: set[str] = set()
     passages = _passages(plan, sources)
     total = len(plan.questions)
     new: list[tuple[Question, _Question]] = []
@@ -563,25 +668,52 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
             "cognitive": q.cognitive,
             "passage": passages[(q.source, q.passage)],
             "highlight": q.highlight,
+            **q.numeric,
         }
-        in_file = content_hash(q.source, q.passage, values, q.choices, q.topics)
+        in_file = content_hash(q.source, q.passage, values, q.choices, q.topics, q.translation_of)
         obj = existing.get(q.external_id)
         if obj is None:
             new.append((Question(external_id=q.external_id, imported_hash=in_file, **values), q))
             result.count("created", "questions")
-        else:
-            _update_question(obj, q, values, in_file, topics, result, overwrite)
+            written.add(q.external_id)
+        elif _update_question(obj, q, values, in_file, topics, result, overwrite):
+            written.add(q.external_id)
         if progress and (done % 50 == 0 or done == total):
             progress(done, total)
-    if not new:
-        return
+    if new:
+        _create_questions(new, topics)
+    _link_translations(plan, written)
+
+
+def _choice(question: Question, position: int, choice: tuple) -> Choice:
+    text, correct, feedback, *match = choice
+    return Choice(
+        question=question,
+        text=text,
+        is_correct=correct,
+        feedback=feedback,
+        match=match[0] if match else "",
+        position=position,
+    )
+
+
+def _link_translations(plan: _Plan, written: set[str]) -> None:
+    """Set the original of each question written (after every question of the batch exists), where it changed;
+    a question kept as edited in the app keeps its link too."""
+    named = {q.external_id: q.translation_of for q in plan.questions.values() if q.external_id in written}
+    originals = dict(
+        Question.objects.filter(external_id__in={o for o in named.values() if o}).values_list("external_id", "pk")
+    )
+    for question in Question.objects.filter(external_id__in=list(named)).only("pk", "external_id", "translation_of"):
+        wanted = originals.get(named[question.external_id])
+        if question.translation_of_id != wanted:
+            Question.objects.filter(pk=question.pk).update(translation_of=wanted)
+
+
+def _create_questions(new: list, topics) -> None:
     Question.objects.bulk_create([obj for obj, _q in new], batch_size=BATCH)
     Choice.objects.bulk_create(
-        (
-            Choice(question=obj, text=t, is_correct=ok, feedback=fb, position=i)
-            for obj, q in new
-            for i, (t, ok, fb) in enumerate(q.choices)
-        ),
+        (_choice(obj, i, choice) for obj, q in new for i, choice in enumerate(q.choices)),
         batch_size=BATCH,
     )
     through = Question.topics.through
@@ -618,46 +750,53 @@ def _passages(plan: _Plan, sources) -> dict[tuple[str, str], Passage]:
     return found
 
 
-def _update_question(obj: Question, q: _Question, values: dict, in_file: str, topics, result, overwrite) -> None:
-    """Three versions meet: the last import (obj.imported_hash), the app's (obj) and the file's (q)."""
+def _update_question(obj: Question, q: _Question, values: dict, in_file: str, topics, result, overwrite) -> bool:
+    """Three versions meet: the last import (obj.imported_hash), the app's (obj) and the file's (q). Returns whether
+    the file's version was written."""
     in_app = question_hash(obj)
     last = obj.imported_hash  # empty for a question never imported (or imported before hashes were kept)
     if in_app == in_file:
         if last != in_file:  # the same edit on both sides: remember it, without touching updated_at
             Question.objects.filter(pk=obj.pk).update(imported_hash=in_file)
         result.count("unchanged", "questions")
-        return
+        return False
     if in_file == last:  # only the app changed it since the last import
         result.count("kept", "questions")
-        return
+        return False
     if in_app != last and not overwrite:  # both changed: the admin's work is not thrown away
         name, item, path = q.where
         result.conflicts.append(BankConflict(name, item.line, path, q.external_id))
-        return
+        return False
     for k, v in values.items():
         setattr(obj, k, v)
     obj.imported_hash = in_file
     obj.save()
-    if [(c.text, c.is_correct, c.feedback) for c in obj.choices.all()] != q.choices:
+    if [_choice_tuple(c) for c in obj.choices.all()] != q.choices:
         obj.choices.all().delete()
-        Choice.objects.bulk_create(
-            Choice(question=obj, text=t, is_correct=ok, feedback=fb, position=i)
-            for i, (t, ok, fb) in enumerate(q.choices)
-        )
+        Choice.objects.bulk_create(_choice(obj, i, choice) for i, choice in enumerate(q.choices))
     if {t.key for t in obj.topics.all()} != set(q.topics):
         obj.topics.set([topics[k] for k in q.topics])
     result.count("updated", "questions")
+    return True
 
 
-def content_hash(source: str, passage: str, values: dict, choices, topic_keys) -> str:
-    """A digest of everything an import writes into a question, the same whichever side it is read from."""
+def _choice_tuple(c: Choice) -> tuple:
+    """A stored choice as the import reads it: (text, correct, feedback), and the right side of a pair."""
+    return (c.text, c.is_correct, c.feedback, c.match) if c.match else (c.text, c.is_correct, c.feedback)
+
+
+def content_hash(source: str, passage: str, values: dict, choices, topic_keys, translation_of: str = "") -> str:
+    """A digest of everything an import writes into a question, the same whichever side it is read from.
+    (What the new kinds and translations add is hashed only where present: the older questions keep their hash.)"""
     content = {k: v for k, v in values.items() if k != "passage"}
     content.update(
         source=source,
         passage=passage,
-        choices=[[t, bool(ok), fb] for t, ok, fb in choices],
+        choices=[[t, bool(ok), fb, *match] for t, ok, fb, *match in choices],
         topics=sorted(topic_keys),
     )
+    if translation_of:
+        content["translation_of"] = translation_of
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
@@ -674,14 +813,27 @@ def question_hash(obj: Question) -> str:
         "status": obj.status,
         "cognitive": obj.cognitive,
         "highlight": obj.highlight,
+        **_numeric_values(obj),
     }
     return content_hash(
         obj.passage.source.key,
         obj.passage.text,
         values,
-        [(c.text, c.is_correct, c.feedback) for c in obj.choices.all()],
+        [_choice_tuple(c) for c in obj.choices.all()],
         [t.key for t in obj.topics.all()],
+        obj.translation_of.external_id if obj.translation_of_id else "",
     )
+
+
+def _numeric_values(obj: Question) -> dict:
+    if obj.kind != Question.Kind.NUMERIC:
+        return {}
+    return {
+        "numeric_value": obj.numeric_value,
+        "numeric_tolerance": obj.numeric_tolerance,
+        "tolerance_kind": obj.tolerance_kind,
+        "unit": obj.unit,
+    }
 
 
 def _write_quizsets(plan: _Plan, result: ImportResult) -> None:
@@ -738,7 +890,10 @@ def export_bank() -> str:
             for s in Source.objects.order_by("key")
         ],
         "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
-        "questions": [_export_question(q) for q in Question.objects.with_content().order_by("external_id")],
+        "questions": [
+            _export_question(q)
+            for q in Question.objects.with_content().select_related("translation_of").order_by("external_id")
+        ],
         "quizsets": [
             {
                 "key": s.key,
@@ -763,6 +918,7 @@ def _export_question(q: Question) -> dict:
         "language": q.language,
         "topics": sorted(t.key for t in q.topics.all()),
         **({"cognitive": q.cognitive} if q.cognitive else {}),
+        **({"translation_of": q.translation_of.external_id} if q.translation_of_id else {}),
         "prompt": q.prompt,
         "passage": q.passage.text,
     }
@@ -788,4 +944,21 @@ def _export_question(q: Question) -> dict:
         item["answers"] = q.answers
     elif q.kind == Question.Kind.FLASHCARD:
         item["back"] = q.back
+    elif q.kind == Question.Kind.MATCHING:
+        item["pairs"] = [{"left": c.text, "right": c.match} for c in choices]
+    elif q.kind == Question.Kind.ORDERING:
+        item["items"] = [c.text for c in q.ordered_items()]
+    elif q.kind == Question.Kind.NUMERIC:
+        item["answer"] = _plain_number(q.numeric_value)
+        if q.numeric_tolerance:
+            item["tolerance"] = _plain_number(q.numeric_tolerance)
+        if q.tolerance_kind != Question.Tolerance.ABSOLUTE:
+            item["tolerance_kind"] = q.tolerance_kind
+        if q.unit:
+            item["unit"] = q.unit
     return item
+
+
+def _plain_number(value: float | None) -> float | int | None:
+    """3.0 written 3, 3.5 as 3.5: the file reads as a person would write it."""
+    return int(value) if value is not None and value.is_integer() and abs(value) < 1e15 else value

@@ -113,12 +113,12 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
         if not ids:
             raise QuizError(_("There is no question to answer in this quiz."))
         choice_order = {}
+        # Matching (its right column) and ordering (its items) are always shuffled: in order, they are the answer.
+        kinds = [Question.Kind.MATCHING, Question.Kind.ORDERING]
         if shuffle_choices:
-            for question in Question.objects.filter(pk__in=ids).prefetch_related("choices"):
-                if question.kind in (Question.Kind.SINGLE, Question.Kind.MULTIPLE):
-                    order = [c.pk for c in question.choices.all()]
-                    rng.shuffle(order)
-                    choice_order[str(question.pk)] = order
+            kinds += [Question.Kind.SINGLE, Question.Kind.MULTIPLE]
+        for question in Question.objects.filter(pk__in=ids, kind__in=kinds).prefetch_related("choices"):
+            choice_order[str(question.pk)] = question.shuffled_item_ids(rng)
         return Attempt.objects.create(
             user=user,
             quizset=quizset,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..bank.grading import answer_in_words
+from ..bank.grading import answer_in_words, item_feedback
 from ..bank.models import Question, QuizSet
 
 
@@ -164,3 +164,7 @@ class Response(models.Model):
     def given_answer(self) -> list[str]:
         """What the learner answered, in words (uses the question's prefetched choices)."""
         return answer_in_words(self.question, self.answer)
+
+    def item_feedback(self) -> list[dict]:
+        """The feedback lines of a matching or ordering answer (see grading.item_feedback)."""
+        return item_feedback(self.question, self.answer)

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Min
 from django.db.models.expressions import RawSQL
 from django.utils import formats
@@ -476,6 +476,38 @@ def set_suspended(card: Card, suspended: bool) -> None:
 # --- studies and the daily queue ----------------------------------------------------------------
 
 
+def _item_ids(user, rows: list[tuple[int, int | None]]) -> list[int]:
+    """The questions that carry the cards of these (question id, original id) rows: a translation's card is its
+    original's (one schedule per item), when the learner may see the original; else its own."""
+    originals = {original for _pk, original in rows if original}
+    if originals:
+        originals = set(
+            Question.objects.published().visible_to(user).filter(pk__in=originals).values_list("pk", flat=True)
+        )
+    return [original if original in originals else pk for pk, original in rows]
+
+
+def in_learner_language(card: Card, user, language: str | None) -> Card:
+    """The card with its question in the learner's language, when the item has a published version in it that they
+    may see (the card, its schedule and its log stay the original's); else as it is."""
+    question = card.question
+    language = (language or "")[:2]
+    if not language or question.language == language:
+        return card
+    version = (
+        Question.objects.published()
+        .visible_to(user)
+        .filter(models.Q(translation_of=question) | models.Q(pk=question.translation_of_id), language=language)
+        .select_related("passage__source")
+        .defer(*(name.removeprefix("question__") for name in SOURCE_TEXT_FIELDS))
+        .prefetch_related("choices")
+        .first()
+    )
+    if version is not None:
+        card.question = version
+    return card
+
+
 def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Study, int]:
     """Add a quiz set or a source to the learner's studies; returns the study and the number of new cards."""
     with transaction.atomic():
@@ -485,8 +517,15 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
         if target_date and study.target_date != target_date:
             study.target_date = target_date
             study.save(update_fields=["target_date"])
-        question_ids = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", flat=True))
+        rows = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", "translation_of_id"))
+        question_ids = _item_ids(user, rows)
         have = set(Card.objects.filter(user=user, question_id__in=question_ids).values_list("question_id", flat=True))
+        # A card made on a translation before it was linked is still the item's one card.
+        have |= set(
+            Question.objects.filter(translation_of_id__in=question_ids, cards__user=user).values_list(
+                "translation_of_id", flat=True
+            )
+        )
         now = djtz.now()
         new = [
             Card(user=user, question_id=pk, due=now, created_at=now + timedelta(microseconds=i))
@@ -618,7 +657,9 @@ def record_quiz_answer(
 
     `token` names the answer (e.g. derived from the stored response): recording the same answer again,
     a retry or a race, reviews the card once."""
-    card = Card.objects.visible_to(user).filter(question=question, suspended=False).only("pk").first()
+    # The item's one card: on the original, whichever version was asked.
+    item = [question.pk, question.translation_of_id] if question.translation_of_id else [question.pk]
+    card = Card.objects.visible_to(user).filter(question_id__in=item, suspended=False).only("pk").first()
     if card is None:
         return None
     if Question.objects.filter(pk=question.pk).withheld_from(user, now or djtz.now()).exists():

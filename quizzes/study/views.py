@@ -9,6 +9,7 @@ from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -27,14 +28,20 @@ ANSWER_SALT = "learnapp.review-answer"
 
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
-    with everything its question renders."""
-    return get_object_or_404(
+    with everything its question renders, in the learner's language when the item has a version in it."""
+    card = get_object_or_404(
         Card.objects.visible_to(request.user)
         .select_related("question__passage__source")
         .defer(*scheduling.SOURCE_TEXT_FIELDS)
         .prefetch_related("question__choices"),
         pk=card_id,
     )
+    return scheduling.in_learner_language(card, request.user, get_language())
+
+
+def _choices(card: Card) -> list:
+    """The card's choices in the order shown: pairs and items shuffled, the same until the card is rated."""
+    return card.question.shown_items(f"{card.pk}-{card.version}")
 
 
 def _review_page(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
@@ -46,12 +53,13 @@ def _review_page(request: HttpRequest, context: dict, status: int = 200) -> Http
 
 def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
     q = scheduling.queue(request.user, settings, now)
-    card = q.card
+    card = q.card and scheduling.in_learner_language(q.card, request.user, get_language())
     return {
         "queue": q,
         "card": card,
+        "choices": _choices(card) if card else [],
         "stage": "front" if card else "done",
-        "form": AnswerForm(card.question, list(card.question.choices.all())) if card else None,
+        "form": AnswerForm(card.question, _choices(card)) if card else None,
         "shown_at": int(now.timestamp() * 1000),
         "can_undo": q.can_undo,
     }
@@ -65,6 +73,7 @@ def _ratings_context(
         outcomes = {only: outcomes[only]}
     return {
         "card": card,
+        "choices": _choices(card),
         "stage": "rate",
         "token": scheduling.review_token(card),
         "buttons": [
@@ -132,8 +141,9 @@ def reveal(request: HttpRequest, card_id: int) -> HttpResponse:
     if response is None:
         context = {
             "card": card,
+            "choices": _choices(card),
             "stage": "front",
-            "form": AnswerForm(card.question, list(card.question.choices.all())),
+            "form": AnswerForm(card.question, _choices(card)),
             "shown_at": request.GET.get("shown_at") or int(now.timestamp() * 1000),
             "queue": scheduling.queue(request.user, settings, now, fetch_card=False),
         }
@@ -163,10 +173,11 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
     now = timezone.now()
     if held := _held_back(request, card, settings, now):
         return held
-    form = AnswerForm(card.question, list(card.question.choices.all()), request.POST)
+    form = AnswerForm(card.question, _choices(card), request.POST)
     if not form.is_valid():
         context = {
             "card": card,
+            "choices": _choices(card),
             "stage": "front",
             "form": form,
             "shown_at": request.POST.get("shown_at"),

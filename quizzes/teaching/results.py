@@ -133,9 +133,21 @@ class LearnerRow:
 
 @dataclass
 class ChoiceStat:
+    """A choice and how often it was picked; for a matching pair, how often it was matched right; for an item to
+    order, how often it was put in its place."""
+
     choice: Choice
     picked: int
     share: float
+
+    @property
+    def label(self) -> str:
+        question = self.choice.question
+        if question.kind == Question.Kind.MATCHING:
+            return f"{self.choice.text} → {self.choice.match}"
+        if question.kind == Question.Kind.ORDERING:
+            return f"{self.choice.position + 1}. {self.choice.text}"
+        return self.choice.text
 
 
 @dataclass
@@ -175,39 +187,65 @@ def results(assignment: Assignment, now: datetime | None = None) -> tuple[list[L
 
 
 def item_analysis(assignment: Assignment, kept: list[Attempt]) -> list[ItemStat]:
-    """Facility and discrimination per question over the counted attempts (Moodle's definitions),
-    and how often each choice was picked."""
+    """Facility and discrimination per item over the counted attempts (Moodle's definitions), and how often each
+    choice was picked (each pair matched right, each item put in its place).
+
+    An item is a question with its translations (Question.item_id): a set holding both versions shows one line,
+    over the answers to either, with the choices of both."""
     kept_ids = [a.pk for a in kept]
     question_ids = list(assignment.quizset.items.values_list("question_id", flat=True))
     questions = (
         Question.objects.filter(pk__in=question_ids).select_related("passage__source").prefetch_related("choices")
     )
     order = {pk: i for i, pk in enumerate(question_ids)}
-    scores: dict[int, dict[int, float]] = defaultdict(dict)  # attempt -> question -> score
-    picks: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    by_pk = {q.pk: q for q in questions}
+    scores: dict[int, dict[int, float]] = defaultdict(dict)  # attempt -> item -> score
+    picks: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))  # question -> choice -> count
     for attempt_id, question_id, score, answer in Response.objects.filter(attempt_id__in=kept_ids).values_list(
         "attempt_id", "question_id", "score", "answer"
     ):
-        scores[attempt_id][question_id] = score
-        for choice_id in answer.get("choices", []):
+        question = by_pk.get(question_id)
+        if question is None:  # no longer in the set
+            continue
+        scores[attempt_id][question.item_id] = score
+        for choice_id in _picked(question, answer):
             picks[question_id][choice_id] += 1
     totals = {a: sum(per.values()) for a, per in scores.items()}
-    stats = []
+    items: dict[int, list[Question]] = {}
     for question in sorted(questions, key=lambda q: order[q.pk]):
-        item = [per.get(question.pk, 0.0) for per in scores.values()]
-        rest = [totals[a] - per.get(question.pk, 0.0) for a, per in scores.items()]
-        answered = sum(1 for per in scores.values() if question.pk in per)
+        items.setdefault(question.item_id, []).append(question)
+    stats = []
+    for item_id, versions in items.items():
+        item = [per.get(item_id, 0.0) for per in scores.values()]
+        rest = [totals[a] - per.get(item_id, 0.0) for a, per in scores.items()]
+        answered = sum(1 for per in scores.values() if item_id in per)
         stat = ItemStat(
-            question=question,
+            question=versions[0],
             answered=answered,
             facility=sum(item) / len(item) if item else None,
             discrimination=_correlation(item, rest),
         )
-        for choice in question.choices.all():
-            n = picks[question.pk].get(choice.pk, 0)
-            stat.choices.append(ChoiceStat(choice, n, n / answered if answered else 0.0))
+        for question in versions:
+            for choice in question.choices.all():
+                n = picks[question.pk].get(choice.pk, 0)
+                stat.choices.append(ChoiceStat(choice, n, n / answered if answered else 0.0))
         stats.append(stat)
     return stats
+
+
+def _picked(question: Question, answer: dict) -> list[int]:
+    """The choices an answer counts for: those picked; the pairs matched right; the items put in their place."""
+    if question.kind == Question.Kind.MATCHING:
+        match = {c.pk: c.match.strip().casefold() for c in question.choices.all()}
+        return [
+            int(left)
+            for left, right in answer.get("matches", {}).items()
+            if left.isdigit() and int(left) in match and match.get(right) == match[int(left)]
+        ]
+    if question.kind == Question.Kind.ORDERING:
+        right = [c.pk for c in question.ordered_items()]
+        return [pk for i, pk in enumerate(answer.get("order", [])) if i < len(right) and right[i] == pk]
+    return answer.get("choices", [])
 
 
 def _correlation(xs: list[float], ys: list[float]) -> float | None:

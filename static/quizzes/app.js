@@ -56,6 +56,7 @@
   function answerInHand(form) {
     return Array.prototype.some.call(form.elements, function (el) {
       if (el.type === "radio" || el.type === "checkbox") return el.checked;
+      if (el.tagName === "SELECT") return el.value !== "";
       return el.type === "text" && el.value.trim() !== "";
     });
   }
@@ -92,6 +93,29 @@
     tick();
     ticking = setInterval(tick, 1000);
   }
+
+  // Ordering questions: up/down buttons move an item and renumber every item's position select (which is all
+  // the form sends, and all there is without this file). Focus stays on the button pressed.
+  function showMoves() {
+    document.querySelectorAll("[data-ordering] .move[hidden]").forEach(function (el) { el.hidden = false; });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-move]");
+    if (!button) return;
+    var item = button.closest("li"), list = item.parentNode;
+    var items = Array.prototype.slice.call(list.children);
+    items.forEach(function (li, i) {  // start from the positions chosen so far, blanks after them in page order
+      var select = li.querySelector("[data-position]");
+      li.dataset.rank = select.value ? Number(select.value) : items.length + i + 1;
+    });
+    items.sort(function (a, b) { return a.dataset.rank - b.dataset.rank; }).forEach(function (li) { list.appendChild(li); });
+    if (button.dataset.move === "up" && item.previousElementSibling) list.insertBefore(item, item.previousElementSibling);
+    if (button.dataset.move === "down" && item.nextElementSibling) list.insertBefore(item.nextElementSibling, item);
+    Array.prototype.forEach.call(list.children, function (li, i) { li.querySelector("[data-position]").value = String(i + 1); });
+    button.focus();
+  });
+  document.addEventListener("DOMContentLoaded", showMoves);
+  document.addEventListener("htmx:afterSettle", showMoves);
   document.addEventListener("DOMContentLoaded", startTimer);
   document.addEventListener("htmx:afterSettle", startTimer);
 })();
