@@ -199,7 +199,7 @@ class TestImportPage:
         html = r.content.decode()
         assert "2 problems found, nothing was imported" in html
         assert "bank.yaml:29: questions[1].answer: must be true or false" in html
-        assert "bank.yaml:47: questions[4].owner: unknown field" in html
+        assert "bank.yaml:47: questions[4].owner: must be a username" in html
         assert Question.objects.count() == 0 and Source.objects.count() == 0
 
     @pytest.mark.parametrize(
