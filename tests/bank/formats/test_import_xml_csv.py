@@ -143,3 +143,26 @@ def test_a_hundred_thousand_questions_are_refused_fast(admin):
         f"many.gift:{2 * MAX_QUESTIONS + 1}: more than {MAX_QUESTIONS} questions: at most {MAX_QUESTIONS} per import"
     ]
     assert time.monotonic() - started < 5
+
+
+def test_the_documented_csv_example_imports_as_documented(admin):
+    doc = (Path(__file__).parents[3] / "docs" / "formats.md").read_text()
+    example = doc.split("```csv\n", 1)[1].split("```", 1)[0]
+    report = import_questions([("kinds.csv", example.encode())], admin, shared=True)
+    q = imported(report)
+    assert [(c.text, c.is_correct) for c in q["aav-1"].choices.all()] == [
+        ("AAV", True),
+        ("Lentivirus", False),
+        ("Retrovirus", False),
+    ]
+    assert q["mr-1"].kind == "multiple" and q["car-1"].answers == ["chimeric antigen receptor", "CAR"]
+    assert q["cl-1"].blanks == [["AAV", "adeno-associated virus"]]
+    assert [(c.text, c.match) for c in q["m-1"].choices.all()] == [
+        ("Luxturna", "retinal dystrophy"),
+        ("Zolgensma", "SMA"),
+    ]
+    assert [c.text for c in q["o-1"].ordered_items()] == ["Apheresis", "Transduction", "Infusion"]
+    numeric = q["n-1"]
+    assert (numeric.numeric_value, numeric.numeric_tolerance, numeric.unit, numeric.language) == (3.5, 0.1, "mg", "fr")
+    assert q["tf-1"].choices.get(is_correct=True).text == "True"
+    assert [t.name_en for t in q["aav-1"].topics.all()] == ["Vectors"]
