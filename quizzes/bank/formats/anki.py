@@ -22,8 +22,6 @@ import sqlite3
 import zipfile
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-
 from . import APKG_MAX_BYTES, Parsed, ReadResult
 from .html_text import to_text
 
@@ -110,9 +108,7 @@ def read(name: str, data: bytes) -> ReadResult:
     finally:
         collection.db.close()
     if collection.media:
-        result.note(
-            name, 0, _("%(n)d media file(s) ignored (images and sounds are not imported)") % {"n": collection.media}
-        )
+        result.note(name, 0, f"{collection.media} media file(s) ignored (images and sounds are not imported)")
     return result
 
 
@@ -151,13 +147,11 @@ def _read_cards(name: str, collection: Collection, result: ReadResult) -> None:
             media = m1 + m2
             if not q.back:
                 q.back = q.prompt
-        q.dropped.append(_("Anki has no passage"))
+        q.dropped.append("Anki has no passage")
         if media:
-            q.dropped.append(_("%(n)d image(s) or sound(s) ignored") % {"n": media})
+            q.dropped.append(f"{media} image(s) or sound(s) ignored")
         if not q.prompt:
-            result.note(
-                name, 0, _("card %(id)s: empty once its images and sounds are left out: not imported") % {"id": card_id}
-            )
+            result.note(name, 0, f"card {card_id}: empty once its images and sounds are left out: not imported")
             continue
         q.line = number
         result.questions.append(q)

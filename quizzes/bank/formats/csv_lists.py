@@ -14,8 +14,6 @@ import csv
 import io
 import re
 
-from django.utils.translation import gettext as _
-
 from . import Parsed, ReadResult, decode_text
 
 COLUMNS = ("id", "kind", "prompt", "answer", "wrong", "explanation", "topics", "language", "tolerance", "unit")
@@ -121,7 +119,7 @@ def _row(name: str, line: int, row: dict[str, str], result: ReadResult) -> None:
     if kind != "numeric" and (row.get("tolerance") or row.get("unit")):
         result.error(name, line, "tolerance and unit: numeric questions only")
         return
-    q.dropped.append(_("CSV has no passage"))
+    q.dropped.append("CSV has no passage")
     result.questions.append(q)
 
 

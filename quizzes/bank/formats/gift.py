@@ -17,8 +17,6 @@ comments, `$CATEGORY: path` sets the category (a topic here) of the questions af
 
 import re
 
-from django.utils.translation import gettext as _
-
 from . import Parsed, ReadResult, decode_text, topic_name
 from .html_text import to_text
 
@@ -142,11 +140,11 @@ def _read_question(block: _Block) -> None:
     else:
         q.prompt = block.clean(head)
     if block.media:
-        q.dropped.append(_("%(n)d image(s) or media ignored") % {"n": block.media})
+        q.dropped.append(f"{block.media} image(s) or media ignored")
     block.result.questions.append(q)
-    q.dropped.insert(0, _("GIFT has no passage"))
+    q.dropped.insert(0, "GIFT has no passage")
     if blank and q.kind == "cloze":
-        q.dropped.append(_("the missing word became a typed blank"))
+        q.dropped.append("the missing word became a typed blank")
 
 
 def _split_feedback(block: _Block, text: str) -> tuple[str, str]:
@@ -193,9 +191,9 @@ def _entries(block: _Block, q: Parsed, body: str, label: str, blank: bool) -> bo
         partial = [answer for _m, weight, answer, _f in parsed if weight is not None and weight < 100]
         q.answers = list(dict.fromkeys(full))
         if partial:
-            q.dropped.append(_("answers with partial credit dropped: %(answers)s") % {"answers": ", ".join(partial)})
+            q.dropped.append("answers with partial credit dropped: {answers}".format(answers=", ".join(partial)))
         if any(fb for *_r, fb in parsed):
-            q.dropped.append(_("feedback on typed answers dropped"))
+            q.dropped.append("feedback on typed answers dropped")
         return True
     correct = [
         (marker == "=" and weight is None) or (weight is not None and weight > 0) for marker, weight, *_r in parsed
@@ -205,7 +203,7 @@ def _entries(block: _Block, q: Parsed, body: str, label: str, blank: bool) -> bo
     q.kind = "multiple" if weighted or sum(correct) > 1 else "single"
     positive = {weight for _m, weight, *_r in parsed if weight is not None and weight > 0}
     if weighted and (len(positive) > 1 or any(w is not None and -100 < w < 0 for _m, w, *_r in parsed)):
-        q.dropped.append(_("partial credit of the choices dropped: each is right or wrong"))
+        q.dropped.append("partial credit of the choices dropped: each is right or wrong")
     return True
 
 
@@ -219,7 +217,7 @@ def _matching(block: _Block, q: Parsed, entries, label: str) -> bool:
         right, _feedback = _split_feedback(block, right)
         left = block.clean(left)
         if not left:
-            q.dropped.append(_("extra right-hand answer %(answer)r dropped") % {"answer": right})
+            q.dropped.append(f"extra right-hand answer {right!r} dropped")
             continue
         q.pairs.append((left, right))
     if len(q.pairs) < 2:
@@ -259,11 +257,11 @@ def _numeric(block: _Block, q: Parsed, body: str, label: str) -> bool:
         return False
     if len(q.numbers) > 1:
         others = ", ".join(_number_text(v) for v, _t in q.numbers[1:])
-        q.dropped.append(_("other right answers dropped (one is kept): %(answers)s") % {"answers": others})
+        q.dropped.append(f"other right answers dropped (one is kept): {others}")
     if partial:
-        q.dropped.append(_("answers with partial credit dropped: %(answers)s") % {"answers": ", ".join(partial)})
+        q.dropped.append("answers with partial credit dropped: {answers}".format(answers=", ".join(partial)))
     if wrong_feedback:
-        q.dropped.append(_("feedback on wrong answers dropped"))
+        q.dropped.append("feedback on wrong answers dropped")
     return True
 
 

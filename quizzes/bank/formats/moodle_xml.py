@@ -15,7 +15,6 @@ import xml.etree.ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser, ParseError
-from django.utils.translation import gettext as _
 
 from . import Parsed, ReadResult, decode_text, topic_name
 from .html_text import looks_like_html, to_text
@@ -113,8 +112,8 @@ def read(name: str, data: bytes) -> ReadResult:
         if kind == "shortanswer" and FLASHCARD_TAG in tags and len(q.answers) == 1:
             q.kind, q.back, q.answers = "flashcard", q.answers[0], []
         if media[0]:
-            q.dropped.append(_("%(n)d image(s) or media ignored") % {"n": media[0]})
-        q.dropped.insert(0, _("Moodle XML has no passage"))
+            q.dropped.append(f"{media[0]} image(s) or media ignored")
+        q.dropped.insert(0, "Moodle XML has no passage")
         result.questions.append(q)
         if result.too_many(name, line):
             break
@@ -146,7 +145,7 @@ def _multichoice(element, q, text_of, error) -> None:
     q.kind = "single" if single and sum(1 for c in q.choices if c[1]) == 1 else "multiple"
     partial = [f for f in fractions if 0 < f < 100] if single else [f for f in fractions if -100 < f < 0]
     if partial or (not single and len({f for f in fractions if f > 0}) > 1):
-        q.dropped.append(_("partial credit of the choices dropped: each is right or wrong"))
+        q.dropped.append("partial credit of the choices dropped: each is right or wrong")
 
 
 def _truefalse(element, q, text_of, error) -> None:
@@ -167,11 +166,11 @@ def _shortanswer(element, q, text_of, error) -> None:
     q.answers = list(dict.fromkeys(t for t, f, _fb in answers if f >= 100 and t and "*" not in t))
     partial = [t for t, f, _fb in answers if 0 < f < 100]
     if partial:
-        q.dropped.append(_("answers with partial credit dropped: %(answers)s") % {"answers": ", ".join(partial)})
+        q.dropped.append("answers with partial credit dropped: {answers}".format(answers=", ".join(partial)))
     if any("*" in t for t, f, _fb in answers if f >= 100):
-        q.dropped.append(_("answers with the * wildcard dropped"))
+        q.dropped.append("answers with the * wildcard dropped")
     if any(fb for *_r, fb in answers):
-        q.dropped.append(_("feedback on typed answers dropped"))
+        q.dropped.append("feedback on typed answers dropped")
 
 
 def _numerical(element, q, text_of, error) -> None:
@@ -188,7 +187,7 @@ def _numerical(element, q, text_of, error) -> None:
         error("no fully right numeric answer")
         return
     if len(q.numbers) > 1:
-        q.dropped.append(_("other right answers dropped (one is kept)"))
+        q.dropped.append("other right answers dropped (one is kept)")
     units = [(u.findtext("unit_name") or "").strip() for u in element.findall("units/unit")]
     base = [
         (u.findtext("unit_name") or "").strip()
@@ -198,7 +197,7 @@ def _numerical(element, q, text_of, error) -> None:
     if base:
         q.unit = base[0]
     if len(units) > len(base[:1]):
-        q.dropped.append(_("units other than the main one dropped"))
+        q.dropped.append("units other than the main one dropped")
 
 
 def _matching(element, q, text_of, error) -> None:
@@ -208,7 +207,7 @@ def _matching(element, q, text_of, error) -> None:
         if left:
             q.pairs.append((left, right))
         elif right:
-            q.dropped.append(_("extra right-hand answer %(answer)r dropped") % {"answer": right})
+            q.dropped.append(f"extra right-hand answer {right!r} dropped")
 
 
 def _ordering(element, q, text_of, error) -> None:
@@ -252,12 +251,12 @@ def _cloze(element, q, text_of, error) -> None:
                 alternatives.append(part)
         if kind in NUMERIC:
             alternatives = [a.split(":", 1)[0].strip() for a in alternatives]
-            notes.add(_("the tolerance of numeric gaps dropped (the number is typed exactly)"))
+            notes.add("the tolerance of numeric gaps dropped (the number is typed exactly)")
         elif kind in CHOICE:
             alternatives = alternatives[:1]
-            notes.add(_("the choices of a gap dropped: the right one is typed"))
+            notes.add("the choices of a gap dropped: the right one is typed")
         elif kind not in TYPED:
-            notes.add(_("a %(kind)s gap became a typed blank") % {"kind": kind})
+            notes.add(f"a {kind} gap became a typed blank")
         alternatives = [a.replace("|", "/").replace("[", "(").replace("]", ")") for a in alternatives]
         if not alternatives:
             return "_____"
