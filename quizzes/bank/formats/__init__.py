@@ -221,8 +221,9 @@ def _unique_key(base: str, taken: set[str], limit: int = 80) -> str:
 
 
 def _language(questions: list[Parsed], default: str) -> str:
-    seen = [q.language for q in questions if q.language in Language.values]
-    return max(set(seen), key=seen.count) if seen else default
+    """The source's language: the one most of its questions are in (theirs, or the import's when they say none)."""
+    seen = [q.language if q.language in Language.values else default for q in questions]
+    return max(sorted(set(seen)), key=seen.count)
 
 
 def import_questions(
@@ -283,9 +284,7 @@ def import_questions(
                 Question.objects.filter(external_id__startswith=source.key).values_list("external_id", flat=True)
             )
             for parsed in questions:
-                question = _write(
-                    parsed, source, passage, owner=None if shared else owner, taken=taken, lang=source_language
-                )
+                question = _write(parsed, source, passage, owner=None if shared else owner, taken=taken, lang=language)
                 report.written.append((parsed, question))
                 report.created += 1
                 done += 1
