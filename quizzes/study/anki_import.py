@@ -9,14 +9,14 @@ imported) for the optimizer. Everything happens in one transaction: a refused pa
 """
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import UTC
 
 from django.db import transaction
 
 from ..bank.formats import ImportReport, anki, import_questions
 from .models import Card, ReviewLog, StudySettings
 from .revlog import from_epoch_ms
-from .scheduling import add_study, outcomes
+from .scheduling import add_study, advance, outcomes
 
 
 @dataclass
@@ -59,13 +59,7 @@ def _replay_history(user, data: bytes, name: str, report: ImportReport) -> int:
             continue
         state_before = card.state
         outcome = outcomes(card, settings, at)[ease]
-        card.state, card.step = outcome.state, outcome.step
-        card.stability, card.difficulty = outcome.stability, outcome.difficulty
-        card.due, card.last_review, card.scheduled_days = outcome.due, at, outcome.scheduled_days
-        card.mastered_until = at + timedelta(days=outcome.stability)
-        card.reps += 1
-        if ease == 1 and state_before == Card.State.REVIEW:
-            card.lapses += 1
+        advance(card, outcome, at)
         logs.append(
             ReviewLog(
                 user=user,
