@@ -13,7 +13,7 @@ from datetime import UTC
 
 from django.db import transaction
 
-from ..bank.formats import ImportReport, anki, import_questions
+from ..bank.formats import APKG_MAX_BYTES, ImportReport, anki, import_questions
 from .models import Card, ReviewLog, StudySettings
 from .revlog import from_epoch_ms
 from .scheduling import add_study, advance, outcomes
@@ -29,7 +29,8 @@ class AnkiImport:
 def import_apkg(file, owner, *, history: bool = True) -> AnkiImport:
     """Import an .apkg (`file`: an uploaded file, or (name, bytes)) into `owner`'s own cards; with `history`,
     their Anki reviews too. Raises BankInvalid (every error, nothing written)."""
-    name, data = file if isinstance(file, tuple) else (file.name, file.read())
+    # No more than the cap is read: a bigger package is refused by its size alone.
+    name, data = file if isinstance(file, tuple) else (file.name, file.read(APKG_MAX_BYTES + 1))
     with transaction.atomic():
         report = import_questions([(name, data)], owner)
         source = report.sources[0]

@@ -210,8 +210,13 @@ def check(parsed: Parsed, result: ReadResult) -> None:
             error("the unit is longer than 20 characters")
 
 
+def slug(text: str) -> str:
+    """A key as the bank writes them (lowercase letters, digits, hyphens): slugify keeps underscores, not this."""
+    return re.sub(r"[-_]+", "-", slugify(unicodedata.normalize("NFKD", text))).strip("-")
+
+
 def _unique_key(base: str, taken: set[str], limit: int = 80) -> str:
-    base = slugify(unicodedata.normalize("NFKD", base))[: limit - 8].strip("-") or "q"
+    base = slug(base)[: limit - 8].strip("-") or "q"
     key, n = base, 1
     while key in taken:
         n += 1
@@ -342,7 +347,7 @@ def kind_fields(parsed: Parsed) -> dict:
 
 def _topic(name: str) -> Topic:
     name = name.strip()[:120]
-    key = slugify(unicodedata.normalize("NFKD", name))[:80].strip("-") or "topic"
+    key = slug(name)[:80].strip("-") or "topic"
     topic, _created = Topic.objects.get_or_create(key=key, defaults={"name_en": name, "name_fr": name})
     return topic
 

@@ -17,6 +17,7 @@ comments, `$CATEGORY: path` sets the category (a topic here) of the questions af
 
 import re
 
+from ..models import CLOZE_BLANK
 from . import Parsed, ReadResult, decode_text, topic_name
 from .html_text import to_text
 
@@ -308,8 +309,8 @@ def write(questions) -> tuple[str, list[str]]:
             category = wanted
         head, tail = escape(q.prompt), ""
         if q.kind == "cloze":
-            blank = q.blanks[0]
-            before, _sep, after = q.prompt.partition(f"[[{'|'.join(blank)}]]")
+            blank = CLOZE_BLANK.search(q.prompt)
+            before, after = q.prompt[: blank.start()], q.prompt[blank.end() :]
             head, tail = escape(before.rstrip()) + " ", " " + escape(after.lstrip()) if after.strip() else ""
         general = f" ####{escape(q.explanation)}" if q.explanation else ""
         out.append(f"::{escape(q.external_id)}:: {head}{{{body}{general}}}{tail}".rstrip())

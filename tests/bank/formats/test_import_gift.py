@@ -124,3 +124,14 @@ def test_a_file_that_is_not_text_is_refused(admin):
     with pytest.raises(BankInvalid) as caught:
         import_questions([("x.gift", b"Q {T}\n\xff\xfe")], admin)
     assert [str(e) for e in caught.value.errors] == ["x.gift:2: the file is not UTF-8 text"]
+
+
+def test_keys_made_from_file_names_and_titles_are_valid_bank_keys(admin):
+    from quizzes.bank.models import key_validator
+
+    report = import_questions([("My_Course v2.GIFT", b"::Q_1 \xc3\xa9t\xc3\xa9:: Is AAV a virus?{T}\n")], admin)
+    source = report.sources[0]
+    question = Question.objects.get(passage__source=source)
+    assert (source.key, question.external_id) == ("imported-my-course-v2gift", "imported-my-course-v2gift-q-1-ete")
+    key_validator(source.key)
+    key_validator(question.external_id)
