@@ -59,3 +59,12 @@ def test_a_refused_package_writes_nothing(learner):
     with pytest.raises(BankInvalid):
         import_apkg(("bad.apkg", b"nope"), learner)
     assert not Card.objects.exists() and not Question.objects.exists()
+
+
+def test_the_learners_log_import_takes_an_anki_package(alice, learner):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("collection.apkg", DECK, "application/octet-stream")
+    r = alice.post("/study/log/import/", {"file": upload}, follow=True)
+    assert "Imported 4 of 4 reviews" in r.content.decode()
+    assert ReviewLog.objects.filter(user=learner, kind="imported").count() == 4
