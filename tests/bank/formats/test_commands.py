@@ -68,3 +68,16 @@ def test_export_questions_as_an_anki_package_needs_a_file(db, tmp_path):
     target = tmp_path / "bank.apkg"
     run("export_questions", "--format", "apkg", "-o", str(target))
     assert target.read_bytes()[:4] == b"PK\x03\x04"
+
+
+def test_export_questions_of_a_learners_studies(db, tmp_path):
+    from quizzes.study.scheduling import add_study
+
+    learner = make_user("lea", Role.LEARNER)
+    studied = make_question("card-1", kind="flashcard", prompt="AAV?", back="Adeno-associated virus")
+    make_question("other-1", kind="flashcard", prompt="CAR?", back="Chimeric antigen receptor")
+    add_study(learner, quizset=make_quizset("mine", [studied]))
+    out, _err = run("export_questions", "--format", "csv", "--studies", "lea")
+    assert "card-1,flashcard,AAV?,Adeno-associated virus" in out and "other-1" not in out
+    with pytest.raises(CommandError, match="no user 'nobody'"):
+        run("export_questions", "--format", "csv", "--studies", "nobody")
