@@ -331,8 +331,11 @@ class ChoiceForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if (data.get("match") or "").strip() and not (data.get("text") or "").strip():
-            self.add_error("text", _("Each pair needs both sides: an item and its match."))
+        if not (data.get("text") or "").strip():
+            if (data.get("match") or "").strip():
+                self.add_error("text", _("Each pair needs both sides: an item and its match."))
+            elif self.instance.pk:  # a stored choice emptied: say so rather than keep an empty choice
+                self.add_error("text", forms.Field.default_error_messages["required"])
         return data
 
 
@@ -349,6 +352,16 @@ class BaseChoiceFormSet(forms.BaseInlineFormSet):
         problems = self.instance.choice_errors(choices)
         if problems:
             raise forms.ValidationError(problems)
+
+    def save_in_order(self) -> None:
+        """Save the rows, each at its place on the page: an ordering question's right order is the rows' order."""
+        rows = [f for f in self.forms if f.cleaned_data and (f.cleaned_data.get("text") or "").strip()]
+        for position, form in enumerate(rows):
+            if form.instance.position != position or form.has_changed():
+                choice = form.save(commit=False)
+                choice.question = self.instance
+                choice.position = position
+                choice.save()
 
 
 # absolute_max: a forged TOTAL_FORMS would otherwise make Django build and render 1,008 forms.

@@ -256,17 +256,31 @@ class QuestionQuerySet(models.QuerySet):
                 & GreaterThan(due, now)
             ),
         )
-        return self.filter(pk__in=held.values("pk"))
+        return self.filter(_with_versions(held.values("pk")))
 
     def withheld_reason(self, user, now) -> str | None:
         """Why some of these questions are withheld from the learner, in the words of the assignment holding
         them ("This set is assigned to you: …"), or None when none is."""
         held = self.withheld_from(user, now)
-        for quizset in QuizSet.objects.filter(items__question__in=held).distinct():
+        # The set holding a question may hold it in another language (a version of the same item).
+        versions = Question.objects.filter(_with_versions(held.values("pk"))).values("pk")
+        for quizset in QuizSet.objects.filter(items__question__in=versions).distinct():
             for assignment in quizset.assignments.filter(classroom__enrollments__learner=user):
                 if assignment.holds_questions_from(user, now):
                     return assignment.hold_message(user)
         return None
+
+
+def _with_versions(ids) -> models.Q:
+    """The questions of `ids` (a subquery of question ids) and every other version of their items: an item held
+    in one language is held in the other too, or its answer would be one language away."""
+    originals = Question.objects.filter(pk__in=ids, translation_of__isnull=False).values("translation_of")
+    return (
+        models.Q(pk__in=ids)
+        | models.Q(pk__in=originals)
+        | models.Q(translation_of__in=ids)
+        | models.Q(translation_of__in=originals)
+    )
 
 
 def visible_questions(user) -> RawSQL:
@@ -328,8 +342,6 @@ class Question(models.Model):
         RELATIVE = "relative", _("relative (± percent)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
-    # Kinds whose items are Choice rows: the choices, the pairs (matching) or the items to order (ordering).
-    ITEM_KINDS = (*CHOICE_KINDS, Kind.MATCHING, Kind.ORDERING)
 
     external_id = models.CharField(
         _("external id"),
@@ -435,11 +447,6 @@ class Question(models.Model):
         return self.kind in self.CHOICE_KINDS
 
     @property
-    def has_items(self) -> bool:
-        """Whether its answer is made of Choice rows: choices, matching pairs or items to order."""
-        return self.kind in self.ITEM_KINDS
-
-    @property
     def answers(self) -> list[str]:
         return [line.strip() for line in self.accepted_answers.splitlines() if line.strip()]
 
@@ -516,20 +523,6 @@ class Question(models.Model):
                 tolerance += f" {self.unit}"
             text += f" (± {tolerance})"
         return text
-
-    def in_language(self, language: str) -> "Question":
-        """The version of this item to show a learner who reads `language`: its prefetched or loaded translation
-        in that language when it is published, else itself. Visibility is the caller's: the original is what
-        the learner may see (a translation is published with the original, in the same bank)."""
-        if self.language == language or not language:
-            return self
-        primary = self.translation_of if self.translation_of_id else self
-        if primary.language == language and primary.status == self.Status.PUBLISHED:
-            return primary
-        for version in primary.translations.all():
-            if version.language == language and version.status == self.Status.PUBLISHED:
-                return version
-        return self
 
     def become_translation_of(self, original: "Question") -> int:
         """Link this question to `original` as its version in another language, and keep one schedule per item:

@@ -209,9 +209,7 @@ def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         with transaction.atomic():
             form.save()
-            for position, choice in enumerate(formset.save(commit=False)):
-                choice.position = position
-                choice.save()
+            formset.save_in_order()
             candidates.accept(candidate, request.user)
         messages.success(request, _("Edited, accepted and published."))
         return redirect("quizzes:review_queue")

@@ -347,9 +347,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
             question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
             form.save()
             formset.instance = question
-            for position, choice in enumerate(formset.save(commit=False)):
-                choice.position = position
-                choice.save()
+            formset.save_in_order()
         messages.success(request, _("Question saved: add it to one of your quiz sets."))
         return redirect("quizzes:teach")
     return render(request, "teaching/new_question.html", {"form": form, "formset": formset})

@@ -20,6 +20,23 @@ def focused(page) -> str:
     return page.locator(":focus").get_attribute("name") or ""
 
 
+def tab_to_check(page) -> None:
+    for _press in range(20):
+        if page.locator(":focus").inner_text() == "Check":
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError("Tab never reached the Check button")
+
+
+def check_then_go_on(page) -> None:
+    """Enter on Check: the feedback says Correct and takes the focus; Enter goes on."""
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".feedback")
+    assert "Correct" in page.locator(".verdict").inner_text()
+    page.wait_for_selector("#feedback:focus", timeout=5_000)
+    page.keyboard.press("Enter")
+
+
 def test_matching_ordering_and_numeric_by_keyboard(make_page, quiz):
     page = make_page()
     page.login("learner", "learner-demo-2026")
@@ -37,11 +54,7 @@ def test_matching_ordering_and_numeric_by_keyboard(make_page, quiz):
         assert row.locator("select").evaluate("s => s.options[s.selectedIndex].text") == pairs[left]
         page.keyboard.press("Tab")
     assert page.locator(":focus").inner_text() == "Check"
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".feedback")
-    assert "Correct" in page.locator(".verdict").inner_text()
-    page.wait_for_selector("#feedback:focus", timeout=5_000)
-    page.keyboard.press("Enter")
+    check_then_go_on(page)
 
     # Ordering: type each item's place, then move one with the keyboard and back with the buttons.
     page.wait_for_selector("text=Question 2 of 3")
@@ -69,12 +82,8 @@ def test_matching_ordering_and_numeric_by_keyboard(make_page, quiz):
         page.keyboard.press("Tab")
         page.keyboard.press("Enter")  # move down: back in place
     assert page.locator(".order-items li label span").all_inner_texts() == factory.STEPS
-    page.locator("button", has_text="Check").focus()
-    page.keyboard.press("Enter")
-    page.wait_for_selector(".feedback")
-    assert "Correct" in page.locator(".verdict").inner_text()
-    page.wait_for_selector("#feedback:focus", timeout=5_000)
-    page.keyboard.press("Enter")
+    tab_to_check(page)
+    check_then_go_on(page)
 
     # Numeric, in French: a decimal comma and the unit.
     page.wait_for_selector("text=Question 3 of 3")

@@ -12,12 +12,6 @@ from tests.markup import input_value, shown
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def alice(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def take(client, question) -> Attempt:
     factory.make_quizset("kinds", [question], title="Kinds")
     client.post("/sets/kinds/start/")

@@ -12,12 +12,6 @@ from tests import factory
 HX = {"HX-Request": "true"}
 
 
-@pytest.fixture
-def alice(client, learner):
-    client.force_login(learner)
-    return client
-
-
 def study(client, *questions, key="kinds") -> None:
     factory.make_quizset(key, list(questions), title=key)
     client.post(f"/sets/{key}/study/")
@@ -118,3 +112,17 @@ class TestBilingualItems:
         alice.post(f"/attempts/{attempt.pk}/1/", {"choice": fr.choices.get(text="Oui").pk})
         log = ReviewLog.objects.get(user=learner)
         assert log.card.question == en and log.rating == 3
+
+    def test_an_item_held_by_an_assignment_in_one_language_is_held_in_the_other(self, alice, learner, classroom):
+        from tests.assignments import assign
+
+        en, fr = self.pair()
+        study(alice, en, key="english")
+        assign(classroom, factory.make_quizset("held", [fr]), mode="quiz", reveal="never")
+        html = alice.get("/review/", headers={"Accept-Language": "fr"}).content.decode()
+        assert "ENGLISH PROMPT" not in html and "PROMPT EN FRANÇAIS" not in html, "the card is out of the queue"
+        card = Card.objects.get(user=learner)
+        r = alice.post(f"/review/{card.pk}/answer/", {"choice": en.choices.first().pk, "shown_at": "1"})
+        assert r.status_code == 409
+        r = alice.post("/sets/english/start/", follow=True)
+        assert "ENGLISH PROMPT" not in r.content.decode(), "nor practised in English"

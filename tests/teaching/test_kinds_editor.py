@@ -82,3 +82,42 @@ class TestFieldErrors:
     def test_a_relative_tolerance_of_100_percent_or_more(self, tom):
         r = post(tom, "numeric", numeric_value="3.5", numeric_tolerance="100", tolerance_kind="relative")
         assert shown(r.content.decode(), "A relative tolerance is a percentage below 100.")
+
+
+def test_editing_one_item_of_an_ordering_question_keeps_the_order(db):
+    """The review queue's editor saves every row at its place, not only the rows changed."""
+    from quizzes.bank.forms import ChoiceFormSet
+
+    q = factory.make_ordering()
+    items = q.ordered_items()
+    data = {
+        "choices-TOTAL_FORMS": "4",
+        "choices-INITIAL_FORMS": "4",
+        "choices-MIN_NUM_FORMS": "0",
+        "choices-MAX_NUM_FORMS": "8",
+    }
+    for i, c in enumerate(items):
+        data |= {f"choices-{i}-id": c.pk, f"choices-{i}-text": c.text, f"choices-{i}-question": q.pk}
+    data["choices-2-text"] = "Grow them in a bioreactor"
+    formset = ChoiceFormSet(data, instance=q)
+    assert formset.is_valid(), formset.errors
+    formset.save_in_order()
+    q = Question.objects.get(pk=q.pk)
+    assert [c.text for c in q.ordered_items()] == [
+        "Collect the cells",
+        "Modify them",
+        "Grow them in a bioreactor",
+        "Infuse them",
+    ]
+
+
+def test_a_stored_choice_emptied_is_refused(db):
+    from quizzes.bank.forms import ChoiceFormSet
+
+    q = factory.make_question()
+    data = {"choices-TOTAL_FORMS": "2", "choices-INITIAL_FORMS": "2", "choices-MIN_NUM_FORMS": "0"}
+    for i, c in enumerate(q.choices.all()):
+        data |= {f"choices-{i}-id": c.pk, f"choices-{i}-text": c.text, f"choices-{i}-question": q.pk}
+        data |= {f"choices-{i}-is_correct": "on"} if c.is_correct else {}
+    data["choices-1-text"] = ""
+    assert not ChoiceFormSet(data, instance=q).is_valid()
