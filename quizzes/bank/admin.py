@@ -18,10 +18,13 @@ from django.utils.translation import ngettext
 
 from quizzes.accounts.params import ModelMultipleIdsField
 
+from .formats import export, import_questions
 from .forms import BankUploadForm, BaseChoiceFormSet, QuotedPassageForm
 from .models import BankImportJob, Choice, Passage, Question, QuizSet, QuizSetItem, Source, Topic
 from .version import bump as bump_library
 from .yaml_bank import BankFile, BankInvalid, export_bank, import_bank
+
+SHOWN_DROPPED = 50  # lines of what an import left out, as messages; the command lists them all
 
 
 @admin.register(Source)
@@ -139,7 +142,7 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
     filter_horizontal = ["topics"]
     raw_id_fields = ["owner", "translation_of"]
-    actions = ["publish", "unpublish", "link_translations"]
+    actions = ["publish", "unpublish", "link_translations", "export_gift", "export_xml", "export_apkg", "export_csv"]
     fieldsets = [
         (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
@@ -174,6 +177,22 @@ class QuestionAdmin(admin.ModelAdmin):
         count = queryset.update(status=Question.Status.DRAFT)
         bump_library()
         self.message_user(request, ngettext("%d question unpublished.", "%d questions unpublished.", count) % count)
+
+    @admin.action(description=_("Export the selected questions as GIFT (Moodle)"), permissions=["view"])
+    def export_gift(self, request, queryset):
+        return download(request, queryset, "gift", "learnapp-questions")
+
+    @admin.action(description=_("Export the selected questions as Moodle XML"), permissions=["view"])
+    def export_xml(self, request, queryset):
+        return download(request, queryset, "xml", "learnapp-questions")
+
+    @admin.action(description=_("Export the selected questions as an Anki package (.apkg)"), permissions=["view"])
+    def export_apkg(self, request, queryset):
+        return download(request, queryset, "apkg", "learnapp-questions")
+
+    @admin.action(description=_("Export the selected questions as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return download(request, queryset, "csv", "learnapp-questions")
 
     @admin.action(description=_("Link the two selected questions as translations"), permissions=["change"])
     def link_translations(self, request, queryset) -> None:
@@ -222,39 +241,21 @@ class QuestionAdmin(admin.ModelAdmin):
         form = BankUploadForm(request.POST or None, request.FILES or None)
         errors = []
         if request.method == "POST" and form.is_valid():
-            files = [BankFile(f.name, f.read()) for f in form.cleaned_data["files"]]
-            if sum(len(f.data) for f in files) > settings.LEARNAPP_BACKGROUND_IMPORT_BYTES:
-                # Seconds to a minute of validating and writing: a worker does it, this page shows how it went.
-                job = BankImportJob.objects.create(
-                    requested_by=request.user,
-                    files=[{"name": f.name, "data": base64.b64encode(f.data).decode()} for f in files],
-                    overwrite=form.cleaned_data["overwrite"],
-                    language=translation.get_language() or "",
-                )
-                job.enqueue()
-                return redirect(f"{reverse('admin:quizzes_question_import')}?job={job.pk}")
             try:
-                result = import_bank(files, overwrite=form.cleaned_data["overwrite"])
+                if form.is_yaml():
+                    if job := self._import_yaml(request, form):
+                        return redirect(f"{reverse('admin:quizzes_question_import')}?job={job.pk}")
+                else:
+                    self._import_formats(request, form)
             except BankInvalid as exc:
                 errors = exc.errors
             else:
-                messages.success(request, _("Import done: %(result)s.") % {"result": result})
-                for conflict in result.conflicts:
-                    messages.warning(request, str(conflict))
-                if result.conflicts:
-                    messages.warning(
-                        request,
-                        _(
-                            "Questions with a conflict kept the version edited here: import again with "
-                            "“Overwrite questions edited here” ticked to take the file's version."
-                        ),
-                    )
                 return redirect("admin:quizzes_question_changelist")
         job_id = request.GET.get("job", "")
         job = BankImportJob.objects.filter(pk=int(job_id)).first() if job_id.isdigit() and len(job_id) < 10 else None
         context = {
             **self.admin_site.each_context(request),
-            "title": _("Import a question bank"),
+            "title": _("Import questions"),
             "form": form,
             "errors": errors or (job.error.splitlines() if job and job.status == job.Status.FAILED else []),
             "job": job,
@@ -263,12 +264,81 @@ class QuestionAdmin(admin.ModelAdmin):
         status = 400 if request.method == "POST" else 200
         return TemplateResponse(request, "admin/quizzes/question/import.html", context, status=status)
 
+    def _import_yaml(self, request, form) -> BankImportJob | None:
+        """Imports the bank files now, or hands them to a worker when they are large (the job, returned)."""
+        files = [BankFile(f.name, f.read()) for f in form.cleaned_data["files"]]
+        if sum(len(f.data) for f in files) > settings.LEARNAPP_BACKGROUND_IMPORT_BYTES:
+            # Seconds to a minute of validating and writing: a worker does it, the page shows how it went.
+            job = BankImportJob.objects.create(
+                requested_by=request.user,
+                files=[{"name": f.name, "data": base64.b64encode(f.data).decode()} for f in files],
+                overwrite=form.cleaned_data["overwrite"],
+                language=translation.get_language() or "",
+            )
+            job.enqueue()
+            return job
+        result = import_bank(files, overwrite=form.cleaned_data["overwrite"])
+        messages.success(request, _("Import done: %(result)s.") % {"result": result})
+        for conflict in result.conflicts:
+            messages.warning(request, str(conflict))
+        if result.conflicts:
+            messages.warning(
+                request,
+                _(
+                    "Questions with a conflict kept the version edited here: import again with "
+                    "“Overwrite questions edited here” ticked to take the file's version."
+                ),
+            )
+        return None
+
+    def _import_formats(self, request, form) -> None:
+        files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+        if form.cleaned_data["paste"].strip():
+            files.append(("pasted.csv", form.cleaned_data["paste"].encode()))
+        report = import_questions(
+            files, request.user, shared=form.cleaned_data["shared"], language=form.cleaned_data["language"] or "en"
+        )
+        messages.success(
+            request,
+            ngettext(
+                "Import done: %(count)d question from %(files)d file.",
+                "Import done: %(count)d questions from %(files)d file(s).",
+                report.created,
+            )
+            % {"count": report.created, "files": len(report.sources)},
+        )
+        lines = [*map(str, report.notes), *report.dropped]
+        for line in lines[:SHOWN_DROPPED]:
+            messages.warning(request, line)
+        if len(lines) > SHOWN_DROPPED:
+            more = len(lines) - SHOWN_DROPPED
+            messages.warning(request, _("… and %(count)d more lines of what was left out.") % {"count": more})
+
     def export_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
         response = HttpResponse(export_bank(), content_type="application/yaml; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="learnapp-bank.yaml"'
         return response
+
+
+CONTENT_TYPES = {
+    "gift": ("text/plain; charset=utf-8", "gift"),
+    "xml": ("application/xml; charset=utf-8", "xml"),
+    "apkg": ("application/octet-stream", "apkg"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+}
+
+
+def download(request, questions, fmt: str, filename: str, *, deck_name: str = "learnapp") -> HttpResponse:
+    """The questions in `fmt` as a file to save; the questions the format cannot hold are said in messages."""
+    data, skipped = export(questions.order_by("external_id"), fmt, deck_name=deck_name, deck_key=filename)
+    for line in skipped:
+        messages.warning(request, _("Left out of the export: %(line)s") % {"line": line})
+    content_type, extension = CONTENT_TYPES[fmt]
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
+    return response
 
 
 class QuizSetItemInline(admin.TabularInline):
@@ -292,7 +362,22 @@ class QuizSetAdmin(admin.ModelAdmin):
     search_fields = ["title", "key", "description"]
     inlines = [QuizSetItemInline]
     raw_id_fields = ["owner"]
-    actions = ["publish_to_bank"]
+    actions = ["publish_to_bank", "export_apkg", "export_gift"]
+
+    @admin.action(description=_("Export as an Anki deck (.apkg)"), permissions=["view"])
+    def export_apkg(self, request, queryset):
+        return self._export(request, queryset, "apkg")
+
+    @admin.action(description=_("Export as GIFT (Moodle)"), permissions=["view"])
+    def export_gift(self, request, queryset):
+        return self._export(request, queryset, "gift")
+
+    def _export(self, request, queryset, fmt: str):
+        sets = list(queryset.order_by("key"))
+        questions = Question.objects.filter(quizset_items__quizset__in=sets).distinct()
+        name = sets[0].title if len(sets) == 1 else "learnapp"
+        key = sets[0].key if len(sets) == 1 else "learnapp-quiz-sets"
+        return download(request, questions, fmt, key, deck_name=name)
 
     @admin.action(
         description=_("Publish to the shared bank (with the teacher's questions in them and the texts they cite)"),

@@ -6,8 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.accounts.params import ModelMultipleIdsField
 
+from .formats import EXTENSIONS as FORMAT_EXTENSIONS
+from .formats import max_bytes
 from .grading import parse_number
-from .models import Choice, Question, Source
+from .models import Choice, Language, Question, Source
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -21,31 +23,76 @@ class MultipleFileField(forms.FileField):
 
 
 class BankUploadForm(forms.Form):
+    """Files in any format the bank reads (docs/formats.md), or a pasted "term, definition" list."""
+
     files = MultipleFileField(
-        label=_("YAML files"),
-        widget=MultipleFileInput(attrs={"accept": ".yaml,.yml"}),
-        help_text=_("One or more bank files (at most 2 MiB each), imported together: all or nothing."),
+        label=_("Files"),
+        required=False,
+        widget=MultipleFileInput(attrs={"accept": ",".join(FORMAT_EXTENSIONS)}),
+        help_text=_(
+            "Bank YAML, GIFT (.gift, .txt), Moodle XML, Anki (.apkg) or CSV files, imported together: all or "
+            "nothing. At most 2 MiB each (an Anki package 50 MiB)."
+        ),
+    )
+    paste = forms.CharField(
+        label=_("Or paste a list"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 60}),
+        help_text=_("One “term, definition” per line (separated by a tab, a semicolon or a comma): flashcards."),
+    )
+    shared = forms.BooleanField(
+        label=_("Into the shared bank"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "Published to everyone. Unticked, the questions are yours (like a teacher's own). Bank YAML says itself."
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=Language.choices,
+        initial="en",
+        required=False,
+        help_text=_("Of questions whose file does not say it (GIFT, Anki, CSV)."),
     )
     overwrite = forms.BooleanField(
         label=_("Overwrite questions edited here"),
         required=False,
         help_text=_(
-            "A question changed both in the file and here since its last import is a conflict: it keeps "
+            "Bank YAML: a question changed both in the file and here since its last import is a conflict: it keeps "
             "the version edited here unless this is ticked."
         ),
     )
 
     def clean_files(self):
-        files = self.cleaned_data["files"]
-        limit = settings.QUESTION_BANK_MAX_BYTES
+        files = self.cleaned_data["files"] or []
         for f in files:
+            if not f.name.lower().endswith(FORMAT_EXTENSIONS):
+                raise forms.ValidationError(
+                    _("%(name)s: use %(extensions)s files.")
+                    % {"name": f.name, "extensions": ", ".join(FORMAT_EXTENSIONS)}
+                )
+            limit = max_bytes(f.name)
             if f.size > limit:
                 raise forms.ValidationError(
                     _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
                 )
-            if not f.name.lower().endswith((".yaml", ".yml")):
-                raise forms.ValidationError(_("%(name)s: only .yaml or .yml files.") % {"name": f.name})
+        yaml = [f for f in files if f.name.lower().endswith((".yaml", ".yml"))]
+        if yaml and len(yaml) != len(files):
+            raise forms.ValidationError(_("Import bank YAML files on their own: they are the bank."))
         return files
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("files") and not (cleaned.get("paste") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Choose a file or paste a list."))
+        if len((cleaned.get("paste") or "").encode()) > settings.QUESTION_BANK_MAX_BYTES:
+            self.add_error("paste", _("The list is longer than 2 MiB."))
+        return cleaned
+
+    def is_yaml(self) -> bool:
+        files = self.cleaned_data["files"]
+        return bool(files) and files[0].name.lower().endswith((".yaml", ".yml"))
 
 
 class AnswerForm(forms.Form):

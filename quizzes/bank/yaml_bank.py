@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.dateparse import parse_duration
+from django.utils.duration import duration_string
 
 from . import safeyaml, version
 from .models import (
@@ -205,6 +208,16 @@ class _Checker:
         return [(value.lines[i], f"{key}[{i}]", item) for i, item in enumerate(value)]
 
 
+# A quiz set's options, written only when not the default: (field, kind of value)
+QUIZSET_OPTIONS = {
+    "shuffle_questions": bool,
+    "shuffle_choices": bool,
+    "question_count": int,
+    "time_limit": str,
+    "max_attempts": int,
+}
+
+
 @dataclass
 class _Question:
     external_id: str
@@ -225,6 +238,9 @@ class _Question:
     numeric: dict  # numeric questions: numeric_value, numeric_tolerance, tolerance_kind, unit
     translation_of: str  # the original's id, for a translation
     where: tuple[str, object, str]  # file name, the YAML mapping (for lines), path
+    owner: str = ""  # a username: a teacher's (or learner's) own question
+    stale: bool = False
+    derivation: dict | None = None  # the deriver's candidate: confidence, reason, state…
 
 
 @dataclass
@@ -233,16 +249,28 @@ class _Plan:
     topics: dict[str, dict] = field(default_factory=dict)
     questions: dict[str, _Question] = field(default_factory=dict)
     quizsets: dict[str, dict] = field(default_factory=dict)
+    users: dict = field(default_factory=dict)  # username -> user, of the owners named
 
 
-SOURCE_FIELDS = {"key", "title", "language"}, {"author", "url", "licence", "text", "text_file"}
+SOURCE_FIELDS = (
+    {"key", "title", "language"},
+    {"author", "url", "licence", "text", "text_file"}
+    | {
+        "owner",
+        "published",
+        "paragraph_languages",
+    },
+)
 TOPIC_FIELDS = {"key", "name_en", "name_fr"}, set()
 QUESTION_FIELDS = (
     {"id", "source", "kind", "prompt", "passage", "explanation"},
     {"difficulty", "status", "language", "topics", "highlight", "choices", "answer", "answers", "back", "feedback"}
-    | {"cognitive", "pairs", "items", "tolerance", "tolerance_kind", "unit", "translation_of"},
+    | {"cognitive", "pairs", "items", "tolerance", "tolerance_kind", "unit", "translation_of"}
+    | {"owner", "stale", "derivation"},
 )
-QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language"}
+QUIZSET_FIELDS = {"key", "title", "questions"}, {"description", "language", "owner"} | set(QUIZSET_OPTIONS)
+DERIVATION_FIELDS = {"confidence", "reason"}, {"state", "answer_type", "answer", "flags", "rejection_reason"}
+DERIVATION_STATES = {"pending", "accepted", "rejected"}
 
 
 def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> None:
@@ -272,10 +300,16 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             "url": check.url(item, "url", path),
             "licence": check.text(item, "licence", path, required=False),
         }
+        record.update(_owner(check, item, path))
+        if "published" in item:
+            record["published"] = _flag(check, item, "published", path)
+        if "paragraph_languages" in item:
+            record["paragraph_languages"] = _paragraph_languages(check, item, path)
         if ("text" in item) == ("text_file" in item):
             check.error(item.line, path, "give either text or text_file")
         elif "text" in item:
-            record["text"] = check.text(item, "text", path)
+            # An empty text is a source of imported questions (docs/formats.md): they have no passage.
+            record["text"] = check.text(item, "text", path, required=False)
         else:
             record["text"] = _read_text_file(check, item, path, bank_file.folder)
         if record["key"] in plan.sources:
@@ -318,10 +352,80 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             "language": check.choice(item, "language", path, LANGUAGES | {""}, default=""),
             "questions": list(ids),
             "where": (bank_file.name, item.line_of("questions"), f"{path}.questions"),
+            **_owner(check, item, path),
+            **_quizset_options(check, item, path),
         }
         if record["key"] in plan.quizsets:
             check.error(item.line_of("key"), f"{path}.key", f"quiz set {echo(record['key'])} is defined twice")
         plan.quizsets[record["key"]] = record
+
+
+def _flag(check: _Checker, item, key: str, path: str) -> bool:
+    value = item.get(key)
+    if not isinstance(value, bool):
+        check.error(item.line_of(key), f"{path}.{key}", "must be true or false")
+        return False
+    return value
+
+
+def _owner(check: _Checker, item, path: str) -> dict:
+    """{"owner": username} when the record names one (checked against the users when resolving)."""
+    if "owner" not in item:
+        return {}
+    value = item.get("owner")
+    if not isinstance(value, str) or not value.strip() or len(value) > 150:
+        check.error(item.line_of("owner"), f"{path}.owner", "must be a username")
+        return {}
+    return {"owner": value, "owner_line": item.line_of("owner"), "owner_where": (check.name, f"{path}.owner")}
+
+
+def _paragraph_languages(check: _Checker, item, path: str) -> dict:
+    """Languages set by hand per paragraph: {"<offset where it starts>": en | fr} (keys quoted: YAML keys are text)."""
+    value = item.get("paragraph_languages")
+    if not isinstance(value, dict) or not all(k.isdigit() and v in LANGUAGES for k, v in value.items()):
+        check.error(item.line_of("paragraph_languages"), f"{path}.paragraph_languages", "must map offsets to en or fr")
+        return {}
+    return {str(int(k)): v for k, v in sorted(value.items(), key=lambda kv: int(kv[0]))}
+
+
+def _quizset_options(check: _Checker, item, path: str) -> dict:
+    options = {}
+    for key, kind in QUIZSET_OPTIONS.items():
+        if key not in item:
+            continue
+        value = item.get(key)
+        if kind is bool and not isinstance(value, bool):
+            check.error(item.line_of(key), f"{path}.{key}", "must be true or false")
+        elif kind is int and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 32767):
+            check.error(item.line_of(key), f"{path}.{key}", "must be a whole number from 1")
+        elif kind is str and (not isinstance(value, str) or parse_duration(value) is None):
+            check.error(item.line_of(key), f"{path}.{key}", "must be a duration such as 00:15:00")
+        else:
+            options[key] = parse_duration(value) if kind is str else value
+    return options
+
+
+def _derivation(check: _Checker, item, path: str) -> dict | None:
+    value = item.get("derivation")
+    where = f"{path}.derivation"
+    if check.fields(value, where, item.line_of("derivation"), *DERIVATION_FIELDS) is None:
+        return None
+    confidence = value.get("confidence")
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 <= confidence <= 1:
+        check.error(value.line_of("confidence"), f"{where}.confidence", "must be a number from 0 to 1")
+    flags = value.get("flags", [])
+    if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
+        check.error(value.line_of("flags"), f"{where}.flags", "must be a list of words")
+        flags = []
+    return {
+        "confidence": float(confidence) if isinstance(confidence, (int, float)) else 0.0,
+        "reason": check.text(value, "reason", where, max_length=300),
+        "state": check.choice(value, "state", where, DERIVATION_STATES, default="pending"),
+        "answer_type": check.text(value, "answer_type", where, required=False, max_length=20),
+        "answer": check.text(value, "answer", where, required=False, max_length=300),
+        "flags": flags,
+        "rejection_reason": check.text(value, "rejection_reason", where, required=False, max_length=300),
+    }
 
 
 def _read_text_file(check: _Checker, item, path: str, folder: Path | None) -> str:
@@ -348,8 +452,9 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         source=check.key(item, "source", path),
         kind=kind,
         prompt=check.text(item, "prompt", path),
-        explanation=check.text(item, "explanation", path),
-        passage=check.text(item, "passage", path),
+        # An imported question (no passage) may have no explanation: its format had none to give.
+        explanation=check.text(item, "explanation", path, required=bool(item.get("passage"))),
+        passage=check.text(item, "passage", path, required=False),  # empty only on a source without text
         highlight=check.text(item, "highlight", path, required=False),
         language=check.choice(item, "language", path, LANGUAGES) if "language" in item else None,
         difficulty=check.choice(item, "difficulty", path, {1, 2, 3}, default=2),
@@ -362,6 +467,9 @@ def _read_question(check: _Checker, item, path: str) -> _Question:
         numeric={},
         translation_of=check.key(item, "translation_of", path) if "translation_of" in item else "",
         where=(check.name, item, path),
+        owner=_owner(check, item, path).get("owner", ""),
+        stale=_flag(check, item, "stale", path) if "stale" in item else False,
+        derivation=_derivation(check, item, path) if "derivation" in item else None,
     )
     if question.highlight and question.highlight not in question.passage:
         check.error(item.line_of("highlight"), f"{path}.highlight", "must occur verbatim in the passage")
@@ -525,6 +633,12 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
         if q.source not in texts:
             errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {echo(q.source)}"))
             continue
+        if not q.passage and texts[q.source]:
+            errors.append(
+                BankError(
+                    name, item.line_of("passage"), f"{path}.passage", "required (only a source without text has none)"
+                )
+            )
         if q.passage and q.passage not in texts[q.source]:
             errors.append(
                 BankError(
@@ -540,6 +654,7 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
                 labels = TRUE_FALSE_LABELS[q.language]
                 q.choices = [(labels[i], c[1], c[2]) for i, c in enumerate(q.choices)]
     _resolve_translations(plan, errors)
+    _resolve_users(plan, errors)
     wanted = {i for s in plan.quizsets.values() for i in s["questions"]} - set(plan.questions)
     existing = set(Question.objects.filter(external_id__in=wanted).values_list("external_id", flat=True))
     for record in plan.quizsets.values():
@@ -547,6 +662,21 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
         for missing in [i for i in record["questions"] if i not in plan.questions and i not in existing]:
             errors.append(BankError(name, line, path, f"unknown question {echo(missing)}"))
     return texts
+
+
+def _resolve_users(plan: _Plan, errors: list[BankError]) -> None:
+    """Every owner named must be a user: the file never creates accounts."""
+    named = [r for r in [*plan.sources.values(), *plan.quizsets.values()] if r.get("owner")]
+    wanted = {r["owner"] for r in named} | {q.owner for q in plan.questions.values() if q.owner}
+    plan.users = {u.username: u for u in get_user_model().objects.filter(username__in=wanted)}
+    for record in named:
+        if record["owner"] not in plan.users:
+            name, path = record["owner_where"]
+            errors.append(BankError(name, record["owner_line"], path, f"unknown user {echo(record['owner'])}"))
+    for q in plan.questions.values():
+        if q.owner and q.owner not in plan.users:
+            name, item, path = q.where
+            errors.append(BankError(name, item.line_of("owner"), f"{path}.owner", f"unknown user {echo(q.owner)}"))
 
 
 def _resolve_translations(plan: _Plan, errors: list[BankError]) -> None:
@@ -610,8 +740,16 @@ def import_bank(
     plan = validate(list(files))
     result = ImportResult()
     with transaction.atomic():
-        # A bank file is the shared bank: the texts it brings are published.
-        sources = _upsert(Source, [{**r, "published": True} for r in plan.sources.values()], result, "sources")
+        # A bank file is the shared bank: the texts it brings are published, unless it says otherwise.
+        records = [
+            {
+                **_row(r, plan),
+                "published": r.get("published", True),
+                "paragraph_languages": r.get("paragraph_languages", {}),
+            }
+            for r in plan.sources.values()
+        ]
+        sources = _upsert(Source, records, result, "sources")
         topics = _upsert(Topic, plan.topics.values(), result, "topics")
         sources |= {s.key: s for s in Source.objects.filter(key__in=_question_sources(plan) - set(sources))}
         topics |= {
@@ -619,8 +757,44 @@ def import_bank(
             for t in Topic.objects.filter(key__in={k for q in plan.questions.values() for k in q.topics} - set(topics))
         }
         _write_questions(plan, sources, topics, result, progress, overwrite)
+        _write_derivations(plan)
         _write_quizsets(plan, result)
     return result
+
+
+def _row(record: dict, plan: _Plan) -> dict:
+    """A source's or a quiz set's fields as the model has them: the owner a user id, the bookkeeping left out."""
+    row = {k: v for k, v in record.items() if k not in ("owner", "owner_line", "owner_where", "where", "questions")}
+    owner = plan.users.get(record.get("owner", ""))
+    row["owner_id"] = owner.pk if owner else None
+    return row
+
+
+def _write_derivations(plan: _Plan) -> None:
+    """The deriver's candidates the file carries, on their questions. Deriving sits above the bank: its models are
+    reached through the relation by name (Question.candidate), never imported."""
+    carried = {q.external_id: q.derivation for q in plan.questions.values() if q.derivation is not None}
+    if not carried:
+        return
+    candidate_model = Question._meta.get_field("candidate").related_model
+    job_model = candidate_model._meta.get_field("job").related_model
+    existing = {
+        c.question.external_id: c
+        for c in candidate_model.objects.filter(question__external_id__in=list(carried)).select_related("question")
+    }
+    jobs = {}
+    for question in Question.objects.filter(external_id__in=list(carried)).select_related("passage__source"):
+        values = carried[question.external_id]
+        candidate = existing.get(question.external_id)
+        if candidate is None:
+            source = question.passage.source
+            if source.pk not in jobs:
+                jobs[source.pk] = job_model.objects.create(source=source, status="done")
+            candidate_model.objects.create(question=question, job=jobs[source.pk], **values)
+        elif any(getattr(candidate, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(candidate, k, v)
+            candidate.save()
 
 
 def _upsert(model, records, result: ImportResult, label: str) -> dict:
@@ -649,7 +823,7 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
         q.external_id: q
         for q in Question.objects.filter(external_id__in=list(plan.questions))
         .with_content()
-        .select_related("translation_of")
+        .select_related("translation_of", "owner")
     }
     written: set[str] = set()
     passages = _passages(plan, sources)
@@ -670,7 +844,10 @@ def _write_questions(plan: _Plan, sources, topics, result: ImportResult, progres
             "highlight": q.highlight,
             **q.numeric,
         }
-        in_file = content_hash(q.source, q.passage, values, q.choices, q.topics, q.translation_of)
+        owner = plan.users.get(q.owner)
+        values.update(owner_id=owner.pk if owner else None, stale=q.stale)
+        extra = {**({"owner": q.owner} if q.owner else {}), **({"stale": True} if q.stale else {})}
+        in_file = content_hash(q.source, q.passage, values, q.choices, q.topics, q.translation_of, extra)
         obj = existing.get(q.external_id)
         if obj is None:
             new.append((Question(external_id=q.external_id, imported_hash=in_file, **values), q))
@@ -736,7 +913,7 @@ def _passages(plan: _Plan, sources) -> dict[tuple[str, str], Passage]:
         spans = {}
         for text in texts:
             start = source.text.find(text)
-            if not text or start < 0:
+            if (not text and source.text) or start < 0:
                 source.passage_for(text)  # raises the model's own error
             spans[text] = (start, start + len(text))
         have = {(p.start, p.end): p for p in Passage.objects.filter(source=source)}
@@ -785,10 +962,13 @@ def _choice_tuple(c: Choice) -> tuple:
     return (c.text, c.is_correct, c.feedback, c.match) if c.match else (c.text, c.is_correct, c.feedback)
 
 
-def content_hash(source: str, passage: str, values: dict, choices, topic_keys, translation_of: str = "") -> str:
+def content_hash(
+    source: str, passage: str, values: dict, choices, topic_keys, translation_of: str = "", extra: dict | None = None
+) -> str:
     """A digest of everything an import writes into a question, the same whichever side it is read from.
     (What the new kinds and translations add is hashed only where present: the older questions keep their hash.)"""
-    content = {k: v for k, v in values.items() if k != "passage"}
+    content = {k: v for k, v in values.items() if k not in ("passage", "owner_id", "stale")}
+    content.update(extra or {})  # the owner and staleness, only where set: older hashes stay valid
     content.update(
         source=source,
         passage=passage,
@@ -822,6 +1002,7 @@ def question_hash(obj: Question) -> str:
         [_choice_tuple(c) for c in obj.choices.all()],
         [t.key for t in obj.topics.all()],
         obj.translation_of.external_id if obj.translation_of_id else "",
+        {**({"owner": obj.owner.username} if obj.owner_id else {}), **({"stale": True} if obj.stale else {})},
     )
 
 
@@ -841,6 +1022,8 @@ def _write_quizsets(plan: _Plan, result: ImportResult) -> None:
     questions = dict(Question.objects.filter(external_id__in=ids).values_list("external_id", "pk"))
     for record in plan.quizsets.values():
         fields = {k: record[k] for k in ("title", "description", "language")}
+        fields["owner_id"] = _row(record, plan)["owner_id"]
+        fields.update({k: record[k] for k in QUIZSET_OPTIONS if k in record})
         quizset, created = QuizSet.objects.get_or_create(key=record["key"], defaults=fields)
         changed = not created and any(getattr(quizset, k) != v for k, v in fields.items())
         if changed:
@@ -885,14 +1068,19 @@ def export_bank() -> str:
                 "author": s.author,
                 "url": s.url,
                 "licence": s.licence,
+                **({"owner": s.owner.username} if s.owner_id else {}),
+                **({} if s.published else {"published": False}),
+                **({"paragraph_languages": _offsets(s.paragraph_languages)} if s.paragraph_languages else {}),
                 "text": s.text,
             }
-            for s in Source.objects.order_by("key")
+            for s in Source.objects.select_related("owner").order_by("key")
         ],
         "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
         "questions": [
             _export_question(q)
-            for q in Question.objects.with_content().select_related("translation_of").order_by("external_id")
+            for q in Question.objects.with_content()
+            .select_related("translation_of", "owner", "candidate")
+            .order_by("external_id")
         ],
         "quizsets": [
             {
@@ -900,9 +1088,11 @@ def export_bank() -> str:
                 "title": s.title,
                 "description": s.description,
                 "language": s.language,
+                **({"owner": s.owner.username} if s.owner_id else {}),
+                **_options(s),
                 "questions": [item.question.external_id for item in s.items.all()],
             }
-            for s in QuizSet.objects.order_by("key").prefetch_related("items__question")
+            for s in QuizSet.objects.select_related("owner").order_by("key").prefetch_related("items__question")
         ],
     }
     return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
@@ -919,6 +1109,9 @@ def _export_question(q: Question) -> dict:
         "topics": sorted(t.key for t in q.topics.all()),
         **({"cognitive": q.cognitive} if q.cognitive else {}),
         **({"translation_of": q.translation_of.external_id} if q.translation_of_id else {}),
+        **({"owner": q.owner.username} if q.owner_id else {}),
+        **({"stale": True} if q.stale else {}),
+        **_derivation_of(q),
         "prompt": q.prompt,
         "passage": q.passage.text,
     }
@@ -957,6 +1150,34 @@ def _export_question(q: Question) -> dict:
         if q.unit:
             item["unit"] = q.unit
     return item
+
+
+def _offsets(languages: dict) -> dict:
+    return {str(k): v for k, v in sorted(languages.items(), key=lambda kv: int(kv[0]))}
+
+
+def _options(quizset: QuizSet) -> dict:
+    """The set's options that are not the default, as the file writes them."""
+    options = {}
+    for key in QUIZSET_OPTIONS:
+        value = getattr(quizset, key)
+        if value not in (None, False):
+            options[key] = duration_string(value) if key == "time_limit" else value
+    return options
+
+
+def _derivation_of(q: Question) -> dict:
+    """The deriver's candidate, reached by the relation's name (deriving sits above the bank)."""
+    candidate = getattr(q, "candidate", None)
+    if candidate is None:
+        return {}
+    derivation = {"confidence": candidate.confidence, "reason": candidate.reason}
+    if candidate.state != "pending":
+        derivation["state"] = candidate.state
+    for key in ("answer_type", "answer", "flags", "rejection_reason"):
+        if getattr(candidate, key):
+            derivation[key] = getattr(candidate, key)
+    return {"derivation": derivation}
 
 
 def _plain_number(value: float | None) -> float | int | None:

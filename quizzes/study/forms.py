@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..bank.formats import APKG_MAX_BYTES
 from .models import StudySettings
 
 
@@ -51,16 +52,21 @@ class StudySettingsForm(forms.ModelForm):
 
 class RevlogUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Review log (CSV)"),
+        label=_("Review log (CSV or Anki package)"),
         help_text=_(
-            "Columns card_id, review_time (ms), review_rating, review_duration, review_state, as exported "
-            "here or by the FSRS optimizer tools."
+            "Columns card_id, review_time (epoch ms, or ISO 8601 with its offset), review_rating, review_duration, "
+            "review_state, as exported here or by the FSRS optimizer tools; or an Anki package (.apkg, .colpkg): "
+            "its review history."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,.apkg,.colpkg"}),
     )
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > 20 * 1024 * 1024:
-            raise forms.ValidationError(_("%(name)s: file larger than 20 MiB.") % {"name": f.name})
+        anki = f.name.lower().endswith((".apkg", ".colpkg"))
+        limit = APKG_MAX_BYTES if anki else 20 * 1024 * 1024
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
+            )
         return f

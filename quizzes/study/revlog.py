@@ -1,9 +1,13 @@
 """Review logs in the FSRS optimizer's CSV schema.
 
 One row per review: ``card_id, review_time, review_rating, review_duration, review_state``, where
-review_time is epoch milliseconds (UTC), review_rating is 1-4 (Again, Hard, Good, Easy),
+review_time is epoch milliseconds (UTC) or an ISO 8601 time with its offset (``2026-09-01T09:00:00+02:00``,
+``…Z``), review_rating is 1-4 (Again, Hard, Good, Easy),
 review_duration is milliseconds and review_state is 0 new, 1 learning, 2 review, 3 relearning.
 The last two may be empty or missing; extra columns are ignored and the column order is free.
+
+An Anki package or collection (.apkg, .colpkg, collection.anki2/anki21) is read too: its revlog
+table, without manual reschedulings, as the same rows (anki_rows).
 
 A file is read whole or not at all: every bad row is reported as ``name:line: column: problem``.
 Large files are checked and read as a stream of rows (check_revlog, then iter_revlog), so that a
@@ -12,6 +16,7 @@ million-row log never becomes a million objects at once.
 
 import csv
 import io
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -48,7 +53,7 @@ class RevlogInvalid(Exception):
 
 def read_revlog(data: bytes, name: str) -> list[Review]:
     """Parses and validates a whole file; returns its reviews ordered by (review_time, card_id)."""
-    text = _decode(data, name)
+    text = _anki_as_csv(data, name) if is_anki(data) else _decode(data, name)
     errors: list[str] = []
     reviews = list(_iter_rows(text, name, errors))
     if errors:
@@ -58,7 +63,7 @@ def read_revlog(data: bytes, name: str) -> list[Review]:
 
 def check_revlog(data: bytes, name: str) -> tuple[str, int]:
     """Validates the whole file without keeping its rows; returns its text and its number of reviews."""
-    text = _decode(data, name)
+    text = _anki_as_csv(data, name) if is_anki(data) else _decode(data, name)
     errors: list[str] = []
     count = sum(1 for _review in _iter_rows(text, name, errors))
     if errors:
@@ -82,6 +87,43 @@ def _decode(data: bytes, name: str) -> str:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise RevlogInvalid([_("%(where)s: the file is not UTF-8 text") % {"where": f"{name}:{line}"}]) from None
+
+
+def is_anki(data: bytes) -> bool:
+    """An Anki package (a zip) or a bare collection (SQLite), rather than a CSV."""
+    return data[:4] == b"PK\x03\x04" or data[:16] == b"SQLite format 3\x00"
+
+
+# Anki's revlog type -> the card's state before the review: learning, review, relearning, filtered (a review).
+ANKI_STATES = {0: 1, 1: 2, 2: 3, 3: 2}
+
+
+def anki_rows(data: bytes, name: str) -> Iterator[Review]:
+    """The reviews of an Anki package's revlog; a card's first learning review is its review as a new card."""
+    from ..bank.formats.anki import AnkiRefused, open_package, revlog_rows
+
+    try:
+        collection = open_package(data, name)
+    except AnkiRefused as exc:
+        raise RevlogInvalid([f"{name}: {exc}"]) from None
+    try:
+        rows = revlog_rows(collection)
+    except sqlite3.Error:
+        raise RevlogInvalid([f"{name}: the Anki collection has no review log"]) from None
+    finally:
+        collection.db.close()
+    seen: set[int] = set()
+    for at, card_id, ease, duration, kind in rows:
+        state = 0 if kind == 0 and card_id not in seen else ANKI_STATES.get(kind)
+        seen.add(card_id)
+        if 0 <= at <= MAX_TIME_MS and 0 <= card_id <= MAX_ID:
+            yield Review(card_id, from_epoch_ms(at), ease, max(0, duration) if duration is not None else None, state)
+
+
+def _anki_as_csv(data: bytes, name: str) -> str:
+    out = io.StringIO()
+    write_revlog(anki_rows(data, name), out)
+    return out.getvalue()
 
 
 def write_revlog(reviews: Iterable[Review], out: TextIO) -> None:
@@ -182,13 +224,32 @@ def _parse_row(row: list[str], columns: dict[str, int], where: str, errors: list
         return number
 
     card_id = integer("card_id", 0, MAX_ID)
-    time_ms = integer("review_time", 0, MAX_TIME_MS)
+    when = cell("review_time")
+    if when and not when.lstrip("-").isdigit():
+        time_ms = _iso_ms(when, where, errors)
+    else:
+        time_ms = integer("review_time", 0, MAX_TIME_MS)
     rating = integer("review_rating", 1, 4)
     duration = integer("review_duration", 0, MAX_ID, optional=True)
     state = integer("review_state", 0, 3, optional=True)
     if len(errors) > before or card_id is None or time_ms is None or rating is None:
         return None
     return Review(card_id, from_epoch_ms(time_ms), rating, duration, state)
+
+
+def _iso_ms(text: str, where: str, errors: list[str]) -> int | None:
+    """An ISO 8601 time with an offset (or Z) in epoch milliseconds; a time without one is ambiguous: refused."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None or "T" not in text.upper().replace(" ", "T"):
+        errors.append(
+            f"{where}: review_time: {_quote(text, 40)!r} is neither epoch milliseconds nor an ISO 8601 time with "
+            "an offset (2026-09-01T09:00:00+02:00)"
+        )
+        return None
+    return to_epoch_ms(moment.astimezone(UTC))
 
 
 def _quote(text: str, limit: int = 80) -> str:

@@ -321,13 +321,7 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     retrievability = scheduler.get_card_retrievability(fsrs_card, now) if card.last_review else None
     elapsed = (now - card.last_review).days if card.last_review else 0
     outcome = outcomes(card, settings, now)[rating]
-    card.state, card.step = outcome.state, outcome.step
-    card.stability, card.difficulty = outcome.stability, outcome.difficulty
-    card.due, card.last_review, card.scheduled_days = outcome.due, now, outcome.scheduled_days
-    card.mastered_until = now + timedelta(days=outcome.stability)
-    card.reps += 1
-    if rating == Rating.Again and state_before == Card.State.REVIEW:
-        card.lapses += 1
+    if advance(card, outcome, now):
         if card.lapses >= LEECH_LAPSES and (card.lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0:
             card.is_leech = True
             card.suspended = True
@@ -357,6 +351,18 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     )
     _tally(card.user_id, local_day(now, settings.timezone, settings.rollover_hour), state_before, rating, +1)
     return Rated(log, card)
+
+
+def advance(card: Card, outcome: Outcome, now: datetime) -> bool:
+    """Move the card (not saved) to the state a rating's outcome gives it at `now`; returns whether it lapsed."""
+    lapsed = outcome.rating == Rating.Again and card.state == Card.State.REVIEW
+    card.state, card.step = outcome.state, outcome.step
+    card.stability, card.difficulty = outcome.stability, outcome.difficulty
+    card.due, card.last_review, card.scheduled_days = outcome.due, now, outcome.scheduled_days
+    card.mastered_until = now + timedelta(days=outcome.stability)
+    card.reps += 1
+    card.lapses += lapsed
+    return lapsed
 
 
 def _tally(user_id: int, day: date, state_before: int, rating: int, sign: int) -> None:

@@ -41,7 +41,7 @@ def test_an_admin_imports_a_bank_and_previews_a_question(make_page, library, tmp
     page = make_page()
     page.login("ada")
     page.goto("/admin/quizzes/question/")
-    page.click("text=Import YAML")
+    page.click("text=Import questions")
     page.set_input_files("input[name=files]", str(bank))
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/quizzes/question/")

@@ -55,7 +55,8 @@ def test_a_bad_file_names_its_lines(tmp_path):
         run("--revlog", str(path))
     assert str(exc.value) == (
         f"{path} was refused:\n"
-        f"{path}:3: review_time: '17357328OOOOO' is not an integer\n"
+        f"{path}:3: review_time: '17357328OOOOO' is neither epoch milliseconds nor an ISO 8601 time with an offset "
+        "(2026-09-01T09:00:00+02:00)\n"
         f"{path}:4: review_rating: 0 is out of range (1 to 4)"
     )
 

@@ -51,6 +51,46 @@ class TestRead:
         assert [(r.card_id, r.rating) for r in read_revlog(text.encode(), "x")] == [(2, 3), (2, 1), (9, 3)]
 
 
+class TestTimestampForms:
+    def test_iso_8601_with_an_offset_or_z_is_the_same_instant_as_epoch_ms(self):
+        text = (
+            "card_id,review_time,review_rating\n"
+            "1,2025-01-01T13:00:00+01:00,3\n"
+            "2,2025-01-01T12:00:00Z,3\n"
+            "3,2025-01-01 12:00:00.000+00:00,3\n"
+            f"4,{T0},3\n"
+        )
+        assert {r.review_time for r in read_revlog(text.encode(), "x")} == {datetime(2025, 1, 1, 12, tzinfo=UTC)}
+
+    def test_a_time_without_its_offset_is_refused(self):
+        assert errors_of("card_id,review_time,review_rating\n1,2025-01-01T12:00:00,3\n") == [
+            "log.csv:2: review_time: '2025-01-01T12:00:00' is neither epoch milliseconds nor an ISO 8601 time with "
+            "an offset (2026-09-01T09:00:00+02:00)"
+        ]
+
+    def test_an_anki_package_is_read_from_its_revlog(self):
+        from tests.bank.formats.anki_packages import apkg, basic
+
+        day = 86_400_000
+        rows = [
+            (T0, 0, 3, 5000, 0),
+            (T0 + 600_000, 0, 3, 4000, 0),
+            (T0 + 2 * day, 0, 2, 3000, 1),
+            (T0 + 3 * day, 0, 0, 0, 4),
+        ]
+        package = apkg([basic("front", "back")], revlog=rows)
+        reviews = read_revlog(package, "deck.apkg")
+        card = reviews[0].card_id
+        assert reviews == [
+            Review(card, datetime(2025, 1, 1, 12, tzinfo=UTC), 3, 5000, 0),
+            Review(card, datetime(2025, 1, 1, 12, 10, tzinfo=UTC), 3, 4000, 1),
+            Review(card, datetime(2025, 1, 3, 12, tzinfo=UTC), 2, 3000, 2),
+        ]
+
+    def test_a_damaged_anki_package_is_refused(self):
+        assert errors_of(b"PK\x03\x04 broken", "deck.apkg") == ["deck.apkg: not an Anki package (.apkg is a zip file)"]
+
+
 class TestErrors:
     def test_every_bad_row_is_listed_with_its_line(self):
         text = (
@@ -65,11 +105,13 @@ class TestErrors:
         )
         assert errors_of(text) == [
             "log.csv:3: review_rating: 5 is out of range (1 to 4)",
-            "log.csv:4: review_time: '2025-01-01' is not an integer",
+            "log.csv:4: review_time: '2025-01-01' is neither epoch milliseconds nor an ISO 8601 time "
+            "with an offset (2026-09-01T09:00:00+02:00)",
             "log.csv:6: review_duration: -20 is out of range (must not be negative)",
             "log.csv:6: review_state: 7 is out of range (0 to 3)",
             "log.csv:7: card_id: 'x1' is not an integer",
-            "log.csv:7: review_time: '1735732800.0' is not an integer",
+            "log.csv:7: review_time: '1735732800.0' is neither epoch milliseconds nor an ISO 8601 time "
+            "with an offset (2026-09-01T09:00:00+02:00)",
             "log.csv:7: review_rating: missing value",
             "log.csv:8: review_rating: missing value",
         ]

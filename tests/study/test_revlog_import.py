@@ -89,7 +89,8 @@ class TestImportInBatches:
             optimizing.import_reviews(learner, data, "log.csv")
         assert exc.value.errors == [
             "log.csv:5002: review_rating: 9 is out of range (1 to 4)",
-            "log.csv:5003: review_time: 'soon' is not an integer",
+            "log.csv:5003: review_time: 'soon' is neither epoch milliseconds nor an ISO 8601 time with an offset "
+            "(2026-09-01T09:00:00+02:00)",
         ]
         assert ReviewLog.objects.count() == 0
 

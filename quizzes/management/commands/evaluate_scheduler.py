@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from quizzes.bank.formats import APKG_MAX_BYTES
 from quizzes.study.evaluation import ModelResult, evaluate, split_time
 from quizzes.study.fitting import FitFailed, NotEnoughReviews
 from quizzes.study.revlog import MAX_BYTES, RevlogInvalid, read_revlog
@@ -10,11 +11,12 @@ from quizzes.study.revlog import MAX_BYTES, RevlogInvalid, read_revlog
 class Command(BaseCommand):
     help = (
         "Compare FSRS-6 (default and fitted parameters) with Anki SM-2 on a review log in the FSRS optimizer's "
-        "CSV format (card_id, review_time, review_rating[, review_duration, review_state]), split chronologically."
+        "CSV format (card_id, review_time, review_rating[, review_duration, review_state]; times in epoch ms or "
+        "ISO 8601 with an offset) or an Anki package's revlog (.apkg, .colpkg), split chronologically."
     )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--revlog", type=Path, required=True, metavar="FILE.csv")
+        parser.add_argument("--revlog", type=Path, required=True, metavar="FILE.csv|FILE.apkg")
         parser.add_argument("--train-fraction", type=float, default=0.5, help="share of reviews to fit on (0.5)")
         parser.add_argument("--timezone", default="UTC", help="the learner's time zone, e.g. Europe/Paris (UTC)")
         parser.add_argument("--rollover-hour", type=int, default=4, help="hour a new review day starts (4)")
@@ -23,7 +25,7 @@ class Command(BaseCommand):
         if not revlog.is_file():
             raise CommandError(f"no such file: {revlog}")
         with revlog.open("rb") as f:
-            data = f.read(MAX_BYTES + 1)
+            data = f.read(max(MAX_BYTES, APKG_MAX_BYTES) + 1)
         try:
             reviews = read_revlog(data, str(revlog))
             split = split_time(reviews, train_fraction)
