@@ -37,13 +37,14 @@ class BankUploadForm(forms.Form):
     def clean_files(self):
         files = self.cleaned_data["files"]
         limit = settings.QUESTION_BANK_MAX_BYTES
+        errors = []  # every file's, at once
         for f in files:
             if f.size > limit:
-                raise forms.ValidationError(
-                    _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
-                )
+                errors.append(_("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20})
             if not f.name.lower().endswith((".yaml", ".yml")):
-                raise forms.ValidationError(_("%(name)s: only .yaml or .yml files.") % {"name": f.name})
+                errors.append(_("%(name)s: only .yaml or .yml files.") % {"name": f.name})
+        if errors:
+            raise forms.ValidationError(errors)
         return files
 
 
