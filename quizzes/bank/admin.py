@@ -100,6 +100,8 @@ class QuestionAdminForm(QuotedPassageForm):
             "topics",
             "owner",
             "stale",
+            "rewrite_requested",
+            "rewrite_note",
             "prompt",
             "explanation",
             "back",
@@ -118,6 +120,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "stale",
+        "rewrite_requested",
         "kind",
         "language",
         "passage__source",
@@ -133,6 +136,7 @@ class QuestionAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     fieldsets = [
         (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
+        (_("Rewriting"), {"fields": ["rewrite_requested", "rewrite_note"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
         (_("Where it comes from"), {"fields": ["source", "passage_text", "highlight"]}),
     ]

@@ -17,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..accounts.params import id_list_param
 from ..accounts.roles import Role, has_role
-from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
+from ..bank.forms import ChoiceFormSet, TeacherQuestionForm, question_form_is_valid, save_question
 from ..bank.models import Question, Source
 from ..bank.version import bump as bump_library
 from . import review_queue as candidates
@@ -220,12 +220,9 @@ def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"source": question.passage.source_id, "passage_text": question.passage.text}
     form = TeacherQuestionForm(request.user, request.POST or None, instance=question, initial=initial)
     formset = ChoiceFormSet(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and question_form_is_valid(form, formset):
         with transaction.atomic():
-            form.save()
-            for position, choice in enumerate(formset.save(commit=False)):
-                choice.position = position
-                choice.save()
+            save_question(form, formset)
             candidates.accept(candidate, request.user)
         messages.success(request, _("Edited, accepted and published."))
         return redirect("quizzes:review_queue")
