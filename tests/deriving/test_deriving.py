@@ -592,3 +592,11 @@ def test_distractors_said_to_come_from_the_text_are_in_it():
                 said["bank"] += 1
                 assert any(choice not in text for choice in wrong), (source["key"], c.prompt, wrong)
     assert said["text"] and said["bank"], said
+
+
+def test_a_new_text_loses_its_menu_and_the_sites_invitations():
+    text = "Home | About | Contact\n\nGene therapy\n\nGenes are in the nucleus.\n\n"
+    text += "Do not hesitate to ask us your questions!\n"
+    cleaned = prepare(text, "txt").text
+    assert "Home | About" not in cleaned and "hesitate" not in cleaned
+    assert "Genes are in the nucleus." in cleaned
