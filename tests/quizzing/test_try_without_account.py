@@ -35,7 +35,7 @@ def test_a_visitor_answers_sees_the_passage_and_nothing_is_stored(client, shared
     assert "<html" not in page and "Not quite" in page and "AAV" in page
     assert "SECRET DRAFT" not in client.get("/sets/basics/try/2/").content.decode()
     results = client.get("/sets/basics/try/3/").content.decode()
-    assert "1 right out of 2." in results
+    assert "1 right answer out of 2." in results
     assert 'href="/accounts/signup/?next=/sets/basics/"' in results
     assert not Attempt.objects.exists() and not Response.objects.exists()
     assert client.session["try"] == {"key": "basics", "results": {str(q1.pk): True, str(q2.pk): False}}
