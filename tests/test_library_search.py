@@ -89,28 +89,25 @@ def test_with_htmx_only_the_list_comes_back(client, library):
     assert r["Vary"] and "HX-Request" in r["Vary"]
 
 
-def test_a_learner_sees_what_is_due_per_set_and_today(client, library, learner):
-    _sets, (q1, q2, q3, _why) = library
+def review_card(user, question, due_in: timedelta) -> Card:
+    """A card in review, reviewed three days ago, due `due_in` from now."""
     now = timezone.now()
-    for question in (q1, q2):
-        Card.objects.create(
-            user=learner,
-            question=question,
-            state=Card.State.REVIEW,
-            stability=3,
-            difficulty=5,
-            due=now - timedelta(hours=1),
-            last_review=now - timedelta(days=3),
-        )
-    Card.objects.create(
-        user=learner,
-        question=q3,
+    return Card.objects.create(
+        user=user,
+        question=question,
         state=Card.State.REVIEW,
-        stability=30,
+        stability=3,
         difficulty=5,
-        due=now + timedelta(days=20),
+        due=now + due_in,
         last_review=now - timedelta(days=3),
     )
+
+
+def test_a_learner_sees_what_is_due_per_set_and_today(client, library, learner):
+    _sets, (q1, q2, q3, _why) = library
+    for question in (q1, q2):
+        review_card(learner, question, due_in=-timedelta(hours=1))
+    review_card(learner, q3, due_in=timedelta(days=20))
     client.force_login(learner)
     html = client.get("/").content.decode()
     assert "2 cards to review today." in html
@@ -125,15 +122,7 @@ def test_queries_stay_bounded_with_many_sets(client, library, learner, django_as
     for i in range(40):
         q = factory.make_question(f"extra-{i}", topics=[topic])
         factory.make_quizset(f"extra-set-{i}", [q])
-        Card.objects.create(
-            user=learner,
-            question=q,
-            state=Card.State.REVIEW,
-            stability=3,
-            difficulty=5,
-            due=timezone.now(),
-            last_review=timezone.now() - timedelta(days=2),
-        )
+        review_card(learner, q, due_in=timedelta(0))
     StudySettings.for_user(learner)  # made on a learner's first page; not what this counts
     client.force_login(learner)
     with django_assert_max_num_queries(11):
