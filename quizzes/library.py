@@ -1,48 +1,151 @@
-"""The library's shared part (sources, topics and their quiz sets) as cached HTML.
+"""The library: the shared quiz sets (each listed once, with its topics as chips) and the texts, searched and
+filtered on the page (GET ?q=&topic=&language=&kind=&source=, live with htmx).
 
-For learners and visitors it is the published bank, the same for every one of them in one language
-while the bank does not change, so it is rendered once per (language, bank version:
-quizzes/bank/version.py) and kept in the cache. Nothing per user is in it: the user's name,
-assignments, due counts and CSRF token are rendered around it on each request. (A teacher's own
-questions assigned to a learner are reached from the learner's assignments, not counted here.)
-Teachers and admins may see more (their own texts and questions; every text for admins): theirs is
-rendered for them, by the same visibility rule, and not cached.
+For learners and visitors it is the published bank, the same for every one of them in one language while the
+bank does not change, so its rows (plain values, not HTML) are built once per (language, bank version:
+quizzes/bank/version.py) and kept in the cache; the page filters and renders them on each request, around what
+is the user's own (name, assignments, due counts, CSRF token). Teachers and admins may see more (their own
+texts and questions; every text for admins): their rows are built for them, by the same visibility rule, and
+not cached. (A teacher's own questions assigned to a learner are reached from the learner's assignments.)
 """
 
-from collections import defaultdict
+import unicodedata
+from collections import Counter, defaultdict
 
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from .accounts.roles import Role, role_names
 from .bank import version
-from .bank.models import QuizSet, QuizSetItem, Source, Topic, visible_questions
+from .bank.models import Language, QuizSet, QuizSetItem, Source, Topic, visible_questions
 
 TIMEOUT = 24 * 60 * 60  # a day: entries of old versions are never read again and expire
+CHIPS = 4  # topics shown on a set's card, the most frequent in it first
 
 
-def context(user) -> dict:
-    """What the library shows `user`: quiz sets by source text and by topic, in a fixed number of queries."""
+class SetKind:
+    TEXT = "text"  # the questions of one text
+    THEME = "theme"  # a theme across texts
+    REASONING = "reasoning"  # why, how and apply questions
+
+    choices = [(TEXT, _("From one text")), (THEME, _("A theme across texts")), (REASONING, _("Why and how"))]
+
+
+class LibraryFilterForm(forms.Form):
+    """The library's search and filters: a value it cannot read is left out."""
+
+    q = forms.CharField(max_length=100, required=False)
+    topic = forms.CharField(max_length=80, required=False)
+    language = forms.ChoiceField(choices=[("", "")] + Language.choices, required=False)
+    kind = forms.ChoiceField(choices=[("", "")] + SetKind.choices, required=False)
+    source = forms.CharField(max_length=80, required=False)
+
+    def filters(self) -> dict[str, str]:
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) or "" for name in self.fields}
+
+
+def fold(text: str) -> str:
+    """For search: lower case, without accents ("thérapie" finds "therapie" and the other way round)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c))
+
+
+def rows(user) -> dict:
+    """What the library shows `user`, as plain values: sets (each once) and texts, in a fixed number of queries."""
     visible = visible_questions(user)
     quizsets = {s.pk: s for s in QuizSet.objects.with_questions(user).shared()}
-    by_source: dict[int, list[QuizSet]] = defaultdict(list)
-    by_topic: dict[int, list[QuizSet]] = defaultdict(list)
     published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question_id__in=visible).order_by()
-    for set_id, source_id in published.values_list("quizset", "question__passage__source").distinct():
-        by_source[source_id].append(quizsets[set_id])
-    for set_id, topic_id in published.values_list("quizset", "question__topics").distinct():
-        if topic_id is not None:
-            by_topic[topic_id].append(quizsets[set_id])
-    sources = Source.objects.visible_to(user).annotate(
-        question_count=Count("passages__questions", filter=Q(passages__questions__in=visible))
+    set_sources: dict[int, set[int]] = defaultdict(set)
+    reasoning: dict[int, set[bool]] = defaultdict(set)
+    for set_id, source_id, cognitive in published.values_list(
+        "quizset", "question__passage__source", "question__cognitive"
+    ).distinct():
+        set_sources[set_id].add(source_id)
+        reasoning[set_id].add(bool(cognitive))
+    topic_counts: dict[int, Counter] = defaultdict(Counter)
+    for set_id, topic_id, n in (
+        published.filter(question__topics__isnull=False)
+        .values_list("quizset", "question__topics")
+        .annotate(n=Count("pk"))
+    ):
+        topic_counts[set_id][topic_id] = n
+    topics = {t.pk: t for t in Topic.objects.all()}
+    sources = list(
+        Source.objects.visible_to(user).annotate(
+            question_count=Count("passages__questions", filter=Q(passages__questions__in=visible))
+        )
     )
-    source_rows = [(s, sorted(by_source[s.pk], key=lambda q: q.title)) for s in sources]
-    topic_rows = [(t, sorted(by_topic[t.pk], key=lambda q: q.title)) for t in Topic.objects.all() if by_topic[t.pk]]
-    return {"source_rows": source_rows, "topic_rows": topic_rows}
+    source_keys = {s.pk: s.key for s in sources}
+    source_titles = {s.pk: s.title for s in sources}
+    sets = []
+    for quizset in sorted(quizsets.values(), key=lambda s: fold(s.title)):
+        chips = [topics[pk] for pk, _n in topic_counts[quizset.pk].most_common() if pk in topics]
+        in_texts = set_sources[quizset.pk]
+        kind = (
+            SetKind.REASONING
+            if reasoning[quizset.pk] == {True}
+            else SetKind.TEXT
+            if len(in_texts) == 1
+            else SetKind.THEME
+        )
+        sets.append(
+            {
+                "pk": quizset.pk,
+                "title": quizset.title,
+                "description": quizset.description,
+                "url": quizset.get_absolute_url(),
+                "language": quizset.language,
+                "count": quizset.published_count,
+                "kind": kind,
+                "topics": [(t.key, t.name) for t in chips],
+                "sources": sorted(source_keys[pk] for pk in in_texts if pk in source_keys),
+                "haystack": fold(
+                    " ".join(
+                        [quizset.title, quizset.description]
+                        + [name for t in chips for name in (t.name_en, t.name_fr)]
+                        + [source_titles.get(pk, "") for pk in in_texts]
+                    )
+                ),
+            }
+        )
+    set_counts = Counter(key for row in sets for key in row["sources"])
+    texts = [
+        {
+            "key": s.key,
+            "title": s.title,
+            "url": s.get_absolute_url(),
+            "author": s.author,
+            "language": s.language,
+            "language_display": s.get_language_display(),
+            "question_count": s.question_count,
+            "set_count": set_counts[s.key],
+        }
+        for s in sources
+    ]
+    used = {key for row in sets for key, _name in row["topics"]}
+    return {
+        "sets": sets,
+        "texts": texts,
+        "topics": [(t.key, t.name) for t in sorted(topics.values(), key=lambda t: fold(t.name)) if t.key in used],
+    }
+
+
+def filtered(sets: list[dict], filters: dict[str, str]) -> list[dict]:
+    """The sets that match every filter; the search matches every word, in any order, accents aside."""
+    words = fold(filters.get("q", "")).split()
+    return [
+        row
+        for row in sets
+        if all(word in row["haystack"] for word in words)
+        and (not filters.get("topic") or filters["topic"] in {key for key, _name in row["topics"]})
+        and (not filters.get("language") or row["language"] in (filters["language"], ""))
+        and (not filters.get("kind") or row["kind"] == filters["kind"])
+        and (not filters.get("source") or filters["source"] in row["sources"])
+    ]
 
 
 def sees_the_published_bank(request) -> bool:
@@ -57,14 +160,14 @@ def sees_the_published_bank(request) -> bool:
     return Role.TEACHER.value not in (roles if roles is not None else role_names(user))
 
 
-def shared_html(request) -> str:
-    """The library's HTML for the current language and visitor: the published bank from the cache when
-    the bank has not changed; a teacher's or an admin's view rendered for them."""
+def shared_rows(request) -> dict:
+    """The library's rows for the current language and visitor: the published bank's from the cache when the
+    bank has not changed; a teacher's or an admin's built for them."""
     if not sees_the_published_bank(request):
-        return mark_safe(render_to_string("library_shared.html", context(request.user)))
-    key = f"learnapp:library:{get_language()}:{version.current()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string("library_shared.html", context(AnonymousUser()))
-        cache.set(key, html, TIMEOUT)
-    return mark_safe(html)  # rendered by our template, escaped there
+        return rows(request.user)
+    key = f"learnapp:library-rows:{get_language()}:{version.current()}"
+    data = cache.get(key)
+    if data is None:
+        data = rows(AnonymousUser())
+        cache.set(key, data, TIMEOUT)
+    return data

@@ -7,21 +7,50 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
 
 from . import library
+from .study import scheduling
+from .study.models import StudySettings
 from .teaching import results as teaching
 
 logger = logging.getLogger("quizzes.health")
 
 
 @require_safe
+@vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
-    """The library: its shared part (quiz sets by source text and by topic) comes from the cache while
-    the bank does not change (quizzes/library.py); the learner's assignments are read on each request."""
-    assignments = teaching.for_learner(request.user) if request.user.is_authenticated else []
-    return render(request, "home.html", {"library_html": library.shared_html(request), "assignments": assignments})
+    """The library: its sets (each once) and texts come from the cache while the bank does not change
+    (quizzes/library.py), searched and filtered here; with htmx, only the list of sets. The learner's
+    assignments and what they have due are read on each request."""
+    search = library.LibraryFilterForm(request.GET)
+    filters = search.filters()
+    data = library.shared_rows(request)
+    context = {
+        "sets": library.filtered(data["sets"], filters),
+        "texts": data["texts"],
+        "topics": data["topics"],
+        "kinds": library.SetKind.choices,
+        "filters": filters,
+        "filtering": any(filters.values()),
+    }
+    if request.user.is_authenticated:
+        now = timezone.now()
+        settings = StudySettings.for_user(request.user)
+        due = scheduling.due_by_set(request.user, settings, now)
+        context["sets"] = [{**row, "due": due.get(row["pk"], 0)} for row in context["sets"]]  # the cache's rows stay
+        if request.htmx:
+            return render(request, "home.html#sets", context)
+        queue = scheduling.queue(request.user, settings, now, fetch_card=False)
+        context["queue"] = queue
+        context["to_review"] = queue.new_left + queue.learning_due + queue.review_left
+        context["assignments"] = teaching.for_learner(request.user, now)
+    elif request.htmx:
+        return render(request, "home.html#sets", context)
+    return render(request, "home.html", context)
 
 
 @require_safe

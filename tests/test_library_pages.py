@@ -28,12 +28,13 @@ def library(db):
 
 
 class TestHome:
-    def test_it_lists_sets_by_source_and_by_topic(self, client, library):
+    def test_it_lists_each_set_once_with_its_topics_and_the_texts(self, client, library):
         html = client.get("/").content.decode()
         assert "Introduction to gene therapy" in html
-        # Once under its source and once under "Vectors", however many questions it has there.
-        assert html.count('href="/sets/vectors-set/"') == 2
-        assert html.count('href="/sets/basics-set/"') == 2
+        # Once, however many topics and texts it has, with its topics as chips.
+        assert html.count('href="/sets/vectors-set/"') == 1
+        assert html.count('href="/sets/basics-set/"') == 1
+        assert '<a class="chip" href="?topic=vectors#h-sets">Vectors</a>' in html
         assert "Only drafts" not in html, "a set with no published question is not listed"
         assert "3 questions" in html  # published questions of the source
 

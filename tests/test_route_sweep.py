@@ -161,6 +161,7 @@ def world(db, learner, teacher):
         "external_id": "q-toms",
         "code": classroom.join_code,
         "learner_id": str(learner.pk),
+        "question_id": str(toms_question.pk),
         "uidb64": "MQ",
         "token": "set-password",
     }
@@ -177,6 +178,9 @@ def world(db, learner, teacher):
         "quizzes:assignment": {"pk": str(assignment.pk)},
         "quizzes:assignment_csv": {"pk": str(assignment.pk)},
         "quizzes:learner_results": {"pk": str(assignment.pk)},
+        "quizzes:edit_assignment": {"pk": str(assignment.pk)},
+        "quizzes:weak_item": {"pk": str(assignment.pk)},
+        "quizzes:teach_edit_question": {"pk": str(toms_question.pk)},
         "quizzes:review_candidate": {"pk": str(candidate.pk)},
         "quizzes:edit_candidate": {"pk": str(candidate.pk)},
     }

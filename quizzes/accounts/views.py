@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -28,8 +28,13 @@ EMAIL_CHANGE_SALT = "learnapp.email-change"
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
+    """A learner account; then back to what the visitor was doing (`next`, a path on this site)."""
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, require_https=request.is_secure())
+    if not (safe and next_url.startswith("/")):  # a path on this site, nothing else
+        next_url = ""
     if request.user.is_authenticated:
-        return redirect("quizzes:home")
+        return redirect(next_url or "quizzes:home")
     form = SignupForm(request.POST or None)
     if form.is_valid():
         user = form.save()
@@ -38,8 +43,8 @@ def signup(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["timezone"]:
             request.session["guessed_timezone"] = form.cleaned_data["timezone"]
         messages.success(request, _("Welcome, %(name)s! Your learner account is ready.") % {"name": user.username})
-        return redirect("quizzes:home")
-    return render(request, "registration/signup.html", {"form": form})
+        return redirect(next_url or "quizzes:home")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
 password_reset = PasswordResetView.as_view(form_class=ResetForm)

@@ -107,6 +107,8 @@ class QuestionAdminForm(QuotedPassageForm):
             "topics",
             "owner",
             "stale",
+            "rewrite_requested",
+            "rewrite_note",
             "prompt",
             "explanation",
             "back",
@@ -130,6 +132,7 @@ class QuestionAdmin(admin.ModelAdmin):
     list_filter = [
         "status",
         "stale",
+        "rewrite_requested",
         "kind",
         "language",
         "passage__source",
@@ -145,6 +148,7 @@ class QuestionAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish", "link_translations", "export_gift", "export_xml", "export_apkg", "export_csv"]
     fieldsets = [
         (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
+        (_("Rewriting"), {"fields": ["rewrite_requested", "rewrite_note"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
         (
             _("Numeric answer"),

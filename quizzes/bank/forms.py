@@ -66,20 +66,22 @@ class BankUploadForm(forms.Form):
 
     def clean_files(self):
         files = self.cleaned_data["files"] or []
+        errors = []  # every file's, at once
         for f in files:
             if not f.name.lower().endswith(FORMAT_EXTENSIONS):
-                raise forms.ValidationError(
+                errors.append(
                     _("%(name)s: use %(extensions)s files.")
                     % {"name": f.name, "extensions": ", ".join(FORMAT_EXTENSIONS)}
                 )
+                continue
             limit = max_bytes(f.name)
             if f.size > limit:
-                raise forms.ValidationError(
-                    _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
-                )
+                errors.append(_("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20})
         yaml = [f for f in files if f.name.lower().endswith((".yaml", ".yml"))]
         if yaml and len(yaml) != len(files):
-            raise forms.ValidationError(_("Import bank YAML files on their own: they are the bank."))
+            errors.append(_("Import bank YAML files on their own: they are the bank."))
+        if errors:
+            raise forms.ValidationError(errors)
         return files
 
     def clean(self):
@@ -276,8 +278,19 @@ class QuotedPassageForm(forms.ModelForm):
         return data
 
 
+TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}  # as the bank's import writes them
+
+
 class TeacherQuestionForm(QuotedPassageForm):
-    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
+    """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds). A true/false
+    question's answer is a choice of two, not two choices typed by hand (`save_question` writes them)."""
+
+    statement_is = forms.ChoiceField(
+        label=_("True/false: the statement is"),
+        choices=[("true", _("True")), ("false", _("False"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
 
     class Meta:
         model = Question
@@ -309,12 +322,50 @@ class TeacherQuestionForm(QuotedPassageForm):
 
     def __init__(self, user, *args, **kwargs) -> None:
         super().__init__(*args, user=user, **kwargs)
+        if self.instance.pk and self.instance.kind == Question.Kind.TRUE_FALSE:
+            right = next((c for c in self.instance.choices.all() if c.is_correct), None)
+            if right is not None:
+                self.initial.setdefault("statement_is", "true" if right.position == 0 else "false")
 
     def clean(self):
         data = super().clean()
         if data.get("source"):
             self.instance.language = data["source"].language
+        if data.get("kind") == Question.Kind.TRUE_FALSE and not data.get("statement_is"):
+            self.add_error("statement_is", _("Say whether the statement is true or false."))
         return data
+
+    def true_false_choices(self) -> list[tuple[str, bool]]:
+        """The two choices of a true/false question, in its language: True first, as the bank's import writes them."""
+        true_label, false_label = TRUE_FALSE_LABELS.get(self.instance.language, TRUE_FALSE_LABELS["en"])
+        answer = self.cleaned_data["statement_is"] == "true"
+        return [(true_label, answer), (false_label, not answer)]
+
+
+def question_form_is_valid(form: "TeacherQuestionForm", formset) -> bool:
+    """The form, then its choices: a true/false question's are not typed (the formset is left alone)."""
+    if not form.is_valid():
+        formset.is_valid()  # its errors show too, in one round
+        return False
+    return form.instance.kind == Question.Kind.TRUE_FALSE or formset.is_valid()
+
+
+def save_question(form: "TeacherQuestionForm", formset) -> Question:
+    """Save a valid question and its choices in their order on the form (call within a transaction)."""
+    question = form.save()
+    if question.kind == Question.Kind.TRUE_FALSE:
+        question.choices.all().delete()
+        Choice.objects.bulk_create(
+            Choice(question=question, text=text, is_correct=right, position=i)
+            for i, (text, right) in enumerate(form.true_false_choices())
+        )
+        return question
+    if not question.has_rows:
+        question.choices.all().delete()
+        return question
+    formset.instance = question
+    formset.save_in_order()
+    return question
 
 
 class ChoiceForm(forms.ModelForm):

@@ -343,6 +343,8 @@ class Question(models.Model):
         RELATIVE = "relative", _("relative (± percent)")
 
     CHOICE_KINDS = (Kind.SINGLE, Kind.MULTIPLE, Kind.TRUE_FALSE)
+    # Kinds whose answer is made of Choice rows: choices, matching pairs, items to put in order.
+    ROW_KINDS = (*CHOICE_KINDS, Kind.MATCHING, Kind.ORDERING)
 
     external_id = models.CharField(
         _("external id"),
@@ -407,6 +409,12 @@ class Question(models.Model):
         related_name="own_questions",
         help_text=_("A teacher's own question; empty once an admin publishes it to the shared bank."),
     )
+    # A teacher's item analysis found it weak (it does not separate the class, or a wrong choice draws many):
+    # the admin sees it in the list filter, rewrites it, and clears the flag.
+    rewrite_requested = models.BooleanField(
+        _("to rewrite"), default=False, help_text=_("A teacher's item analysis found it weak: see the note.")
+    )
+    rewrite_note = models.CharField(_("why rewrite it"), max_length=500, blank=True)
     # What the bank import last wrote here (yaml_bank.content_hash): tells an edit made in the app
     # from one made in the file, so that an import never overwrites an admin's work unasked.
     imported_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
@@ -446,6 +454,10 @@ class Question(models.Model):
     @property
     def is_choice_kind(self) -> bool:
         return self.kind in self.CHOICE_KINDS
+
+    @property
+    def has_rows(self) -> bool:
+        return self.kind in self.ROW_KINDS
 
     @property
     def answers(self) -> list[str]:

@@ -250,6 +250,9 @@ class _Plan:
     questions: dict[str, _Question] = field(default_factory=dict)
     quizsets: dict[str, dict] = field(default_factory=dict)
     users: dict = field(default_factory=dict)  # username -> user, of the owners named
+    # What could not be read in full: references to these are not called unknown (the error is elsewhere).
+    unread: set[str] = field(default_factory=set)  # "sources", "topics", "questions"
+    doubtful_texts: set[str] = field(default_factory=set)  # keys of sources whose record has an error
 
 
 SOURCE_FIELDS = (
@@ -281,17 +284,22 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
         errors.append(
             BankError(bank_file.name, exc.line or 0, "", str(exc).split(": ", 1)[-1] if exc.line else str(exc))
         )
+        plan.unread |= {"sources", "topics", "questions"}
         return
     if not isinstance(data, dict):
         check.error(1, "", "the file must be a mapping with version: 1")
+        plan.unread |= {"sources", "topics", "questions"}
         return
     check.fields(data, "", data.line, {"version"}, {"sources", "topics", "questions", "quizsets"})
     if data.get("version") != 1:
         check.error(data.line_of("version"), "version", "must be 1")
 
+    before = len(errors)
     for line, path, item in check.items(data, "sources"):
         if check.fields(item, path, line, *SOURCE_FIELDS) is None:
+            plan.unread.add("sources")
             continue
+
         record = {
             "key": check.key(item, "key", path),
             "title": check.text(item, "title", path, max_length=300),
@@ -305,6 +313,7 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
             record["published"] = _flag(check, item, "published", path)
         if "paragraph_languages" in item:
             record["paragraph_languages"] = _paragraph_languages(check, item, path)
+        text_errors = len(errors)
         if ("text" in item) == ("text_file" in item):
             check.error(item.line, path, "give either text or text_file")
         elif "text" in item:
@@ -315,7 +324,12 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
         if record["key"] in plan.sources:
             check.error(item.line_of("key"), f"{path}.key", f"source {echo(record['key'])} is defined twice")
         plan.sources[record["key"]] = record
+        if len(errors) > text_errors:
+            plan.doubtful_texts.add(record["key"])
+    if len(errors) > before:
+        plan.unread.add("sources")
 
+    before = len(errors)
     for line, path, item in check.items(data, "topics"):
         if check.fields(item, path, line, *TOPIC_FIELDS) is None:
             continue
@@ -327,7 +341,10 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
         if record["key"] in plan.topics:
             check.error(item.line_of("key"), f"{path}.key", f"topic {echo(record['key'])} is defined twice")
         plan.topics[record["key"]] = record
+    if len(errors) > before:
+        plan.unread.add("topics")
 
+    before = len(errors)
     for line, path, item in check.items(data, "questions"):
         if check.fields(item, path, line, *QUESTION_FIELDS) is None:
             continue
@@ -335,6 +352,8 @@ def _read_file(bank_file: BankFile, plan: _Plan, errors: list[BankError]) -> Non
         if question.external_id in plan.questions:
             check.error(item.line_of("id"), f"{path}.id", f"id {echo(question.external_id)} is used twice")
         plan.questions[question.external_id] = question
+    if len(errors) > before:
+        plan.unread.add("questions")
 
     for line, path, item in check.items(data, "quizsets"):
         if check.fields(item, path, line, *QUIZSET_FIELDS) is None:
@@ -617,7 +636,9 @@ def _read_choices(check: _Checker, item, path: str, kind: str) -> list[tuple[str
 
 
 def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
-    """Check references against the batch and the database; returns source texts by key."""
+    """Check references against the batch and the database; returns source texts by key. Runs even when the
+    files have errors of their own, so that an import lists them all at once; a reference to what could not be
+    read is left alone (its error is already listed)."""
     texts = dict(Source.objects.filter(key__in=_question_sources(plan)).values_list("key", "text"))
     languages = dict(Source.objects.values_list("key", "language"))
     for key, record in plan.sources.items():
@@ -631,7 +652,10 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
     for q in plan.questions.values():
         name, item, path = q.where
         if q.source not in texts:
-            errors.append(BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {echo(q.source)}"))
+            if q.source and "sources" not in plan.unread:
+                errors.append(
+                    BankError(name, item.line_of("source"), f"{path}.source", f"unknown source {echo(q.source)}")
+                )
             continue
         if not q.passage and texts[q.source]:
             errors.append(
@@ -639,19 +663,19 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
                     name, item.line_of("passage"), f"{path}.passage", "required (only a source without text has none)"
                 )
             )
-        if q.passage and q.passage not in texts[q.source]:
+        if q.passage and q.source not in plan.doubtful_texts and q.passage not in (texts[q.source] or ""):
             errors.append(
                 BankError(
                     name, item.line_of("passage"), f"{path}.passage", "does not occur verbatim in the source text"
                 )
             )
         for topic in q.topics:
-            if topic not in known_topics:
+            if topic not in known_topics and "topics" not in plan.unread:
                 errors.append(BankError(name, item.line_of("topics"), f"{path}.topics", f"unknown topic {echo(topic)}"))
         if q.language is None:
             q.language = languages.get(q.source, "en")
             if q.kind == "true_false" and q.language != "en":
-                labels = TRUE_FALSE_LABELS[q.language]
+                labels = TRUE_FALSE_LABELS.get(q.language, TRUE_FALSE_LABELS["en"])  # a bad one is an error already
                 q.choices = [(labels[i], c[1], c[2]) for i, c in enumerate(q.choices)]
     _resolve_translations(plan, errors)
     _resolve_users(plan, errors)
@@ -659,6 +683,8 @@ def _resolve(plan: _Plan, errors: list[BankError]) -> dict[str, str]:
     existing = set(Question.objects.filter(external_id__in=wanted).values_list("external_id", flat=True))
     for record in plan.quizsets.values():
         name, line, path = record["where"]
+        if "questions" in plan.unread:
+            continue
         for missing in [i for i in record["questions"] if i not in plan.questions and i not in existing]:
             errors.append(BankError(name, line, path, f"unknown question {echo(missing)}"))
     return texts
@@ -718,12 +744,13 @@ def validate(files: Iterable[BankFile]) -> _Plan:
     """Parse and check every file; raise BankInvalid with every error found."""
     errors: list[BankError] = []
     plan = _Plan()
+    files = list(files)
     for bank_file in files:
         _read_file(bank_file, plan, errors)
-    if not errors:
-        _resolve(plan, errors)
+    _resolve(plan, errors)
     if errors:
-        raise BankInvalid(errors)
+        order = {f.name: i for i, f in enumerate(files)}
+        raise BankInvalid(sorted(errors, key=lambda e: (order.get(e.file, len(order)), e.line)))
     return plan
 
 

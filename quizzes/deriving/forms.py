@@ -97,4 +97,6 @@ class SourceForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Why?"), max_length=300, required=False)
+    """A rejection says why: the reason is kept, and the deriver ranks the answer lower next time."""
+
+    reason = forms.CharField(label=_("Why?"), max_length=300)

@@ -9,6 +9,7 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,7 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..accounts.params import id_list_param
 from ..accounts.roles import Role, has_role
-from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
+from ..bank.forms import ChoiceFormSet, TeacherQuestionForm, question_form_is_valid, save_question
 from ..bank.models import Question, Source
 from ..bank.version import bump as bump_library
 from . import review_queue as candidates
@@ -144,9 +145,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Accepted and published."))
         elif "reject" in request.POST:
             reason = _reason(request)
-            for candidate in chosen:
-                candidates.reject(candidate, request.user, reason)
-            messages.info(request, _("Rejected."))
+            if not reason:
+                error = _("Say why you reject them.")
+            else:
+                for candidate in chosen:
+                    candidates.reject(candidate, request.user, reason)
+                messages.info(request, _("Rejected."))
         if error is None:
             return redirect(request.get_full_path())
     source_key = request.GET.get("source", "").replace("\x00", "")  # PostgreSQL refuses NUL in a query
@@ -174,9 +178,12 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _reason(request: HttpRequest) -> str:
-    """A rejection's reason as the reject form reads it (at most 300 characters, no NUL)."""
+    """A rejection's reason as the reject form reads it (at most 300 characters, no NUL); empty when none was
+    typed, which the page refuses with a message (a forged one is a 400)."""
     form = RejectForm(request.POST)
     if not form.is_valid():
+        if form.has_error("reason", "required"):
+            return ""
         raise BadRequest("reason: " + "; ".join(form.errors["reason"]))
     return form.cleaned_data["reason"]
 
@@ -189,7 +196,14 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if "accept" in request.POST:
         candidates.accept(candidate, request.user)
     else:
-        candidates.reject(candidate, request.user, _reason(request))
+        reason = _reason(request)
+        if not reason:
+            error = _("Say why you reject it.")
+            if request.htmx:
+                return render(request, "deriving/queue.html#decided", {"item": candidate, "decide_error": error})
+            messages.error(request, error)
+            return redirect(f"{reverse('quizzes:review_queue')}#candidate-{candidate.pk}")
+        candidates.reject(candidate, request.user, reason)
     candidate.refresh_from_db()
     if request.htmx:
         return render(request, "deriving/queue.html#decided", {"item": candidate})
@@ -206,10 +220,9 @@ def edit_candidate(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"source": question.passage.source_id, "passage_text": question.passage.text}
     form = TeacherQuestionForm(request.user, request.POST or None, instance=question, initial=initial)
     formset = ChoiceFormSet(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    if request.method == "POST" and question_form_is_valid(form, formset):
         with transaction.atomic():
-            form.save()
-            formset.save_in_order()
+            save_question(form, formset)
             candidates.accept(candidate, request.user)
         messages.success(request, _("Edited, accepted and published."))
         return redirect("quizzes:review_queue")

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
+from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study.models import Study
 from . import flow as quizzing
@@ -57,6 +59,72 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
         "all_held": all_held,
     }
     return render(request, "quizzing/quizset.html", context)
+
+
+# --- a visitor tries a quiz without an account ---------------------------------------------------
+
+TRY_SESSION_KEY = "try"
+
+
+def _try_questions(key: str) -> tuple[QuizSet, list[Question]]:
+    """A shared set's published questions as a visitor sees them (the bank's rule for an anonymous user: never
+    a teacher's set or question, so never an assignment's), in the set's order."""
+    visitor = AnonymousUser()
+    quizset = get_object_or_404(QuizSet.objects.with_questions(visitor).visible_to(visitor), key=key)
+    questions = list(
+        Question.objects.with_content()
+        .filter(pk__in=visible_questions(visitor), quizset_items__quizset=quizset)
+        .order_by("quizset_items__position", "pk")
+    )
+    return quizset, questions
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+@vary_on_headers("HX-Request")
+def try_question(request: HttpRequest, key: str, position: int = 1) -> HttpResponse:
+    """A visitor answers a shared set's questions one at a time and sees the feedback and the passage; the answers
+    are graded but not stored: only right or wrong per question, in their session, for the summary."""
+    if request.user.is_authenticated:
+        return redirect("quizzes:quizset", key=key)  # learners take the real quiz, which is kept
+    quizset, questions = _try_questions(key)
+    if not 1 <= position <= len(questions) + 1:
+        raise Http404
+    tried = request.session.get(TRY_SESSION_KEY, {})
+    results = tried.get("results", {}) if tried.get("key") == key else {}
+    if position == len(questions) + 1:
+        context = {
+            "quizset": quizset,
+            "total": len(questions),
+            "right": sum(results.values()),
+            "answered": len(results),
+        }
+        return render(request, "quizzing/try_results.html", context)
+    question = questions[position - 1]
+    choices = list(question.choices.all())
+    form = AnswerForm(question, choices, request.POST if request.method == "POST" else None)
+    graded = None
+    if request.method == "POST" and form.is_valid():
+        result = grade(question, form.cleaned_answer())
+        graded = GradedAnswer(question, form.cleaned_answer(), result.is_correct, result.score, result.notes)
+        results[str(question.pk)] = result.is_correct
+        request.session[TRY_SESSION_KEY] = {"key": key, "results": results}
+    context = {
+        "quizset": quizset,
+        "question": question,
+        "choices": choices,
+        "form": form,
+        "response": graded,
+        "position": position,
+        "total": len(questions),
+        "next_url": reverse("quizzes:try_question", args=[key, position + 1]),
+        "here": reverse("quizzes:try_question", args=[key, position]),
+        "reveal": question.kind == Question.Kind.FLASHCARD and ("reveal" in request.GET or form.is_bound),
+    }
+    template = "quizzing/try.html"
+    if request.htmx:
+        template += "#try"
+    return render(request, template, context)
 
 
 # --- taking a quiz ---------------------------------------------------------------------------

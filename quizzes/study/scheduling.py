@@ -14,7 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import F, Min
+from django.db.models import Count, F, Min
 from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
@@ -593,6 +593,21 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         None if card or not fetch_card else cards.learning().filter(due__lt=end).aggregate(m=Min("due"))["m"],
         can_undo=counts["undoable"] > 0,
     )
+
+
+def due_by_set(user, settings: StudySettings, now: datetime) -> dict[int, int]:
+    """How many of the learner's cards each quiz set has due today (learning and reviews, as the queue counts
+    them: visible, active, not held back by an assignment), in one query."""
+    _start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
+    held = Question.objects.withheld_from(user, now).values("pk")
+    cards = (
+        Card.objects.visible_to(user)
+        .active(now)
+        .exclude(state=Card.State.NEW)
+        .exclude(question_id__in=held)
+        .filter(due__lt=end, question__quizset_items__isnull=False)
+    )
+    return dict(cards.values_list("question__quizset_items__quizset").annotate(n=Count("pk")).order_by())
 
 
 def _first_with_content(base, candidates) -> Card | None:

@@ -92,10 +92,13 @@ class AssignmentForm(forms.ModelForm):
 
     def __init__(self, teacher, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["quizset"].queryset = QuizSet.objects.filter(
-            models.Q(owner__isnull=True) | models.Q(owner=teacher)
-        ).order_by("title")
+        if "quizset" in self.fields:
+            self.fields["quizset"].queryset = QuizSet.objects.filter(
+                models.Q(owner__isnull=True) | models.Q(owner=teacher)
+            ).order_by("title")
         self.fields["max_attempts"].validators.append(MinValueValidator(1))
+        if self.instance.time_limit:
+            self.initial.setdefault("time_limit_minutes", round(self.instance.time_limit.total_seconds() / 60))
 
     def clean(self):
         data = super().clean()
@@ -107,6 +110,22 @@ class AssignmentForm(forms.ModelForm):
         minutes = self.cleaned_data.get("time_limit_minutes")
         self.instance.time_limit = timedelta(minutes=minutes) if minutes else None
         return super().save(commit=commit)
+
+
+class AssignmentEditForm(AssignmentForm):
+    """An assignment after its creation: its dates and rules, not its set or its mode (the attempts and cards
+    already made belong to them)."""
+
+    class Meta(AssignmentForm.Meta):
+        fields = [f for f in AssignmentForm.Meta.fields if f not in ("quizset", "mode")]
+
+
+class WeakItemForm(forms.Form):
+    """What a teacher does with a weak item of the analysis: send it back to the class's reviews, or flag it to the
+    admin for rewriting, with a note (the analysis's reasons when none is typed)."""
+
+    action = forms.ChoiceField(choices=[("review", "review"), ("flag", "flag")])
+    note = forms.CharField(max_length=500, required=False)
 
 
 class ExtensionForm(forms.Form):
@@ -143,4 +162,6 @@ class BankFilterForm(forms.Form):
     def filters(self) -> dict[str, str]:
         """The filters as typed, for the form's inputs; those that could not be read are left out."""
         self.is_valid()
-        return {name: "" if name in self.errors else str(self.data.get(name, "")) for name in self.fields}
+        return {
+            name: "" if name in self.errors else str(self.data.get(self.add_prefix(name), "")) for name in self.fields
+        }

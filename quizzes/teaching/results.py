@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..bank.models import Choice, Question
+from ..bank.models import Choice, Question, QuizSetItem
 from ..quizzing.models import Attempt, Response
 from ..study import scheduling
 from ..study.models import Card, StudySettings
@@ -42,12 +42,34 @@ def join(user, code: str) -> Classroom:
 
 
 def assign(assignment: Assignment) -> Assignment:
-    """Save a new assignment; in study mode, its set joins every learner's studies with the due date as target."""
+    """Save a new assignment, or an edited one; in study mode, its set joins every learner's studies with the due
+    date as target (an edited due date moves the target). What an assignment holds back from its learners
+    (`holds_questions_from`, `reveals_answers_to`) is read from it on every request, so an edit applies at once."""
     assignment.save()
     if assignment.mode == Assignment.Mode.STUDY:
         for learner in assignment.classroom.learners.all():
             scheduling.add_study(learner, quizset=assignment.quizset, target_date=assignment.due_at.date())
     return assignment
+
+
+def send_back_to_review(assignment: Assignment, question: Question, now: datetime | None = None) -> int:
+    """Put a question of the assignment back in each learner's reviews, due now (a new card for those who do not
+    study it; the passage comes with it, as with every card). Not for a learner from whom an assignment withholds
+    it: that would show its answer. Returns how many learners got it."""
+    now = now or timezone.now()
+    sent = 0
+    for learner in assignment.classroom.learners.all():
+        if Question.objects.withheld_from(learner, now).filter(pk=question.pk).exists():
+            continue
+        card, created = Card.objects.get_or_create(
+            user=learner, question=question, defaults={"due": now, "created_at": now}
+        )
+        if not created:
+            # the version tells a review page open on the old due date that the card changed
+            Card.objects.filter(pk=card.pk, due__gt=now).update(due=now, version=F("version") + 1)
+            Card.objects.filter(pk=card.pk).update(suspended=False, buried_until=None)
+        sent += 1
+    return sent
 
 
 # --- the learner's side ---------------------------------------------------------------------------
@@ -61,6 +83,7 @@ class LearnerAssignment:
     score: float | None = None
     late: bool = False
     attempts: int = 0
+    recall_on_due: float | None = None  # study mode: the learner's predicted recall of the set on the due date
 
 
 def for_learner(user, now: datetime | None = None) -> list[LearnerAssignment]:
@@ -94,7 +117,35 @@ def for_learner(user, now: datetime | None = None) -> list[LearnerAssignment]:
         elif (due - now).days < 2:
             item.status = "due_soon"
         result.append(item)
+    study = [item for item in result if item.assignment.mode == Assignment.Mode.STUDY]
+    if study:
+        _learner_recall(user, study)
     return result
+
+
+def _learner_recall(user, items: list[LearnerAssignment]) -> None:
+    """The learner's own predicted recall of each study assignment's set on its due date (two queries)."""
+    question_ids = defaultdict(list)
+    for set_id, question_id in QuizSetItem.objects.filter(
+        quizset__in=[i.assignment.quizset_id for i in items]
+    ).values_list("quizset_id", "question_id"):
+        question_ids[set_id].append(question_id)
+    cards = {
+        card.question_id: card
+        for card in Card.objects.filter(user=user, question_id__in=[q for ids in question_ids.values() for q in ids])
+    }
+    scheduler = scheduling.scheduler_for(StudySettings.objects.filter(user=user).first() or StudySettings())
+    for item in items:
+        ids = question_ids.get(item.assignment.quizset_id, [])
+        values = [_recall(scheduler, cards.get(pk), item.due_at) for pk in ids]
+        item.recall_on_due = sum(values) / len(ids) if ids else None
+
+
+def _recall(scheduler, card: Card | None, when: datetime) -> float:
+    """A card's predicted recall at `when` (0 for a card never reviewed, or none)."""
+    if card is None or card.last_review is None:
+        return 0.0
+    return scheduler.get_card_retrievability(scheduling._to_fsrs(card), max(when, card.last_review))
 
 
 def kept_attempt(assignment: Assignment, finished: list[Attempt]) -> Attempt:
@@ -121,9 +172,14 @@ class LearnerRow:
     kept: Attempt | None = None
     recall_on_due: float | None = None  # study mode
     cards_started: int = 0
+    cards_total: int = 0  # study mode: the set's questions
 
     @property
     def status(self) -> str:
+        if self.cards_total:  # study mode: the cards reviewed at least once, not the quiz attempts
+            if not self.cards_started:
+                return "not_started"
+            return "studied" if self.cards_started >= self.cards_total else "in_progress"
         if self.finished:
             return "late" if self.late else "done"
         if self.attempts:
@@ -157,6 +213,23 @@ class ItemStat:
     facility: float | None  # mean score, 0..1 (Moodle: facility index)
     discrimination: float | None  # correlation of this item with the rest of the test (Moodle)
     choices: list[ChoiceStat] = field(default_factory=list)
+
+    # Below this, an item hardly separates the learners who did well from the others (Moodle suggests a look).
+    LOW_DISCRIMINATION = 0.2
+    # A wrong choice drawing this share of the answers is a misconception to address, or an ambiguous item.
+    POPULAR_WRONG = 0.3
+
+    @property
+    def low_discrimination(self) -> bool:
+        return self.discrimination is not None and self.discrimination < self.LOW_DISCRIMINATION
+
+    @property
+    def popular_wrong(self) -> list[ChoiceStat]:
+        return [c for c in self.choices if not c.choice.is_correct and c.picked and c.share >= self.POPULAR_WRONG]
+
+    @property
+    def weak(self) -> bool:
+        return self.low_discrimination or bool(self.popular_wrong)
 
 
 def results(assignment: Assignment, now: datetime | None = None) -> tuple[list[LearnerRow], list[ItemStat]]:
@@ -270,14 +343,12 @@ def _study_progress(assignment: Assignment, rows: dict) -> None:
         "user_id", "state", "stability", "difficulty", "due", "last_review", "step"
     ):
         row = rows[card.user_id]
-        if card.last_review is None:
-            recall[card.user_id].append(0.0)
-            continue
-        row.cards_started += 1
+        if card.last_review is not None:
+            row.cards_started += 1
         scheduler = scheduling.scheduler_for(settings.get(card.user_id) or StudySettings())
-        when = max(row.due_at, card.last_review)
-        recall[card.user_id].append(scheduler.get_card_retrievability(scheduling._to_fsrs(card), when))
+        recall[card.user_id].append(_recall(scheduler, card, row.due_at))
     for user_id, row in rows.items():
+        row.cards_total = len(question_ids)
         values = recall.get(user_id, [])
         total = len(question_ids)
         row.recall_on_due = sum(values) / total if total else None

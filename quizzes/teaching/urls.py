@@ -17,4 +17,7 @@ urlpatterns = [
     path("teach/sets/new/", views.quizset_builder, name="teach_new_quizset"),
     path("teach/sets/<slug:key>/", views.quizset_builder, name="teach_quizset"),
     path("teach/questions/new/", views.new_question, name="teach_new_question"),
+    path("teach/questions/<int:pk>/edit/", views.edit_question, name="teach_edit_question"),
+    path("teach/assignments/<int:pk>/edit/", views.edit_assignment, name="edit_assignment"),
+    path("teach/assignments/<int:pk>/items/<int:question_id>/", views.weak_item, name="weak_item"),
 ]

@@ -29,7 +29,7 @@ from ..accounts.models import Invitation
 from ..accounts.params import as_id, id_param
 from ..accounts.roles import Role, has_role
 from ..accounts.views import send_invitation
-from ..bank.forms import ChoiceFormSet, TeacherQuestionForm
+from ..bank.forms import ChoiceFormSet, TeacherQuestionForm, question_form_is_valid, save_question
 from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
@@ -37,6 +37,7 @@ from ..study.models import StudySettings
 from . import reminders, results_cache
 from . import results as teaching
 from .forms import (
+    AssignmentEditForm,
     AssignmentForm,
     BankFilterForm,
     ClassroomForm,
@@ -44,6 +45,7 @@ from .forms import (
     InviteForm,
     JoinForm,
     QuizSetBuilderForm,
+    WeakItemForm,
 )
 from .models import Assignment, Classroom, Enrollment, Extension
 
@@ -92,7 +94,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     counts = teaching.class_counts(classrooms)
     rows = [(c, counts[c.pk]) for c in classrooms]
     quizsets = QuizSet.objects.filter(owner=request.user).annotate(n=Count("items"))
-    return render(request, "teaching/dashboard.html", {"rows": rows, "form": form, "quizsets": quizsets})
+    questions = Question.objects.filter(owner=request.user).order_by("-created_at")[:100]
+    return render(
+        request, "teaching/dashboard.html", {"rows": rows, "form": form, "quizsets": quizsets, "questions": questions}
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -197,6 +202,55 @@ def new_assignment(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def edit_assignment(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an assignment's dates and rules; they apply from the next request of each learner."""
+    assignment = _get_assignment_for_teacher(request, pk)
+    form = AssignmentEditForm(request.user, request.POST or None, instance=assignment)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            teaching.assign(form.save(commit=False))
+        messages.success(request, _("Assignment saved: its new rules apply from now on."))
+        return redirect(assignment)
+    return render(
+        request,
+        "teaching/new_assignment.html",
+        {"classroom": assignment.classroom, "form": form, "assignment": assignment},
+    )
+
+
+@require_POST
+@teacher_required
+def weak_item(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
+    """From the item analysis: send a question of the assignment back to the class's reviews, or flag it for
+    rewriting (the admin filters the bank on the flag)."""
+    assignment = _get_assignment_for_teacher(request, pk)
+    question = get_object_or_404(Question, pk=question_id, quizset_items__quizset=assignment.quizset)
+    form = WeakItemForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose what to do with the question."))
+    elif form.cleaned_data["action"] == "review":
+        sent = teaching.send_back_to_review(assignment, question)
+        messages.success(
+            request,
+            ngettext(
+                "The question is back in the reviews of %(n)d learner, with its passage.",
+                "The question is back in the reviews of %(n)d learners, with its passage.",
+                sent,
+            )
+            % {"n": sent},
+        )
+    else:
+        question.rewrite_requested = True
+        question.rewrite_note = (
+            form.cleaned_data["note"] or _("Weak in the item analysis of %(set)s.") % {"set": assignment.quizset.title}
+        )[:500]
+        question.save(update_fields=["rewrite_requested", "rewrite_note"])
+        messages.success(request, _("The question is flagged for rewriting: the admin will see it."))
+    return redirect(f"{assignment.get_absolute_url()}#item-{question.pk}")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
 @teacher_required
@@ -281,10 +335,17 @@ def learner_results(request: HttpRequest, pk: int, learner_id: int) -> HttpRespo
 @require_http_methods(["GET", "HEAD", "POST"])
 @teacher_required
 def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpResponse:
-    """Build a quiz set from the bank: search and filter, pick questions, order them."""
+    """Build a quiz set from the bank: search and filter, pick questions, order them. Filtering and paging post
+    the whole form (its filters named f-…, beside the set's own fields), so that the title and the questions
+    picked so far stay on the page; only "Save" saves."""
     quizset = _get_own_quizset(request, key) if key else QuizSet(owner=request.user)
-    form = QuizSetBuilderForm(request.POST or None, instance=quizset)
-    if request.method == "POST" and form.is_valid():
+    browsing = request.method == "POST" and ("browse" in request.POST or "page" in request.POST)
+    if browsing:
+        typed = {name: request.POST.get(name, "") for name in QuizSetBuilderForm.Meta.fields}
+        form = QuizSetBuilderForm(instance=quizset, initial=typed)
+    else:
+        form = QuizSetBuilderForm(request.POST or None, instance=quizset)
+    if request.method == "POST" and not browsing and form.is_valid():
         picked = _picked(request)
         allowed = set(_bank_for(request.user).filter(pk__in=[pk for pk, _pos in picked]).values_list("pk", flat=True))
         picked = [(pk, pos) for pk, pos in picked if pk in allowed]
@@ -305,7 +366,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             messages.success(request, _("Quiz set saved with %(n)d questions.") % {"n": len(picked)})
             return redirect("quizzes:teach_quizset", key=quizset.key)
     bank = _bank_for(request.user).select_related("passage__source").order_by("passage__source__title", "external_id")
-    search = BankFilterForm(request.GET)
+    search = BankFilterForm(request.POST, prefix="f") if request.method == "POST" else BankFilterForm(request.GET)
     filters = search.filters()
     if search.errors:
         messages.warning(request, _("Some filters could not be read and were left out."))
@@ -318,7 +379,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
     for field in ("kind", "language", "difficulty"):
         if filters[field]:
             bank = bank.filter(**{field: search.cleaned_data[field]})
-    page = Paginator(bank, 50).get_page(request.GET.get("page"))
+    page = Paginator(bank, 50).get_page((request.POST if request.method == "POST" else request.GET).get("page"))
     current = _current_rows(request, quizset)
     return render(
         request,
@@ -383,15 +444,29 @@ def new_question(request: HttpRequest) -> HttpResponse:
     question = Question(owner=request.user, status=Question.Status.PUBLISHED)
     form = TeacherQuestionForm(request.user, request.POST or None, instance=question)
     formset = ChoiceFormSet(request.POST or None, instance=question)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():  # the model's clean() runs too
+    if request.method == "POST" and question_form_is_valid(form, formset):  # the model's clean() runs too
         with transaction.atomic():
             question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
-            form.save()
-            formset.instance = question
-            formset.save_in_order()
+            save_question(form, formset)
         messages.success(request, _("Question saved: add it to one of your quiz sets."))
         return redirect("quizzes:teach")
     return render(request, "teaching/new_question.html", {"form": form, "formset": formset})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@teacher_required
+def edit_question(request: HttpRequest, pk: int) -> HttpResponse:
+    """A teacher edits one of their own questions (another's, or the shared bank's, is a 404), with the rules
+    of the editor they wrote it with."""
+    question = get_object_or_404(Question.objects.select_related("passage__source"), pk=pk, owner=request.user)
+    form = TeacherQuestionForm(request.user, request.POST or None, instance=question)
+    formset = ChoiceFormSet(request.POST or None, instance=question)
+    if request.method == "POST" and question_form_is_valid(form, formset):
+        with transaction.atomic():
+            save_question(form, formset)
+        messages.success(request, _("Question saved."))
+        return redirect("quizzes:teach_edit_question", pk=question.pk)
+    return render(request, "teaching/new_question.html", {"form": form, "formset": formset, "question": question})
 
 
 # --- the learner's side of classes -------------------------------------------------------------------

@@ -25,3 +25,29 @@ def test_the_feedback_passage_and_the_text_page_show_clean_text(client, admin_us
     text_page = client.get("/sources/muted/").content.decode()
     assert "Le gène RPE65 est muté dans l’amaurose." in text_page
     assert "sont non intégratifs." in text_page and "[3, 4]" not in text_page
+
+
+def test_exponents_and_menus_scraped_with_a_text_are_shown_as_a_reader_expects():
+    assert reading("au début du xx^e siècle, le 1^er essai") == "au début du XXᵉ siècle, le 1ᵉʳ essai"
+    assert reading("Home | About | Contact\nGene therapy works.") == "\nGene therapy works."
+    assert reading("a | b") == "a | b", "two items are not a menu"
+
+
+def test_the_shipped_texts_carry_nothing_scraped(db):
+    """The bank's texts were cleaned (bank/texts/): no menu, no figure call, no caret exponent, no page furniture;
+    the questions quoting them were updated with them (tests/bank/test_shipped_bank.py checks the passages)."""
+    from pathlib import Path
+
+    for path in (Path(__file__).resolve().parents[2] / "bank" / "texts").glob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        for scraped in (
+            "top of page",
+            "Sous titre",
+            "Texte Centré",
+            "(fig1)",
+            "(fig 2)",
+            "^e ",
+            "](#)",
+            "journalReview",
+        ):
+            assert scraped not in text, (path.name, scraped)

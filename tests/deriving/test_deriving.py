@@ -559,3 +559,44 @@ def test_bank_answers_join_the_distractor_pool_by_their_type():
     )
     for c in english:
         assert not {"Adrenoleukodystrophy", "ATMP"} & {text for text, _ in c.choices}
+
+
+# ------------------------------------------------------------------------------------- where distractors come from
+
+
+def test_distractors_said_to_come_from_the_text_are_in_it():
+    """The pool of distractors holds the bank's short answers too: a reason says "from the text" only when every
+    distractor is in the text, and "from the text and the bank" otherwise (each shipped text against the others)."""
+    from quizzes.bank import safeyaml  # noqa: PLC0415
+    from quizzes.deriving.benchmark import _bank_answer  # noqa: PLC0415
+
+    bank = TEXTS.parent
+    library = safeyaml.load((bank / "library.yaml").read_bytes())
+    questions = [
+        q for p in sorted((bank / "questions").glob("*.yaml")) for q in safeyaml.load(p.read_bytes())["questions"]
+    ]
+    said = {"text": 0, "bank": 0}
+    for source in library["sources"]:
+        text = (bank / source["text_file"]).read_text(encoding="utf-8")
+        existing = [
+            ExistingQuestion(q["id"], q.get("prompt", ""), _bank_answer(q), q.get("language") or source["language"])
+            for q in questions
+            if q["source"] != source["key"]
+        ]
+        for c in derive(text, language=source["language"], existing=existing):
+            wrong = [choice for choice, right in c.choices if not right]
+            if c.reason.endswith("from the text"):
+                said["text"] += 1
+                assert all(choice in text for choice in wrong), (source["key"], c.prompt, wrong)
+            elif c.reason.endswith("from the text and the bank"):
+                said["bank"] += 1
+                assert any(choice not in text for choice in wrong), (source["key"], c.prompt, wrong)
+    assert said["text"] and said["bank"], said
+
+
+def test_a_new_text_loses_its_menu_and_the_sites_invitations():
+    text = "Home | About | Contact\n\nGene therapy\n\nGenes are in the nucleus.\n\n"
+    text += "Do not hesitate to ask us your questions!\n"
+    cleaned = prepare(text, "txt").text
+    assert "Home | About" not in cleaned and "hesitate" not in cleaned
+    assert "Genes are in the nucleus." in cleaned

@@ -54,6 +54,8 @@ _BOILERPLATE = [
     r"learn more about.*|en savoir plus.*|lire aussi.*|read also.*|voir aussi.*|see also.*",
     r".*\b(recevez|subscribe|abonnez|inscrivez|newsletter)\b.*",
     r"toute l'actualité.*|all the news.*",
+    r"[^|]{1,25}(\s*\|\s*[^|]{1,25}){2,}",  # a menu: Home | About | Contact
+    r"(do not|don't) hesitate to (ask|contact) us.*|n'hésitez pas à nous (poser|contacter|écrire).*",
     r"\d+",
     r"[\w-]*_[\w-]*",  # file names and identifiers: inserm_57756_medium
     r"\W*",

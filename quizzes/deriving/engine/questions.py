@@ -285,7 +285,12 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             sentence.end,
             language,
             0.0,
-            reasons.BLANKED_WITH_DISTRACTORS.format(label=reasons.label(span.type)),
+            # "from the text" only when it is true: the pool also holds short answers of the bank
+            (
+                reasons.BLANKED_WITH_DISTRACTORS
+                if all(d in text for d in distractors)
+                else reasons.BLANKED_WITH_BANK_DISTRACTORS
+            ).format(label=reasons.label(span.type)),
             span.type,
             answer,
             choices=shuffle([(answer, True)] + [(d, False) for d in distractors], answer + prompt),

@@ -48,6 +48,9 @@ RARE_PHRASE = gettext_noop("a rare noun phrase")
 # The reasons themselves.
 BLANKED = gettext_noop("{label} blanked ({why})")
 BLANKED_WITH_DISTRACTORS = gettext_noop("{label} blanked, with distractors of the same type from the text")
+BLANKED_WITH_BANK_DISTRACTORS = gettext_noop(
+    "{label} blanked, with distractors of the same type from the text and the bank"
+)
 SEVERAL_BLANKED = gettext_noop("{n} key terms of one sentence blanked ({labels})")
 STATEMENT = gettext_noop("a statement with a {label}")
 STATEMENT_SWAPPED = gettext_noop("a statement with a {label}, swapped for another value")
@@ -63,6 +66,7 @@ LIST = gettext_noop("the {n} items of a list blanked after the sentence that int
 TEMPLATES = (
     BLANKED,
     BLANKED_WITH_DISTRACTORS,
+    BLANKED_WITH_BANK_DISTRACTORS,
     SEVERAL_BLANKED,
     STATEMENT,
     STATEMENT_SWAPPED,
