@@ -11,12 +11,13 @@ from .bank.models import (
     QuizSetItem,
     QuizSetQuerySet,
     Source,
+    Tag,
     Topic,
     key_validator,
 )
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudySettings
+from .study.models import Card, CardQuerySet, Deck, ReviewDay, ReviewLog, Study, StudySettings
 from .teaching.models import Assignment, Classroom, ClassroomQuerySet, Enrollment, Extension, new_join_code
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "CandidateQuerySet",
     "Card",
     "CardQuerySet",
+    "Deck",
     "Choice",
     "Classroom",
     "ClassroomQuerySet",
@@ -45,6 +47,7 @@ __all__ = [
     "ReviewDay",
     "ReviewLog",
     "Source",
+    "Tag",
     "Study",
     "StudySettings",
     "Topic",
