@@ -25,10 +25,11 @@ from .bank.models import QuizSet, QuizSetItem, Source, Topic, visible_questions
 TIMEOUT = 24 * 60 * 60  # a day: entries of old versions are never read again and expire
 
 
-def context(user) -> dict:
-    """What the library shows `user`: quiz sets by source text and by topic, in a fixed number of queries."""
+def context(user, tag: str = "") -> dict:
+    """What the library shows `user`: quiz sets by source text and by topic, in a fixed number of queries;
+    with a `tag`, only the sets holding a question tagged so, and their texts."""
     visible = visible_questions(user)
-    quizsets = {s.pk: s for s in QuizSet.objects.with_questions(user).shared()}
+    quizsets = {s.pk: s for s in QuizSet.objects.with_questions(user).shared().tagged(tag)}
     by_source: dict[int, list[QuizSet]] = defaultdict(list)
     by_topic: dict[int, list[QuizSet]] = defaultdict(list)
     published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question_id__in=visible).order_by()
@@ -37,10 +38,18 @@ def context(user) -> dict:
     for set_id, topic_id in published.values_list("quizset", "question__topics").distinct():
         if topic_id is not None:
             by_topic[topic_id].append(quizsets[set_id])
-    sources = Source.objects.visible_to(user).annotate(
-        question_count=Count("passages__questions", filter=Q(passages__questions__in=visible))
+    # Not a learner's "My cards" (no text), and none of their own cards counted.
+    sources = (
+        Source.objects.visible_to(user)
+        .exclude(text="")
+        .annotate(
+            question_count=Count(
+                "passages__questions",
+                filter=Q(passages__questions__in=visible, passages__questions__personal=False),
+            )
+        )
     )
-    source_rows = [(s, sorted(by_source[s.pk], key=lambda q: q.title)) for s in sources]
+    source_rows = [(s, sorted(by_source[s.pk], key=lambda q: q.title)) for s in sources if not tag or by_source[s.pk]]
     topic_rows = [(t, sorted(by_topic[t.pk], key=lambda q: q.title)) for t in Topic.objects.all() if by_topic[t.pk]]
     return {"source_rows": source_rows, "topic_rows": topic_rows}
 
@@ -57,11 +66,12 @@ def sees_the_published_bank(request) -> bool:
     return Role.TEACHER.value not in (roles if roles is not None else role_names(user))
 
 
-def shared_html(request) -> str:
+def shared_html(request, tag: str = "") -> str:
     """The library's HTML for the current language and visitor: the published bank from the cache when
-    the bank has not changed; a teacher's or an admin's view rendered for them."""
-    if not sees_the_published_bank(request):
-        return mark_safe(render_to_string("library_shared.html", context(request.user)))
+    the bank has not changed; a teacher's or an admin's view, or one filtered by tag, rendered for them."""
+    if tag or not sees_the_published_bank(request):
+        user = request.user if not sees_the_published_bank(request) else AnonymousUser()
+        return mark_safe(render_to_string("library_shared.html", {**context(user, tag), "tag": tag}))
     key = f"learnapp:library:{get_language()}:{version.current()}"
     html = cache.get(key)
     if html is None:

@@ -14,7 +14,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """The library: its shared part (quiz sets by source text and by topic) comes from the cache while
     the bank does not change (quizzes/library.py); the learner's assignments are read on each request."""
     assignments = teaching.for_learner(request.user) if request.user.is_authenticated else []
-    return render(request, "home.html", {"library_html": library.shared_html(request), "assignments": assignments})
+    tag = request.GET.get("tag", "")[:50]
+    context = {"library_html": library.shared_html(request, tag), "assignments": assignments, "tag": tag}
+    return render(request, "home.html", context)
 
 
 @require_safe

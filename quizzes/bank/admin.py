@@ -128,11 +128,19 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["passage__source"]
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["topics", "tags"]
     raw_id_fields = ["owner"]
     actions = ["publish", "unpublish"]
+
+    def get_queryset(self, request):
+        # A learner's own cards are theirs alone: not the bank's, not even for its admins.
+        return super().get_queryset(request).shared()
+
     fieldsets = [
-        (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
+        (
+            None,
+            {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "tags", "owner", "stale"]},
+        ),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
         (_("Where it comes from"), {"fields": ["source", "passage_text", "highlight"]}),
     ]

@@ -735,10 +735,10 @@ def export_bank() -> str:
                 "licence": s.licence,
                 "text": s.text,
             }
-            for s in Source.objects.order_by("key")
+            for s in Source.objects.exclude(text="").order_by("key")  # not a learner's "My cards"
         ],
         "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
-        "questions": [_export_question(q) for q in Question.objects.with_content().order_by("external_id")],
+        "questions": [_export_question(q) for q in Question.objects.shared().with_content().order_by("external_id")],
         "quizsets": [
             {
                 "key": s.key,

@@ -541,7 +541,7 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         review_left = max(0, min(counts["reviews"], review_limit, deck_reviews - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
     base = (
-        cards.select_related("question__passage__source")
+        cards.select_related("question__passage__source", "deck")
         .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
         .prefetch_related("question__choices")
     )
