@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quizzes.accounts.params import ModelMultipleIdsField
 
-from .models import Choice, Question, Source
+from .models import Choice, Question, Source, key_validator, tag_names
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -162,7 +162,36 @@ class QuotedPassageForm(forms.ModelForm):
         return data
 
 
-class TeacherQuestionForm(QuotedPassageForm):
+class TagsMixin(forms.Form):
+    """Tags typed as words (a teacher's own questions, a learner's own cards); `save_tags()` after saving."""
+
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Words separated by spaces, e.g. exam-1 hard.")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags_text", " ".join(t.name for t in self.instance.tags.all()))
+
+    def clean_tags_text(self):
+        names = tag_names(self.cleaned_data["tags_text"])
+        for name in names:
+            try:
+                key_validator(name)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("%(tag)s: tags use lowercase letters, digits and hyphens.") % {"tag": name}
+                ) from None
+            if len(name) > 50:
+                raise forms.ValidationError(_("%(tag)s: at most 50 characters.") % {"tag": name})
+        return " ".join(names)
+
+    def save_tags(self) -> None:
+        self.instance.set_tags(self.cleaned_data["tags_text"])
+
+
+class TeacherQuestionForm(TagsMixin, QuotedPassageForm):
     """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds)."""
 
     class Meta:

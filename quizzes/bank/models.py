@@ -190,6 +190,11 @@ class Tag(models.Model):
         return self.name
 
 
+def tag_names(text: str) -> list[str]:
+    """The tag names written in `text`, lowercased, once each, in order."""
+    return list(dict.fromkeys(name.lower() for name in re.split(r"[\s,]+", text or "") if name))
+
+
 class Topic(models.Model):
     key = models.CharField(max_length=80, unique=True, validators=[key_validator])
     name_en = models.CharField(_("name (English)"), max_length=120)
@@ -417,6 +422,10 @@ class Question(models.Model):
     @property
     def source(self) -> Source:
         return self.passage.source
+
+    def set_tags(self, text: str) -> None:
+        """Tag the question with the names in `text` (spaces or commas between them; lowercased)."""
+        self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tag_names(text)])
 
     @property
     def is_choice_kind(self) -> bool:

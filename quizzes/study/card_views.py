@@ -51,7 +51,7 @@ def new_card(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             form.save()
             _save_choices(formset, question)
-            cards.set_tags(question, form.cleaned_data["tags_text"])
+            form.save_tags()
             card = cards.add_card(request.user, question, form.cleaned_data["deck"])
         messages.success(request, _("Card saved: it comes up in your reviews."))
         if "another" in request.POST:
@@ -81,7 +81,7 @@ def edit_card(request: HttpRequest, card_id: int) -> HttpResponse:
         with transaction.atomic():
             form.save()
             _save_choices(formset, question)
-            cards.set_tags(question, form.cleaned_data["tags_text"])
+            form.save_tags()
             Card.objects.filter(pk=card.pk).update(deck=form.cleaned_data["deck"])
         messages.success(request, _("Card saved."))
         return redirect("quizzes:card", card_id=card.pk)

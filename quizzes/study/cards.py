@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from ..bank.models import Language, Passage, Question, Source, Tag
+from ..bank.models import Language, Passage, Question, Source, Tag, tag_names
 from .models import Card, Deck, Study
 
 MAX_PASTED_LINES = 2000
@@ -71,15 +71,6 @@ def add_card(user, question: Question, deck: Deck | None) -> Card:
     """Put the learner's saved own question in their studies, in `deck`."""
     card, _created = Card.objects.get_or_create(user=user, question=question, defaults={"deck": deck})
     return card
-
-
-def set_tags(question: Question, text: str) -> None:
-    """Tag the question with the names in `text` (spaces or commas between them; lowercased)."""
-    question.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tag_names(text)])
-
-
-def tag_names(text: str) -> list[str]:
-    return list(dict.fromkeys(name.lower() for name in re.split(r"[\s,]+", text or "") if name))
 
 
 # --- pasting a list -------------------------------------------------------------------------------

@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.params import as_id
-from ..bank.forms import QuotedPassageForm
-from ..bank.models import Question, Source, key_validator
+from ..bank.forms import QuotedPassageForm, TagsMixin
+from ..bank.models import Question, Source
 from . import cards
 from .models import Deck, StudySettings
 
@@ -68,12 +68,8 @@ def _decks_field(user, label):
     return DeckChoiceField(Deck.objects.filter(user=user), label=label, required=False, empty_label=_("No deck"))
 
 
-class OwnCardForm(QuotedPassageForm):
+class OwnCardForm(TagsMixin, QuotedPassageForm):
     """A learner writes a card: the question editor's rules, a passage only if they cite a text they may read."""
-
-    tags_text = forms.CharField(
-        label=_("Tags"), required=False, max_length=300, help_text=_("Words separated by spaces, e.g. exam-1 hard.")
-    )
 
     class Meta:
         model = Question
@@ -101,21 +97,6 @@ class OwnCardForm(QuotedPassageForm):
         if self.instance.passage_id and not self.instance.passage.text:  # the blank passage: no text cited
             self.initial["source"] = None
             self.initial["passage_text"] = ""
-        if self.instance.pk:
-            self.initial.setdefault("tags_text", " ".join(t.name for t in self.instance.tags.all()))
-
-    def clean_tags_text(self):
-        names = cards.tag_names(self.cleaned_data["tags_text"])
-        for name in names:
-            try:
-                key_validator(name)
-            except forms.ValidationError:
-                raise forms.ValidationError(
-                    _("%(tag)s: tags use lowercase letters, digits and hyphens.") % {"tag": name}
-                ) from None
-            if len(name) > 50:
-                raise forms.ValidationError(_("%(tag)s: at most 50 characters.") % {"tag": name})
-        return " ".join(names)
 
     def clean(self):
         data = super().clean()

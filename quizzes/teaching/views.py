@@ -353,6 +353,7 @@ def new_question(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             question.external_id = f"t{request.user.pk}-{timezone.now():%Y%m%d%H%M%S%f}"
             form.save()
+            form.save_tags()
             formset.instance = question
             for position, choice in enumerate(formset.save(commit=False)):
                 choice.position = position

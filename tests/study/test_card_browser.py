@@ -27,7 +27,7 @@ def collection(learner):
     """Alice's cards: two own ones in a deck (one tagged), a bank one on a topic, in several states."""
     deck = Deck.objects.create(user=learner, name="Vectors")
     aav, lenti = cards.make_cards(learner, [("AAV-FRONT", "adeno"), ("LENTI-FRONT", "lentivirus")], deck)
-    cards.set_tags(aav.question, "exam-1")
+    aav.question.set_tags("exam-1")
     topic = Topic.objects.create(key="vectors", name_en="Vectors", name_fr="Vecteurs")
     bank = factory.make_question("bank-q", prompt="BANK-FRONT", topics=[topic])
     bank_card = Card.objects.create(user=learner, question=bank)
