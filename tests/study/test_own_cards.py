@@ -200,3 +200,15 @@ def test_the_private_source_is_made_once_per_learner(learner):
     assert cards.blank_passage(learner) == cards.blank_passage(learner)
     assert Source.objects.filter(owner=learner).count() == 1
     assert re.fullmatch(r"card-[0-9a-f]{20}", cards.new_external_id())
+
+
+def test_writing_own_cards_keeps_the_cached_library(alice, learner):
+    from quizzes.bank import version
+
+    before = version.current()
+    write(alice, prompt="What is AAV?", back="Adeno-associated virus")
+    card = Card.objects.get(user=learner)
+    alice.post(f"/cards/{card.pk}/edit/", {"kind": "flashcard", "prompt": "P2", "back": "B2", **FORMSET})
+    assert version.current() == before
+    factory.make_question("shared")
+    assert version.current() != before, "a bank question still changes the library"
