@@ -56,7 +56,7 @@ def test_the_builder_filters_by_tag(teacher):
     factory.make_question("plain", prompt="PLAIN-Q")
     tagged.set_tags("unit-3")
     html = client_for(teacher).get("/teach/sets/new/?tag=unit-3").content.decode()
-    assert "TAGGED-Q" in html and "PLAIN-Q" not in html and '<option selected>unit-3</option>' in html
+    assert "TAGGED-Q" in html and "PLAIN-Q" not in html and "<option selected>unit-3</option>" in html
 
 
 def test_the_builder_lists_no_tag_of_someone_elses_own_cards(teacher, learner):

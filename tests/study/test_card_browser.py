@@ -166,9 +166,7 @@ def test_progress_links_cards_at_risk_and_leeches_to_the_browser(alice, collecti
 
 
 @pytest.mark.django_db
-def test_the_browser_reads_a_bounded_number_of_queries_at_100k_cards(
-    client, learner, django_assert_max_num_queries
-):
+def test_the_browser_reads_a_bounded_number_of_queries_at_100k_cards(client, learner, django_assert_max_num_queries):
     """100,000 own cards, some tagged, in decks, in every state: every search is a few queries. The rows are
     written by INSERT … SELECT (seconds; the ORM's bulk_create takes minutes here)."""
     source = cards.own_cards_source(learner)
@@ -196,8 +194,8 @@ def test_the_browser_reads_a_bounded_number_of_queries_at_100k_cards(
         cursor.execute(
             "INSERT INTO quizzes_card (user_id, question_id, state, due, scheduled_days, reps, lapses, suspended,"
             " is_leech, version, created_at, deck_id) "
-            f"SELECT %s, id, id %% 3, CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, 0, 0, id %% 7, id %% 50 = 0, %s, 0, %s,"
-            f" CASE id %% 5 {deck_of} END FROM quizzes_question WHERE owner_id = %s",
+            "SELECT %s, id, id %% 3, CASE WHEN id %% 2 = 0 THEN %s ELSE %s END, 0, 0, id %% 7,"
+            f" id %% 50 = 0, %s, 0, %s, CASE id %% 5 {deck_of} END FROM quizzes_question WHERE owner_id = %s",
             [learner.pk, at(now + timedelta(days=3)), at(now - timedelta(days=3)), False, at(now), learner.pk],
         )
         if connection.vendor == "postgresql":  # the planner's statistics, as autovacuum would have them
