@@ -28,6 +28,10 @@ class SourceAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
     actions = ["publish", "unpublish"]
 
+    def get_queryset(self, request):
+        # A text without text holds a learner's own cards ("My cards"): theirs, not the bank's.
+        return super().get_queryset(request).exclude(text="")
+
     @admin.action(description=_("Publish the selected texts (everyone may read them)"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(published=True)

@@ -163,6 +163,9 @@ class TestPrivacy:
         listing = admin.get("/admin/quizzes/question/").content.decode()
         assert "SECRET" not in listing
         assert admin.get(f"/admin/quizzes/question/{own_card.question_id}/change/").status_code in (302, 404)
+        source = own_card.question.passage.source
+        assert f"my-cards-{learner.pk}" not in admin.get("/admin/quizzes/source/").content.decode()
+        assert admin.get(f"/admin/quizzes/source/{source.pk}/change/").status_code in (302, 404)
 
     def test_a_teacher_cannot_put_their_own_cards_in_a_quiz_set(self, teacher):
         made = cards.make_cards(teacher, [("TEACHER-CARD", "back")], None)
