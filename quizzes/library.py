@@ -1,5 +1,5 @@
 """The library: the shared quiz sets (each listed once, with its topics as chips) and the texts, searched and
-filtered on the page (GET ?q=&topic=&language=&kind=&source=, live with htmx).
+filtered on the page (GET ?q=&topic=&language=&kind=&source=&tag=, live with htmx).
 
 For learners and visitors it is the published bank, the same for every one of them in one language while the
 bank does not change, so its rows (plain values, not HTML) are built once per (language, bank version:
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts.roles import Role, role_names
 from .bank import version
-from .bank.models import Language, QuizSet, QuizSetItem, Source, Topic, visible_questions
+from .bank.models import Language, QuizSet, QuizSetItem, Source, Topic, key_validator, visible_questions
 
 TIMEOUT = 24 * 60 * 60  # a day: entries of old versions are never read again and expire
 CHIPS = 4  # topics shown on a set's card, the most frequent in it first
@@ -43,6 +43,7 @@ class LibraryFilterForm(forms.Form):
     language = forms.ChoiceField(choices=[("", "")] + Language.choices, required=False)
     kind = forms.ChoiceField(choices=[("", "")] + SetKind.choices, required=False)
     source = forms.CharField(max_length=80, required=False)
+    tag = forms.CharField(max_length=50, required=False, validators=[key_validator])
 
     def filters(self) -> dict[str, str]:
         self.is_valid()
@@ -73,10 +74,21 @@ def rows(user) -> dict:
         .annotate(n=Count("pk"))
     ):
         topic_counts[set_id][topic_id] = n
+    set_tags: dict[int, set[str]] = defaultdict(set)
+    for set_id, tag in published.filter(question__personal=False, question__tags__isnull=False).values_list(
+        "quizset", "question__tags__name"
+    ):
+        set_tags[set_id].add(tag)
     topics = {t.pk: t for t in Topic.objects.all()}
+    # Texts to read: not a source without text (a learner's "My cards", an import), none of their own cards counted.
     sources = list(
-        Source.objects.visible_to(user).annotate(
-            question_count=Count("passages__questions", filter=Q(passages__questions__in=visible))
+        Source.objects.visible_to(user)
+        .exclude(text="")
+        .annotate(
+            question_count=Count(
+                "passages__questions",
+                filter=Q(passages__questions__in=visible, passages__questions__personal=False),
+            )
         )
     )
     source_keys = {s.pk: s.key for s in sources}
@@ -103,6 +115,7 @@ def rows(user) -> dict:
                 "kind": kind,
                 "topics": [(t.key, t.name) for t in chips],
                 "sources": sorted(source_keys[pk] for pk in in_texts if pk in source_keys),
+                "tags": sorted(set_tags[quizset.pk]),
                 "haystack": fold(
                     " ".join(
                         [quizset.title, quizset.description]
@@ -145,6 +158,7 @@ def filtered(sets: list[dict], filters: dict[str, str]) -> list[dict]:
         and (not filters.get("language") or row["language"] in (filters["language"], ""))
         and (not filters.get("kind") or row["kind"] == filters["kind"])
         and (not filters.get("source") or filters["source"] in row["sources"])
+        and (not filters.get("tag") or filters["tag"] in row["tags"])
     ]
 
 

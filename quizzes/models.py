@@ -13,13 +13,14 @@ from .bank.models import (
     QuizSetItem,
     QuizSetQuerySet,
     Source,
+    Tag,
     Topic,
     key_validator,
 )
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
 from .periodic import PeriodicRun
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudyJob, StudySettings
+from .study.models import Card, CardQuerySet, Deck, ReviewDay, ReviewLog, Study, StudyJob, StudySettings
 from .teaching.models import (
     Assignment,
     Classroom,
@@ -40,6 +41,7 @@ __all__ = [
     "CandidateQuerySet",
     "Card",
     "CardQuerySet",
+    "Deck",
     "Choice",
     "Classroom",
     "ClassroomQuerySet",
@@ -60,6 +62,7 @@ __all__ = [
     "ReviewDay",
     "ReviewLog",
     "Source",
+    "Tag",
     "Study",
     "StudyJob",
     "StudySettings",

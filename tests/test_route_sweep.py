@@ -22,9 +22,11 @@ from quizzes.models import (
     Candidate,
     Card,
     Classroom,
+    Deck,
     DerivationJob,
     Enrollment,
     Question,
+    Study,
 )
 from tests import factory
 
@@ -150,6 +152,8 @@ def world(db, learner, teacher):
         user=learner, quizset=toms_set, assignment=assignment, question_ids=[toms_question.pk]
     )
     card = Card.objects.create(user=learner, question=shared)
+    deck = Deck.objects.create(user=learner, name="Alice's deck")
+    study = Study.objects.create(user=learner, quizset=toms_set)
     # A derivation "running": a POST to the text's page then starts no other (a thread per POST otherwise).
     job = DerivationJob.objects.create(source=toms_text, requested_by=teacher, status="running")
     candidate = Candidate.objects.create(job=job, question=draft, confidence=0.5, reason="r")
@@ -158,6 +162,8 @@ def world(db, learner, teacher):
         "pk": str(attempt.pk),
         "position": "1",
         "card_id": str(card.pk),
+        "deck_id": str(deck.pk),
+        "study_id": str(study.pk),
         "external_id": "q-toms",
         "code": classroom.join_code,
         "learner_id": str(learner.pk),

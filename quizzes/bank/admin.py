@@ -35,6 +35,10 @@ class SourceAdmin(admin.ModelAdmin):
     raw_id_fields = ["owner"]
     actions = ["publish", "unpublish"]
 
+    def get_queryset(self, request):
+        # A text without text holds a learner's own cards ("My cards"): theirs, not the bank's.
+        return super().get_queryset(request).exclude(text="")
+
     @admin.action(description=_("Publish the selected texts (everyone may read them)"), permissions=["change"])
     def publish(self, request, queryset) -> None:
         count = queryset.update(published=True)
@@ -143,11 +147,19 @@ class QuestionAdmin(admin.ModelAdmin):
     ]
     list_select_related = ["passage__source"]
     search_fields = ["external_id", "prompt", "explanation", "choices__text"]
-    filter_horizontal = ["topics"]
+    filter_horizontal = ["topics", "tags"]
     raw_id_fields = ["owner", "translation_of"]
     actions = ["publish", "unpublish", "link_translations", "export_gift", "export_xml", "export_apkg", "export_csv"]
+
+    def get_queryset(self, request):
+        # A learner's own cards are theirs alone: not the bank's, not even for its admins.
+        return super().get_queryset(request).shared()
+
     fieldsets = [
-        (None, {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "owner", "stale"]}),
+        (
+            None,
+            {"fields": ["external_id", "kind", "status", "language", "difficulty", "topics", "tags", "owner", "stale"]},
+        ),
         (_("Rewriting"), {"fields": ["rewrite_requested", "rewrite_note"]}),
         (_("Question"), {"fields": ["prompt", "back", "accepted_answers", "explanation"]}),
         (

@@ -9,7 +9,7 @@ from quizzes.accounts.params import ModelMultipleIdsField
 from .formats import EXTENSIONS as FORMAT_EXTENSIONS
 from .formats import max_bytes
 from .grading import parse_number
-from .models import Choice, Language, Question, Source
+from .models import Choice, Language, Question, Source, key_validator, tag_names
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -278,10 +278,39 @@ class QuotedPassageForm(forms.ModelForm):
         return data
 
 
+class TagsMixin(forms.Form):
+    """Tags typed as words (a teacher's own questions, a learner's own cards); `save_tags()` after saving."""
+
+    tags_text = forms.CharField(
+        label=_("Tags"), required=False, max_length=300, help_text=_("Words separated by spaces, e.g. exam-1 hard.")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault("tags_text", " ".join(t.name for t in self.instance.tags.all()))
+
+    def clean_tags_text(self):
+        names = tag_names(self.cleaned_data["tags_text"])
+        for name in names:
+            try:
+                key_validator(name)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("%(tag)s: tags use lowercase letters, digits and hyphens.") % {"tag": name}
+                ) from None
+            if len(name) > 50:
+                raise forms.ValidationError(_("%(tag)s: at most 50 characters.") % {"tag": name})
+        return " ".join(names)
+
+    def save_tags(self) -> None:
+        self.instance.set_tags(self.cleaned_data["tags_text"])
+
+
 TRUE_FALSE_LABELS = {"en": ("True", "False"), "fr": ("Vrai", "Faux")}  # as the bank's import writes them
 
 
-class TeacherQuestionForm(QuotedPassageForm):
+class TeacherQuestionForm(TagsMixin, QuotedPassageForm):
     """A teacher writes a question: the same rules as the admin's editor (passage verbatim, kinds). A true/false
     question's answer is a choice of two, not two choices typed by hand (`save_question` writes them)."""
 
@@ -353,6 +382,7 @@ def question_form_is_valid(form: "TeacherQuestionForm", formset) -> bool:
 def save_question(form: "TeacherQuestionForm", formset) -> Question:
     """Save a valid question and its choices in their order on the form (call within a transaction)."""
     question = form.save()
+    form.save_tags()
     if question.kind == Question.Kind.TRUE_FALSE:
         question.choices.all().delete()
         Choice.objects.bulk_create(

@@ -185,6 +185,26 @@ class Passage(models.Model):
             raise ValidationError(_("The passage does not occur verbatim in the source text."))
 
 
+class Tag(models.Model):
+    """A free label on questions ("exam-1", "hard"): admins tag the bank, teachers their own questions,
+    learners their own cards. Names are shared, never listed as such: a page lists the tags of the
+    questions it shows."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True, validators=[key_validator])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def tag_names(text: str) -> list[str]:
+    """The tag names written in `text`, lowercased, once each, in order."""
+    return list(dict.fromkeys(name.lower() for name in re.split(r"[\s,]+", text or "") if name))
+
+
 class Topic(models.Model):
     key = models.CharField(max_length=80, unique=True, validators=[key_validator])
     name_en = models.CharField(_("name (English)"), max_length=120)
@@ -226,6 +246,16 @@ class QuestionQuerySet(models.QuerySet):
             quizset_items__quizset__assignments__classroom__enrollments__learner=user
         ).values("pk")
         return self.filter(_usable(user) | models.Q(pk__in=assigned))
+
+    def shared(self) -> "QuestionQuerySet":
+        """Not a learner's own card: what may go in a quiz set, an export, an analysis or the library."""
+        return self.filter(personal=False)
+
+    def tagged(self, *names: str) -> "QuestionQuerySet":
+        """Questions carrying every one of these tags (empty names are ignored)."""
+        for name in filter(None, names):
+            self = self.filter(pk__in=Question.tags.through.objects.filter(tag__name=name).values("question_id"))
+        return self
 
     def with_content(self) -> "QuestionQuerySet":
         """Everything a rendered question needs, in a fixed number of queries."""
@@ -398,6 +428,13 @@ class Question(models.Model):
     passage = models.ForeignKey(Passage, models.PROTECT, related_name="questions", verbose_name=_("passage"))
     highlight = models.TextField(_("highlight"), blank=True, help_text=_("Part of the passage that gives the answer."))
     topics = models.ManyToManyField(Topic, related_name="questions", blank=True)
+    tags = models.ManyToManyField(Tag, related_name="questions", blank=True, verbose_name=_("tags"))
+    personal = models.BooleanField(
+        _("a learner's own card"),
+        default=False,
+        editable=False,
+        help_text=_("Private to its owner: never in a quiz set, an export, an analysis or the library."),
+    )
     stale = models.BooleanField(
         _("stale"), default=False, help_text=_("Its passage is no longer in the source text: review it.")
     )
@@ -450,6 +487,10 @@ class Question(models.Model):
     @property
     def source(self) -> Source:
         return self.passage.source
+
+    def set_tags(self, text: str) -> None:
+        """Tag the question with the names in `text` (spaces or commas between them; lowercased)."""
+        self.tags.set([Tag.objects.get_or_create(name=name)[0] for name in tag_names(text)])
 
     @property
     def is_choice_kind(self) -> bool:
@@ -652,6 +693,13 @@ class QuizSetQuerySet(models.QuerySet):
     def shared(self) -> "QuizSetQuerySet":
         """The shared bank: not a teacher's own set."""
         return self.filter(owner__isnull=True)
+
+    def tagged(self, name: str) -> "QuizSetQuerySet":
+        """Sets holding at least one shared question tagged `name` (the library's filter)."""
+        if not name:
+            return self
+        tagged = Question.objects.shared().tagged(name).values("pk")
+        return self.filter(pk__in=QuizSetItem.objects.filter(question_id__in=tagged).values("quizset_id"))
 
     def visible_to(self, user) -> "QuizSetQuerySet":
         """The shared bank, plus a teacher's own sets for that teacher and for the learners assigned them."""

@@ -72,7 +72,10 @@ def bump() -> None:
         transaction.on_commit(_bump_all)
 
 
-def _on_change(sender, **kwargs) -> None:
+def _on_change(sender, instance=None, **kwargs) -> None:
+    # A learner's own card, and the empty text and passage it hangs on, are never in the library.
+    if getattr(instance, "personal", False) or (sender in (Source, Passage) and instance.text == ""):
+        return
     bump()
 
 

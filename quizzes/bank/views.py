@@ -11,7 +11,8 @@ from .models import Question, Source
 
 @require_safe
 def source(request: HttpRequest, key: str) -> HttpResponse:
-    source = get_object_or_404(Source.objects.visible_to(request.user), key=key)
+    # A source without text holds a learner's own cards ("My cards"): there is nothing to read on it.
+    source = get_object_or_404(Source.objects.visible_to(request.user).exclude(text=""), key=key)
     paragraphs = [p.strip() for p in source.text.split("\n\n") if p.strip()]
     return render(request, "bank/source.html", {"source": source, "paragraphs": paragraphs})
 
@@ -21,7 +22,7 @@ def source(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("quizzes.view_question", raise_exception=True)
 def preview(request: HttpRequest, external_id: str) -> HttpResponse:
     """A question as a learner sees it, then its answer panel (staff only: it shows the answer)."""
-    questions = Question.objects.with_content()
+    questions = Question.objects.shared().with_content()  # a learner's own card: only its owner sees it
     if not is_admin(request.user):
         questions = questions.visible_to(request.user)  # not another teacher's own question
     question = get_object_or_404(questions, external_id=external_id)

@@ -1100,12 +1100,16 @@ def export_bank() -> str:
                 **({"paragraph_languages": _offsets(s.paragraph_languages)} if s.paragraph_languages else {}),
                 "text": s.text,
             }
-            for s in Source.objects.select_related("owner").order_by("key")
+            # Not a learner's "My cards" (an empty text holding their own cards).
+            for s in Source.objects.exclude(text="", passages__questions__personal=True)
+            .select_related("owner")
+            .order_by("key")
         ],
         "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
         "questions": [
             _export_question(q)
-            for q in Question.objects.with_content()
+            for q in Question.objects.shared()
+            .with_content()
             .select_related("translation_of", "owner", "candidate")
             .order_by("external_id")
         ],

@@ -1,10 +1,16 @@
-"""A learner's study settings and review-log upload."""
+"""A learner's study settings and review-log upload; own cards, decks, pasted lists, the card browser."""
+
+from urllib.parse import urlencode
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from ..accounts.params import as_id
 from ..bank.formats import APKG_MAX_BYTES
-from .models import StudySettings
+from ..bank.forms import QuotedPassageForm, TagsMixin
+from ..bank.models import Question, Source
+from . import cards
+from .models import Deck, StudySettings
 
 
 class StudySettingsForm(forms.ModelForm):
@@ -70,3 +76,209 @@ class RevlogUploadForm(forms.Form):
                 _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
             )
         return f
+
+
+# --- own cards, decks, the card browser ---------------------------------------------------------------
+
+
+class DeckChoiceField(forms.ModelChoiceField):
+    """A deck of the learner's; an id past the database's range is a form error, not a 500."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and as_id(value) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+def _decks_field(user, label):
+    return DeckChoiceField(Deck.objects.filter(user=user), label=label, required=False, empty_label=_("No deck"))
+
+
+class OwnCardForm(TagsMixin, QuotedPassageForm):
+    """A learner writes a card: the question editor's rules, a passage only if they cite a text they may read."""
+
+    class Meta:
+        model = Question
+        fields = ["kind", "prompt", "back", "accepted_answers", "explanation"]
+        widgets = {
+            "prompt": forms.Textarea(attrs={"rows": 2}),
+            "back": forms.Textarea(attrs={"rows": 2}),
+            "accepted_answers": forms.Textarea(attrs={"rows": 2}),
+            "explanation": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"prompt": _("Front (the question)"), "explanation": _("Note (optional)")}
+
+    field_order = ["kind", "prompt", "back", "accepted_answers", "explanation", "deck", "tags_text"]
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.user = user
+        self.fields["explanation"].required = False
+        self.fields["source"].required = False
+        self.fields["source"].queryset = Source.objects.visible_to(user).exclude(text="")
+        self.fields["source"].label = _("Cite a text (optional)")
+        self.fields["passage_text"].required = False
+        self.fields["passage_text"].help_text = _("Copy the sentence from the text, verbatim.")
+        self.fields["deck"] = _decks_field(user, _("Deck"))
+        if self.instance.passage_id and not self.instance.passage.text:  # the blank passage: no text cited
+            self.initial["source"] = None
+            self.initial["passage_text"] = ""
+
+    def clean(self):
+        data = super().clean()
+        source, text = data.get("source"), data.get("passage_text")
+        if source and not text:
+            self.add_error("passage_text", _("Copy the sentence you cite, or choose no text."))
+        elif text and not source:
+            self.add_error("source", _("Choose the text this sentence comes from."))
+        elif not source:
+            self.instance.passage = cards.blank_passage(self.user)
+        if source:
+            self.instance.language = source.language
+        self.instance.explanation = data.get("explanation") or ""
+        return data
+
+
+class DeckForm(forms.ModelForm):
+    class Meta:
+        model = Deck
+        fields = ["name", "new_per_day", "reviews_per_day"]
+        help_texts = {
+            "new_per_day": _("Empty: your daily limit. Applies when you study this deck."),
+            "reviews_per_day": _("Empty: your daily limit. Applies when you study this deck."),
+        }
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance.user = user
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Deck.objects.filter(user=self.user, name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("You already have a deck with that name."))
+        return name
+
+
+class PasteForm(forms.Form):
+    """A pasted list, one card per line: all of it is made, or nothing (with every line refused)."""
+
+    text = forms.CharField(
+        label=_("One card per line"),
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "AAV – adeno-associated virus"}),
+        help_text=_("A term, a dash (or a tab, a semicolon, a comma), its definition."),
+        max_length=500_000,
+    )
+    tags_text = forms.CharField(label=_("Tags for these cards"), required=False, max_length=300)
+
+    def clean(self):
+        data = super().clean()
+        if "text" in data:
+            try:
+                self.lines = cards.parse_pasted(data["text"])
+            except cards.PasteInvalid as exc:
+                for error in exc.errors:
+                    self.add_error("text", error)
+        return data
+
+
+class NewDeckForm(DeckForm):
+    """A deck, made with a pasted list of cards or empty."""
+
+    text = PasteForm.base_fields["text"]
+    tags_text = PasteForm.base_fields["tags_text"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["text"].required = False
+        self.fields["text"].label = _("Cards to add (optional): one per line")
+        self.lines = []
+
+    def clean_text(self):
+        text = self.cleaned_data["text"]
+        if text.strip():
+            try:
+                self.lines = cards.parse_pasted(text)
+            except cards.PasteInvalid as exc:
+                raise forms.ValidationError(exc.errors) from None
+        return text
+
+
+class BrowseForm(forms.Form):
+    """The card browser's search (a GET form): a value it cannot read is left out, and said."""
+
+    STATES = [
+        ("new", _("New")),
+        ("learning", _("Learning")),
+        ("review", _("Review")),
+        ("suspended", _("Suspended")),
+        ("buried", _("Buried")),
+        ("leech", _("Leech")),
+    ]
+    SORTS = [
+        ("due", _("Due first")),
+        ("-due", _("Due last")),
+        ("-created", _("Newest")),
+        ("created", _("Oldest")),
+        ("-lapses", _("Most lapses")),
+        ("prompt", _("Question A–Z")),
+    ]
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    deck = forms.CharField(label=_("Deck"), max_length=20, required=False)
+    source = forms.CharField(label=_("Text"), max_length=80, required=False)
+    topic = forms.CharField(label=_("Topic"), max_length=80, required=False)
+    tag = forms.CharField(label=_("Tag"), max_length=50, required=False)
+    state = forms.ChoiceField(label=_("State"), choices=[("", _("Any"))] + STATES, required=False)
+    due_after = forms.DateField(label=_("Due from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_before = forms.DateField(label=_("Due by"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    lapses = forms.IntegerField(label=_("Lapses at least"), min_value=0, max_value=10_000, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def filters(self) -> dict:
+        """The search as read; what could not be read is left out."""
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+
+    def query_string(self) -> str:
+        """The search as typed (valid parts only), for links to other pages and back after an action."""
+        self.is_valid()
+        keep = {k: v for k, v in self.data.items() if k in self.fields and k not in self.errors and v}
+        return urlencode(keep)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("suspend", _("Suspend")),
+        ("unsuspend", _("Unsuspend")),
+        ("bury", _("Bury until tomorrow")),
+        ("forget", _("Forget (back to new)")),
+        ("reschedule", _("Reschedule to…")),
+        ("move", _("Move to deck…")),
+        ("remove", _("Remove from studies")),
+    ]
+    action = forms.ChoiceField(label=_("With the selected cards"), choices=ACTIONS)
+    date = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.CharField(label=_("Deck"), required=False, max_length=20)
+    card = forms.TypedMultipleChoiceField(coerce=int, required=False)
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.decks = list(Deck.objects.filter(user=user))
+        self.fields["card"].choices = [(str(v), str(v)) for v in self.data.getlist("card") if str(v).isdigit()][:500]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("card"):
+            raise forms.ValidationError(_("Select at least one card."))
+        if data.get("action") == "reschedule" and not data.get("date"):
+            self.add_error("date", _("Choose the date to reschedule to."))
+        if data.get("action") == "move":
+            target = data.get("target") or ""
+            if target == "none":
+                data["deck"] = None
+            elif target.isdigit() and int(target) in {d.pk for d in self.decks}:
+                data["deck"] = next(d for d in self.decks if d.pk == int(target))
+            else:
+                self.add_error("target", _("Choose a deck."))
+        return data

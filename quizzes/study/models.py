@@ -61,6 +61,29 @@ class StudySettings(models.Model):
             return settings_
 
 
+class Deck(models.Model):
+    """A learner's group of cards (their own, and those of the sets and texts they study), studied on its
+    own or with all the others. Its limits apply when it is studied on its own; empty: the learner's."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="decks")
+    name = models.CharField(_("name"), max_length=100)
+    new_per_day = models.PositiveSmallIntegerField(
+        _("new cards per day"), null=True, blank=True, validators=[MaxValueValidator(500)]
+    )
+    reviews_per_day = models.PositiveSmallIntegerField(
+        _("reviews per day"), null=True, blank=True, validators=[MaxValueValidator(5000)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("deck")
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="deck_name_once_per_user")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Study(models.Model):
     """A quiz set or a whole source a learner added to their spaced-repetition studies."""
 
@@ -69,6 +92,7 @@ class Study(models.Model):
     source = models.ForeignKey(Source, models.CASCADE, null=True, blank=True, related_name="studies")
     added_at = models.DateTimeField(default=timezone.now)
     target_date = models.DateField(null=True, blank=True)
+    deck = models.ForeignKey(Deck, models.SET_NULL, null=True, blank=True, related_name="studies")
 
     class Meta:
         constraints = [
@@ -96,9 +120,14 @@ class CardQuerySet(models.QuerySet):
 
     def visible_to(self, user, questions: RawSQL | None = None) -> "CardQuerySet":
         """The learner's cards whose question they may still see: a card outlives a class left or a
-        question unpublished, but then it shows nothing (and is not counted). `questions`: the same
-        rule from visible_questions(user), when the caller needs it too."""
-        return self.filter(user=user, question_id__in=questions or visible_questions(user))
+        question unpublished, but then it shows nothing (and is not counted); a card removed from their
+        studies neither (until it is restored). `questions`: the same rule from visible_questions(user),
+        when the caller needs it too."""
+        return self.filter(user=user, question_id__in=questions or visible_questions(user), removed_at__isnull=True)
+
+    def in_deck(self, deck) -> "CardQuerySet":
+        """The cards of one deck (a Deck or its id); None: all of them."""
+        return self if deck is None else self.filter(deck=deck)
 
     def active(self, now) -> "CardQuerySet":
         """Neither suspended nor buried."""
@@ -144,6 +173,10 @@ class Card(models.Model):
     is_leech = models.BooleanField(default=False)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    deck = models.ForeignKey(Deck, models.SET_NULL, null=True, blank=True, related_name="cards")
+    removed_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Removed from the learner's studies (kept with its history, to undo).")
+    )
 
     objects = CardQuerySet.as_manager()
 

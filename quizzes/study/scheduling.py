@@ -26,7 +26,7 @@ from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from ..bank.models import Question, visible_questions
-from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
+from .models import Card, Deck, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -525,7 +525,9 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
             study.save(update_fields=["target_date"])
         rows = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", "translation_of_id"))
         question_ids = _item_ids(user, rows)
-        have = set(Card.objects.filter(user=user, question_id__in=question_ids).values_list("question_id", flat=True))
+        mine = Card.objects.filter(user=user, question_id__in=question_ids)
+        mine.filter(removed_at__isnull=False).update(removed_at=None)  # added again: back, with their history
+        have = set(mine.values_list("question_id", flat=True))
         # A card made on a translation before it was linked is still the item's one card.
         have |= set(
             Question.objects.filter(translation_of_id__in=question_ids, cards__user=user).values_list(
@@ -534,7 +536,7 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
         )
         now = djtz.now()
         new = [
-            Card(user=user, question_id=pk, due=now, created_at=now + timedelta(microseconds=i))
+            Card(user=user, question_id=pk, due=now, created_at=now + timedelta(microseconds=i), deck_id=study.deck_id)
             for i, pk in enumerate(dict.fromkeys(question_ids))
             if pk not in have
         ]
@@ -557,19 +559,39 @@ class Queue:
         return self.new_left + self.learning_due + self.review_left
 
 
-def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True) -> Queue:
-    """Today's queue: learning cards due now, then reviews due today, then new cards (within limits)."""
+def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True, deck: Deck | None = None) -> Queue:
+    """Today's queue: learning cards due now, then reviews due today, then new cards (within limits).
+
+    With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
+    what is left of the learner's limits for the day (all their ratings count against those)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
     held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
-    counts = _queue_counts(user.pk, visible, now, start, end, held, settings.new_per_day, settings.reviews_per_day)
-    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held)
-    new_left = max(0, min(counts["new"], settings.new_per_day - counts["done_new"]))
-    review_left = max(0, min(counts["reviews"], settings.reviews_per_day - counts["done_reviews"]))
+    new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
+    if deck is not None:
+        everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
+        new_limit = max(0, new_limit - everything["done_new"])
+        review_limit = max(0, review_limit - everything["done_reviews"])
+        if deck.new_per_day is not None:
+            new_limit = min(new_limit, deck.new_per_day)
+        if deck.reviews_per_day is not None:
+            review_limit = min(review_limit, deck.reviews_per_day)
+    counts = _queue_counts(
+        user.pk, visible, now, start, end, held, new_limit, review_limit, deck.pk if deck is not None else None
+    )
+    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held).in_deck(deck)
+    if deck is None:
+        new_left = max(0, min(counts["new"], new_limit - counts["done_new"]))
+        review_left = max(0, min(counts["reviews"], review_limit - counts["done_reviews"]))
+    else:
+        deck_new = 32767 if deck.new_per_day is None else deck.new_per_day
+        deck_reviews = 32767 if deck.reviews_per_day is None else deck.reviews_per_day
+        new_left = max(0, min(counts["new"], new_limit, deck_new - counts["done_new"]))
+        review_left = max(0, min(counts["reviews"], review_limit, deck_reviews - counts["done_reviews"]))
     # The card comes with everything the review page renders: its question, passage, source, choices.
     base = (
-        cards.select_related("question__passage__source")
+        cards.select_related("question__passage__source", "deck")
         .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
         .prefetch_related("question__choices")
     )
@@ -624,7 +646,10 @@ def _first_with_content(base, candidates) -> Card | None:
 # not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
 # learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
 # visible_questions).
-ACTIVE = "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.question_id IN ({visible}){held}"
+ACTIVE = (
+    "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.removed_at IS NULL"
+    " AND c.question_id IN ({visible}){held}{deck}"
+)
 QUEUE_COUNTS_SQL = f"""
 SELECT
   (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
@@ -633,9 +658,9 @@ SELECT
      AND {ACTIVE} LIMIT %s) AS r),
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.state_before = 0),
+     AND l.origin = 'review' AND l.state_before = 0{{logdeck}}),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.state_before = 2),
+     AND l.origin = 'review' AND l.state_before = 2{{logdeck}}),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.card_before IS NOT NULL)
 """
@@ -650,25 +675,35 @@ def _queue_counts(
     held=(),
     new_limit: int = 32767,
     review_limit: int = 32767,
+    deck_id: int | None = None,
 ) -> dict[str, int]:
-    """The queue's counts, only for cards whose question is `visible` and not `held`; "new" and "reviews"
-    stop at the limits given (the daily limits)."""
+    """The queue's counts, only for cards whose question is `visible` and not `held`, of one deck if
+    `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
+    limits given (the daily limits)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
     held = list(held)
-    active = [False, at(now), *visible.params, *held]
+    in_deck = [deck_id] if deck_id is not None else []
+    active = [False, at(now), *visible.params, *held, *in_deck]
     params = [
         *(user_id, at(now), *active),
         *(user_id, at(soon), *active),
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
-        *(user_id, at(start)),
-        *(user_id, at(start)),
+        *(user_id, at(start), *in_deck),
+        *(user_id, at(start), *in_deck),
         *(user_id, at(start)),
     ]
     held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
-    sql = QUEUE_COUNTS_SQL.replace("{visible}", visible.sql).replace("{held}", held_sql)
+    deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
+    logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
+    sql = (
+        QUEUE_COUNTS_SQL.replace("{visible}", visible.sql)
+        .replace("{held}", held_sql)
+        .replace("{deck}", deck_sql)
+        .replace("{logdeck}", logdeck_sql)
+    )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -80,13 +80,13 @@ SELECT day, reviews, review_cards, review_passed FROM quizzes_reviewday WHERE us
 CARD_COLUMNS = "c.id, c.due, c.lapses, c.suspended, c.is_leech, q.id, q.kind, q.prompt, q.language"
 AT_RISK_SQL = f"""
 SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
-WHERE c.user_id = %s AND c.question_id IN ({{visible}})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({{visible}})
   AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.state = 2 AND c.due < %s
 ORDER BY c.due LIMIT %s
 """
 LEECHES_SQL = f"""
 SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
-WHERE c.user_id = %s AND c.question_id IN ({{visible}}) AND c.is_leech = %s
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({{visible}}) AND c.is_leech = %s
 ORDER BY c.lapses DESC LIMIT %s
 """
 
@@ -212,7 +212,7 @@ SELECT COUNT(*),
   COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN c.suspended = %s THEN 1 ELSE 0 END), 0)
 FROM quizzes_card c
-WHERE c.user_id = %s AND c.question_id IN ({visible})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
 """
 # The forecast: active review and learning cards due before the end of the 30th day, counted per
 # half hour after the start of today (overdue ones in slot -1). Python then gives each slot its
@@ -226,7 +226,8 @@ SECONDS_SINCE = {
 FORECAST_SQL = """
 SELECT CASE WHEN c.due < %s THEN -1 ELSE ({seconds}) / 1800 END AS slot, COUNT(*)
 FROM quizzes_card c
-WHERE c.user_id = %s AND c.question_id IN ({visible}) AND c.state IN (1, 2, 3) AND c.suspended = %s
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible}) AND c.state IN (1, 2, 3)
+  AND c.suspended = %s
   AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.due < %s
 GROUP BY 1
 """
@@ -266,7 +267,7 @@ SELECT t.id, t.key, t.name_en, t.name_fr, COUNT(*), COALESCE(SUM(CASE WHEN c.mas
 FROM quizzes_card c
 JOIN quizzes_question_topics qt ON qt.question_id = c.question_id
 JOIN quizzes_topic t ON t.id = qt.topic_id
-WHERE c.user_id = %s AND c.question_id IN ({visible})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
 GROUP BY t.id, t.key, t.name_en, t.name_fr
 """
 SOURCE_MASTERY_SQL = """
@@ -275,7 +276,7 @@ FROM quizzes_card c
 JOIN quizzes_question q ON q.id = c.question_id
 JOIN quizzes_passage p ON p.id = q.passage_id
 JOIN quizzes_source s ON s.id = p.source_id
-WHERE c.user_id = %s AND c.question_id IN ({visible})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
 GROUP BY s.id, s.key, s.title, s.language
 """
 

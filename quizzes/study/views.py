@@ -23,7 +23,7 @@ from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source
 from . import optimizing, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
-from .models import Card, ReviewLog, StudyJob, StudySettings
+from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
 
 ANSWER_SALT = "learnapp.review-answer"
@@ -35,7 +35,7 @@ def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     with everything its question renders, in the learner's language when the item has a version in it."""
     card = get_object_or_404(
         Card.objects.visible_to(request.user)
-        .select_related("question__passage__source")
+        .select_related("question__passage__source", "deck")
         .defer(*scheduling.SOURCE_TEXT_FIELDS)
         .prefetch_related("question__choices"),
         pk=card_id,
@@ -55,10 +55,18 @@ def _review_page(request: HttpRequest, context: dict, status: int = 200) -> Http
     return render(request, template, context, status=status)
 
 
+def _current_deck(request: HttpRequest) -> Deck | None:
+    """The deck the learner chose to study (kept in their session), or None for all their cards."""
+    deck_id = request.session.get("deck")
+    return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
+
+
 def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
-    q = scheduling.queue(request.user, settings, now)
+    deck = _current_deck(request)
+    q = scheduling.queue(request.user, settings, now, deck=deck)
     card = q.card and scheduling.in_learner_language(q.card, request.user, get_language())
     return {
+        "deck": deck,
         "queue": q,
         "card": card,
         "choices": _choices(card) if card else [],
@@ -149,7 +157,7 @@ def reveal(request: HttpRequest, card_id: int) -> HttpResponse:
             "stage": "front",
             "form": AnswerForm(card.question, _choices(card)),
             "shown_at": request.GET.get("shown_at") or int(now.timestamp() * 1000),
-            "queue": scheduling.queue(request.user, settings, now, fetch_card=False),
+            "queue": scheduling.queue(request.user, settings, now, fetch_card=False, deck=_current_deck(request)),
         }
         return _review_page(request, context)
     return _review_page(
@@ -185,7 +193,7 @@ def answer(request: HttpRequest, card_id: int) -> HttpResponse:
             "stage": "front",
             "form": form,
             "shown_at": request.POST.get("shown_at"),
-            "queue": scheduling.queue(request.user, settings, now),
+            "queue": scheduling.queue(request.user, settings, now, deck=_current_deck(request)),
         }
         return _review_page(request, context)
     given = form.cleaned_answer()

@@ -150,6 +150,7 @@ class BankFilterForm(forms.Form):
     q = forms.CharField(max_length=200, required=False)
     source = forms.CharField(max_length=80, required=False)
     topic = forms.CharField(max_length=80, required=False)
+    tag = forms.CharField(max_length=50, required=False)
     kind = forms.ChoiceField(choices=[("", "")] + Question.Kind.choices, required=False)
     language = forms.ChoiceField(choices=[("", "")] + Language.choices, required=False)
     difficulty = forms.TypedChoiceField(

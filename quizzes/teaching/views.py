@@ -30,7 +30,7 @@ from ..accounts.params import as_id, id_param
 from ..accounts.roles import Role, has_role
 from ..accounts.views import send_invitation
 from ..bank.forms import ChoiceFormSet, TeacherQuestionForm, question_form_is_valid, save_question
-from ..bank.models import Question, QuizSet, QuizSetItem, Source, Topic
+from ..bank.models import Question, QuizSet, QuizSetItem, Source, Tag, Topic
 from ..quizzing import flow as quizzing
 from ..quizzing.models import Attempt
 from ..study.models import StudySettings
@@ -376,6 +376,8 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
         bank = bank.filter(passage__source__key=filters["source"])
     if filters["topic"]:
         bank = bank.filter(topics__key=filters["topic"])
+    if filters["tag"]:
+        bank = bank.tagged(filters["tag"])
     for field in ("kind", "language", "difficulty"):
         if filters[field]:
             bank = bank.filter(**{field: search.cleaned_data[field]})
@@ -394,6 +396,7 @@ def quizset_builder(request: HttpRequest, key: str | None = None) -> HttpRespons
             "sources": Source.objects.visible_to(request.user),
             "kinds": Question.Kind.choices,
             "topics": Topic.objects.all(),
+            "tags": Tag.objects.filter(questions__in=_bank_for(request.user)).distinct(),
         },
     )
 
@@ -418,7 +421,11 @@ def _current_rows(request: HttpRequest, quizset: QuizSet) -> list[tuple[int, str
 def _bank_for(teacher) -> QuerySet[Question]:
     """What a teacher may put in their sets: the published shared bank on texts they may read, and their
     own questions (not what another teacher assigned them as a learner: that is not theirs to pass on)."""
-    return Question.objects.usable_by(teacher).filter(Q(status=Question.Status.PUBLISHED) | Q(owner=teacher))
+    return (
+        Question.objects.usable_by(teacher)
+        .shared()  # their own cards, as a learner, stay theirs: never in a set
+        .filter(Q(status=Question.Status.PUBLISHED) | Q(owner=teacher))
+    )
 
 
 def _picked(request: HttpRequest) -> list[tuple[int, int]]:
