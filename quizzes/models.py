@@ -16,7 +16,16 @@ from .bank.models import (
 )
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, ReviewDay, ReviewLog, Study, StudySettings
+from .study.models import (
+    Card,
+    CardQuerySet,
+    ExamDate,
+    ReviewDay,
+    ReviewLog,
+    Study,
+    StudySettings,
+    WorkloadSimulation,
+)
 from .teaching.models import Assignment, Classroom, ClassroomQuerySet, Enrollment, Extension, new_join_code
 
 __all__ = [
@@ -33,6 +42,7 @@ __all__ = [
     "ClassroomQuerySet",
     "DerivationJob",
     "Enrollment",
+    "ExamDate",
     "Extension",
     "Language",
     "Passage",
@@ -48,6 +58,7 @@ __all__ = [
     "Study",
     "StudySettings",
     "Topic",
+    "WorkloadSimulation",
     "key_validator",
     "new_join_code",
 ]

@@ -134,3 +134,30 @@ def optimize_for(user) -> StudySettings:
     settings.reviews_at_optimization = len(reviews)
     settings.save()
     return settings
+
+
+def reviews_still_needed(user) -> int:
+    """How many more reviews fitting needs: fit_parameters learns from reviews made on a later review day
+    than the card's previous one and wants MIN_REVIEWS_TO_FIT of them. The log is read in time order
+    only until that many are found, so a long history costs no more than a short one that suffices."""
+    from .fitting import _zone, review_day
+
+    settings = StudySettings.for_user(user)
+    zone = _zone(settings.timezone, settings.rollover_hour)
+    logs = (
+        ReviewLog.objects.filter(user=user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .order_by("reviewed_at", "pk")
+        .values_list("card_id", "external_card_id", "reviewed_at")
+    )
+    last_day: dict[int, int] = {}
+    found = 0
+    for card_id, external_id, reviewed_at in logs.iterator(chunk_size=2000):
+        key = card_id if card_id is not None else external_id  # as as_review() names the card for fitting
+        day = review_day(reviewed_at, zone, settings.rollover_hour)
+        if key in last_day and day > last_day[key]:
+            found += 1
+            if found >= MIN_REVIEWS_TO_FIT:
+                return 0
+        last_day[key] = day
+    return MIN_REVIEWS_TO_FIT - found

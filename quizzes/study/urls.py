@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import planning_views, views
 
 urlpatterns = [
     path("sets/<slug:key>/study/", views.study_quizset, name="study_quizset"),
@@ -17,4 +17,7 @@ urlpatterns = [
     path("study/optimize/", views.optimize, name="optimize"),
     path("study/log.csv", views.export_log, name="export_log"),
     path("study/log/import/", views.import_log, name="import_log"),
+    path("study/plan/", planning_views.simulator, name="simulator"),
+    path("study/exams/", planning_views.exam_dates, name="exam_dates"),
+    path("study/exams/<int:pk>/", planning_views.exam_date, name="exam_date"),
 ]

@@ -352,6 +352,8 @@ def _say_what_is_held(request: HttpRequest, study) -> None:
 @login_required
 def study_settings(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
+    # Read before the form is bound: a refused POST leaves its values on the instance (ModelForm).
+    reviews_needed = optimizing.reviews_still_needed(request.user)
     form = StudySettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -365,6 +367,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "settings": settings,
             "review_count": reviews,
+            "reviews_needed": reviews_needed,
             "upload_form": RevlogUploadForm(),
         },
     )
