@@ -217,6 +217,8 @@ def simulate(
                 learnt,
                 day,
             )
+    for d in range(1, days):  # learnt was counted as a difference array
+        learnt[d] += learnt[d - 1]
     scale = 1 / runs
     return Result(
         retention=desired_retention,
@@ -230,24 +232,28 @@ def simulate(
 
 
 def _follow(model, rng, stability, difficulty, last, due, days, reviews, lapses, remembered, learnt, start) -> None:
-    """One card from day `start` to the horizon: its reviews, and its recall at the end of each day."""
-    recall, factor, decay = model.recall, model.factor, model.decay
+    """One card from day `start` to the horizon: its reviews, and its recall at the end of each day.
+    `learnt` is a difference array here (simulate sums it up): +1 on the day a card starts counting."""
+    recall, factor, decay, interval, review = model.recall, model.factor, model.decay, model.interval, model.review
+    learnt[start] += 1
     day = start
-    while day < days:
-        until = min(due, days)
+    while True:
+        until = due if due < days else days
+        a = factor / stability
         for d in range(day, until):  # the days until its next review: recall decays from the last one
-            remembered[d] += (1 + factor * (d - last) / stability) ** decay
-            learnt[d] += 1
+            remembered[d] += (1 + a * (d - last)) ** decay
         if due >= days:
             return
         elapsed = due - last
         passed = rng.random() < recall(elapsed, stability)
-        reviews[due] += 1 if passed else 2  # a lapse is seen again on its relearning step
-        if not passed:
+        if passed:
+            reviews[due] += 1
+        else:  # a lapse is seen again on its relearning step
+            reviews[due] += 2
             lapses[due] += 1
-        stability, difficulty = model.review(stability, difficulty, elapsed, passed)
-        last, day = due, due
-        due = due + model.interval(stability)
+        stability, difficulty = review(stability, difficulty, elapsed, passed)
+        last = day = due
+        due += interval(stability)
 
 
 def simulator_context(simulation: WorkloadSimulation, retention: float, settings: StudySettings) -> dict:
@@ -280,19 +286,20 @@ def simulator_context(simulation: WorkloadSimulation, retention: float, settings
 
 
 def _workload_svg(days: list[dict]) -> dict:
-    """Reviews per day as bars and the share of learnt cards remembered as a line (right axis, 50-100%).
-    Numbers only, written by Python (never localised): built as one string, as the progress charts are."""
+    """Reviews per day as bars (left axis) and the share of learnt cards remembered as a line (right axis,
+    50-100%). Numbers only, written by Python (never localised): built as one string, as the progress
+    charts are."""
     step = 20 if len(days) <= 30 else 8
-    height, top = 100, max(d["reviews"] for d in days) or 1
+    left, height, top = 30, 100, max(d["reviews"] for d in days) or 1
     parts = []
     for i, d in enumerate(days):
         h = round(height * d["reviews"] / top, 1)
         parts.append(
-            f'<rect x="{i * step}" y="{round(10 + height - h, 1)}" width="{step - 3}" height="{h}" class="bar">'
+            f'<rect x="{left + i * step}" y="{round(10 + height - h, 1)}" width="{step - 3}" height="{h}" class="bar">'
             f"<title>{d['day'].isoformat()}: {round(d['reviews'])}</title></rect>"
         )
     points = [
-        f"{i * step + (step - 3) / 2:.1f},{10 + height * (1 - (max(d['share'], 0.5) - 0.5) / 0.5):.1f}"
+        f"{left + i * step + (step - 3) / 2:.1f},{10 + height * (1 - (max(d['share'], 0.5) - 0.5) / 0.5):.1f}"
         for i, d in enumerate(days)
         if d["share"] is not None
     ]
@@ -302,8 +309,11 @@ def _workload_svg(days: list[dict]) -> dict:
     for i, d in enumerate(days):
         if i % every == 0:
             label = escape(date_format(d["day"], "j M"))
-            parts.append(f'<text x="{i * step}" y="{height + 25}" class="axis">{label}</text>')
-    width = len(days) * step
+            parts.append(f'<text x="{left + i * step}" y="{height + 25}" class="axis">{label}</text>')
+    for value in (0, round(top)):
+        y = round(10 + height * (1 - value / top), 1)
+        parts.append(f'<text x="{left - 4}" y="{y + 3}" class="axis" text-anchor="end">{value}</text>')
+    width = left + len(days) * step
     for share in (50, 75, 100):
         y = round(10 + height * (1 - (share - 50) / 50), 1)
         parts.append(f'<text x="{width + 4}" y="{y + 3}" class="axis">{share}</text>')
@@ -426,7 +436,7 @@ def request_simulation(user, *, days: int, new_per_day: int, now: datetime | Non
 
 # --- exam dates -------------------------------------------------------------------------------------
 
-BELOW_TARGET_SHOWN = 50
+BELOW_TARGET_SHOWN = 20
 
 
 @dataclass
