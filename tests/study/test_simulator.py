@@ -153,6 +153,15 @@ def test_a_large_collection_runs_in_the_background_task(alice, studied, settings
     assert '<svg class="workload"' in r.content.decode()
 
 
+def test_a_background_simulation_that_never_ran_is_done_by_the_page(alice, studied, settings, monkeypatch):
+    monkeypatch.setattr(planning, "INLINE_LIMIT", 10)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    alice.get("/study/plan/")
+    WorkloadSimulation.objects.update(created_at=datetime.now(UTC) - timedelta(minutes=6))
+    r = alice.get("/study/plan/")
+    assert '<svg class="workload"' in r.content.decode()
+
+
 def test_with_the_immediate_backend_the_task_runs_at_once(alice, studied, settings, monkeypatch):
     monkeypatch.setattr(planning, "INLINE_LIMIT", 10)
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
