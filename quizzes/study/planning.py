@@ -582,22 +582,22 @@ def calibration(user_id: int, window: int = CALIBRATION_WINDOW) -> dict:
 def _calibration_svg(bins: list[Bin]) -> str:
     """A reliability chart: each bin's share recalled (a dot, sized by its count) against its mean
     predicted recall; on the diagonal, predictions are right. Numbers only, so it is built as a string."""
-    size, pad = 200, 20
+    size, pad, left = 200, 20, 30  # the left margin holds the "100" of the recall axis
     top = max(b.count for b in bins) or 1
 
     def x(v):
-        return round(pad + v * size, 1)
+        return round(left + v * size, 1)
 
     def y(v):
         return round(pad + (1 - v) * size, 1)
 
     parts = [
-        f'<rect x="{pad}" y="{pad}" width="{size}" height="{size}" class="frame"></rect>',
+        f'<rect x="{left}" y="{pad}" width="{size}" height="{size}" class="frame"></rect>',
         f'<line x1="{x(0)}" y1="{y(0)}" x2="{x(1)}" y2="{y(1)}" class="diagonal"></line>',
     ]
     for v in (0, 0.5, 1):
         parts.append(f'<text x="{x(v)}" y="{y(0) + 14}" class="axis" text-anchor="middle">{round(v * 100)}</text>')
-        parts.append(f'<text x="{pad - 4}" y="{y(v) + 3}" class="axis" text-anchor="end">{round(v * 100)}</text>')
+        parts.append(f'<text x="{left - 4}" y="{y(v) + 3}" class="axis" text-anchor="end">{round(v * 100)}</text>')
     for b in bins:
         if b.count:
             radius = round(2.5 + 5 * math.sqrt(b.count / top), 1)
