@@ -1,9 +1,11 @@
 """A learner's study settings and review-log upload."""
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import ExamDate, Study, StudySettings
+from .planning import HORIZONS, RETENTIONS
 
 
 class StudySettingsForm(forms.ModelForm):
@@ -50,7 +52,7 @@ class SimulatorForm(forms.Form):
     """The workload simulator's inputs (planning.simulate): read from the query string, so a result has a URL."""
 
     days = forms.TypedChoiceField(
-        label=_("Days to simulate"), choices=[(30, "30"), (90, "90")], coerce=int, initial=30, widget=forms.RadioSelect
+        label=_("Days to simulate"), choices=[(h, str(h)) for h in HORIZONS], coerce=int, widget=forms.RadioSelect
     )
     new_per_day = forms.IntegerField(label=_("New cards per day"), min_value=0, max_value=200, initial=20)
     retention = forms.TypedChoiceField(
@@ -58,10 +60,6 @@ class SimulatorForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs) -> None:
-        from django.utils.formats import number_format
-
-        from .planning import RETENTIONS
-
         super().__init__(*args, **kwargs)
         self.fields["retention"].choices = [(str(r), number_format(r, 2)) for r in RETENTIONS]
 

@@ -68,10 +68,6 @@ class Collection:
     cards: list[SimCard]
     new: int  # cards never reviewed, introduced new_per_day a day in their order
 
-    @property
-    def size(self) -> int:
-        return len(self.cards) + self.new
-
 
 @dataclass
 class Result:
