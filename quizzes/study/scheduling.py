@@ -26,7 +26,7 @@ from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from ..bank.models import Question, visible_questions
-from .models import Card, ReviewDay, ReviewLog, Study, StudySettings
+from .models import Card, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -485,6 +485,9 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
         if target_date and study.target_date != target_date:
             study.target_date = target_date
             study.save(update_fields=["target_date"])
+        if target_date and target_date > djtz.now().date():
+            # A study assignment's due date is the study's exam date, unless the learner already set one.
+            ExamDate.objects.get_or_create(user=user, study=study, defaults={"on": target_date})
         question_ids = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", flat=True))
         have = set(Card.objects.filter(user=user, question_id__in=question_ids).values_list("question_id", flat=True))
         now = djtz.now()

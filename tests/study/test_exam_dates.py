@@ -115,10 +115,29 @@ def test_another_learners_exam_and_study_are_out_of_reach(client, learner, study
     assert ExamDate.objects.get().study == study
 
 
-def test_an_assignment_due_date_is_offered_as_an_exam_date(alice, learner):
+def test_a_study_assignment_due_date_is_the_exam_date_unless_the_learner_set_one(alice, learner):
     due = date.today() + timedelta(days=10)
     q = factory.make_question("q-1")
-    study, _ = scheduling.add_study(learner, quizset=factory.make_quizset("hw", [q], title="Homework"), target_date=due)
+    homework = factory.make_quizset("hw", [q], title="Homework")
+    study, _ = scheduling.add_study(learner, quizset=homework, target_date=due)
+    exam = ExamDate.objects.get(user=learner, study=study)
+    assert exam.on == due
+    r = alice.get("/study/exams/")
+    assert "Homework" in r.content.decode() and exam.get_absolute_url() in r.content.decode()
+    exam.on = due + timedelta(days=5)
+    exam.save()
+    scheduling.add_study(learner, quizset=homework, target_date=due + timedelta(days=1))  # assigned again
+    assert ExamDate.objects.get().on == due + timedelta(days=5), "the learner's own date stays"
+    scheduling.add_study(
+        learner, quizset=factory.make_quizset("old", [q]), target_date=date.today() - timedelta(days=3)
+    )
+    assert ExamDate.objects.count() == 1, "a due date already past is no exam to plan for"
+
+
+def test_a_due_date_without_an_exam_date_is_offered(alice, learner):
+    due = date.today() + timedelta(days=10)
+    study, _ = scheduling.add_study(learner, quizset=factory.make_quizset("hw", [factory.make_question("q-1")]))
+    Study.objects.filter(pk=study.pk).update(target_date=due)  # e.g. the learner removed the exam date
     r = alice.get("/study/exams/")
     html = r.content.decode()
     assert "Due dates of your assignments" in html and f'href="?study={study.pk}#h-new"' in html
