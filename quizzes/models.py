@@ -20,7 +20,18 @@ from .bank.models import (
 from .deriving.models import Candidate, CandidateQuerySet, DerivationJob
 from .periodic import PeriodicRun
 from .quizzing.models import Attempt, AttemptQuerySet, Response
-from .study.models import Card, CardQuerySet, Deck, ReviewDay, ReviewLog, Study, StudyJob, StudySettings
+from .study.models import (
+    Card,
+    CardQuerySet,
+    Deck,
+    ExamDate,
+    ReviewDay,
+    ReviewLog,
+    Study,
+    StudyJob,
+    StudySettings,
+    WorkloadSimulation,
+)
 from .teaching.models import (
     Assignment,
     Classroom,
@@ -47,6 +58,7 @@ __all__ = [
     "ClassroomQuerySet",
     "DerivationJob",
     "Enrollment",
+    "ExamDate",
     "Extension",
     "Invitation",
     "Language",
@@ -67,6 +79,7 @@ __all__ = [
     "StudyJob",
     "StudySettings",
     "Topic",
+    "WorkloadSimulation",
     "key_validator",
     "new_join_code",
 ]

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.params import as_id
@@ -10,7 +11,8 @@ from ..bank.formats import APKG_MAX_BYTES
 from ..bank.forms import QuotedPassageForm, TagsMixin
 from ..bank.models import Question, Source
 from . import cards
-from .models import Deck, StudySettings
+from .models import Deck, ExamDate, Study, StudySettings
+from .planning import HORIZONS, RETENTIONS
 
 
 class StudySettingsForm(forms.ModelForm):
@@ -282,3 +284,56 @@ class BulkForm(forms.Form):
             else:
                 self.add_error("target", _("Choose a deck."))
         return data
+class SimulatorForm(forms.Form):
+    """The workload simulator's inputs (planning.simulate): read from the query string, so a result has a URL."""
+
+    days = forms.TypedChoiceField(
+        label=_("Days to simulate"), choices=[(h, str(h)) for h in HORIZONS], coerce=int, widget=forms.RadioSelect
+    )
+    new_per_day = forms.IntegerField(label=_("New cards per day"), min_value=0, max_value=200, initial=20)
+    retention = forms.TypedChoiceField(
+        label=_("Desired retention to chart"), coerce=float, initial=0.9, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["retention"].choices = [(str(r), number_format(r, 2)) for r in RETENTIONS]
+
+
+class ExamDateForm(forms.ModelForm):
+    class Meta:
+        model = ExamDate
+        fields = ["study", "on", "target"]
+        labels = {"study": _("Quiz set or text in your studies")}
+        widgets = {
+            "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "target": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
+        }
+        help_texts = {
+            "target": _("The chance of recalling each card on the exam day that you aim for, e.g. 0.90."),
+        }
+
+    def __init__(self, user, *args, today=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.today = user, today
+        self.fields["study"].required = True
+        self.fields["study"].queryset = Study.objects.filter(user=user).select_related("quizset", "source")
+        self.fields["study"].empty_label = None
+        self.fields["study"].label_from_instance = lambda study: str(study.quizset or study.source)
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if self.today and on <= self.today:
+            raise forms.ValidationError(_("Choose a day after today."))
+        return on
+
+    def clean_study(self):
+        study = self.cleaned_data["study"]
+        taken = ExamDate.objects.filter(user=self.user, study=study).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("This one already has an exam date: change it on its page."))
+        return study
+
+    def save(self, commit: bool = True) -> ExamDate:
+        self.instance.user = self.user
+        return super().save(commit)

@@ -279,3 +279,60 @@ class StudyJob(BackgroundJob):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind} · {self.status}"
+class ExamDate(models.Model):
+    """A day by which a learner wants a set of their studies recalled (planning.forecast, schedule_for_exam).
+
+    It names one study (a quiz set or a text in their studies). A deck, once decks exist, is one more
+    nullable foreign key beside `study`, with a check that exactly one of them is set; `cards()` is the
+    only place that reads which cards an exam covers."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="exam_dates")
+    study = models.ForeignKey(Study, models.CASCADE, null=True, blank=True, related_name="exam_dates")
+    on = models.DateField(_("exam date"))
+    target = models.FloatField(
+        _("target recall"), default=0.9, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "study"], name="exam_date_once_per_study")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.study} on {self.on}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("quizzes:exam_date", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return str(self.study.quizset or self.study.source) if self.study_id else ""
+
+    def cards(self) -> CardQuerySet:
+        """The learner's active cards that the exam covers (suspended ones are set aside, as in the queue)."""
+        cards = Card.objects.visible_to(self.user).filter(suspended=False)
+        if self.study_id:
+            return cards.filter(question_id__in=self.study.questions().values("pk"))
+        return cards.none()
+
+
+class WorkloadSimulation(models.Model):
+    """One run of the workload simulator (planning.request_simulation): its inputs' key and, once
+    computed inline or by the background task, its result, which the page reads (and polls for)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="workload_simulations")
+    key = models.CharField(max_length=64)
+    days = models.PositiveSmallIntegerField()
+    new_per_day = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="workload_simulation_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.days} d · {self.new_per_day}/d"

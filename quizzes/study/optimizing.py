@@ -7,7 +7,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .fitting import MIN_REVIEWS_TO_FIT, FitFailed, NotEnoughReviews, fit_parameters, fsrs_items_needed
+from .fitting import MIN_REVIEWS_TO_FIT, FitFailed, NotEnoughReviews, fit_parameters
 from .models import Card, ReviewLog, StudySettings
 from .revlog import Review, RevlogInvalid, check_revlog, iter_revlog
 
@@ -131,27 +131,13 @@ def _insert_batch(rows: list[list]) -> None:
             cursor.execute(f"{into} VALUES {values} ON CONFLICT DO NOTHING", [v for r in chunk for v in r])
 
 
-def shortfall(user) -> NotEnoughReviews | None:
-    """Why fitting cannot start yet, or None when it may (the worker then checks exactly). Two counts
-    decide most logs: a card's first review is never learnt from, so at most reviews - cards are."""
-    logs = ReviewLog.objects.filter(user=user).exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
-    if logs.count() - logs.values("card").distinct().count() >= MIN_REVIEWS_TO_FIT:
-        return None
-    settings = StudySettings.for_user(user)
-    try:
-        fsrs_items_needed(training_reviews(user), tz=settings.timezone, rollover_hour=settings.rollover_hour)
-    except NotEnoughReviews as exc:
-        return exc
-    return None
-
-
-def not_enough_message(exc: NotEnoughReviews) -> str:
+def not_enough_message(usable: int, needed: int = MIN_REVIEWS_TO_FIT) -> str:
     """What a learner reads when their log is too short, in their language."""
     return _(
         "Not enough reviews to fit your parameters yet: fitting learns from the reviews made on a later day "
         "than the card's previous review, and needs %(needed)d of them; you have %(usable)d so far. "
         "Your current parameters are kept."
-    ) % {"needed": exc.needed or MIN_REVIEWS_TO_FIT, "usable": exc.usable or 0}
+    ) % {"needed": needed, "usable": usable}
 
 
 def optimize_for(user) -> StudySettings:
@@ -165,3 +151,30 @@ def optimize_for(user) -> StudySettings:
     settings.reviews_at_optimization = len(reviews)
     settings.save()
     return settings
+
+
+def reviews_still_needed(user) -> int:
+    """How many more reviews fitting needs: fit_parameters learns from reviews made on a later review day
+    than the card's previous one and wants MIN_REVIEWS_TO_FIT of them. The log is read in time order
+    only until that many are found, so a long history costs no more than a short one that suffices."""
+    from .fitting import _zone, review_day
+
+    settings = StudySettings.for_user(user)
+    zone = _zone(settings.timezone, settings.rollover_hour)
+    logs = (
+        ReviewLog.objects.filter(user=user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .order_by("reviewed_at", "pk")
+        .values_list("card_id", "external_card_id", "reviewed_at")
+    )
+    last_day: dict[int, int] = {}
+    found = 0
+    for card_id, external_id, reviewed_at in logs.iterator(chunk_size=2000):
+        key = card_id if card_id is not None else external_id  # as as_review() names the card for fitting
+        day = review_day(reviewed_at, zone, settings.rollover_hour)
+        if key in last_day and day > last_day[key]:
+            found += 1
+            if found >= MIN_REVIEWS_TO_FIT:
+                return 0
+        last_day[key] = day
+    return MIN_REVIEWS_TO_FIT - found

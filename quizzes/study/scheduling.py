@@ -26,7 +26,7 @@ from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from ..bank.models import Question, visible_questions
-from .models import Card, Deck, ReviewDay, ReviewLog, Study, StudySettings
+from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -523,6 +523,9 @@ def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Stu
         if target_date and study.target_date != target_date:
             study.target_date = target_date
             study.save(update_fields=["target_date"])
+        if target_date and target_date > djtz.now().date():
+            # A study assignment's due date is the study's exam date, unless the learner already set one.
+            ExamDate.objects.get_or_create(user=user, study=study, defaults={"on": target_date})
         rows = list(study.questions().order_by("quizset_items__position", "pk").values_list("pk", "translation_of_id"))
         question_ids = _item_ids(user, rows)
         mine = Card.objects.filter(user=user, question_id__in=question_ids)

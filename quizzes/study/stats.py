@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext, pgettext_lazy
 
 from ..bank.models import Question, Source, Topic, visible_questions
-from . import scheduling
+from . import planning, scheduling
 from .models import Card, StudySettings
 
 HEATMAP_DAYS = 365
@@ -70,6 +70,7 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
         "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
         "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
         "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
+        "calibration": planning.calibration(user.pk),
     }
 
 

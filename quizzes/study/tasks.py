@@ -31,7 +31,7 @@ def run_study_job(job_id: int) -> None:
         except optimizing.RevlogInvalid as exc:
             job.fail("\n".join([*exc.errors, _("Nothing was imported.")]))
         except optimizing.NotEnoughReviews as exc:
-            job.fail(optimizing.not_enough_message(exc))
+            job.fail(optimizing.not_enough_message(exc.usable or 0, exc.needed or optimizing.MIN_REVIEWS_TO_FIT))
         except optimizing.FitFailed as exc:
             logger.warning("fitting %s's parameters failed: %s", job.user_id, exc)
             job.fail(_("Your parameters could not be fitted on your reviews: your current parameters are kept."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import card_views, views
+from . import card_views, planning_views, views
 
 urlpatterns = [
     path("sets/<slug:key>/study/", views.study_quizset, name="study_quizset"),
@@ -30,4 +30,7 @@ urlpatterns = [
     path("decks/<int:deck_id>/study/", card_views.study_deck, name="study_deck"),
     path("studies/<int:study_id>/deck/", card_views.study_to_deck, name="study_to_deck"),
     path("studies/<int:study_id>/remove/", card_views.remove_study, name="remove_study"),
+    path("study/plan/", planning_views.simulator, name="simulator"),
+    path("study/exams/", planning_views.exam_dates, name="exam_dates"),
+    path("study/exams/<int:pk>/", planning_views.exam_date, name="exam_date"),
 ]

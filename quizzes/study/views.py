@@ -385,6 +385,8 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         if not (job and job.is_running):
             response.status_code = 286  # htmx: stop polling
         return response
+    # Read before the form is bound: a refused POST leaves its values on the instance (ModelForm).
+    reviews_needed = optimizing.reviews_still_needed(request.user)
     form = StudySettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -398,6 +400,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
             "form": form,
             "settings": settings,
             "review_count": reviews,
+            "reviews_needed": reviews_needed,
             "upload_form": RevlogUploadForm(),
             "job": job,
         },
@@ -471,9 +474,9 @@ def import_log(request: HttpRequest) -> HttpResponse:
 @login_required
 def optimize(request: HttpRequest) -> HttpResponse:
     """Fitting takes seconds on a long log: a worker does it, the settings page shows how it went. A log
-    that is surely too short is answered at once: the learner only has to keep reviewing."""
-    if short := optimizing.shortfall(request.user):
-        messages.info(request, optimizing.not_enough_message(short))
+    that is too short is answered at once: the learner only has to keep reviewing."""
+    if missing := optimizing.reviews_still_needed(request.user):
+        messages.info(request, optimizing.not_enough_message(optimizing.MIN_REVIEWS_TO_FIT - missing))
     else:
         _start_job(request, StudyJob.Kind.FIT)
     return redirect("quizzes:study_settings")

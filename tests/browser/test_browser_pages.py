@@ -14,6 +14,8 @@ PAGES = {
         "/review/",
         "/progress/",
         "/study/settings/",
+        "/study/plan/",
+        "/study/exams/",
         "/sets/what-is-gene-therapy/",
         "/sources/inserm-gene-therapy/",
         "/join/",

@@ -51,7 +51,7 @@ def test_a_bad_large_log_fails_plainly_with_every_error_and_imports_nothing(alic
 
 def test_a_waiting_job_is_polled_and_not_started_twice(alice, settings, monkeypatch):
     settings.TASKS = DUMMY_TASKS  # nothing runs it: it waits for a worker
-    monkeypatch.setattr(optimizing, "shortfall", lambda user: None)  # a log that may be long enough
+    monkeypatch.setattr(optimizing, "reviews_still_needed", lambda user: 0)  # a log that may be long enough
     alice.post("/study/optimize/")
     page = alice.post("/study/optimize/", follow=True).content.decode()
     assert StudyJob.objects.count() == 1 and "not finished yet" in page
@@ -77,7 +77,7 @@ def test_a_log_surely_too_short_is_answered_at_once_without_a_job(alice):
 
 
 def test_fitting_that_finds_too_few_reviews_on_the_worker_fails_with_the_reason(alice, monkeypatch):
-    monkeypatch.setattr(optimizing, "shortfall", lambda user: None)  # the two counts let it through
+    monkeypatch.setattr(optimizing, "reviews_still_needed", lambda user: 0)  # the two counts let it through
     page = alice.post("/study/optimize/", follow=True).content.decode()
     assert StudyJob.objects.get().status == "failed"
     assert "This failed: fitting your parameters." in page and "needs 400 of them; you have 0 so far" in page
