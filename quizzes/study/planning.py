@@ -30,7 +30,6 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.tasks import task
 from django.utils import timezone as djtz
-from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from fsrs import Rating, Scheduler
@@ -38,6 +37,7 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from . import scheduling
 from .models import Card, ExamDate, ReviewLog, StudySettings, WorkloadSimulation
+from .stats import MONTH_LABELS
 
 RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 HORIZONS = (30, 90)
@@ -305,7 +305,7 @@ def _workload_svg(days: list[dict]) -> dict:
     every = 7 if len(days) <= 30 else 14
     for i, d in enumerate(days):
         if i % every == 0:
-            label = escape(date_format(d["day"], "j M"))
+            label = escape(f"{d['day'].day} {MONTH_LABELS[d['day'].month - 1]}")
             parts.append(f'<text x="{left + i * step}" y="{height + 25}" class="axis">{label}</text>')
     for value in (0, round(top)):
         y = round(10 + height * (1 - value / top), 1)

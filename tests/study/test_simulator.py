@@ -1,6 +1,7 @@
 """The workload simulator: its model is py-fsrs' own, its figures respond to the inputs the right way,
 the page works with and without htmx, in French, and a large collection runs in the background."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -129,6 +130,8 @@ def test_in_french_numbers_are_french_in_text_and_plain_in_the_chart(alice, stud
     svg = html[html.index('<svg class="workload"') : html.index("</svg>")]
     assert "," not in svg.split(">")[0], "the viewBox and sizes are machine numbers"
     assert 'y="' in svg and not any(c in svg for c in ('y="1,', 'height="1,'))
+    labels = re.findall(r"<text[^>]*>\d+ ([^<]+)</text>", svg)
+    assert labels and all(label == label.lower() for label in labels), "months as French writes them: « déc. »"
 
 
 def test_a_result_is_reused_until_the_collection_changes(alice, studied):
