@@ -159,5 +159,7 @@ def test_two_acceptances_at_once_make_one_account():
         return lambda: Client().post(link, {"username": name, "password1": PASSWORD, "password2": PASSWORD}).status_code
 
     codes = sorted(run_together(accept("tina1"), accept("tina2")))
-    assert codes == [302, 410]
+    # The second is refused either way: 410 when it lost the race to spend the link, or the page again
+    # (200, "log in to accept") when the first account was already there as it read the form.
+    assert codes in ([302, 410], [200, 302])
     assert User.objects.filter(username__startswith="tina").count() == 1
