@@ -2,6 +2,7 @@
 rule that brings them forward (quizzes.study.planning: due = min(due, max(today, exam − lead)))."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -79,8 +80,7 @@ def test_the_pages(alice, learner, study):
     r = alice.get("/study/exams/")
     assert r.status_code == 200 and "No exam date yet." in r.content.decode()
     settings = StudySettings.for_user(learner)
-    # The learner's today: before 4 am UTC it is still yesterday's date.
-    today = scheduling.local_day(datetime.now(UTC), settings.timezone, settings.rollover_hour)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()  # the learner's calendar day, as the form's
     tomorrow = today + timedelta(days=1)
     r = alice.post("/study/exams/", {"covers": f"study-{study.pk}", "on": today.isoformat(), "target": "0.9"})
     assert r.status_code == 400 and "Choose a day after today." in r.content.decode()
