@@ -197,7 +197,8 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
             messages.success(request, ngettext("%(n)d card added.", "%(n)d cards added.", len(made)) % {"n": len(made)})
             return redirect("quizzes:deck", deck_id=deck.pk)
     total = Card.objects.visible_to(request.user).filter(deck=deck).count()
-    return render(request, "study/deck.html", {"deck": deck, "form": form, "paste": paste, "total": total})
+    context = {"deck": deck, "form": form, "paste": paste, "total": total, "exam": deck.exam_dates.first()}
+    return render(request, "study/deck.html", context)
 
 
 @require_POST

@@ -284,6 +284,8 @@ class BulkForm(forms.Form):
             else:
                 self.add_error("target", _("Choose a deck."))
         return data
+
+
 class SimulatorForm(forms.Form):
     """The workload simulator's inputs (planning.simulate): read from the query string, so a result has a URL."""
 
@@ -301,10 +303,14 @@ class SimulatorForm(forms.Form):
 
 
 class ExamDateForm(forms.ModelForm):
+    """What the exam covers is one choice among the learner's studies and decks ("study-<id>" or
+    "deck-<id>"): anything else, another learner's included, is refused as an invalid choice."""
+
+    covers = forms.ChoiceField(label=_("Quiz set, text or deck"))
+
     class Meta:
         model = ExamDate
-        fields = ["study", "on", "target"]
-        labels = {"study": _("Quiz set or text in your studies")}
+        fields = ["on", "target"]
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "target": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
@@ -316,10 +322,33 @@ class ExamDateForm(forms.ModelForm):
     def __init__(self, user, *args, today=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
-        self.fields["study"].required = True
-        self.fields["study"].queryset = Study.objects.filter(user=user).select_related("quizset", "source")
-        self.fields["study"].empty_label = None
-        self.fields["study"].label_from_instance = lambda study: str(study.quizset or study.source)
+        self.studies = {
+            f"study-{study.pk}": study
+            for study in Study.objects.filter(user=user).select_related("quizset", "source").order_by("pk")
+        }
+        self.decks = {f"deck-{deck.pk}": deck for deck in Deck.objects.filter(user=user)}
+        choices = []
+        if self.studies:
+            studies = [(key, str(study.quizset or study.source)) for key, study in self.studies.items()]
+            choices.append((_("Your studies"), studies))
+        if self.decks:
+            choices.append((_("Your decks"), [(key, deck.name) for key, deck in self.decks.items()]))
+        self.fields["covers"].choices = choices
+        self.order_fields(["covers", "on", "target"])
+        if self.instance.pk and "covers" not in self.initial:
+            self.initial["covers"] = self.covers_key(self.instance)
+
+    @staticmethod
+    def covers_key(exam_or_study) -> str:
+        if isinstance(exam_or_study, Study):
+            return f"study-{exam_or_study.pk}"
+        if isinstance(exam_or_study, Deck):
+            return f"deck-{exam_or_study.pk}"
+        return f"deck-{exam_or_study.deck_id}" if exam_or_study.deck_id else f"study-{exam_or_study.study_id}"
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.studies or self.decks)
 
     def clean_on(self):
         on = self.cleaned_data["on"]
@@ -327,12 +356,14 @@ class ExamDateForm(forms.ModelForm):
             raise forms.ValidationError(_("Choose a day after today."))
         return on
 
-    def clean_study(self):
-        study = self.cleaned_data["study"]
-        taken = ExamDate.objects.filter(user=self.user, study=study).exclude(pk=self.instance.pk)
+    def clean_covers(self):
+        key = self.cleaned_data["covers"]
+        study, deck = self.studies.get(key), self.decks.get(key)
+        taken = ExamDate.objects.filter(user=self.user, study=study, deck=deck).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("This one already has an exam date: change it on its page."))
-        return study
+        self.instance.study, self.instance.deck = study, deck
+        return key
 
     def save(self, commit: bool = True) -> ExamDate:
         self.instance.user = self.user

@@ -392,7 +392,11 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("quizzes:study_settings")
-    reviews = ReviewLog.objects.filter(user=request.user).exclude(kind=ReviewLog.Kind.MANUAL).count()
+    reviews = (
+        ReviewLog.objects.filter(user=request.user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .count()
+    )
     return render(
         request,
         "study/study_settings.html",
@@ -423,7 +427,12 @@ def _start_job(request: HttpRequest, kind: str, **fields) -> bool:
 @cache_control(private=True, no_store=True)  # one learner's whole history: never kept by a proxy or the browser
 @login_required
 def export_log(request: HttpRequest) -> HttpResponse:
-    logs = ReviewLog.objects.filter(user=request.user).order_by("reviewed_at", "pk")
+    # Reviews only: a forget or a moved due date (rating 0) is no review to fit on, and no revlog row.
+    logs = (
+        ReviewLog.objects.filter(user=request.user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .order_by("reviewed_at", "pk")
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="learnapp-revlog.csv"'
     write_revlog([optimizing.as_review(log) for log in logs.iterator()], response)
