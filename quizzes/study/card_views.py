@@ -20,8 +20,9 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..accounts.params import as_id, id_list_param
 from ..bank.forms import ChoiceFormSet
-from . import browse, cards
-from .forms import BrowseForm, BulkForm, DeckForm, NewDeckForm, OwnCardForm, PasteForm
+from ..bank.yaml_bank import BankInvalid
+from . import anki_import, browse, cards
+from .forms import BrowseForm, BulkForm, DeckForm, DeckImportForm, NewDeckForm, OwnCardForm, PasteForm
 from .models import Card, Deck, ReviewLog, Study, StudySettings
 
 UNDO_KEY = "learnapp.removed"
@@ -177,10 +178,11 @@ def _get_deck(request: HttpRequest, deck_id: int) -> Deck:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
-    """One deck: its limits, a pasted list to add, studying it, deleting it."""
+    """One deck: its limits, a pasted list or an imported file (Anki deck, CSV) to add, studying it, deleting it."""
     deck = _get_deck(request, deck_id)
     form = DeckForm(request.user, request.POST if "save" in request.POST else None, instance=deck)
     paste = PasteForm(request.POST if "paste" in request.POST else None)
+    upload = DeckImportForm(*((request.POST, request.FILES) if "import" in request.POST else ()))
     if request.method == "POST":
         if "delete" in request.POST:
             deck.delete()  # its cards stay, in no deck
@@ -196,8 +198,43 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
             )
             messages.success(request, ngettext("%(n)d card added.", "%(n)d cards added.", len(made)) % {"n": len(made)})
             return redirect("quizzes:deck", deck_id=deck.pk)
+        if "import" in request.POST and upload.is_valid():
+            try:
+                done = anki_import.import_file(
+                    upload.cleaned_data["file"], request.user, deck, history=upload.cleaned_data["history"]
+                )
+            except BankInvalid as exc:
+                for error in exc.errors:
+                    upload.add_error("file", str(error))
+            else:
+                _say_imported(request, deck, done)
+                return redirect("quizzes:deck", deck_id=deck.pk)
     total = Card.objects.visible_to(request.user).filter(deck=deck).count()
-    return render(request, "study/deck.html", {"deck": deck, "form": form, "paste": paste, "total": total})
+    context = {"deck": deck, "form": form, "paste": paste, "upload": upload, "total": total}
+    return render(request, "study/deck.html", context)
+
+
+SHOWN_DROPPED = 20  # lines of what an import left out, as messages
+
+
+def _say_imported(request: HttpRequest, deck: Deck, done: anki_import.DeckImport) -> None:
+    """How many cards and reviews came in, and what the file held that could not."""
+    said = ngettext("%(n)d card imported into %(deck)s.", "%(n)d cards imported into %(deck)s.", done.cards) % {
+        "n": done.cards,
+        "deck": deck.name,
+    }
+    if done.reviews:
+        said += " " + ngettext(
+            "%(n)d review from Anki replayed: FSRS carries on from it.",
+            "%(n)d reviews from Anki replayed: FSRS carries on from them.",
+            done.reviews,
+        ) % {"n": done.reviews}
+    messages.success(request, said)
+    lost = [str(note) for note in done.notes] + done.dropped
+    for line in lost[:SHOWN_DROPPED]:
+        messages.info(request, _("Left out: %(what)s") % {"what": line})
+    if len(lost) > SHOWN_DROPPED:
+        messages.info(request, _("… and %(n)d more left out.") % {"n": len(lost) - SHOWN_DROPPED})
 
 
 @require_POST
