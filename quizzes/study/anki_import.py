@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..bank.formats import (
     FileNote,
@@ -35,6 +37,7 @@ from .revlog import from_epoch_ms
 from .scheduling import advance, outcomes
 
 EXTENSIONS = (".apkg", ".csv", ".tsv", ".txt")
+SHOWN_DROPPED = 20  # lines of what an import left out, said to the learner
 TAG_LENGTH = 50  # Tag.name
 
 
@@ -176,3 +179,24 @@ def _replay_history(user, data: bytes, name: str, written: list[tuple[Parsed, Qu
     # Imported reviews count in the log, not in the days' tallies (as a review-log import: rebuild_review_days).
     ReviewLog.objects.bulk_create(logs, ignore_conflicts=True)
     return len(logs)
+
+
+def summary(done: DeckImport, deck: Deck | None) -> list[str]:
+    """What to tell the learner, in their language: how many cards and reviews came in (the first line), then
+    what the file held that could not come."""
+    where = deck.name if deck else _("no deck")
+    said = ngettext("%(n)d card imported into %(deck)s.", "%(n)d cards imported into %(deck)s.", done.cards) % {
+        "n": done.cards,
+        "deck": where,
+    }
+    if done.reviews:
+        said += " " + ngettext(
+            "%(n)d review from Anki replayed: FSRS carries on from it.",
+            "%(n)d reviews from Anki replayed: FSRS carries on from them.",
+            done.reviews,
+        ) % {"n": done.reviews}
+    lost = [str(note) for note in done.notes] + done.dropped
+    lines = [said] + [_("Left out: %(what)s") % {"what": line} for line in lost[:SHOWN_DROPPED]]
+    if len(lost) > SHOWN_DROPPED:
+        lines.append(_("… and %(n)d more left out.") % {"n": len(lost) - SHOWN_DROPPED})
+    return lines

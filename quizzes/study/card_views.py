@@ -4,6 +4,9 @@ Everything is looked up through the learner: another learner's card, deck or stu
 pages and htmx fragments alike (Card.objects.visible_to, Deck/Study filtered on user).
 """
 
+from datetime import timedelta
+
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -23,7 +26,8 @@ from ..bank.forms import ChoiceFormSet
 from ..bank.yaml_bank import BankInvalid
 from . import anki_import, browse, cards
 from .forms import BrowseForm, BulkForm, DeckForm, DeckImportForm, NewDeckForm, OwnCardForm, PasteForm
-from .models import Card, Deck, ReviewLog, Study, StudySettings
+from .models import Card, Deck, ReviewLog, Study, StudyJob, StudySettings
+from .views import start_job
 
 UNDO_KEY = "learnapp.removed"
 
@@ -199,6 +203,18 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
             messages.success(request, ngettext("%(n)d card added.", "%(n)d cards added.", len(made)) % {"n": len(made)})
             return redirect("quizzes:deck", deck_id=deck.pk)
         if "import" in request.POST and upload.is_valid():
+            file = upload.cleaned_data["file"]
+            if file.name.lower().endswith(".apkg") and file.size > conf.LEARNAPP_BACKGROUND_IMPORT_BYTES:
+                # A large deck takes seconds: a worker imports it while this page shows how it goes.
+                start_job(
+                    request,
+                    StudyJob.Kind.IMPORT_DECK,
+                    upload=anki_import.upload_bytes(file)[1],
+                    upload_name=file.name[:200],
+                    deck=deck,
+                    history=upload.cleaned_data["history"],
+                )
+                return redirect("quizzes:deck", deck_id=deck.pk)
             try:
                 done = anki_import.import_file(
                     upload.cleaned_data["file"], request.user, deck, history=upload.cleaned_data["history"]
@@ -210,31 +226,32 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
                 _say_imported(request, deck, done)
                 return redirect("quizzes:deck", deck_id=deck.pk)
     total = Card.objects.visible_to(request.user).filter(deck=deck).count()
-    context = {"deck": deck, "form": form, "paste": paste, "upload": upload, "total": total}
+    context = {
+        "deck": deck,
+        "form": form,
+        "paste": paste,
+        "upload": upload,
+        "total": total,
+        "job": _import_job(request, deck),
+    }
     return render(request, "study/deck.html", context)
 
 
-SHOWN_DROPPED = 20  # lines of what an import left out, as messages
-
-
 def _say_imported(request: HttpRequest, deck: Deck, done: anki_import.DeckImport) -> None:
-    """How many cards and reviews came in, and what the file held that could not."""
-    said = ngettext("%(n)d card imported into %(deck)s.", "%(n)d cards imported into %(deck)s.", done.cards) % {
-        "n": done.cards,
-        "deck": deck.name,
-    }
-    if done.reviews:
-        said += " " + ngettext(
-            "%(n)d review from Anki replayed: FSRS carries on from it.",
-            "%(n)d reviews from Anki replayed: FSRS carries on from them.",
-            done.reviews,
-        ) % {"n": done.reviews}
+    said, *lost = anki_import.summary(done, deck)
     messages.success(request, said)
-    lost = [str(note) for note in done.notes] + done.dropped
-    for line in lost[:SHOWN_DROPPED]:
-        messages.info(request, _("Left out: %(what)s") % {"what": line})
-    if len(lost) > SHOWN_DROPPED:
-        messages.info(request, _("… and %(n)d more left out.") % {"n": len(lost) - SHOWN_DROPPED})
+    for line in lost:
+        messages.info(request, line)
+
+
+def _import_job(request: HttpRequest, deck: Deck) -> StudyJob | None:
+    """The learner's latest job if it imports into this deck and is running, or finished within the hour."""
+    job = StudyJob.objects.filter(user=request.user).first()
+    if not job or job.kind != StudyJob.Kind.IMPORT_DECK or job.deck_id != deck.pk:
+        return None
+    if job.finished_at and timezone.now() - job.finished_at > timedelta(hours=1):
+        return None  # an old outcome is no news
+    return job
 
 
 @require_POST

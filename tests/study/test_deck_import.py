@@ -14,7 +14,7 @@ from django.test import Client
 
 from quizzes.bank.models import Question, Tag, Topic
 from quizzes.bank.yaml_bank import export_bank
-from quizzes.study.models import Card, Deck, ReviewLog
+from quizzes.study.models import Card, Deck, ReviewLog, StudyJob
 from tests import factory
 from tests.bank.formats.anki_packages import apkg, basic, cloze
 
@@ -178,3 +178,46 @@ class TestPrivacy:
         upload(alice, deck, "gene.apkg", DECK)
         page = alice.get(f"/cards/?deck={deck.pk}").content.decode()
         assert "What is AAV?" in page and "____-T cells" in page
+
+
+class TestLargeDecks:
+    """An .apkg over LEARNAPP_BACKGROUND_IMPORT_BYTES is imported by a worker (a StudyJob, as a large review
+    log is); the deck page says it is waiting, then how it went. The tests run jobs as they are enqueued."""
+
+    def test_a_large_deck_is_imported_by_a_worker_and_the_deck_page_says_how_it_went(
+        self, alice, learner, deck, settings
+    ):
+        settings.LEARNAPP_BACKGROUND_IMPORT_BYTES = 1_000
+        page = upload(alice, deck, "gene.apkg", DECK).content.decode()
+        job = StudyJob.objects.get()
+        assert (job.kind, job.status, job.deck, job.history) == ("deck", "done", deck, True)
+        assert bytes(job.upload) == b"", "the file is dropped once imported"
+        assert "2 cards imported into Anki. 3 reviews from Anki replayed" in page
+        assert Card.objects.filter(user=learner, deck=deck, question__personal=True).count() == 2
+        assert ReviewLog.objects.filter(user=learner, kind="imported").count() == 3
+
+    def test_a_small_list_is_still_imported_in_the_request(self, alice, deck, settings):
+        settings.LEARNAPP_BACKGROUND_IMPORT_BYTES = 10
+        upload(alice, deck, "list.csv", b"AAV,adeno-associated virus\n")
+        assert not StudyJob.objects.exists() and Card.objects.count() == 1
+
+    def test_a_bad_large_deck_fails_plainly_and_imports_nothing(self, alice, deck, settings):
+        settings.LEARNAPP_BACKGROUND_IMPORT_BYTES = 10
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as package:
+            package.writestr("collection.anki2", b"not SQLite at all")
+        page = upload(alice, deck, "broken.apkg", out.getvalue()).content.decode()
+        assert StudyJob.objects.get().status == "failed"
+        assert "This failed: importing cards into a deck." in page and "Nothing was imported." in page
+        assert "broken.apkg: not an Anki collection" in page
+        assert not Card.objects.exists() and not Question.objects.exists()
+
+    def test_a_waiting_import_is_polled_with_htmx_or_refreshed_without(self, alice, deck, settings):
+        settings.LEARNAPP_BACKGROUND_IMPORT_BYTES = 1_000
+        settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+        page = upload(alice, deck, "gene.apkg", DECK).content.decode()
+        assert "Waiting for a worker: importing cards into a deck" in page
+        assert 'hx-trigger="every 1s"' in page and 'http-equiv="refresh"' in page
+        assert not Card.objects.exists()
+        again = upload(alice, deck, "gene.apkg", DECK).content.decode()
+        assert "Your previous job is not finished yet" in again and StudyJob.objects.count() == 1
