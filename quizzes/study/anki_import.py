@@ -24,6 +24,7 @@ from ..bank.formats import (
     Parsed,
     ReadResult,
     anki,
+    choice_rows,
     csv_lists,
     kind_fields,
     max_bytes,
@@ -78,7 +79,11 @@ def import_file(file, owner, deck: Deck | None, *, history: bool = True) -> Deck
         questions = [_question(owner, parsed, passage) for parsed in result.questions]
         made = save_cards(owner, questions, deck, [_tags(parsed) for parsed in result.questions])
         Choice.objects.bulk_create(
-            [choice for parsed, card in zip(result.questions, made, strict=True) for choice in _choices(parsed, card)]
+            [
+                row
+                for parsed, card in zip(result.questions, made, strict=True)
+                for row in choice_rows(parsed, card.question)
+            ]
         )
         written = [(parsed, card.question) for parsed, card in zip(result.questions, made, strict=True)]
         reviews = _replay_history(owner, data, name, written) if history and name.lower().endswith(".apkg") else 0
@@ -117,20 +122,6 @@ def _tags(parsed: Parsed) -> list[str]:
     """Anki's tags (`bio::vectors` → "vectors") and a CSV's topics, as the learner's tag names."""
     names = (slug(topic)[:TAG_LENGTH].strip("-") for topic in parsed.topics)
     return list(dict.fromkeys(name for name in names if name))
-
-
-def _choices(parsed: Parsed, card: Card) -> list[Choice]:
-    question = card.question
-    choices = parsed.choices
-    if parsed.kind == "true_false":
-        labels = ("Vrai", "Faux") if question.language == "fr" else ("True", "False")
-        choices = [(labels[i], c[1], c[2]) for i, c in enumerate(choices)]
-    rows = [Choice(question=question, text=text, is_correct=ok, feedback=fb) for text, ok, fb in choices]
-    rows += [Choice(question=question, text=left, match=right) for left, right in parsed.pairs]
-    rows += [Choice(question=question, text=item) for item in parsed.items]
-    for position, row in enumerate(rows):
-        row.position = position
-    return rows
 
 
 def _replay_history(user, data: bytes, name: str, written: list[tuple[Parsed, Question]]) -> int:

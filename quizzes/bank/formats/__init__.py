@@ -317,10 +317,6 @@ def import_questions(
 
 def _write(parsed: Parsed, source: Source, passage: Passage, *, owner, taken: set[str], lang: str) -> Question:
     language = parsed.language if parsed.language in Language.values else lang
-    choices = parsed.choices
-    if parsed.kind == "true_false":
-        labels = TRUE_FALSE_LABELS.get(language, TRUE_FALSE_LABELS["en"])
-        choices = [(labels[i], c[1], c[2]) for i, c in enumerate(choices)]
     stem = parsed.external_id or parsed.title or str(parsed.line)
     question = Question.objects.create(
         external_id=_unique_key(f"{source.key[:40]}-{stem}", taken),
@@ -335,16 +331,26 @@ def _write(parsed: Parsed, source: Source, passage: Passage, *, owner, taken: se
         owner=owner,
         **kind_fields(parsed),
     )
+    Choice.objects.bulk_create(choice_rows(parsed, question))
+    topics = [_topic(name) for name in dict.fromkeys(parsed.topics) if name.strip()]
+    if topics:
+        question.topics.set(topics)
+    return question
+
+
+def choice_rows(parsed: Parsed, question: Question) -> list[Choice]:
+    """The choices, pairs or items of a saved question, unsaved, in the file's order (true/false labelled in the
+    question's language)."""
+    choices = parsed.choices
+    if parsed.kind == "true_false":
+        labels = TRUE_FALSE_LABELS.get(question.language, TRUE_FALSE_LABELS["en"])
+        choices = [(labels[i], c[1], c[2]) for i, c in enumerate(choices)]
     rows = [Choice(question=question, text=text, is_correct=ok, feedback=fb) for text, ok, fb in choices]
     rows += [Choice(question=question, text=left, match=right) for left, right in parsed.pairs]
     rows += [Choice(question=question, text=item) for item in parsed.items]
     for position, row in enumerate(rows):
         row.position = position
-    Choice.objects.bulk_create(rows)
-    topics = [_topic(name) for name in dict.fromkeys(parsed.topics) if name.strip()]
-    if topics:
-        question.topics.set(topics)
-    return question
+    return rows
 
 
 def kind_fields(parsed: Parsed) -> dict:
