@@ -62,11 +62,15 @@ def rows(user) -> dict:
     published = QuizSetItem.objects.filter(quizset__in=list(quizsets), question_id__in=visible).order_by()
     set_sources: dict[int, set[int]] = defaultdict(set)
     reasoning: dict[int, set[bool]] = defaultdict(set)
-    for set_id, source_id, cognitive in published.values_list(
-        "quizset", "question__passage__source", "question__cognitive"
+    set_tags: dict[int, set[str]] = defaultdict(set)
+    # One row per question's tag (or one row without): sets hold the bank's questions, never a learner's card.
+    for set_id, source_id, cognitive, tag in published.values_list(
+        "quizset", "question__passage__source", "question__cognitive", "question__tags__name"
     ).distinct():
         set_sources[set_id].add(source_id)
         reasoning[set_id].add(bool(cognitive))
+        if tag:
+            set_tags[set_id].add(tag)
     topic_counts: dict[int, Counter] = defaultdict(Counter)
     for set_id, topic_id, n in (
         published.filter(question__topics__isnull=False)
@@ -74,11 +78,6 @@ def rows(user) -> dict:
         .annotate(n=Count("pk"))
     ):
         topic_counts[set_id][topic_id] = n
-    set_tags: dict[int, set[str]] = defaultdict(set)
-    for set_id, tag in published.filter(question__personal=False, question__tags__isnull=False).values_list(
-        "quizset", "question__tags__name"
-    ):
-        set_tags[set_id].add(tag)
     topics = {t.pk: t for t in Topic.objects.all()}
     # Texts to read: not a source without text (a learner's "My cards", an import), none of their own cards counted.
     sources = list(

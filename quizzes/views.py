@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if request.user.is_authenticated:
         now = timezone.now()
-        settings = StudySettings.for_user(request.user)
+        settings = StudySettings.read_for(request.user)
         due = scheduling.due_by_set(request.user, settings, now)
         context["sets"] = [{**row, "due": due.get(row["pk"], 0)} for row in context["sets"]]  # the cache's rows stay
         if request.htmx:

@@ -117,6 +117,6 @@ def test_a_bad_review_log_is_explained_in_french(client, learner):
     client.force_login(learner)
     r = client.post("/study/log/import/", {"file": SimpleUploadedFile("bad.csv", bad)}, follow=True, **FR)
     page = r.content.decode()
-    assert shown(page, f"bad.csv:3{NBSP}: review_time{NBSP}: 'soon' n’est pas un nombre entier")
+    assert shown(page, f"bad.csv:3{NBSP}: review_time{NBSP}: 'soon' n’est ni un nombre de millisecondes depuis 1970")
     assert shown(page, f"bad.csv:4{NBSP}: review_rating{NBSP}: 9 est hors limites (de 1 à 4)")
-    assert "is not an integer" not in page and "out of range" not in page
+    assert "is neither" not in page and "out of range" not in page

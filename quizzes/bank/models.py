@@ -57,6 +57,11 @@ class SourceQuerySet(models.QuerySet):
     def visible_to(self, user) -> "SourceQuerySet":
         return self.filter(_sources_visible(user))
 
+    def not_own_cards(self) -> "SourceQuerySet":
+        """Not a learner's "My cards" (an empty text holding their own cards); a source imported without
+        text (GIFT, Anki…) stays: its questions are the bank's."""
+        return self.exclude(text="", passages__questions__personal=True)
+
 
 class Source(models.Model):
     key = models.CharField(max_length=80, unique=True, validators=[key_validator])

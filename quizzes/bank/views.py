@@ -11,8 +11,7 @@ from .models import Question, Source
 
 @require_safe
 def source(request: HttpRequest, key: str) -> HttpResponse:
-    # A source without text holds a learner's own cards ("My cards"): there is nothing to read on it.
-    source = get_object_or_404(Source.objects.visible_to(request.user).exclude(text=""), key=key)
+    source = get_object_or_404(Source.objects.visible_to(request.user).not_own_cards(), key=key)
     paragraphs = [p.strip() for p in source.text.split("\n\n") if p.strip()]
     return render(request, "bank/source.html", {"source": source, "paragraphs": paragraphs})
 

@@ -1100,10 +1100,7 @@ def export_bank() -> str:
                 **({"paragraph_languages": _offsets(s.paragraph_languages)} if s.paragraph_languages else {}),
                 "text": s.text,
             }
-            # Not a learner's "My cards" (an empty text holding their own cards).
-            for s in Source.objects.exclude(text="", passages__questions__personal=True)
-            .select_related("owner")
-            .order_by("key")
+            for s in Source.objects.not_own_cards().select_related("owner").order_by("key")
         ],
         "topics": [{"key": t.key, "name_en": t.name_en, "name_fr": t.name_fr} for t in Topic.objects.order_by("key")],
         "questions": [

@@ -60,6 +60,15 @@ class StudySettings(models.Model):
             user.study_settings = settings_
             return settings_
 
+    @classmethod
+    def read_for(cls, user) -> "StudySettings":
+        """The learner's settings to read only: the defaults, unsaved, when they have none (a page that
+        only reads writes nothing)."""
+        try:
+            return user.study_settings
+        except cls.DoesNotExist:
+            return cls(user=user)
+
 
 class Deck(models.Model):
     """A learner's group of cards (their own, and those of the sets and texts they study), studied on its

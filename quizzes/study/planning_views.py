@@ -1,5 +1,8 @@
 """The learner's plan: the workload simulator and exam dates (quizzes.study.planning does the work)."""
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from . import planning, scheduling
+from . import planning
 from .forms import ExamDateForm, SimulatorForm
 from .models import ExamDate, Study, StudySettings
 
@@ -48,12 +51,18 @@ def _get_exam_for_user(request: HttpRequest, pk: int) -> ExamDate:
     )
 
 
+def _calendar_today(settings: StudySettings) -> date:
+    """The learner's date on their calendar: an exam is on a calendar day (at 1 am it is already that day,
+    though the review day, which starts at the rollover hour, is still yesterday's)."""
+    return timezone.now().astimezone(ZoneInfo(settings.timezone)).date()
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @login_required
 def exam_dates(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
-    today = scheduling.local_day(timezone.now(), settings.timezone, settings.rollover_hour)
+    today = _calendar_today(settings)
     initial = {"target": settings.desired_retention}
     suggested = request.GET.get("study", "")
     if suggested.isascii() and suggested.isdigit() and len(suggested) < 19:  # a row id; else no suggestion
@@ -88,7 +97,7 @@ def exam_date(request: HttpRequest, pk: int) -> HttpResponse:
     exam = _get_exam_for_user(request, pk)
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
-    today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
+    today = _calendar_today(settings)
     form = ExamDateForm(request.user, instance=exam, today=today)
     if request.method == "POST":
         action = request.POST.get("action")

@@ -245,8 +245,11 @@ def _iso_ms(text: str, where: str, errors: list[str]) -> int | None:
         moment = None
     if moment is None or moment.tzinfo is None or "T" not in text.upper().replace(" ", "T"):
         errors.append(
-            f"{where}: review_time: {_quote(text, 40)!r} is neither epoch milliseconds nor an ISO 8601 time with "
-            "an offset (2026-09-01T09:00:00+02:00)"
+            _(
+                "%(where)s: review_time: %(value)s is neither epoch milliseconds nor an ISO 8601 time with an "
+                "offset (2026-09-01T09:00:00+02:00)"
+            )
+            % {"where": where, "value": repr(_quote(text, 40))}
         )
         return None
     return to_epoch_ms(moment.astimezone(UTC))

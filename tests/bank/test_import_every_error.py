@@ -73,6 +73,6 @@ def test_the_admin_lists_them_all(admin_client):
 @pytest.mark.django_db
 def test_the_admin_names_every_file_it_refuses(admin_client, settings):
     settings.QUESTION_BANK_MAX_BYTES = 100
-    files = [SimpleUploadedFile("notes.txt", b"x"), SimpleUploadedFile("big.yaml", b"x" * 101)]
+    files = [SimpleUploadedFile("notes.pdf", b"x"), SimpleUploadedFile("big.yaml", b"x" * 101)]
     html = admin_client.post("/admin/quizzes/question/import/", {"files": files}).content.decode()
-    assert "notes.txt: only .yaml or .yml files." in html and "big.yaml: file larger than" in html
+    assert "notes.pdf: use .yaml" in html and "big.yaml: file larger than" in html

@@ -180,10 +180,10 @@ def test_the_browser_reads_a_bounded_number_of_queries_at_100k_cards(client, lea
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
             "INSERT INTO quizzes_question (external_id, kind, prompt, explanation, back, accepted_answers, language,"
             " difficulty, status, cognitive, passage_id, highlight, stale, owner_id, imported_hash, created_at,"
-            " updated_at, personal) "
+            " updated_at, personal, numeric_tolerance, tolerance_kind, unit, rewrite_requested, rewrite_note) "
             "SELECT 'c-' || i, 'flashcard', 'front ' || i, '', 'back ' || i, '', 'en', 2, 'published', '', %s, '',"
-            " %s, %s, '', %s, %s, %s FROM n",
-            [passage.pk, False, learner.pk, at(now), at(now), True],
+            " %s, %s, '', %s, %s, %s, 0, 'absolute', '', %s, '' FROM n",
+            [passage.pk, False, learner.pk, at(now), at(now), True, False],
         )
         cursor.execute(
             "INSERT INTO quizzes_question_tags (question_id, tag_id) "
