@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0018_plan_exam_dates_simulations'),
+        ('quizzes', '0019_deck_import_studyjob_deck'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,10 +7,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.params import as_id
-from ..bank.formats import APKG_MAX_BYTES
+from ..bank.formats import APKG_MAX_BYTES, max_bytes
 from ..bank.forms import QuotedPassageForm, TagsMixin
 from ..bank.models import Question, Source
-from . import cards
+from . import anki_import, cards
 from .models import Deck, ExamDate, Study, StudySettings
 from .planning import HORIZONS, RETENTIONS
 
@@ -182,6 +182,39 @@ class PasteForm(forms.Form):
                 for error in exc.errors:
                     self.add_error("text", error)
         return data
+
+
+class DeckImportForm(forms.Form):
+    """An Anki deck or a list file to import into a deck (anki_import.import_file): its kind and size are
+    checked here, its content by the import (every error with its line, nothing written)."""
+
+    file = forms.FileField(
+        label=_("Anki deck or list file"),
+        help_text=_(
+            "An Anki package (.apkg, up to 50 MiB), or a list: one card per line, the term and its definition "
+            "separated by a tab, a semicolon or a comma (.csv, .tsv, or Quizlet's .txt export, up to 2 MiB)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(anki_import.EXTENSIONS)}),
+    )
+    history = forms.BooleanField(
+        label=_("Bring my Anki review history"),
+        required=False,
+        initial=True,
+        help_text=_("Your reviews in Anki carry on here: each card is due when FSRS says."),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(anki_import.EXTENSIONS):
+            raise forms.ValidationError(
+                _("%(name)s: use an Anki package (.apkg) or a list (.csv, .tsv, .txt).") % {"name": f.name}
+            )
+        limit = max_bytes(f.name)
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
+            )
+        return f
 
 
 class NewDeckForm(DeckForm):

@@ -268,20 +268,26 @@ class ReviewDay(models.Model):
 
 
 class StudyJob(BackgroundJob):
-    """A learner's long job, run by a worker (study.tasks): fitting their parameters, or importing a
-    large review log (its bytes are kept here, so that a worker on any machine can read them)."""
+    """A learner's long job, run by a worker (study.tasks): fitting their parameters, importing a large
+    review log, or a large Anki deck into one of their decks (the file's bytes are kept here, so that a
+    worker on any machine can read them)."""
 
     TASK = "quizzes.study.tasks.run_study_job"
 
     class Kind(models.TextChoices):
         FIT = "fit", _("fitting your parameters")
         IMPORT_LOG = "import", _("importing a review log")
+        IMPORT_DECK = "deck", _("importing cards into a deck")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_jobs")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     upload = models.BinaryField(blank=True, default=b"")
     upload_name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=8, blank=True)  # the learner's, for the messages the job writes
+    # An imported deck's: where its cards go, whether its Anki history comes too, and what the import said.
+    deck = models.ForeignKey(Deck, models.SET_NULL, null=True, blank=True, related_name="jobs")
+    history = models.BooleanField(default=True)
+    outcome = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
