@@ -6,12 +6,13 @@ the filters' choices are read once per page (tests/study/test_card_browser.py co
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from ..bank.models import Question, Source, Tag, Topic
 from . import scheduling
-from .models import Card, Deck, StudySettings
+from .models import Card, Deck, ReviewLog, StudySettings
 
 PAGE_SIZE = 50
 SORTS = {
@@ -113,7 +114,14 @@ def bury(cards: QuerySet[Card], settings: StudySettings, now: datetime) -> int:
 
 
 def forget(cards: QuerySet[Card], now: datetime) -> int:
-    """Back to new, as never studied (their history stays in the log)."""
+    """Back to new, as never studied (their history stays in the log, with a manual entry for this)."""
+    with transaction.atomic():
+        before = list(cards.select_for_update().only("pk", "user_id", "state"))
+        scheduling.log_manual(before, ReviewLog.Kind.MANUAL, now)
+        return _forget(Card.objects.filter(pk__in=[c.pk for c in before]), now)
+
+
+def _forget(cards: QuerySet[Card], now: datetime) -> int:
     return cards.update(
         state=Card.State.NEW,
         step=None,
@@ -134,9 +142,17 @@ def forget(cards: QuerySet[Card], now: datetime) -> int:
 def reschedule(cards: QuerySet[Card], day: date, settings: StudySettings) -> tuple[int, int]:
     """Cards in review come back on `day` (at the start of the learner's day); new and learning cards have
     no interval to move, and are left as they are. Returns (moved, left)."""
-    due = max(_start_of(day, settings), timezone.now())
-    moved = cards.filter(state=Card.State.REVIEW).update(due=due, version=F("version") + 1)
-    return moved, cards.exclude(state=Card.State.REVIEW).count()
+    now = timezone.now()
+    due = max(_start_of(day, settings), now)
+    with transaction.atomic():
+        before = list(
+            cards.filter(state=Card.State.REVIEW)
+            .select_for_update()
+            .only("pk", "user_id", "state", "stability", "difficulty")
+        )
+        scheduling.log_manual(before, ReviewLog.Kind.RESCHEDULED, now, due=due)
+        moved = Card.objects.filter(pk__in=[c.pk for c in before]).update(due=due, version=F("version") + 1)
+        return moved, cards.exclude(state=Card.State.REVIEW).count()
 
 
 def move(cards: QuerySet[Card], deck: Deck | None) -> int:

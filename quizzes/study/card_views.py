@@ -4,6 +4,9 @@ Everything is looked up through the learner: another learner's card, deck or stu
 pages and htmx fragments alike (Card.objects.visible_to, Deck/Study filtered on user).
 """
 
+from datetime import timedelta
+
+from django.conf import settings as conf
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -20,9 +23,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..accounts.params import as_id, id_list_param
 from ..bank.forms import ChoiceFormSet
-from . import browse, cards
-from .forms import BrowseForm, BulkForm, DeckForm, NewDeckForm, OwnCardForm, PasteForm
-from .models import Card, Deck, ReviewLog, Study, StudySettings
+from ..bank.yaml_bank import BankInvalid
+from . import anki_import, browse, cards
+from .forms import BrowseForm, BulkForm, DeckForm, DeckImportForm, NewDeckForm, OwnCardForm, PasteForm
+from .models import Card, Deck, ReviewLog, Study, StudyJob, StudySettings
+from .views import start_job
 
 UNDO_KEY = "learnapp.removed"
 
@@ -177,10 +182,11 @@ def _get_deck(request: HttpRequest, deck_id: int) -> Deck:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
-    """One deck: its limits, a pasted list to add, studying it, deleting it."""
+    """One deck: its limits, a pasted list or an imported file (Anki deck, CSV) to add, studying it, deleting it."""
     deck = _get_deck(request, deck_id)
     form = DeckForm(request.user, request.POST if "save" in request.POST else None, instance=deck)
     paste = PasteForm(request.POST if "paste" in request.POST else None)
+    upload = DeckImportForm(*((request.POST, request.FILES) if "import" in request.POST else ()))
     if request.method == "POST":
         if "delete" in request.POST:
             deck.delete()  # its cards stay, in no deck
@@ -196,8 +202,57 @@ def deck(request: HttpRequest, deck_id: int) -> HttpResponse:
             )
             messages.success(request, ngettext("%(n)d card added.", "%(n)d cards added.", len(made)) % {"n": len(made)})
             return redirect("quizzes:deck", deck_id=deck.pk)
+        if "import" in request.POST and upload.is_valid():
+            file = upload.cleaned_data["file"]
+            if file.name.lower().endswith(".apkg") and file.size > conf.LEARNAPP_BACKGROUND_IMPORT_BYTES:
+                # A large deck takes seconds: a worker imports it while this page shows how it goes.
+                start_job(
+                    request,
+                    StudyJob.Kind.IMPORT_DECK,
+                    upload=anki_import.upload_bytes(file)[1],
+                    upload_name=file.name[:200],
+                    deck=deck,
+                    history=upload.cleaned_data["history"],
+                )
+                return redirect("quizzes:deck", deck_id=deck.pk)
+            try:
+                done = anki_import.import_file(
+                    upload.cleaned_data["file"], request.user, deck, history=upload.cleaned_data["history"]
+                )
+            except BankInvalid as exc:
+                for error in exc.errors:
+                    upload.add_error("file", str(error))
+            else:
+                _say_imported(request, deck, done)
+                return redirect("quizzes:deck", deck_id=deck.pk)
     total = Card.objects.visible_to(request.user).filter(deck=deck).count()
-    return render(request, "study/deck.html", {"deck": deck, "form": form, "paste": paste, "total": total})
+    context = {
+        "deck": deck,
+        "form": form,
+        "paste": paste,
+        "upload": upload,
+        "total": total,
+        "exam": deck.exam_dates.first(),
+        "job": _import_job(request, deck),
+    }
+    return render(request, "study/deck.html", context)
+
+
+def _say_imported(request: HttpRequest, deck: Deck, done: anki_import.DeckImport) -> None:
+    said, *lost = anki_import.summary(done, deck)
+    messages.success(request, said)
+    for line in lost:
+        messages.info(request, line)
+
+
+def _import_job(request: HttpRequest, deck: Deck) -> StudyJob | None:
+    """The learner's latest job if it imports into this deck and is running, or finished within the hour."""
+    job = StudyJob.objects.filter(user=request.user).first()
+    if not job or job.kind != StudyJob.Kind.IMPORT_DECK or job.deck_id != deck.pk:
+        return None
+    if job.finished_at and timezone.now() - job.finished_at > timedelta(hours=1):
+        return None  # an old outcome is no news
+    return job
 
 
 @require_POST

@@ -8,8 +8,8 @@ templates show no passage when `passage.text` is empty. The bank's rule (Questio
 an owned question is its owner's only) keeps them private everywhere; `Question.objects.shared()` keeps
 them out of quiz sets, exports, analyses and the library.
 
-Importing an Anki deck or a CSV (the interchange parsers) makes cards through `make_cards` too: give it
-rows of (front, back) and a deck, it writes all or nothing.
+Importing an Anki deck or a CSV (study.anki_import, with the interchange parsers) makes cards through
+`save_cards` too: give it unsaved own questions, their tags and a deck, it writes all or nothing.
 """
 
 import re
@@ -125,25 +125,33 @@ def parse_pasted(text: str) -> list[PastedLine]:
 
 
 def make_cards(user, rows: list[tuple[str, str]], deck: Deck | None, tags: str = "") -> list[Card]:
-    """Flashcards from (front, back) rows, in `deck`, all or nothing (the hook for importing a deck)."""
+    """Flashcards from (front, back) rows, in `deck`, all or nothing."""
     passage = blank_passage(user)
+    questions = [
+        personal_question(user, kind=Question.Kind.FLASHCARD, prompt=front, back=back, passage=passage)
+        for front, back in rows
+    ]
+    names = tag_names(tags)
+    return save_cards(user, questions, deck, [names] * len(questions))
+
+
+def save_cards(user, questions: list[Question], deck: Deck | None, tags: list[list[str]]) -> list[Card]:
+    """Save the learner's new own `questions` (personal_question, not saved) with the tag names of each, and
+    put them in their studies, in `deck`: all or nothing (pasted lists, imported decks)."""
     now = timezone.now()
     with transaction.atomic():
-        questions = Question.objects.bulk_create(
-            [
-                personal_question(user, kind=Question.Kind.FLASHCARD, prompt=front, back=back, passage=passage)
-                for front, back in rows
-            ]
-        )
+        questions = Question.objects.bulk_create(questions)
         if not questions or questions[0].pk is None:  # a backend that returns no ids (none of ours): read them
             ids = [q.external_id for q in questions]
             questions = list(Question.objects.filter(external_id__in=ids).order_by("pk"))
-        names = tag_names(tags)
-        if names:
-            found = [Tag.objects.get_or_create(name=name)[0] for name in names]
-            Question.tags.through.objects.bulk_create(
-                [Question.tags.through(question_id=q.pk, tag_id=t.pk) for q in questions for t in found]
-            )
+        found = {name: Tag.objects.get_or_create(name=name)[0] for name in dict.fromkeys(n for ns in tags for n in ns)}
+        Question.tags.through.objects.bulk_create(
+            [
+                Question.tags.through(question_id=q.pk, tag_id=found[name].pk)
+                for q, names in zip(questions, tags, strict=True)
+                for name in names
+            ]
+        )
         return Card.objects.bulk_create(
             [
                 Card(user=user, question=q, deck=deck, due=now, created_at=now + timedelta(microseconds=i))

@@ -7,10 +7,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.params import as_id
-from ..bank.formats import APKG_MAX_BYTES
+from ..bank.formats import APKG_MAX_BYTES, max_bytes
 from ..bank.forms import QuotedPassageForm, TagsMixin
 from ..bank.models import Question, Source
-from . import cards
+from . import anki_import, cards
 from .models import Deck, ExamDate, Study, StudySettings
 from .planning import HORIZONS, RETENTIONS
 
@@ -184,6 +184,39 @@ class PasteForm(forms.Form):
         return data
 
 
+class DeckImportForm(forms.Form):
+    """An Anki deck or a list file to import into a deck (anki_import.import_file): its kind and size are
+    checked here, its content by the import (every error with its line, nothing written)."""
+
+    file = forms.FileField(
+        label=_("Anki deck or list file"),
+        help_text=_(
+            "An Anki package (.apkg, up to 50 MiB), or a list: one card per line, the term and its definition "
+            "separated by a tab, a semicolon or a comma (.csv, .tsv, or Quizlet's .txt export, up to 2 MiB)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(anki_import.EXTENSIONS)}),
+    )
+    history = forms.BooleanField(
+        label=_("Bring my Anki review history"),
+        required=False,
+        initial=True,
+        help_text=_("Your reviews in Anki carry on here: each card is due when FSRS says."),
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(anki_import.EXTENSIONS):
+            raise forms.ValidationError(
+                _("%(name)s: use an Anki package (.apkg) or a list (.csv, .tsv, .txt).") % {"name": f.name}
+            )
+        limit = max_bytes(f.name)
+        if f.size > limit:
+            raise forms.ValidationError(
+                _("%(name)s: file larger than %(mib)d MiB.") % {"name": f.name, "mib": limit // 2**20}
+            )
+        return f
+
+
 class NewDeckForm(DeckForm):
     """A deck, made with a pasted list of cards or empty."""
 
@@ -284,6 +317,8 @@ class BulkForm(forms.Form):
             else:
                 self.add_error("target", _("Choose a deck."))
         return data
+
+
 class SimulatorForm(forms.Form):
     """The workload simulator's inputs (planning.simulate): read from the query string, so a result has a URL."""
 
@@ -301,10 +336,14 @@ class SimulatorForm(forms.Form):
 
 
 class ExamDateForm(forms.ModelForm):
+    """What the exam covers is one choice among the learner's studies and decks ("study-<id>" or
+    "deck-<id>"): anything else, another learner's included, is refused as an invalid choice."""
+
+    covers = forms.ChoiceField(label=_("Quiz set, text or deck"))
+
     class Meta:
         model = ExamDate
-        fields = ["study", "on", "target"]
-        labels = {"study": _("Quiz set or text in your studies")}
+        fields = ["on", "target"]
         widgets = {
             "on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "target": forms.NumberInput(attrs={"step": "0.01", "min": "0.70", "max": "0.97"}),
@@ -316,10 +355,33 @@ class ExamDateForm(forms.ModelForm):
     def __init__(self, user, *args, today=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.today = user, today
-        self.fields["study"].required = True
-        self.fields["study"].queryset = Study.objects.filter(user=user).select_related("quizset", "source")
-        self.fields["study"].empty_label = None
-        self.fields["study"].label_from_instance = lambda study: str(study.quizset or study.source)
+        self.studies = {
+            f"study-{study.pk}": study
+            for study in Study.objects.filter(user=user).select_related("quizset", "source").order_by("pk")
+        }
+        self.decks = {f"deck-{deck.pk}": deck for deck in Deck.objects.filter(user=user)}
+        choices = []
+        if self.studies:
+            studies = [(key, str(study.quizset or study.source)) for key, study in self.studies.items()]
+            choices.append((_("Your studies"), studies))
+        if self.decks:
+            choices.append((_("Your decks"), [(key, deck.name) for key, deck in self.decks.items()]))
+        self.fields["covers"].choices = choices
+        self.order_fields(["covers", "on", "target"])
+        if self.instance.pk and "covers" not in self.initial:
+            self.initial["covers"] = self.covers_key(self.instance)
+
+    @staticmethod
+    def covers_key(exam_or_study) -> str:
+        if isinstance(exam_or_study, Study):
+            return f"study-{exam_or_study.pk}"
+        if isinstance(exam_or_study, Deck):
+            return f"deck-{exam_or_study.pk}"
+        return f"deck-{exam_or_study.deck_id}" if exam_or_study.deck_id else f"study-{exam_or_study.study_id}"
+
+    @property
+    def has_choices(self) -> bool:
+        return bool(self.studies or self.decks)
 
     def clean_on(self):
         on = self.cleaned_data["on"]
@@ -327,12 +389,14 @@ class ExamDateForm(forms.ModelForm):
             raise forms.ValidationError(_("Choose a day after today."))
         return on
 
-    def clean_study(self):
-        study = self.cleaned_data["study"]
-        taken = ExamDate.objects.filter(user=self.user, study=study).exclude(pk=self.instance.pk)
+    def clean_covers(self):
+        key = self.cleaned_data["covers"]
+        study, deck = self.studies.get(key), self.decks.get(key)
+        taken = ExamDate.objects.filter(user=self.user, study=study, deck=deck).exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError(_("This one already has an exam date: change it on its page."))
-        return study
+        self.instance.study, self.instance.deck = study, deck
+        return key
 
     def save(self, commit: bool = True) -> ExamDate:
         self.instance.user = self.user

@@ -268,35 +268,43 @@ class ReviewDay(models.Model):
 
 
 class StudyJob(BackgroundJob):
-    """A learner's long job, run by a worker (study.tasks): fitting their parameters, or importing a
-    large review log (its bytes are kept here, so that a worker on any machine can read them)."""
+    """A learner's long job, run by a worker (study.tasks): fitting their parameters, importing a large
+    review log, or a large Anki deck into one of their decks (the file's bytes are kept here, so that a
+    worker on any machine can read them)."""
 
     TASK = "quizzes.study.tasks.run_study_job"
 
     class Kind(models.TextChoices):
         FIT = "fit", _("fitting your parameters")
         IMPORT_LOG = "import", _("importing a review log")
+        IMPORT_DECK = "deck", _("importing cards into a deck")
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="study_jobs")
     kind = models.CharField(max_length=8, choices=Kind.choices)
     upload = models.BinaryField(blank=True, default=b"")
     upload_name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=8, blank=True)  # the learner's, for the messages the job writes
+    # An imported deck's: where its cards go, whether its Anki history comes too, and what the import said.
+    deck = models.ForeignKey(Deck, models.SET_NULL, null=True, blank=True, related_name="jobs")
+    history = models.BooleanField(default=True)
+    outcome = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.kind} · {self.status}"
-class ExamDate(models.Model):
-    """A day by which a learner wants a set of their studies recalled (planning.forecast, schedule_for_exam).
 
-    It names one study (a quiz set or a text in their studies). A deck, once decks exist, is one more
-    nullable foreign key beside `study`, with a check that exactly one of them is set; `cards()` is the
-    only place that reads which cards an exam covers."""
+
+class ExamDate(models.Model):
+    """A day by which a learner wants some of their cards recalled (planning.forecast, schedule_for_exam).
+
+    It names one study (a quiz set or a text in their studies) or one of their decks, never both (a
+    check); `cards()` is the only place that reads which cards an exam covers."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="exam_dates")
     study = models.ForeignKey(Study, models.CASCADE, null=True, blank=True, related_name="exam_dates")
+    deck = models.ForeignKey(Deck, models.CASCADE, null=True, blank=True, related_name="exam_dates")
     on = models.DateField(_("exam date"))
     target = models.FloatField(
         _("target recall"), default=0.9, validators=[MinValueValidator(0.70), MaxValueValidator(0.97)]
@@ -305,10 +313,16 @@ class ExamDate(models.Model):
 
     class Meta:
         ordering = ["on", "pk"]
-        constraints = [models.UniqueConstraint(fields=["user", "study"], name="exam_date_once_per_study")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "study"], name="exam_date_once_per_study"),
+            models.UniqueConstraint(fields=["user", "deck"], name="exam_date_once_per_deck"),
+            models.CheckConstraint(
+                condition=models.Q(study__isnull=True) ^ models.Q(deck__isnull=True), name="exam_date_study_or_deck"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user}: {self.study} on {self.on}"
+        return f"{self.user}: {self.title} on {self.on}"
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -317,11 +331,15 @@ class ExamDate(models.Model):
 
     @property
     def title(self) -> str:
+        if self.deck_id:
+            return self.deck.name
         return str(self.study.quizset or self.study.source) if self.study_id else ""
 
     def cards(self) -> CardQuerySet:
         """The learner's active cards that the exam covers (suspended ones are set aside, as in the queue)."""
         cards = Card.objects.visible_to(self.user).filter(suspended=False)
+        if self.deck_id:  # its own cards and those of the sets put in it (Card.deck holds both)
+            return cards.filter(deck_id=self.deck_id)
         if self.study_id:
             return cards.filter(question_id__in=self.study.questions().values("pk"))
         return cards.none()

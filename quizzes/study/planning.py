@@ -511,21 +511,24 @@ def forecast(exam: ExamDate, settings: StudySettings, now: datetime) -> ExamFore
 
 def schedule_for_exam(exam: ExamDate, settings: StudySettings, now: datetime) -> int:
     """Move the due date of each card below the target to the rule's day, when that is earlier than
-    its due date (module docstring); returns how many moved. Run twice, it moves nothing more."""
+        its due date (module docstring); returns how many moved, each with a RESCHEDULED line in its history
+    (scheduling.log_manual: no review). Run twice, it moves nothing more."""
     model = Model(settings.parameters or DEFAULT_PARAMETERS, settings.desired_retention)
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     start = exam_start(exam.on, settings)
     moved = 0
     with transaction.atomic():
         cards = exam.cards().exclude(state=Card.State.NEW).filter(stability__isnull=False, last_review__isnull=False)
-        for card in cards.select_for_update().only("pk", "stability", "last_review", "due", "version"):
+        fields = ("pk", "user_id", "state", "stability", "difficulty", "last_review", "due", "version")
+        for card in cards.select_for_update().only(*fields):
             if model.recall((start - card.last_review).days, card.stability) >= exam.target:
                 continue
             due = exam_start(review_day_for(card, model, exam, today), settings)
             if due < card.due:
                 # The version changes, so a tab showing this card's old buttons is refused (scheduling.rate).
-                Card.objects.filter(pk=card.pk, version=card.version).update(due=due, version=card.version + 1)
-                moved += 1
+                if Card.objects.filter(pk=card.pk, version=card.version).update(due=due, version=card.version + 1):
+                    scheduling.log_manual([card], ReviewLog.Kind.RESCHEDULED, now, due=due)
+                    moved += 1
     return moved
 
 

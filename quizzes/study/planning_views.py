@@ -14,9 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from ..accounts.params import as_id
 from . import planning
 from .forms import ExamDateForm, SimulatorForm
-from .models import ExamDate, Study, StudySettings
+from .models import Deck, ExamDate, Study, StudySettings
 
 
 @require_safe
@@ -47,7 +48,7 @@ def simulator(request: HttpRequest) -> HttpResponse:
 
 def _get_exam_for_user(request: HttpRequest, pk: int) -> ExamDate:
     return get_object_or_404(
-        ExamDate.objects.select_related("study__quizset", "study__source"), pk=pk, user=request.user
+        ExamDate.objects.select_related("study__quizset", "study__source", "deck"), pk=pk, user=request.user
     )
 
 
@@ -64,17 +65,20 @@ def exam_dates(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
     today = _calendar_today(settings)
     initial = {"target": settings.desired_retention}
-    suggested = request.GET.get("study", "")
-    if suggested.isascii() and suggested.isdigit() and len(suggested) < 19:  # a row id; else no suggestion
-        study = Study.objects.filter(user=request.user, pk=int(suggested)).first()
+    if study_id := as_id(request.GET.get("study", "")):  # a row id; else no suggestion
+        study = Study.objects.filter(user=request.user, pk=study_id).first()
         if study is not None:
-            initial.update(study=study, on=study.target_date)
+            initial.update(covers=ExamDateForm.covers_key(study), on=study.target_date)
+    elif deck_id := as_id(request.GET.get("deck", "")):
+        deck = Deck.objects.filter(user=request.user, pk=deck_id).first()
+        if deck is not None:
+            initial.update(covers=ExamDateForm.covers_key(deck))
     form = ExamDateForm(request.user, request.POST or None, today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
         exam = form.save()
         messages.success(request, _("Exam date saved."))
         return redirect(exam)
-    exams = list(ExamDate.objects.filter(user=request.user).select_related("study__quizset", "study__source"))
+    exams = list(ExamDate.objects.filter(user=request.user).select_related("study__quizset", "study__source", "deck"))
     planned = {exam.study_id for exam in exams}
     # A study assignment's due date sets its study's target date: offered here as an exam date.
     from_assignments = [
@@ -122,5 +126,6 @@ def exam_date(request: HttpRequest, pk: int) -> HttpResponse:
             form.save()
             messages.success(request, _("Exam date saved."))
             return redirect(exam)
+        exam = _get_exam_for_user(request, pk)  # the page shows the exam as saved, not the refused values
     context = {"exam": exam, "form": form, "forecast": planning.forecast(exam, settings, now), "today": today}
     return render(request, "study/exam_date.html", context, status=400 if form.errors else 200)

@@ -427,11 +427,41 @@ def _bump_day(user_id: int, day: date, reviews: int, new: int, review: int, pass
         return cursor.rowcount
 
 
+# Log rows that are no review made in the app: an imported history (it has its own days) and Anki's
+# manual entries (a forget, a due date moved), which record what was done to a card without a rating.
+NOT_REVIEWED_HERE = (ReviewLog.Kind.IMPORTED, ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED)
+
+
+def log_manual(cards, kind: str, now: datetime, due: datetime | None = None) -> None:
+    """One log row per card for a change made by hand, as Anki's revlog keeps them: a forget (MANUAL) or a
+    due date moved to `due` (RESCHEDULED), read from the cards as they were before. They are no review:
+    rating 0, no `card_before` (undo skips them), and no daily tally; every count of reviews reads only
+    the NORMAL (and IMPORTED) kinds: the queue's done today, ReviewDay (progress, true retention),
+    calibration, fitting. The card's history page shows them."""
+    rows = []
+    for card in cards:
+        days = max(0, (due - now).days) if due is not None else 0
+        rows.append(
+            ReviewLog(
+                user_id=card.user_id,
+                card_id=card.pk,
+                reviewed_at=now,
+                rating=0,
+                state_before=card.state,
+                scheduled_days=days,
+                stability_after=card.stability if due is not None else None,
+                difficulty_after=card.difficulty if due is not None else None,
+                kind=kind,
+            )
+        )
+    ReviewLog.objects.bulk_create(rows, batch_size=500)
+
+
 def rebuild_review_days(user) -> None:
     """Recount ReviewDay from the log (after a bulk import of history, or a change of time zone)."""
     settings = StudySettings.for_user(user)
     days: dict[date, ReviewDay] = {}
-    logs = ReviewLog.objects.filter(user=user).exclude(kind=ReviewLog.Kind.IMPORTED)
+    logs = ReviewLog.objects.filter(user=user).exclude(kind__in=NOT_REVIEWED_HERE)
     for reviewed_at, state, rating in logs.values_list("reviewed_at", "state_before", "rating").iterator():
         day = local_day(reviewed_at, settings.timezone, settings.rollover_hour)
         row = days.setdefault(day, ReviewDay(user=user, day=day))
@@ -661,9 +691,9 @@ SELECT
      AND {ACTIVE} LIMIT %s) AS r),
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.state_before = 0{{logdeck}}),
+     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.state_before = 2{{logdeck}}),
+     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}),
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.card_before IS NOT NULL)
 """

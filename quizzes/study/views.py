@@ -392,7 +392,11 @@ def study_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("quizzes:study_settings")
-    reviews = ReviewLog.objects.filter(user=request.user).exclude(kind=ReviewLog.Kind.MANUAL).count()
+    reviews = (
+        ReviewLog.objects.filter(user=request.user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .count()
+    )
     return render(
         request,
         "study/study_settings.html",
@@ -407,7 +411,7 @@ def study_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _start_job(request: HttpRequest, kind: str, **fields) -> bool:
+def start_job(request: HttpRequest, kind: str, **fields) -> bool:
     """Hand a learner's job to a worker, one at a time per learner; False if one is still running."""
     with transaction.atomic():
         latest = StudyJob.objects.select_for_update().filter(user=request.user).first()
@@ -423,7 +427,12 @@ def _start_job(request: HttpRequest, kind: str, **fields) -> bool:
 @cache_control(private=True, no_store=True)  # one learner's whole history: never kept by a proxy or the browser
 @login_required
 def export_log(request: HttpRequest) -> HttpResponse:
-    logs = ReviewLog.objects.filter(user=request.user).order_by("reviewed_at", "pk")
+    # Reviews only: a forget or a moved due date (rating 0) is no review to fit on, and no revlog row.
+    logs = (
+        ReviewLog.objects.filter(user=request.user)
+        .exclude(kind__in=[ReviewLog.Kind.MANUAL, ReviewLog.Kind.RESCHEDULED])
+        .order_by("reviewed_at", "pk")
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="learnapp-revlog.csv"'
     write_revlog([optimizing.as_review(log) for log in logs.iterator()], response)
@@ -440,7 +449,7 @@ def import_log(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         if upload.size > conf.LEARNAPP_BACKGROUND_IMPORT_BYTES:
             # A large log takes seconds to minutes: a worker imports it while the page shows its progress.
-            _start_job(request, StudyJob.Kind.IMPORT_LOG, upload=upload.read(), upload_name=upload.name[:200])
+            start_job(request, StudyJob.Kind.IMPORT_LOG, upload=upload.read(), upload_name=upload.name[:200])
             return redirect("quizzes:study_settings")
         try:
             added, total = optimizing.import_reviews(request.user, upload.read(), upload.name)
@@ -478,7 +487,7 @@ def optimize(request: HttpRequest) -> HttpResponse:
     if missing := optimizing.reviews_still_needed(request.user):
         messages.info(request, optimizing.not_enough_message(optimizing.MIN_REVIEWS_TO_FIT - missing))
     else:
-        _start_job(request, StudyJob.Kind.FIT)
+        start_job(request, StudyJob.Kind.FIT)
     return redirect("quizzes:study_settings")
 
 

@@ -1,5 +1,6 @@
 """Real Chromium: an admin imports a GIFT file into the shared bank, then studies its questions (shown without a
-passage); an Anki deck goes into a learner's own cards (no page for learners yet: imported by import_apkg)."""
+passage); an Anki deck goes into a learner's own cards (imported by import_apkg here; the deck page's upload:
+test_browser_deck_import.py)."""
 
 import pytest
 

@@ -6,10 +6,11 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from quizzes.study.models import Card, ExamDate
+from quizzes.study.models import Card, Deck, ExamDate, ReviewLog
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 SHOTS = os.environ.get("PLAN_SCREENSHOTS")  # a folder: screenshots of each step, to look at
@@ -90,4 +91,64 @@ def test_the_plan_on_a_desktop_in_english(make_page, demo):
     shot(page, "simulator-en-desktop")
     page.goto("/study/settings/")
     shot(page, "settings-en-desktop", "section[aria-labelledby=h-params]")
+    learner = get_user_model().objects.get(username="learner")
+    deck = Deck.objects.create(user=learner, name="Midterm")
+    Card.objects.filter(user=learner).update(deck=deck)
+    page.goto(f"/study/exams/?deck={deck.pk}")
+    page.locator("input[name=on]").fill((timezone.localdate() + timedelta(days=45)).isoformat())
+    page.locator("main form button").last.click()
+    page.wait_for_selector("text=Exam date saved.")
+    assert page.locator("h1").inner_text().startswith("Midterm — ")
+    shot(page, "exam-deck-en-desktop")
+    assert page.console_errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_an_exam_date_for_a_deck_on_a_phone_in_french(make_page, demo, javascript):
+    """A deck made by paste, a studied set moved into it; its exam date lists the cards below the target."""
+    page = make_page(javascript=javascript, width=390, height=844, locale="fr")
+    page.login("learner", "learner-demo-2026")
+    page.goto("/decks/")
+    page.locator("input[name=name]").fill("Partiel")
+    page.locator("textarea[name=text]").fill("AAV – virus adéno-associé\nLV – lentivirus")
+    page.locator("text=Créer le paquet").click()
+    page.wait_for_selector("h1:has-text('Partiel')")
+    deck = Deck.objects.get(user__username="learner", name="Partiel")
+    page.goto("/decks/")
+    row = page.locator("form[action$='/deck/']").first
+    row.locator("select[name=deck]").select_option(str(deck.pk))
+    row.locator("button").click()
+    page.wait_for_selector("text=Déplacé vers Partiel")
+    # One of the set's cards, learnt and weak (stability 2 days), would be forgotten by the exam.
+    weak = Card.objects.filter(deck=deck, state=Card.State.REVIEW).order_by("pk").first()
+    now = timezone.now()
+    Card.objects.filter(pk=weak.pk).update(
+        stability=2.0, last_review=now - timedelta(days=1), due=now + timedelta(days=90)
+    )
+
+    page.goto(f"/decks/{deck.pk}/")
+    page.locator("text=Fixer une date d’examen pour ce paquet").click()
+    assert page.locator("select[name=covers]").input_value() == f"deck-{deck.pk}"
+    exam_day = timezone.localdate() + timedelta(days=30)
+    page.locator("input[name=on]").fill(exam_day.isoformat())
+    page.locator("main form button").last.click()
+    page.wait_for_selector("text=Date d’examen enregistrée.")
+    exam = ExamDate.objects.get(deck=deck)
+    assert exam.get_absolute_url() in page.url  # (a browser keeps the form's #h-new through the redirect)
+    assert page.locator("h1").inner_text().startswith("Partiel — ")
+    assert page.locator("h2#h-below").inner_text() == "Cartes sous votre objectif le jour de l’examen"
+    assert page.locator("ol.exam-cards li").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"exam-deck-fr-phone-{'js' if javascript else 'nojs'}")
+    page.locator("text=Les réviser avant l’examen").click()
+    page.wait_for_selector("text=avant l’examen.")
+    assert Card.objects.get(pk=weak.pk).due.date() < exam_day
+    assert ReviewLog.objects.filter(card=weak, kind=ReviewLog.Kind.RESCHEDULED).count() == 1
+    page.goto(f"/decks/{deck.pk}/")
+    page.locator("text=Examen le").click()
+    page.wait_for_selector("h2#h-below")
+    page.goto(f"/cards/{weak.pk}/")
+    assert page.locator("td.manual").inner_text() == "Date de révision déplacée"
+    assert "à revoir dans" in page.locator("td.manual + td + td").inner_text()
+    shot(page, f"card-history-fr-phone-{'js' if javascript else 'nojs'}")
     assert page.console_errors == []

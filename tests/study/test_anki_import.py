@@ -27,13 +27,13 @@ DECK = apkg([basic("AAV?", "Adeno-associated virus"), cloze("{{c1::CAR}}-T cells
 
 def test_a_learners_deck_becomes_their_own_cards_in_their_studies(learner):
     result = import_apkg(("mine.apkg", DECK), learner, history=False)
-    source = result.report.sources[0]
-    assert (source.owner, source.published) == (learner, False)
-    questions = Question.objects.filter(passage__source=source)
-    assert set(questions.values_list("owner", flat=True)) == {learner.pk}
+    questions = Question.objects.filter(owner=learner)
+    assert questions.count() == 2 and all(q.personal for q in questions)
+    assert not questions.exclude(passage__text="").exists(), "no passage is invented"
     assert Card.objects.filter(user=learner, question__in=questions).count() == 2 == result.cards
     other = make_user("someone")
-    assert not Question.objects.visible_to(other).filter(passage__source=source).exists()
+    assert not Question.objects.visible_to(other).filter(owner=learner).exists()
+    assert not Question.objects.shared().filter(owner=learner).exists()
 
 
 def test_the_review_history_carries_on_in_fsrs(learner):

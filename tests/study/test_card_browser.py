@@ -109,7 +109,8 @@ class TestBulk:
         self.post(alice, "forget", [lenti])
         lenti.refresh_from_db()
         assert (lenti.state, lenti.reps, lenti.stability, lenti.last_review) == (Card.State.NEW, 0, None, None)
-        assert ReviewLog.objects.filter(card=lenti).count() == 1, "its history stays"
+        assert ReviewLog.objects.filter(card=lenti, kind=ReviewLog.Kind.NORMAL).count() == 1, "its history stays"
+        assert ReviewLog.objects.filter(card=lenti, kind=ReviewLog.Kind.MANUAL).count() == 1, "with the forget"
         scheduling.rate(learner, lenti.pk, 4, token=None)
         day = timezone.localdate() + timedelta(days=40)
         r = self.post(alice, "reschedule", [lenti, aav], htmx=True, date=day.isoformat())

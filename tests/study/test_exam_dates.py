@@ -1,13 +1,16 @@
-"""Exam dates: the predicted recall of a study's cards on the day, the cards below the target, and the
+"""Exam dates: the predicted recall of a study's (or a deck's) cards on the day, the cards below the target, and the
 rule that brings them forward (quizzes.study.planning: due = min(due, max(today, exam − lead)))."""
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import IntegrityError, transaction
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from quizzes.study import cards as own_cards
 from quizzes.study import planning, scheduling
-from quizzes.study.models import Card, ExamDate, Study, StudySettings
+from quizzes.study.models import Card, Deck, ExamDate, Study, StudySettings
 from tests import factory
 
 NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)  # 12:00 UTC: the learner's day (UTC, 4 am) is 2 March
@@ -76,15 +79,18 @@ def test_forecast_and_schedule(learner, study):
 def test_the_pages(alice, learner, study):
     r = alice.get("/study/exams/")
     assert r.status_code == 200 and "No exam date yet." in r.content.decode()
-    tomorrow = date.today() + timedelta(days=1)
-    r = alice.post("/study/exams/", {"study": study.pk, "on": date.today().isoformat(), "target": "0.9"})
+    settings = StudySettings.for_user(learner)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()  # the learner's calendar day, as the form's
+    tomorrow = today + timedelta(days=1)
+    r = alice.post("/study/exams/", {"covers": f"study-{study.pk}", "on": today.isoformat(), "target": "0.9"})
     assert r.status_code == 400 and "Choose a day after today." in r.content.decode()
     r = alice.post(
-        "/study/exams/", {"study": study.pk, "on": (tomorrow + timedelta(days=20)).isoformat(), "target": "0.9"}
+        "/study/exams/",
+        {"covers": f"study-{study.pk}", "on": (tomorrow + timedelta(days=20)).isoformat(), "target": "0.9"},
     )
     exam = ExamDate.objects.get()
     assert r.status_code == 302 and r.url == f"/study/exams/{exam.pk}/"
-    r = alice.post("/study/exams/", {"study": study.pk, "on": tomorrow.isoformat(), "target": "0.9"})
+    r = alice.post("/study/exams/", {"covers": f"study-{study.pk}", "on": tomorrow.isoformat(), "target": "0.9"})
     assert r.status_code == 400 and ExamDate.objects.count() == 1, "one exam date per study"
 
     now = datetime.now(UTC)
@@ -97,7 +103,9 @@ def test_the_pages(alice, learner, study):
     assert "1 card will come back for review before the exam." in r.content.decode()
     assert Card.objects.get(pk=weak.pk).due < now + timedelta(days=60)
 
-    r = alice.post(f"/study/exams/{exam.pk}/", {"action": "save", "study": study.pk, "on": "", "target": "2"})
+    r = alice.post(
+        f"/study/exams/{exam.pk}/", {"action": "save", "covers": f"study-{study.pk}", "on": "", "target": "2"}
+    )
     assert r.status_code == 400 and ExamDate.objects.get().target == 0.9
     r = alice.post(f"/study/exams/{exam.pk}/", {"action": "delete"})
     assert r.status_code == 302 and not ExamDate.objects.exists()
@@ -110,7 +118,7 @@ def test_another_learners_exam_and_study_are_out_of_reach(client, learner, study
     assert client.get(f"/study/exams/{exam.pk}/").status_code == 404
     assert client.post(f"/study/exams/{exam.pk}/", {"action": "delete"}).status_code == 404
     assert client.post(f"/study/exams/{exam.pk}/", {"action": "schedule"}).status_code == 404
-    r = client.post("/study/exams/", {"study": study.pk, "on": "2099-01-01", "target": "0.9"})
+    r = client.post("/study/exams/", {"covers": f"study-{study.pk}", "on": "2099-01-01", "target": "0.9"})
     assert r.status_code == 400 and ExamDate.objects.count() == 1
     assert ExamDate.objects.get().study == study
 
@@ -151,3 +159,114 @@ def test_in_french(alice, learner, study):
     html = r.content.decode()
     assert "rappel prévu le jour de l’examen" in html
     assert "0,9" in html  # the target, in the form, as French writes it
+
+
+# --- an exam date for a deck ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def deck(learner, study):
+    """A deck holding two own cards and the cards of the quiz set put in it; one more own card stays out."""
+    deck = Deck.objects.create(user=learner, name="Vectors")
+    own_cards.make_cards(learner, [("OWN-WEAK", "a"), ("OWN-NEW", "b")], deck)
+    own_cards.make_cards(learner, [("ELSEWHERE", "c")], None)
+    return deck
+
+
+def put_in_deck(client, study, deck):
+    assert client.post(f"/studies/{study.pk}/deck/", {"deck": deck.pk}).status_code == 302
+
+
+def test_a_deck_covers_its_own_cards_and_its_quiz_sets_cards(alice, learner, study, deck):
+    put_in_deck(alice, study, deck)
+    exam = ExamDate.objects.create(user=learner, deck=deck, on=EXAM)
+    covered = {c.question.prompt for c in exam.cards().select_related("question")}
+    from_sets = Card.objects.filter(question__in=study.questions())
+    assert set(exam.cards()) == set(Card.objects.filter(question__prompt__startswith="OWN-")) | set(from_sets)
+    assert "ELSEWHERE" not in covered
+    assert exam.title == "Vectors" and str(exam).endswith("Vectors on 2026-03-20")
+
+    settings = StudySettings.for_user(learner)
+    weak = Card.objects.get(question__prompt="OWN-WEAK")
+    from_set = Card.objects.filter(question__in=study.questions()).order_by("pk").first()
+    learnt(weak, 5.0, NOW - timedelta(days=2), NOW + timedelta(days=30))
+    learnt(from_set, 5.0, NOW - timedelta(days=2), NOW + timedelta(days=40))
+    outside = Card.objects.get(question__prompt="ELSEWHERE")
+    learnt(outside, 5.0, NOW - timedelta(days=2), NOW + timedelta(days=30))
+    forecast = planning.forecast(exam, settings, NOW)
+    assert forecast.total == 2 + from_sets.count() and forecast.new == forecast.total - 2
+    assert {r.card.pk for r in forecast.below} == {weak.pk, from_set.pk} and forecast.to_move == 2
+    assert planning.schedule_for_exam(exam, settings, NOW) == 2
+    assert Card.objects.get(pk=weak.pk).due == datetime(2026, 3, 15, 4, tzinfo=UTC), "the documented rule"
+    assert Card.objects.get(pk=outside.pk).due == NOW + timedelta(days=30), "a card of no deck stays"
+
+
+def test_the_deck_pages(alice, learner, study, deck):
+    html = alice.get(f"/decks/{deck.pk}/").content.decode()
+    assert f'href="/study/exams/?deck={deck.pk}#h-new"' in html and "Set an exam date for this deck" in html
+    html = alice.get("/study/exams/", {"deck": deck.pk}).content.decode()
+    assert f'<option value="deck-{deck.pk}" selected>Vectors</option>' in html
+    assert '<optgroup label="Your decks">' in html and '<optgroup label="Your studies">' in html
+
+    on = date.today() + timedelta(days=30)
+    r = alice.post("/study/exams/", {"covers": f"deck-{deck.pk}", "on": on.isoformat(), "target": "0.9"})
+    exam = ExamDate.objects.get(deck=deck)
+    assert r.status_code == 302 and r.url == exam.get_absolute_url() and exam.study is None
+    r = alice.post("/study/exams/", {"covers": f"deck-{deck.pk}", "on": on.isoformat(), "target": "0.9"})
+    assert r.status_code == 400 and "already has an exam date" in r.content.decode(), "one exam date per deck"
+
+    now = datetime.now(UTC)
+    weak = Card.objects.get(question__prompt="OWN-WEAK")
+    learnt(weak, 3.0, now - timedelta(days=1), now + timedelta(days=60))
+    html = alice.get(exam.get_absolute_url()).content.decode()
+    assert "<h1>Vectors — " in html and f'href="/decks/{deck.pk}/"' in html
+    assert "OWN-WEAK" in html and "Review them before the exam" in html
+    r = alice.post(exam.get_absolute_url(), {"action": "schedule"}, follow=True)
+    assert "1 card will come back for review before the exam." in r.content.decode()
+    html = alice.get(f"/decks/{deck.pk}/").content.decode()
+    assert f'href="{exam.get_absolute_url()}"' in html and "Exam on " in html
+
+    # A deck's exam date moves to a study, and the refused changes keep what was saved.
+    r = alice.post(
+        exam.get_absolute_url(), {"action": "save", "covers": "deck-x", "on": on.isoformat(), "target": "0.9"}
+    )
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    assert "<h1>Vectors — " in r.content.decode()
+    r = alice.post(exam.get_absolute_url(), {"action": "save", "covers": "", "on": on.isoformat(), "target": "0.9"})
+    assert r.status_code == 400 and ExamDate.objects.get().deck == deck
+    r = alice.post(
+        exam.get_absolute_url(),
+        {"action": "save", "covers": f"study-{study.pk}", "on": on.isoformat(), "target": "0.8"},
+    )
+    exam.refresh_from_db()
+    assert r.status_code == 302 and (exam.study, exam.deck, exam.target) == (study, None, 0.8)
+
+
+def test_another_learners_deck_and_its_exam_are_out_of_reach(client, learner, deck):
+    exam = ExamDate.objects.create(user=learner, deck=deck, on=EXAM)
+    bob = factory.make_user("bob", factory.Role.LEARNER)
+    mine = Deck.objects.create(user=bob, name="Mine")
+    client.force_login(bob)
+    assert client.get(exam.get_absolute_url()).status_code == 404
+    assert client.post(exam.get_absolute_url(), {"action": "schedule"}).status_code == 404
+    assert client.get(f"/decks/{deck.pk}/").status_code == 404
+    html = client.get("/study/exams/", {"deck": deck.pk}).content.decode()
+    assert "Vectors" not in html and f"deck-{mine.pk}" in html
+    r = client.post("/study/exams/", {"covers": f"deck-{deck.pk}", "on": "2099-01-01", "target": "0.9"})
+    assert r.status_code == 400 and "Select a valid choice" in r.content.decode()
+    assert list(ExamDate.objects.all()) == [exam]
+
+
+def test_an_exam_date_names_a_study_or_a_deck_never_both_nor_neither(learner, study, deck):
+    for fields in ({"study": study, "deck": deck}, {}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ExamDate.objects.create(user=learner, on=EXAM, **fields)
+
+
+def test_a_deck_exam_in_french(alice, learner, deck):
+    alice.get("/study/exams/", headers={"Accept-Language": "fr"})
+    html = alice.get("/study/exams/", {"deck": deck.pk}, headers={"Accept-Language": "fr"}).content.decode()
+    assert '<optgroup label="Vos paquets">' in html and "Série, texte ou paquet" in html
+    exam = ExamDate.objects.create(user=learner, deck=deck, on=date.today() + timedelta(days=30))
+    html = alice.get(f"/decks/{deck.pk}/", headers={"Accept-Language": "fr"}).content.decode()
+    assert "Examen le " in html and exam.get_absolute_url() in html

@@ -231,6 +231,34 @@ def _language(questions: list[Parsed], default: str) -> str:
     return max(sorted(set(seen)), key=seen.count)
 
 
+def read_files(
+    files: Iterable[tuple[str, bytes]], read: Callable[[str, bytes], ReadResult] = read_file
+) -> list[tuple[str, ReadResult]]:
+    """Every file read (by `read`, by default by its extension) and every question checked: the questions
+    to write, or BankInvalid with every error of every file. Nothing is written here."""
+    done: list[tuple[str, ReadResult]] = []
+    errors: list[BankError] = []
+    total = 0
+    for name, data in files:
+        result = read(name, data)
+        for parsed in result.questions:
+            check(parsed, result)
+        total += len(result.questions)
+        errors += sorted(result.errors, key=lambda e: e.line)
+        done.append((name, result))
+    if total > MAX_QUESTIONS and not any("per import" in e.message for e in errors):
+        names = ", ".join(n for n, _r in done)
+        errors.append(BankError(names, 0, "", f"{total} questions: at most {MAX_QUESTIONS} per import"))
+    if not errors and total == 0:
+        errors.append(BankError(", ".join(n for n, _r in done), 0, "", "no question found"))
+    if errors:
+        if len(errors) > MAX_ERRORS:
+            more = BankError(errors[MAX_ERRORS].file, 0, "", f"… and {len(errors) - MAX_ERRORS} more errors")
+            errors = errors[:MAX_ERRORS] + [more]
+        raise BankInvalid(errors)
+    return done
+
+
 def import_questions(
     files: Iterable[tuple[str, bytes]],
     owner,
@@ -244,26 +272,8 @@ def import_questions(
     `owner` imports: the sources are theirs. `shared` (an admin importing into the shared bank) makes
     the questions the bank's and the sources published; otherwise questions and sources stay `owner`'s.
     Raises BankInvalid with every error of every file."""
-    read: list[tuple[str, ReadResult]] = []
-    errors: list[BankError] = []
-    total = 0
-    for name, data in files:
-        result = read_file(name, data)
-        for parsed in result.questions:
-            check(parsed, result)
-        total += len(result.questions)
-        errors += sorted(result.errors, key=lambda e: e.line)
-        read.append((name, result))
-    if total > MAX_QUESTIONS and not any("per import" in e.message for e in errors):
-        names = ", ".join(n for n, _r in read)
-        errors.append(BankError(names, 0, "", f"{total} questions: at most {MAX_QUESTIONS} per import"))
-    if not errors and total == 0:
-        errors.append(BankError(", ".join(n for n, _r in read), 0, "", "no question found"))
-    if errors:
-        if len(errors) > MAX_ERRORS:
-            more = BankError(errors[MAX_ERRORS].file, 0, "", f"… and {len(errors) - MAX_ERRORS} more errors")
-            errors = errors[:MAX_ERRORS] + [more]
-        raise BankInvalid(errors)
+    read = read_files(files)
+    total = sum(len(result.questions) for _name, result in read)
     report = ImportReport()
     with transaction.atomic():
         keys = set(Source.objects.filter(key__startswith="imported-").values_list("key", flat=True))
@@ -307,10 +317,6 @@ def import_questions(
 
 def _write(parsed: Parsed, source: Source, passage: Passage, *, owner, taken: set[str], lang: str) -> Question:
     language = parsed.language if parsed.language in Language.values else lang
-    choices = parsed.choices
-    if parsed.kind == "true_false":
-        labels = TRUE_FALSE_LABELS.get(language, TRUE_FALSE_LABELS["en"])
-        choices = [(labels[i], c[1], c[2]) for i, c in enumerate(choices)]
     stem = parsed.external_id or parsed.title or str(parsed.line)
     question = Question.objects.create(
         external_id=_unique_key(f"{source.key[:40]}-{stem}", taken),
@@ -325,16 +331,26 @@ def _write(parsed: Parsed, source: Source, passage: Passage, *, owner, taken: se
         owner=owner,
         **kind_fields(parsed),
     )
+    Choice.objects.bulk_create(choice_rows(parsed, question))
+    topics = [_topic(name) for name in dict.fromkeys(parsed.topics) if name.strip()]
+    if topics:
+        question.topics.set(topics)
+    return question
+
+
+def choice_rows(parsed: Parsed, question: Question) -> list[Choice]:
+    """The choices, pairs or items of a saved question, unsaved, in the file's order (true/false labelled in the
+    question's language)."""
+    choices = parsed.choices
+    if parsed.kind == "true_false":
+        labels = TRUE_FALSE_LABELS.get(question.language, TRUE_FALSE_LABELS["en"])
+        choices = [(labels[i], c[1], c[2]) for i, c in enumerate(choices)]
     rows = [Choice(question=question, text=text, is_correct=ok, feedback=fb) for text, ok, fb in choices]
     rows += [Choice(question=question, text=left, match=right) for left, right in parsed.pairs]
     rows += [Choice(question=question, text=item) for item in parsed.items]
     for position, row in enumerate(rows):
         row.position = position
-    Choice.objects.bulk_create(rows)
-    topics = [_topic(name) for name in dict.fromkeys(parsed.topics) if name.strip()]
-    if topics:
-        question.topics.set(topics)
-    return question
+    return rows
 
 
 def kind_fields(parsed: Parsed) -> dict:
