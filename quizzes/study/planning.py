@@ -36,8 +36,8 @@ from fsrs import Rating, Scheduler
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from . import scheduling
+from .charts import MONTH_LABELS
 from .models import Card, ExamDate, ReviewLog, StudySettings, WorkloadSimulation
-from .stats import MONTH_LABELS
 
 RETENTIONS = (0.80, 0.85, 0.90, 0.95)
 HORIZONS = (30, 90)

@@ -8,10 +8,11 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext, pgettext_lazy
+from django.utils.translation import pgettext
 
 from ..bank.models import Question, Source, Topic, visible_questions
 from . import planning, scheduling
+from .charts import MONTH_LABELS
 from .models import Card, StudySettings
 
 HEATMAP_DAYS = 365
@@ -19,22 +20,6 @@ FORECAST_DAYS = 30
 AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
 
-# The heat-map's month labels: short, unambiguous and as each language writes them (Django's "M" gives
-# "Jui" for both June and July in French, and capitalises them).
-MONTH_LABELS = [
-    pgettext_lazy("month on a chart", "Jan"),
-    pgettext_lazy("month on a chart", "Feb"),
-    pgettext_lazy("month on a chart", "Mar"),
-    pgettext_lazy("month on a chart", "Apr"),
-    pgettext_lazy("month on a chart", "May"),
-    pgettext_lazy("month on a chart", "Jun"),
-    pgettext_lazy("month on a chart", "Jul"),
-    pgettext_lazy("month on a chart", "Aug"),
-    pgettext_lazy("month on a chart", "Sep"),
-    pgettext_lazy("month on a chart", "Oct"),
-    pgettext_lazy("month on a chart", "Nov"),
-    pgettext_lazy("month on a chart", "Dec"),
-]
 
 
 def progress(user, settings: StudySettings, now: datetime) -> dict:
