@@ -26,9 +26,9 @@ def deck_cards(learner):
     deck = Deck.objects.create(user=learner, name="Vectors")
     made = cards.make_cards(learner, [(f"FRONT-{i}", f"back {i}") for i in range(4)], deck)
     now = timezone.now()
-    for card in made:
+    for i, card in enumerate(made):  # minutes apart by position: ids grow large on PostgreSQL
         for days_ago, rating in ((21, 3), (18, 3), (9, 1), (8, 3), (0, 3)):
-            scheduling.rate(learner, card.pk, rating, token=None, now=now - timedelta(days=days_ago, minutes=card.pk))
+            scheduling.rate(learner, card.pk, rating, token=None, now=now - timedelta(days=days_ago, minutes=i))
     return made
 
 
