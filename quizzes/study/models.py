@@ -236,7 +236,16 @@ class ReviewLog(models.Model):
 
     class Meta:
         ordering = ["reviewed_at"]
-        indexes = [models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time")]
+        indexes = [
+            models.Index(fields=["user", "reviewed_at"], name="reviewlog_user_time"),
+            # The calibration chart reads a learner's latest reviews with a predicted recall: without this, a
+            # long log of imported or same-day reviews is scanned whole on every progress page.
+            models.Index(
+                fields=["user", "reviewed_at"],
+                name="reviewlog_calibration",
+                condition=models.Q(retrievability__isnull=False, elapsed_days__gt=0, kind="normal"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "external_card_id", "reviewed_at"],

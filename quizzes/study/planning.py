@@ -543,13 +543,14 @@ FLOOR_BIN = {
 # The learner's latest reviews made a day or more after the previous one (same-day reviews are
 # learning steps, which FSRS does not predict: the benchmark leaves them out too), with the recall
 # the scheduler predicted at that moment (ReviewLog.retrievability). The window is read through the
-# reviewlog_user_time index and capped, so the cost stays flat however long the history.
+# partial index reviewlog_calibration (the literal 'normal' lets SQLite see that it applies) and capped, so
+# the cost stays flat however long the history.
 CALIBRATION_SQL = """
 SELECT CASE WHEN w.bin >= 10 THEN 9 ELSE w.bin END AS b, COUNT(*), AVG(w.r), AVG(w.passed)
 FROM (
   SELECT {bin} AS bin, l.retrievability AS r, CASE WHEN l.rating > 1 THEN 1.0 ELSE 0.0 END AS passed
   FROM quizzes_reviewlog l
-  WHERE l.user_id = %s AND l.retrievability IS NOT NULL AND l.elapsed_days > 0 AND l.kind = %s
+  WHERE l.user_id = %s AND l.retrievability IS NOT NULL AND l.elapsed_days > 0 AND l.kind = 'normal'
   ORDER BY l.reviewed_at DESC LIMIT %s
 ) w
 GROUP BY 1 ORDER BY 1
@@ -569,7 +570,7 @@ def calibration(user_id: int, window: int = CALIBRATION_WINDOW) -> dict:
     """Predicted recall against the share actually recalled, in 10 bins of predicted recall."""
     sql = CALIBRATION_SQL.replace("{bin}", FLOOR_BIN.get(connection.vendor, FLOOR_BIN["sqlite"]))
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user_id, ReviewLog.Kind.NORMAL.value, window])
+        cursor.execute(sql, [user_id, window])
         rows = cursor.fetchall()
     bins = [Bin(low=i / BINS, high=(i + 1) / BINS) for i in range(BINS)]
     for b, count, predicted, actual in rows:

@@ -78,3 +78,20 @@ def test_the_progress_page_shows_it_in_both_languages(alice, learner, card):
     assert "Peut-on se fier au calendrier\u00a0?" in html
     svg = html[html.index('<svg class="calibration"') : html.index("</svg>", html.index('<svg class="calibration"'))]
     assert re.search(r'="[0-9]+,[0-9]', svg) is None, "machine numbers in the SVG"
+
+
+@pytest.mark.django_db
+def test_the_chart_reads_its_own_partial_index_not_the_whole_log(learner):
+    """A long log of imported or same-day reviews is not scanned on every progress page."""
+    from django.db import connection
+
+    from quizzes.study import planning
+
+    constraints = connection.introspection.get_constraints(connection.cursor(), "quizzes_reviewlog")
+    assert "reviewlog_calibration" in constraints
+    if connection.vendor == "sqlite":
+        sql = planning.CALIBRATION_SQL.replace("{bin}", planning.FLOOR_BIN["sqlite"])
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql, [learner.pk, 10])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        assert "reviewlog_calibration" in plan, plan
