@@ -9,7 +9,7 @@ a unique (user, day) constraint, so two workers running at once never send twice
 
 import logging
 import zoneinfo
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -112,11 +112,18 @@ def send_reminders(now: datetime | None = None) -> int:
         .exclude(user__email="")
         .select_related("user")
     )
+    # Every local date of this moment lies within a day of the UTC one: one query for the days decided.
+    utc_day = now.astimezone(UTC).date()
+    decided = set(
+        Reminder.objects.filter(day__range=(utc_day - timedelta(days=1), utc_day + timedelta(days=1))).values_list(
+            "user_id", "day"
+        )
+    )
     for settings in candidates:
         local_day = now.astimezone(_zone(settings.timezone)).date()
-        if Reminder.objects.filter(user_id=settings.user_id, day=local_day).exists():
+        if (settings.user_id, local_day) in decided:
             continue
-        sent += remind(settings, now)
+        sent += remind(settings, now)  # still decides the day under its unique row: safe against a parallel run
     return sent
 
 

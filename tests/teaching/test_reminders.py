@@ -12,6 +12,7 @@ from quizzes.models import Card, StudySettings
 from quizzes.study import scheduling
 from quizzes.teaching import reminders
 from quizzes.teaching.models import Reminder
+from tests import factory
 from tests.assignments import assign
 from tests.concurrency import run_together
 
@@ -218,3 +219,17 @@ def test_the_workers_periodic_run_sends_them(learner, bank):
     assert periodic.enqueue_due(EVENING) == ["reminders"]
     assert periodic.enqueue_due(EVENING + timedelta(seconds=30)) == []  # the same quarter of an hour
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["alice@example.org"]
+
+
+@pytest.mark.django_db
+def test_the_periodic_run_reads_the_days_decided_in_one_query(learner, bank, django_assert_max_num_queries):
+    """Every quarter of an hour each opted-in learner is looked at: the days already decided are read once,
+    not once per learner."""
+    opt_in(learner)
+    cards_due(learner, bank)
+    reminders.send_reminders(now=EVENING)
+    for i in range(5):
+        other = factory.make_user(f"reader{i}", factory.Role.LEARNER)
+        opt_in(other, hour=23, email=f"r{i}@example.org")  # their hour has not come
+    with django_assert_max_num_queries(2):  # the learners, the days decided
+        assert reminders.send_reminders(now=EVENING + timedelta(minutes=15)) == 0
