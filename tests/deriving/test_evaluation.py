@@ -90,6 +90,16 @@ def test_a_fact_is_asked_by_a_candidate_testing_one_of_its_terms():
     assert not evaluation.asks(statement, evaluation.Fact("true", ["True"]))
 
 
+def test_a_tested_term_covers_a_fact_term_only_if_it_holds_all_of_it():
+    assert evaluation.covers("the aa-unconfined command", "aa-unconfined")
+    assert evaluation.covers("Linux Security Module", "linux security modules")
+    assert evaluation.covers("Kolmogorov-Smirnoff", "Kolmogorov-Smirnov")
+    assert not evaluation.covers("Debian Linux", "Debian Linux Association")
+    assert not evaluation.covers("GNU", "GNU Emacs")
+    assert not evaluation.covers("Debian 1.2", "1.1")
+    assert not evaluation.covers("aa-unconfined command of AppArmor", "aa-unconfined")
+
+
 def test_an_answer_readable_in_its_prompt_is_counted():
     assert evaluation.answer_in_prompt(item(prompt="LSM: AppArmor is built on [[LSM]].", answer="LSM"))
     assert evaluation.answer_in_prompt(
