@@ -142,7 +142,9 @@ def _evaluation_table(found: evaluation.Summary, top: bool) -> str:
                 f"{t.fact_recall:5.2f} {t.fact_recall_top:5.2f} {t.fact_recall_well:5.2f} {t.answer_in_prompt:5d} "
                 f"{t.seconds:5.2f}"
             )
-            if top:
+            if top and t.held_out:
+                lines.append("    (a held-out text: its queue is not shown, so that nobody tunes on it)")
+            elif top:
                 for rank, (c, j) in enumerate(t.queue, 1):
                     verdict = f"{j.verdict}{': ' + j.reason if j.reason else ''}" if j else "UNJUDGED"
                     lines.append(f"    {rank:2d}. {evaluation.describe(c)[:110]}  <{verdict}>")
