@@ -197,15 +197,14 @@ class Summary:
         return data
 
 
-def run(bank_dir: Path) -> Summary:
-    """Derive from every source text of the bank and score the candidates against the bank's own answers."""
+def _bank(bank_dir: Path) -> tuple[dict, list[dict], list[tuple[str, ExistingQuestion]]]:
+    """The library, the bank's questions, and each question as `existing` (with its source's key)."""
     from ..bank import safeyaml  # noqa: PLC0415
 
     library = safeyaml.load((bank_dir / "library.yaml").read_bytes())
     questions: list[dict] = []
     for path in sorted((bank_dir / "questions").glob("*.yaml")):
         questions.extend(safeyaml.load(path.read_bytes()).get("questions", []))
-    gold = gold_items(questions)
     languages = {s["key"]: s["language"] for s in library["sources"]}
     existing = [
         (
@@ -216,6 +215,18 @@ def run(bank_dir: Path) -> Summary:
         )
         for q in questions
     ]
+    return library, questions, existing
+
+
+def bank_questions(bank_dir: Path) -> list[ExistingQuestion]:
+    """The whole bank as `existing`: what a teacher's new text is derived against."""
+    return [question for _key, question in _bank(bank_dir)[2]]
+
+
+def run(bank_dir: Path) -> Summary:
+    """Derive from every source text of the bank and score the candidates against the bank's own answers."""
+    library, questions, existing = _bank(bank_dir)
+    gold = gold_items(questions)
     results = []
     from .engine import load_models  # noqa: PLC0415
 
@@ -280,4 +291,26 @@ def _outside(label: str, figures, limits: dict) -> list[str]:
     for name, limit in limits.get("max", {}).items():
         if (value := getattr(figures, name)) > limit:
             failures.append(f"{label} {name} = {value:.3f} is above the ceiling {limit:.3f}")
+    return failures
+
+
+# Evaluation-set metrics: floors on the rates, ceilings on rejects, unjudged items and answers in their prompt.
+EVALUATION_HIGHER = ("usable_rate", "fact_recall", "fact_recall_top", "fact_recall_well")
+EVALUATION_LOWER = ("reject_rate", "answer_in_prompt", "unjudged")
+
+
+def check_evaluation(found, floor: dict) -> list[str]:
+    """Every evaluation figure outside its floor or ceiling: tuning and held-out groups, then single texts.
+    `floor` is the "evaluation" part of the floor file: {"tuning": {"min": …, "max": …}, "held_out": …,
+    "texts": {key: {"min": …}}}."""
+    failures = []
+    for group in (found.tuning, found.held_out):
+        if group.name in floor:
+            failures += _outside(f"evaluation {group.name}", group, floor[group.name])
+    by_key = {t.key: t for t in found.texts}
+    for key, limits in floor.get("texts", {}).items():
+        if key not in by_key:
+            failures.append(f"evaluation {key}: no such text in the evaluation set")
+            continue
+        failures += _outside(f"evaluation {key}", by_key[key], limits)
     return failures

@@ -1,4 +1,5 @@
-"""manage.py benchmark_deriver: the deriver's figures on the shipped texts, and the CI gate on their floor."""
+"""manage.py benchmark_deriver: the deriver's figures on the shipped texts and on the evaluation set of unseen
+texts, and the CI gate on their floor (tests/deriving/test_evaluation.py tests the evaluation set's parts)."""
 
 import json
 from io import StringIO
@@ -26,9 +27,22 @@ def test_the_deriver_stays_above_its_committed_floor():
         "paediatric-malignancies",
         "medicaments-therapie-innovante",
         "overall",
+        # the evaluation set, tuning and held-out texts apart
+        "debian-history-en",
+        "faq-debian-definitions-fr",
+        "tuning",
+        "held_out",
     ):
         assert key in output
     assert "All figures are at or above the floor" in output
+
+
+def test_the_committed_floor_gates_the_evaluation_set_too():
+    floor = json.loads(FLOOR.read_text())["evaluation"]
+    for group in ("tuning", "held_out"):
+        assert {"usable_rate", "fact_recall"} <= set(floor[group]["min"])
+        assert floor[group]["max"]["answer_in_prompt"] == 0 and "reject_rate" in floor[group]["max"]
+    assert len(floor["texts"]) >= 8
 
 
 def test_it_lists_every_metric_below_its_floor(tmp_path):
@@ -39,7 +53,7 @@ def test_it_lists_every_metric_below_its_floor(tmp_path):
     path = tmp_path / "floor.json"
     path.write_text(json.dumps(floor))
     with pytest.raises(CommandError) as error:
-        run("--check", str(path))
+        run("--only", "bank", "--check", str(path))
     message = str(error.value)
     assert "overall precision_at_10" in message and "overall recall" in message
     assert "inserm-gene-therapy recall" in message
@@ -47,6 +61,7 @@ def test_it_lists_every_metric_below_its_floor(tmp_path):
 
 def test_json_output_has_the_figures():
     data = json.loads(run("--json"))
+    assert {"tuning", "held_out", "texts"} <= set(data.pop("evaluation"))
     assert set(data["texts"]) == {
         "gene-therapy-what-is-it",
         "inserm-gene-therapy",
