@@ -132,6 +132,31 @@ def with_context(previous: Sentence, sentence: Sentence, text: str) -> Sentence:
     return merged
 
 
+def under_heading(heading: Segment, sentence: Sentence, text: str) -> Sentence | None:
+    """The sentence opening a paragraph, with the heading above it as its context ("Exon skipping: These splicing
+    modulation approaches…"). The blank lines between become ": " so that offsets still point into `text`."""
+    between = text[heading.end : sentence.start]
+    title = text[heading.start : heading.end]
+    words = title.split()
+    if between.strip() or len(between) < 2 or len(words) < 2 or len(words) > 12 or re.match(r"[\d.\s]+$", title):
+        return None
+    sep = (" " if title.rstrip()[-1:] in ".:?!" else ":") + " " * (len(between) - 1)
+    merged = Sentence(
+        sentence.index,
+        heading.start,
+        sentence.end,
+        title + sep + sentence.text,
+        sentence.language,
+        sentence.block,
+        sentence.block_start,
+        heading=sentence.heading,
+        bullet=sentence.bullet,
+    )
+    merged.tokens = tokenize(title, heading.start) + sentence.tokens
+    merged.first_in_block = True
+    return merged
+
+
 def sentences(text: str, segments: list[Segment]) -> list[Sentence]:
     out: list[Sentence] = []
     heading = ""
