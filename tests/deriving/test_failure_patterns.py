@@ -9,6 +9,7 @@ modelled on the ones that produced a rejected item, and asserts the item is now 
 """
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,8 @@ from quizzes.deriving.engine.documents import segment
 from quizzes.deriving.engine.questions import leaks
 from quizzes.deriving.engine.sentences import sentences
 from quizzes.deriving.engine.terms import phrase_spans, term_stats
+
+TEXTS = Path(__file__).resolve().parents[2] / "bank" / "texts"
 
 
 def blanks(c: Candidate) -> list[str]:
@@ -262,6 +265,15 @@ def test_a_word_is_never_blanked_twice_nor_left_visible_beside_its_blank():
             assert not leaks(c.prompt, answer), c.prompt
 
 
+def test_a_term_named_twice_is_asked_in_the_clause_naming_it_once():
+    """ "…derived from stem cells located in the bone marrow: a marrow transplant … from the modified stem cells."
+    was a cloze with [[stem cells]] twice; it is now asked in its first clause, which names them once."""
+    text = (TEXTS / "gene-therapy-what-is-it.txt").read_text(encoding="utf-8")
+    (c,) = items_on(derive(text, language="en"), "entirely derived from stem cells")
+    assert c.prompt.endswith("derived from [[stem cells]] located in the bone marrow.")
+    assert text[c.start : c.end] == c.passage and "marrow transplant" not in c.passage
+
+
 def test_one_item_per_sentence_a_definition_card_or_a_cloze_not_both():
     text = (
         "Tisagenlecleucel is an autologous cell therapy made of T lymphocytes engineered to recognise the CD19 "
@@ -272,6 +284,8 @@ def test_one_item_per_sentence_a_definition_card_or_a_cloze_not_both():
     for words in ("Tisagenlecleucel is", "Le darvadstrocel est"):
         on = items_on(candidates, words)
         assert len(on) == 1, [c.prompt for c in on]
+        if on[0].kind == "cloze":  # chosen over the card, it asks the defined term too
+            assert words.split()[-2] in blanks(on[0]), on[0].prompt
 
 
 # ------------------------------------------------------------------------------------------------ 8. answer keys

@@ -28,8 +28,8 @@ from .context import is_furniture, without_connective
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
 from .lexicon import STOPWORDS
+from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
-from .sentences import under_heading, with_context
 from .terms import (
     Span,
     count_terms,
@@ -182,6 +182,7 @@ def derive(
                 continue
             for d in definitions:
                 drafts.remove(d)
+            draft = _with_defined_term(stem, draft, definitions[0], spans[s.index])
         if draft is not None:
             used.add(normal(draft.term))
             drafts.append(draft)
@@ -257,6 +258,24 @@ def _under_heading(s, segments: list, text: str, sents: list | None = None, n: i
     return stem if stem is not None and len(stem.text.split()) <= CONTEXT_WORDS else None
 
 
+def _with_defined_term(stem, draft: q.Draft, card: q.Draft, found: list[Span]) -> q.Draft:
+    """The cloze chosen over a definition card of its sentence, with the defined term blanked too when it can be
+    (so that the one item left also asks what the card asked)."""
+    blanks = re.findall(r"\[\[(.*?)\]\]", draft.prompt)
+    if len(blanks) >= q.MAX_BLANKS or normal(card.term) in {normal(b) for b in blanks}:
+        return draft
+    where = q.occurrences(stem.text, card.term)
+    if len(where) != 1:
+        return draft
+    by_text = {sp.text: sp for sp in found}
+    if draft.term not in by_text:
+        return draft
+    term = stem.text[where[0][0] : where[0][1]]
+    others = [by_text.get(b) or Span(0, 0, b, "term", 0.0, "", stem.index, 0, 0) for b in blanks if b != draft.term]
+    extra = Span(0, 0, term, card.answer_type, 0.0, "", stem.index, 0, 0)
+    return q.multi_blank_question(stem, [by_text[draft.term], *others, extra]) or draft
+
+
 def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft]) -> list[Span]:
     """The sentence's spans, best first: none inside an acronym's expansion (its card asks it); years and
     percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
@@ -288,13 +307,18 @@ def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text
             if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
                 continue
             draft = None
+            asked = stem
+            if len(q.occurrences(stem.text, span.text)) > 1:
+                # named twice: asked in the clause that names it once ("…from [[stem cells]] located in the bone
+                # marrow." of "…: a marrow transplant … from the modified stem cells."), or not at all
+                asked = clause_of(stem, span, text) or stem
             if span.type in ("year", "percent") and statement:
-                draft = q.true_false(stem, span, inventory)
-            draft = draft or q.blank_question(stem, span, inventory, text)
+                draft = q.true_false(asked, span, inventory)
+            draft = draft or q.blank_question(asked, span, inventory, text)
             if draft is None:
                 continue
-            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, stem)):
-                draft = q.multi_blank_question(stem, [span, *extra]) or draft
+            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, asked)):
+                draft = q.multi_blank_question(asked, [span, *extra]) or draft
             if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
                 draft.confidence *= WEAK_FALLBACK_PENALTY
             return draft
