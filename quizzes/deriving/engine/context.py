@@ -53,7 +53,6 @@ _CONNECTIVES = {
         "in so doing",
         "in both cases",
         "in either case",
-        "unlike",
     ),
     "fr": (
         "puis",
@@ -88,7 +87,6 @@ _CONNECTIVES = {
         "à cette fin",
         "pour ce faire",
         "dans les deux cas",
-        "contrairement",
         "à leur tour",
         "à son tour",
     ),
