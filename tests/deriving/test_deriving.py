@@ -529,7 +529,7 @@ def test_a_blank_on_an_acronym_everyone_knows_ranks_low():
     assert _common_acronym("DNA") and _common_acronym("ADN") and _common_acronym("RNAs") and _common_acronym("FDA")
     assert not _common_acronym("AAV") and not _common_acronym("siRNA") and not _common_acronym("TALEN")
     assert not _common_acronym("CAR")  # "car" is a common word, not a common acronym
-    text = "This is not really gene therapy, as it works without modifying the DNA of the treated cells.\n"
+    text = "Antisense therapy is not really gene therapy, as it works without modifying the DNA of the treated cells.\n"
     (dna,) = [c for c in derive(text, language="en") if c.answer == "DNA"]
     assert dna.confidence <= 0.5 * 0.8
 

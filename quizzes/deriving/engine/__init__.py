@@ -22,12 +22,26 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import questions as q
+from .answers import Respeller, clean_answer
+from .answers import alternatives as answer_alternatives
+from .context import is_furniture, without_connective
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
 from .lexicon import STOPWORDS
+from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
-from .sentences import with_context
-from .terms import Span, count_terms, known_drug_spans, latin_spans, normal, phrase_spans, term_stats, typed_spans, zipf
+from .terms import (
+    Span,
+    count_terms,
+    cut_short,
+    known_drug_spans,
+    latin_spans,
+    normal,
+    phrase_spans,
+    term_stats,
+    typed_spans,
+    zipf,
+)
 
 __all__ = ["Block", "Candidate", "Document", "ExistingQuestion", "derive", "load_models", "prepare"]
 
@@ -129,6 +143,8 @@ def derive(
     for n, s in enumerate(sents):
         if progress is not None:
             progress(n, total)
+        if is_furniture(s):
+            continue  # a caption, a source line, an aside in the author's voice: nothing to learn
         flags = q.sentence_flags(s)
         acronyms = q.acronym_questions(s)
         definitions = q.definition_questions(s, inventory)
@@ -154,9 +170,19 @@ def derive(
                 continue
         if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
             continue
-        stem = _stem(sents, n, flags, text)
+        stem = _stem(sents, n, flags, text, segments)
+        if stem is None:
+            continue  # it leans on a sentence it cannot be asked with
         taken = used | {key for i, key in asked if i == s.index}
         draft = _sentence_item(s, stem, _candidate_spans(s, spans[s.index], acronyms), taken, inventory, text)
+        if draft is not None and definitions and draft.kind != "true_false":
+            # one item per sentence (each would give the other away): the definition card, unless the cloze
+            # tests several key terms of the sentence
+            if draft.prompt.count("[[") < 2:
+                continue
+            for d in definitions:
+                drafts.remove(d)
+            draft = _with_defined_term(stem, draft, definitions[0], spans[s.index])
         if draft is not None:
             used.add(normal(draft.term))
             drafts.append(draft)
@@ -166,14 +192,88 @@ def derive(
     return _finish(text, drafts, existing)
 
 
-def _stem(sents: list, n: int, flags: list[str], text: str):
-    """The sentence to ask from: with the one before it when it starts with "This/It/Ce/Il…" and that reads."""
+# A sentence asked with the sentences before it stays at most this long, and takes at most CONTEXT_SENTENCES.
+CONTEXT_WORDS = 60
+CONTEXT_SENTENCES = 3
+
+
+def _stem(sents: list, n: int, flags: list[str], text: str, segments: list | None = None):
+    """The sentence to ask from: as it is, or made to stand on its own when it leans on what comes before it
+    ("Puis, …", "These antibodies…", "Ce dernier…"): with the sentence (or two) before it in its paragraph, or under
+    the heading just above it when it opens its paragraph ("Exon skipping: These splicing modulation approaches…"),
+    or without its connective ("Pour cette raison, la leucémie…" -> "La leucémie…"). None when none of these
+    reads: a prompt that misses its context is rejected anyway."""
     s = sents[n]
-    if "needs-context" in flags and not s.first_in_block and n > 0 and sents[n - 1].block == s.block:
-        stem = with_context(sents[n - 1], s, text)
-        if "needs-context" not in q.sentence_flags(stem) and len(stem.text.split()) <= 45:
+    if "needs-context" not in flags:
+        return s
+    for stem in (_with_context(sents, n, text), _under_heading(s, segments or [], text, sents, n)):
+        if stem is None:
+            continue
+        if "needs-context" not in q.sentence_flags(stem):
             return stem
-    return s
+        stripped = without_connective(stem, text)  # "Consequently, …" opening the context
+        if stripped is not None and stripped.start < s.start:
+            return stripped
+    return without_connective(s, text)
+
+
+def _with_context(sents: list, n: int, text: str):
+    """The sentence with the one or two before it, in its paragraph or at the end of the paragraph just above (no
+    heading between, no other list item), within CONTEXT_WORDS."""
+    s = stem = sents[n]
+    k = n
+    while k > 0 and n - k < CONTEXT_SENTENCES:
+        current, previous = sents[k], sents[k - 1]
+        if previous.block != current.block and not (current.first_in_block and previous.block == current.block - 1):
+            return None
+        if is_furniture(previous) or previous.language != s.language:
+            return None
+        if previous.block != current.block and (previous.bullet or current.bullet):
+            return None  # another item of a list
+        stem = with_context(previous, stem, text)
+        if len(stem.text.split()) > CONTEXT_WORDS:
+            return None
+        if "needs-context" not in q.sentence_flags(stem) or k - 1 == 0:
+            return stem
+        if without_connective(stem, text) is not None:
+            return stem
+        k -= 1
+    return stem
+
+
+def _under_heading(s, segments: list, text: str, sents: list | None = None, n: int = 0):
+    """A sentence opening its paragraph, with the heading just above it as its context; or the sentences of a
+    paragraph up to this one under their heading ("Use genetically-modified viruses to kill cancer cells: These are
+    called oncolytic viruses. They are genetically modified…"), within CONTEXT_WORDS."""
+    stem = s
+    k = n
+    while sents is not None and not stem.first_in_block and k > 0 and n - k < CONTEXT_SENTENCES - 1:
+        if sents[k - 1].block != s.block or is_furniture(sents[k - 1]):
+            return None
+        stem = with_context(sents[k - 1], stem, text)
+        k -= 1
+    if not stem.first_in_block or s.block == 0 or s.block > len(segments) or segments[s.block - 1].kind != "heading":
+        return None
+    stem = under_heading(segments[s.block - 1], stem, text)
+    return stem if stem is not None and len(stem.text.split()) <= CONTEXT_WORDS else None
+
+
+def _with_defined_term(stem, draft: q.Draft, card: q.Draft, found: list[Span]) -> q.Draft:
+    """The cloze chosen over a definition card of its sentence, with the defined term blanked too when it can be
+    (so that the one item left also asks what the card asked)."""
+    blanks = re.findall(r"\[\[(.*?)\]\]", draft.prompt)
+    if len(blanks) >= q.MAX_BLANKS or normal(card.term) in {normal(b) for b in blanks}:
+        return draft
+    where = q.occurrences(stem.text, card.term)
+    if len(where) != 1:
+        return draft
+    by_text = {sp.text: sp for sp in found}
+    if draft.term not in by_text:
+        return draft
+    term = stem.text[where[0][0] : where[0][1]]
+    others = [by_text.get(b) or Span(0, 0, b, "term", 0.0, "", stem.index, 0, 0) for b in blanks if b != draft.term]
+    extra = Span(0, 0, term, card.answer_type, 0.0, "", stem.index, 0, 0)
+    return q.multi_blank_question(stem, [by_text[draft.term], *others, extra]) or draft
 
 
 def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft]) -> list[Span]:
@@ -202,16 +302,23 @@ def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text
                 continue
             if threshold < TERM_THRESHOLD and not _fallback_span(span):
                 continue
+            if span.type in ("term", "disease") and cut_short(stem, span):
+                continue
             if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
                 continue
             draft = None
+            asked = stem
+            if len(q.occurrences(stem.text, span.text)) > 1:
+                # named twice: asked in the clause that names it once ("…from [[stem cells]] located in the bone
+                # marrow." of "…: a marrow transplant … from the modified stem cells."), or not at all
+                asked = clause_of(stem, span, text) or stem
             if span.type in ("year", "percent") and statement:
-                draft = q.true_false(stem, span, inventory)
-            draft = draft or q.blank_question(stem, span, inventory, text)
+                draft = q.true_false(asked, span, inventory)
+            draft = draft or q.blank_question(asked, span, inventory, text)
             if draft is None:
                 continue
-            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, stem)):
-                draft = q.multi_blank_question(stem, [span, *extra]) or draft
+            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, asked)):
+                draft = q.multi_blank_question(asked, [span, *extra]) or draft
             if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
                 draft.confidence *= WEAK_FALLBACK_PENALTY
             return draft
@@ -237,7 +344,7 @@ def _more_blanks(main: Span, ranked: list[Span], taken: set[str], stem) -> list[
             continue
         if any(key in normal(c.text) or normal(c.text) in key for c in chosen):
             continue
-        if span.type in ("term", "disease") and not _strong_term(span, stem.language):
+        if span.type in ("term", "disease") and (not _strong_term(span, stem.language) or cut_short(stem, span)):
             continue
         if len(q.occurrences(stem.text, span.text)) != 1:
             continue
@@ -326,7 +433,30 @@ _FLAG_PENALTY = {
 }
 
 
+def _answer_keys(text: str, drafts: list[q.Draft]) -> list[q.Draft]:
+    """Answer keys without the source's typos or junk, and no item that shows its answer (a hard rule: the answer
+    or an accepted alternative readable in the prompt, or among the wrong choices)."""
+    respell = Respeller(text)
+    kept = []
+    for d in drafts:
+        if d.kind in ("cloze", "single", "short"):
+            d.answer = respell(clean_answer(d.answer))
+            d.term = respell(d.term) if d.answer_type != "acronym" else d.term
+            d.prompt = re.sub(r"\[\[(.*?)\]\]", lambda m: f"[[{respell(clean_answer(m.group(1)))}]]", d.prompt)
+            d.choices = [(respell(clean_answer(t)), ok) for t, ok in d.choices]
+            short = d.term if d.answer_type == "acronym" else ""
+            d.alternatives = [respell(a) for a in answer_alternatives(d.answer, d.alternatives, short)]
+            if any(q.leaks(d.prompt, a) for a in (d.answer, *d.alternatives)):
+                continue
+            wrong = {normal(t) for t, ok in d.choices if not ok}
+            if normal(d.answer) in wrong or len(wrong) < sum(not ok for _, ok in d.choices):
+                continue
+        kept.append(d)
+    return kept
+
+
 def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion]) -> list[Candidate]:
+    drafts = _answer_keys(text, drafts)
     for d in drafts:
         for flag in d.flags:
             d.confidence *= _FLAG_PENALTY.get(flag, 1.0)

@@ -70,6 +70,9 @@ _EN_VERB_BASES = """
     remain render renew repair replace report represent require restore result reveal seem show stabilize
     start stimulate suffer suggest take target tend treat trigger try understand undergo use validate vary
     want work diversify
+    encode rely bind activate recognise recognize secrete cleave regenerate neutralise neutralize attach regress
+    transduce transfect replicate mutate migrate proliferate accumulate degrade colonise colonize invade deplete
+    restrict modulate enhance suppress elicit mediate persist emerge evolve adapt survive affect
 """.split()
 _EN_IRREGULAR = """
     is are was were be been being am has have had do does did done can could may might must shall should will

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from . import reasons
+from .context import leans_on_previous
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
@@ -134,7 +135,7 @@ def sentence_flags(sentence: Sentence) -> list[str]:
         w.endswith(("ed", "é", "ée", "és", "ées")) for w in lowers
     ):
         flags.append("no-verb")
-    if lowers and (lowers[0] in _ANAPHORA[sentence.language] or sentence.tokens[0].lower in _ANAPHORA["fr"]):
+    if leans_on_previous(sentence):
         flags.append("needs-context")
     if len(words) > 45:
         flags.append("long")
@@ -263,12 +264,57 @@ def next_to_expansion(sentence_text: str, acronym: str) -> bool:
     return bool(re.search(r"\(\s*(?:or |ou )?" + a + r"\s*\)|" + a + r"\s*\(", sentence_text))
 
 
+# Cues that a parenthesis gives the same thing in other words: "(ou gene therapy)", "(i.e. …)", "(en anglais …)".
+_GLOSS_CUE = re.compile(
+    r"^(?:or|ou|i\.e\.?|c['’]est-à-dire|soit|in english|en anglais|en français|in french|also called|also known as|"
+    r"aussi appelée?s?|dite?s?|appelée?s?)\b",
+    re.IGNORECASE,
+)
+
+
+def glossed(sentence_text: str, answer: str) -> bool:
+    """Does a translation or a synonym stand beside the answer, in a parenthesis right after it ("thérapie génique
+    (gene therapy)") or around it ("thérapie génique (gene therapy)" with "gene therapy" blanked)? It would give the
+    blank away. An acronym's parenthesis is another matter: its expansion card asks it."""
+    for start, end in occurrences(sentence_text, answer):
+        after = re.match(r"\s*\(([^()]{2,80})\)", sentence_text[end:])
+        if after and _gloss(after.group(1), sentence_text, answer):
+            return True
+        before = sentence_text[:start].rstrip()
+        inside = re.match(r"\s*(?:or |ou |i\.e\.,? )?\*?\s*$", sentence_text[:start][before.rfind("(") + 1 :])
+        if before.rfind("(") > before.rfind(")") and inside and re.match(r"\*?\s*\)", sentence_text[end:].lstrip()):
+            # the answer is itself the parenthesis after its translation: "thérapie génique (gene therapy)"
+            wording = re.findall(r"[^\W\d_][\w'-]*", before[: before.rfind("(")])[-len(answer.split()) - 1 :]
+            if _gloss(" ".join(wording), sentence_text, answer):
+                return True
+    return False
+
+
+def _gloss(inside: str, sentence_text: str, answer: str) -> bool:
+    inside = inside.strip().strip("*« »")
+    if _GLOSS_CUE.match(inside):
+        return True
+    words = re.findall(r"[^\W\d_][\w'-]*", inside)
+    if not words or re.search(r"\d", inside) or len(words) > 8:
+        return False
+    if len(words) == 1 and sum(c.isupper() for c in words[0]) >= 2:
+        return False  # an acronym: "(AAV)"
+    # the other language's words: a French answer glossed in English, or the reverse
+    english = sum(zipf(w, "en") > zipf(w, "fr") + 0.5 for w in words)
+    french = sum(zipf(w, "fr") > zipf(w, "en") + 0.5 for w in words)
+    answer_words = re.findall(r"[^\W\d_][\w'-]*", answer)
+    answer_english = sum(zipf(w, "en") > zipf(w, "fr") for w in answer_words) * 2 > len(answer_words)
+    return (french * 2 > len(words)) if answer_english else (english * 2 > len(words))
+
+
 def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
     """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
     language = sentence.language
     answer = span.text
     if span.type == "acronym" and next_to_expansion(sentence.text, answer):
         return None
+    if len(occurrences(sentence.text, answer)) != 1 or glossed(sentence.text, answer):
+        return None  # blanked twice, or left visible beside its blank (in its context, or as its translation)
     flags = sentence_flags(sentence)
     distractors = []
     if span.type not in ("year", "percent", "number", "term"):
@@ -333,7 +379,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     places: list[tuple[int, int, str]] = []
     for answer in answers:
         found = occurrences(sentence.text, answer)
-        if not found:
+        if len(found) != 1 or glossed(sentence.text, answer):
             return None
         places += [(a, b, answer) for a, b in found]
     places.sort()
@@ -450,10 +496,16 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
         inside = m.group(1).strip()
         short, long = None, None
         first_part = re.split(r",| ou | or ", inside)[0].strip().strip("*« »")
+        listed = re.match(r"([A-Za-z][A-Za-z0-9-]{1,9}),\s*\*?([^,;]{5,80}?)\*?$", inside)
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,9}", inside) and sum(c.isupper() for c in inside) >= 2:
             short = inside
             words = re.findall(r"[\w’'-]+", text[: m.start()])
             long = _schwartz_hearst(short, words[-(len(short) + 4) :])
+        elif listed and sum(c.isupper() for c in listed.group(1)) >= 2:
+            # "lymphocytes T à récepteur antigénique chimérique (CAR-T, chimeric antigen receptor T cells)"
+            short = listed.group(1)
+            long = _schwartz_hearst(short, re.findall(r"[\w’'-]+", listed.group(2)))
+            long = long if long and listed.group(2).strip().endswith(long) else None
         else:
             before = re.search(r"([A-Za-z][A-Za-z0-9-]{1,9})\s*$", text[: m.start()])
             tail = re.search(r"\b(?:or|ou)\s+([A-Za-z][A-Za-z0-9-]{1,9})$", inside)
@@ -463,7 +515,7 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
             elif before and sum(c.isupper() for c in before.group(1)) >= 2:
                 short = before.group(1)
                 long = _schwartz_hearst(short, re.findall(r"[\w’'-]+", first_part))
-        if short and "-" in short and long:
+        if short and "-" in short and long and len(long.split()) <= len(short.split("-")[0]):
             prefix = short.split("-")[0]
             if len(prefix) >= 2 and _schwartz_hearst(prefix, long.split()) == long:
                 short = prefix  # "CAR-T (chimeric antigen receptor)": the expansion is CAR's
@@ -509,6 +561,8 @@ def _french_equivalent(text: str, m: re.Match, inside: str, long: str) -> str | 
     quoted = re.search(r"«\s*([^»]{3,80}?)\s*»", inside)
     if quoted:
         return quoted.group(1)
+    if re.match(r"[A-Za-z][A-Za-z0-9-]{1,9},\s*\*?" + re.escape(long), inside):
+        return _phrase_before(text[: m.start()], len(words) + 3)
     if not re.match(r"\s*\*?" + re.escape(long), inside):
         return None
     before = re.findall(r"[\w’'-]+", text[: m.start()])[-len(words) :]
@@ -518,6 +572,27 @@ def _french_equivalent(text: str, m: re.Match, inside: str, long: str) -> str | 
         return None
     phrase = " ".join(before)
     return phrase if phrase in text[: m.start()] else None
+
+
+def _phrase_before(text: str, most: int) -> str | None:
+    """The noun phrase ending a French text, back to its determiner ("Les lymphocytes T à récepteur antigénique
+    chimérique" -> "lymphocytes T à récepteur antigénique chimérique"), at most `most` words."""
+    tail = re.split(r"[,;:()«»\[\]]", text)[-1]
+    words = re.findall(r"[\w’'-]+", tail)[-most:]
+    start = 0
+    for k, w in enumerate(words):
+        lower = w.casefold().replace("’", "'")
+        if (
+            lower in ARTICLES["fr"]
+            or lower in ("ces", "ses", "leurs", "leur", "son", "sa", "cette", "ce")
+            or is_verb(lower, "fr")
+        ):
+            start = k + 1
+    phrase = words[start:]
+    if len(phrase) < 2 or phrase[0].casefold() in STOPWORDS["fr"] or phrase[-1].casefold() in STOPWORDS["fr"]:
+        return None
+    found = " ".join(phrase)
+    return found if found in text else None
 
 
 def _schwartz_hearst(short: str, words: list[str]) -> str | None:

@@ -132,6 +132,67 @@ def with_context(previous: Sentence, sentence: Sentence, text: str) -> Sentence:
     return merged
 
 
+def under_heading(heading: Segment, sentence: Sentence, text: str) -> Sentence | None:
+    """The sentence opening a paragraph, with the heading above it as its context ("Exon skipping: These splicing
+    modulation approaches…"). The blank lines between become ": " so that offsets still point into `text`."""
+    between = text[heading.end : sentence.start]
+    title = text[heading.start : heading.end]
+    words = title.split()
+    if between.strip() or len(between) < 2 or len(words) < 2 or len(words) > 12 or re.match(r"[\d.\s]+$", title):
+        return None
+    sep = (" " if title.rstrip()[-1:] in ".:?!" else ":") + " " * (len(between) - 1)
+    merged = Sentence(
+        sentence.index,
+        heading.start,
+        sentence.end,
+        title + sep + sentence.text,
+        sentence.language,
+        sentence.block,
+        sentence.block_start,
+        heading=sentence.heading,
+        bullet=sentence.bullet,
+    )
+    merged.tokens = tokenize(title, heading.start) + sentence.tokens
+    merged.first_in_block = True
+    return merged
+
+
+def clause_of(sentence: Sentence, span, text: str) -> Sentence | None:
+    """The clause of a sentence (between colons and semicolons outside brackets) that holds the span, as a sentence
+    of its own ending with a full stop, when it holds the span's text once and has words enough to read alone."""
+    cuts = [sentence.start]
+    depth = 0
+    for k, ch in enumerate(sentence.text):
+        depth += ch in "([" and 1 or (-1 if ch in ")]" else 0)
+        if ch in ":;" and depth == 0:
+            cuts.append(sentence.start + k + 1)
+    cuts.append(sentence.end)
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        if not a <= span.start < b:
+            continue
+        body = text[a:b].rstrip(" :;.")
+        lead = len(body) - len(body.lstrip())
+        start, end = a + lead, a + len(body)
+        clause = text[start:end]
+        if len(clause.split()) < 8 or clause.casefold().count(span.text.casefold()) != 1:
+            return None
+        part = Sentence(
+            sentence.index,
+            start,
+            end,
+            clause[:1].upper() + clause[1:] + ".",
+            sentence.language,
+            sentence.block,
+            sentence.block_start,
+            heading=sentence.heading,
+            bullet=sentence.bullet,
+        )
+        part.tokens = [t for t in sentence.tokens if start <= t.start < end]
+        part.first_in_block = sentence.first_in_block and start == sentence.start
+        return part
+    return None
+
+
 def sentences(text: str, segments: list[Segment]) -> list[Sentence]:
     out: list[Sentence] = []
     heading = ""

@@ -327,12 +327,98 @@ def _content(tok: Token, language: str, prev: Token | None) -> bool:
     return not tok.text.isdigit()
 
 
+# Determiners that open a noun phrase: a word just before one is a verb ("encodes an isomerase", "code la protéine"),
+# never the end of a noun phrase.
+_OPENERS = {
+    "en": {"the", "a", "an", "its", "their", "his", "her", "this", "these", "those", "our", "each", "every"},
+    "fr": {"le", "la", "les", "l'", "un", "une", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces"},
+}
+# Subjects after which a word is a verb: "it encodes", "qui expriment", "ne reconnaissent", "se fixent".
+_BEFORE_VERB = {
+    "en": {"it", "they", "he", "she", "which", "who", "we"},
+    "fr": {"il", "elle", "ils", "elles", "on", "qui", "ne", "n'", "se", "s'", "nous", "vous"},
+}
+# Plural-looking English words that are no verb ("species", "diabetes", "news").
+_NOT_VERBS_EN = set(
+    """news series species means lens diabetes mumps measles rabies herpes ethics arms sales goods savings
+    headquarters crossroads surroundings aids genetics physics mathematics economics statistics politics
+    biologics therapeutics""".split()
+)
+# French endings of the future, conditional and imperfect: no noun ends so.
+_FR_FINITE = ("eront", "iront", "dront", "rront", "eraient", "iraient", "erait", "irait", "aient", "erons", "iriez")
+
+
+def _infinitives(lower: str, ending: str) -> list[str]:
+    """The infinitives a French finite form may come from (ciblent -> cibler, transduisent -> transduire)."""
+    stem = lower[: -len(ending)]
+    out = [stem + "er", stem + "ir", stem + "re"]
+    if stem.endswith("iss"):
+        out.append(stem[:-3] + "ir")  # agissent
+    if stem.endswith("aiss"):
+        out.append(stem[:-4] + "aître")  # reconnaissent
+    if stem.endswith("uis"):
+        out.append(stem[:-1] + "re")  # produisent, transduisent
+    if stem.endswith("enn"):
+        out.append(stem[:-3] + "endre")  # comprennent
+    if stem.endswith("ienn"):
+        out.append(stem[:-4] + "enir")  # contiennent
+    if stem.endswith("oiv"):
+        out.append(stem[:-3] + "evoir")  # reçoivent
+    if stem.endswith("iv"):
+        out.append(stem + "re")  # suivent
+    if stem.endswith("r"):
+        out.append(stem[:-1] + "er")  # activera -> "activ" + "er" via "era"
+    return out
+
+
+def finite_verb(toks: list[Token], k: int, language: str) -> bool:
+    """Is the k-th token a conjugated verb, though no word list knows it? From its ending (French future,
+    conditional, imperfect; a present plural whose infinitive is the commoner word: ciblent, activent), or from
+    what stands around it (a subject pronoun or "qui" before it; a determiner after it: "encodes an isomerase")."""
+    tok = toks[k]
+    lower = tok.lower
+    if tok.kind != "word" or not lower.isalpha() and "-" not in lower or tok.text[:1].isupper() and k == 0:
+        return False
+    prev = toks[k - 1] if k else None
+    nxt = toks[k + 1] if k + 1 < len(toks) else None
+    if prev is not None and prev.lower in _BEFORE_VERB[language] and len(lower) > 2 and not tok.text[:1].isupper():
+        if lower not in STOPWORDS[language] and not (
+            language == "fr" and prev.lower in ("qui", "ne", "n'") and lower.endswith(("é", "ée", "és", "ées"))
+        ):
+            return True
+    if language == "fr":
+        if len(lower) > 6 and lower.endswith(_FR_FINITE):
+            return True
+        if len(lower) >= 6 and lower.endswith("ient") and zipf(lower[:-4] + "enir", "fr") >= 2.5:
+            return True  # survient, contient, provient
+        for ending in ("ent", "ait", "era", "ira"):
+            if lower.endswith(ending) and len(lower) >= 6 and not lower.endswith("ment" if ending == "ent" else "\0"):
+                stem_ending = "a" if ending in ("era", "ira") else ending
+                best = max(zipf(inf, "fr") for inf in _infinitives(lower, stem_ending))
+                if best >= 2.5 and best > zipf(lower, "fr"):
+                    return True
+    if nxt is None or prev is None or tok.text[:1].isupper():
+        return False
+    after_next = toks[k + 2].lower if k + 2 < len(toks) else ""
+    opens = nxt.lower in _OPENERS[language] and after_next not in ("plus", "moins", "mieux", "most", "least")
+    if language == "en":
+        if lower in _NOT_VERBS_EN or lower.endswith(("ss", "us", "is", "ics")):
+            return False
+        if lower.endswith(("s", "ed")) and opens and prev.kind == "word":
+            return True
+        return False
+    participle = lower.endswith(("é", "ée", "és", "ées"))
+    return opens and prev.kind == "word" and _content(prev, language, None) and not participle
+
+
 def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]]:
     """Token ranges of candidate noun phrases: runs of content words, joined once by of/de (FR: noun first)."""
     toks = sentence.tokens
     lang = sentence.language
-    links = {"of"} if lang == "en" else {"de", "d'", "du"}
-    content = [_content(t, lang, toks[k - 1] if k else None) for k, t in enumerate(toks)]
+    links = {"of"} if lang == "en" else {"de", "d'", "du", "des"}
+    content = [
+        _content(t, lang, toks[k - 1] if k else None) and not finite_verb(toks, k, lang) for k, t in enumerate(toks)
+    ]
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(toks):
@@ -355,12 +441,17 @@ def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]
                 j += 1
         runs.append((i, j))
         i = j
+    # a run joined to the next ones by of/de/des/du ("syndrome de relargage des cytokines"), twice at most
     phrases: list[tuple[int, int]] = []
     for n, (i, j) in enumerate(runs):
         phrases.append((i, j))
-        nxt = runs[n + 1] if n + 1 < len(runs) else None
-        if nxt and nxt[0] == j + 1 and toks[j].lower in links and j - i <= 3 and nxt[1] - nxt[0] <= 3:
-            phrases.append((i, nxt[1]))
+        end, m = j, n
+        while m + 1 < len(runs) and m - n < 2:
+            nxt = runs[m + 1]
+            if not (nxt[0] == end + 1 and toks[end].lower in links and nxt[1] - nxt[0] <= 3 and end - i <= 4):
+                break
+            end, m = nxt[1], m + 1
+            phrases.append((i, end))
     out = []
     for i, j in phrases:
         i, j = _trim(toks, i, j, lang)
@@ -369,10 +460,73 @@ def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]
     return out
 
 
+def cut_short(sentence: Sentence, span: "Span") -> bool:
+    """Would a blank on this noun-phrase span leave part of its noun phrase outside ("[[leucémie aiguë]]
+    lymphoblastique", "[[syndrome de relargage]] des cytokines", "gene [[therapy]]")? A blank is a whole noun phrase."""
+    if span.reason == reasons.LATIN:
+        return False  # "[[in vivo]] therapy": the Latin phrase is the term
+    toks = sentence.tokens
+    language = sentence.language
+    first = next((k for k, t in enumerate(toks) if t.start == span.start), None)
+    last = next((k for k, t in enumerate(toks) if t.end == span.end), None)
+    if first is None or last is None:
+        return False
+
+    def content(k: int) -> bool:
+        return (
+            0 <= k < len(toks)
+            and _content(toks[k], language, toks[k - 1] if k else None)
+            and not finite_verb(toks, k, language)
+        )
+
+    nxt = last + 1
+    modifier = toks[nxt].lower in GENERIC_MODIFIERS[language] if nxt < len(toks) else False
+    if content(nxt) and not _participle(toks[nxt].lower, language) and not modifier:
+        return True  # an adjective after a French noun, a noun after an English modifier
+    links = {"of"} if language == "en" else {"de", "d'", "du", "des"}
+    if nxt < len(toks) and toks[nxt].lower in links and content(nxt + 1) and not toks[nxt + 1].text[:1].isupper():
+        return True  # a complement without its own determiner: part of the term
+    before = first - 1
+    if content(before) and toks[before].lower not in GENERIC_MODIFIERS[language]:
+        return not _participle(toks[before].lower, language) and not toks[before].text[:1].isupper()
+    return False
+
+
+# French past participles in -u: "reconnue", "obtenus", "perdues", "reçus" (not "-ique", "-gue", "tissus", "virus").
+_FR_U_PARTICIPLE = re.compile(r"(?:n|d|v|ç|c|l)ue?s?$")
+_NOT_PARTICIPLES_FR = {
+    "sinus",
+    "bonus",
+    "anus",
+    "tonus",
+    "minus",
+    "onus",
+    "locus",
+    "focus",
+    "stimulus",
+    "bolus",
+    "cumulus",
+    "avenue",
+    "revue",
+    "statue",
+    "value",
+    "recrue",
+    "étendue",
+}
+
+
+_EN_PARTICIPLES = set(
+    """made taken given known shown grown written bound led lost seen left done born drawn held built found brought
+    caught kept sent spent thought told won worn torn chosen frozen hidden stolen""".split()
+)
+
+
 def _participle(lower: str, language: str) -> bool:
     if language == "en":
-        return lower.endswith(("ed", "ing")) and len(lower) > 5
-    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants", "ue", "ues", "us")) and len(lower) > 3
+        return lower.endswith(("ed", "ing")) and len(lower) > 5 or lower in _EN_PARTICIPLES
+    if len(lower) <= 3 or lower in _NOT_PARTICIPLES_FR:
+        return False
+    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants")) or bool(_FR_U_PARTICIPLE.search(lower))
 
 
 def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
@@ -389,9 +543,8 @@ def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
     if language == "en":
         while j - i > 1 and toks[i].lower.endswith("ing") and len(toks[i].lower) > 5:
             i += 1
-    if j - i > 5:
-        j = i + 5 if language == "fr" else j
-        i = j - 5 if language == "en" else i
+    if j - i > 6:
+        return i, i  # too long to be one term; truncated, it would be a term cut short
     return i, j
 
 
@@ -408,12 +561,14 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
         if len(text) < 3 or text.isupper() and len(words) == 1:
             continue
         lowers = [w.lower for w in words]
-        link = next((k for k, w in enumerate(lowers) if w in {"of", "de", "du", "d'"}), None)
+        link = next((k for k, w in enumerate(lowers) if w in {"of", "de", "du", "d'", "des"}), None)
         left = lowers[:link] if link is not None else []
-        if link is not None and all(
-            w in GENERIC_NOUNS[lang] or w in GENERIC_MODIFIERS[lang] or _participle(w, lang) for w in left
+        if link is not None and (
+            all(w in GENERIC_NOUNS[lang] or w in GENERIC_MODIFIERS[lang] or _participle(w, lang) for w in left)
+            or left
+            and left[-1 if lang == "en" else 0] in GENERIC_NOUNS[lang]
         ):
-            continue  # "treatment of melanoma": the right-hand side is a phrase of its own
+            continue  # "treatment of melanoma", "preclinical models of X": the right-hand side is a phrase of its own
         if len(words) == 1 and words[0].lower.endswith(("ed",)) and lang == "en":
             continue
         kind = "disease" if any(is_disease_word(w.text) for w in words) else "term"
@@ -429,6 +584,7 @@ class TermStats:
     sentence_share: dict[str, float]  # content word -> share of sentences containing it
 
 
+@lru_cache(maxsize=65536)
 def normal(text: str) -> str:
     """Case-, accent- and plural-insensitive form of a term, for counting and comparing."""
     words = re.findall(r"\w+", strip_accents(text.casefold().replace("’", "'")))

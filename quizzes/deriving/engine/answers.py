@@ -1,0 +1,69 @@
+"""Answer keys as a teacher would write them: without the source's typos, Markdown or quotes, and without
+alternatives that repeat the answer.
+
+A text that spells a word right several times and wrong once ("hématopoïétiques" ×3, "hématopoïétques" ×1) had its
+typo copied into the key of the item made from that sentence, so a learner typing the right word was marked wrong.
+"""
+
+import re
+from collections import Counter
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from .terms import normal, zipf
+
+# Characters an answer never starts or ends with (Markdown emphasis, quotes, punctuation).
+_JUNK = " \t\n*_«»“”\"'‘’.,;:()[]"
+
+
+def clean_answer(answer: str) -> str:
+    """An accepted answer without Markdown emphasis, quotes, edge punctuation or doubled spaces."""
+    answer = re.sub(r"(\*\*|\*|__)(.+?)\1", r"\2", answer)
+    answer = " ".join(answer.split())
+    return answer.strip(_JUNK)
+
+
+def alternatives(answer: str, found: list[str], short: str = "") -> list[str]:
+    """Accepted alternatives, cleaned: none empty, none repeating the answer, the acronym asked, or another one."""
+    out: list[str] = []
+    seen = {normal(answer), normal(short)} - {""}
+    for alternative in found:
+        alternative = clean_answer(alternative)
+        key = normal(alternative)
+        if not key or key in seen or len(alternative.split()) > 10:
+            continue
+        seen.add(key)
+        out.append(alternative)
+    return out
+
+
+class Respeller:
+    """Corrects a word of an answer that the text spells once, that no dictionary knows, and that the text spells
+    one letter differently at least twice elsewhere (the text's own spelling wins over its slip)."""
+
+    def __init__(self, text: str) -> None:
+        self.counts = Counter(w.casefold() for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", text))
+        self.vocabulary = [w for w, n in self.counts.items() if n >= 2 and len(w) >= 4]
+        self.cache: dict[str, str] = {}
+
+    def word(self, word: str) -> str:
+        lower = word.casefold()
+        if lower in self.cache:
+            return self.cache[lower]
+        fixed = word
+        if (
+            len(lower) >= 5
+            and word == lower
+            and self.counts.get(lower, 0) <= 1
+            and zipf(lower, "en") < 1.0
+            and zipf(lower, "fr") < 1.0
+        ):
+            found = process.extractOne(lower, self.vocabulary, scorer=OSA.distance, score_cutoff=1)
+            if found is not None and found[1] == 1 and abs(len(found[0]) - len(lower)) <= 1:
+                fixed = found[0]
+        self.cache[lower] = fixed
+        return fixed
+
+    def __call__(self, answer: str) -> str:
+        return re.sub(r"[^\W\d_]+(?:-[^\W\d_]+)*", lambda m: self.word(m.group()), answer)
