@@ -293,3 +293,13 @@ def test_an_answer_rejected_before_says_so_in_its_rank(client, teacher):
     stored = job.candidates.get()
     assert stored.ranking["lowered"][-1] == ["rejected answer", 0.5]
     assert "an answer rejected before ×0.50" in stored.localized_ranking()
+
+
+def test_a_plural_definition_makes_a_card_on_the_central_term():
+    """The sentence "CAR-T cells are T lymphocytes …" defines the text's subject: it is asked, and near the top."""
+    candidates = derive(EN)
+    (card,) = [c for c in candidates if c.kind == "flashcard" and c.answer == "CAR-T cells"]
+    assert card.prompt == "What are CAR-T cells?" and card.back.startswith("T lymphocytes taken from the patient")
+    assert candidates.index(card) <= 2
+    text = "Lentiviral vectors are integrative and insert their DNA into the genome of the host cell.\n"
+    assert not [c for c in derive(text, language="en") if c.kind == "flashcard"]

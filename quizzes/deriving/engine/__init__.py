@@ -194,8 +194,9 @@ def _stem(sents: list, n: int, flags: list[str], text: str):
     return s
 
 
-# Within a sentence, a span's importance to the text weighs this much beside its score when choosing the blank.
-SPAN_IMPORTANCE_WEIGHT = 0.0
+# A noun-phrase term central to the text (importance ≥ 0.6: repeated, in the title, defined) clears the bar with this
+# much less rarity.
+CENTRAL_TERM_BONUS = 0.15
 # A true/false is made only on a statement at least this central to the text (see importance.Profile.centrality):
 # swapping the year of a film or of a minor event tests trivia.
 STATEMENT_CENTRALITY = 0.35
@@ -203,17 +204,11 @@ NUMERIC = ("year", "percent", "number")
 
 
 def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft], profile: importance.Profile) -> list[Span]:
-    """The sentence's spans, best first (their score, and their importance to the text): none inside an acronym's
+    """The sentence's spans, best first: none inside an acronym's
     expansion (its card asks it), no identifier (NCT02435849), no number that another number of the sentence
     fixes ("61 of 75 patients (81%)");
     years and percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
-
-    def weight(sp: Span) -> float:
-        if sp.type in NUMERIC or not SPAN_IMPORTANCE_WEIGHT:
-            return 0.0
-        return SPAN_IMPORTANCE_WEIGHT * profile.term(sp.text, s.language).score
-
-    ranked = sorted(found, key=lambda sp: (-(sp.score + weight(sp)), sp.start))
+    ranked = sorted(found, key=lambda sp: (-sp.score, sp.start))
     expanded = [
         (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
     ]
@@ -237,7 +232,7 @@ def _sentence_item(
     fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
     for threshold in (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,):
         for span in ranked:
-            if normal(span.text) in taken or (span.type in ("term", "disease") and span.score < threshold):
+            if normal(span.text) in taken or (span.type in ("term", "disease") and _bar(span, profile) < threshold):
                 continue
             if threshold < TERM_THRESHOLD and not _fallback_span(span):
                 continue
@@ -255,6 +250,14 @@ def _sentence_item(
                 draft.confidence *= WEAK_FALLBACK_PENALTY
             return draft
     return None
+
+
+def _bar(span: Span, profile: importance.Profile) -> float:
+    """A noun-phrase term's score against the bar: its rarity and repetition, and a bonus when it is central."""
+    if not CENTRAL_TERM_BONUS or span.score < FALLBACK_THRESHOLD - CENTRAL_TERM_BONUS:
+        return span.score
+    central = profile.term(span.text).score >= 0.6
+    return span.score + CENTRAL_TERM_BONUS * central
 
 
 # Further blanks of a multi-blank cloze: typed terms at their usual bar, noun-phrase terms a little below it.

@@ -605,7 +605,7 @@ def _spells(letters: list[str], candidate: str) -> bool:
 
 _DEFINITION_EN = re.compile(
     r"^(?:The |An? )?(?P<term>[A-Za-z][\w’'+-]*(?: [\w’'+-]+){0,4}?)(?: \([^)]*\))? "
-    r"(?P<verb>consists of|is defined as|refers to|is an?|is the) (?P<def>.{12,})$"
+    r"(?P<verb>consists of|is defined as|refers to|is an?|is the|are) (?P<def>.{12,})$"
 )
 _DEFINITION_FR = re.compile(
     r"^(?P<det>Les? |La |L['’]|Une? )?(?P<term>[\w’'+-]+(?: [\w’'+-]+){0,5}?)(?: \([^)]*\))? "
@@ -639,6 +639,8 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
     for term, definition, det, reason in found:
         words = term.split()
         lowers = [w.casefold() for w in words]
+        if reason == reasons.DEFINITION.format(cue="are") and not _plural_definition(term, definition):
+            continue
         if lowers[0] in STOPWORDS[language] or lowers[0] in _ANAPHORA[language] or lowers[0] in {"one", "another"}:
             continue
         if any(is_verb(w, language) for w in lowers) or any(w in {"is", "are", "est", "sont"} for w in lowers):
@@ -684,6 +686,18 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             )
         )
     return out
+
+
+def _plural_definition(term: str, definition: str) -> bool:
+    """A plural term ("CAR-T cells are T lymphocytes taken from …") of at most four words, and a definition that
+    starts with a noun phrase, not an adjective, an adverb or a verb ("are integrative", "are often used")."""
+    words = definition.split()
+    if len(term.split()) > 4 or not plural(term, "en") or len(words) < 4:
+        return False
+    head = words[0].casefold().strip(",")
+    if head in STOPWORDS["en"] or is_verb(head, "en") or head.endswith(("ed", "ing", "ly")):
+        return False
+    return not head.endswith(("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ent", "ant"))
 
 
 def _french_front(term: str, det: str, sentence: Sentence) -> str:
