@@ -430,6 +430,7 @@ TYPED_IMPORTANCE = 0.5
 # a minor one.
 MINOR_SENTENCE = 0.3
 # What importance marks as minor is lowered once more, so that it falls behind the text's own terms.
+ONE_OFF_NAME_TYPES = ("term", "person", "place", "acronym")
 DEMOTED = {"one-off name": 0.7, "common word": 0.8, "minor date": 0.6, "minor statement": 0.75, "identifier": 0.5}
 
 
@@ -465,17 +466,11 @@ def _rank(d: q.Draft, profile: importance.Profile) -> None:
             (profile.term(t, language) for t in {term, d.answer} if t),
             key=lambda t: (t.score, -len(t.demoted)),
         )
-        ranking.update({k: v for k, v in found.as_dict().items() if k != "score"})
-        score = 0.75 * found.score + 0.25 * central
-        # a drug, a gene or a symbol named once is still a drug (its capital says nothing of a passing name); a
-        # one-word term common enough gets the generic-word penalty already
-        kept = {"drug": ("identifier",), "gene": ("identifier",), "symbol": ("identifier",), "term": ("identifier",)}
-        if d.answer_type in kept:
-            ranking["demoted"] = [
-                w
-                for w in ranking["demoted"]
-                if w in kept[d.answer_type] or w == "one-off name" and d.answer_type == "term"
-            ]
+        ranking.update({k: v for k, v in found.as_dict().items() if k not in ("score", "plain")})
+        # a drug, a gene, a symbol or a disease named once is still one (a capital says nothing of a passing name
+        # there: "Stargardt disease"); a one-word term common enough gets the generic-word penalty already
+        ranking["demoted"] = [why for why in found.demoted if _demotes(why, d.answer_type)]
+        score = 0.75 * found.without(ranking["demoted"]) + 0.25 * central
     if d.answer_type in ("drug", "gene") and not ranking["demoted"]:
         score = max(score, TYPED_IMPORTANCE)  # named once, a drug is still what a text on drugs is about
     score = round(max(0.0, min(1.0, score)), 3)
@@ -485,6 +480,14 @@ def _rank(d: q.Draft, profile: importance.Profile) -> None:
     d.ranking = ranking
     for why in ranking["demoted"]:
         _lower(d, why, DEMOTED.get(why, 1.0))
+
+
+def _demotes(why: str, answer_type: str) -> bool:
+    if why == "one-off name":
+        return answer_type in ONE_OFF_NAME_TYPES
+    if why == "common word":
+        return answer_type != "term"
+    return True
 
 
 def _lower(d: q.Draft, why: str, factor: float) -> None:

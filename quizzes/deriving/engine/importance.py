@@ -31,6 +31,8 @@ _WORD = re.compile(r"[^\W_][\w'’+-]*")
 # Trial and registry identifiers, lot numbers: letters then five digits or more, or EudraCT's 2015-001234-56.
 IDENTIFIER = re.compile(r"(?:[A-Z]{2,}[-_]?\d{5,}|\d{4}-\d{6}-\d{2}|[A-Z]{2,}\d{2,}-\d{3,})")
 COMMON_ZIPF = 3.5
+# How much each demotion lowers a term's importance.
+DEMOTION = {"identifier": 0.3, "one-off name": 0.5, "common word": 0.6}
 
 
 @lru_cache(maxsize=65536)
@@ -68,6 +70,14 @@ class TermImportance:
     defined: bool = False
     lead: bool = False  # named in the first paragraph or the first sentence of a paragraph
     demoted: list[str] = field(default_factory=list)  # identifier, one-off name, common word
+    plain: float = 0.0  # the score before the demotions
+
+    def without(self, kept: list[str]) -> float:
+        """The score with only some of its demotions."""
+        score = self.plain
+        for why in kept:
+            score *= DEMOTION[why]
+        return round(min(1.0, score), 3)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -195,7 +205,6 @@ class Profile:
         words = term.split()
         if IDENTIFIER.fullmatch(term.strip()):
             demoted.append("identifier")
-            score *= 0.3
         elif (
             mentions <= 1
             and not (title or heading or defined)
@@ -204,13 +213,13 @@ class Profile:
             and self._capitalised_mid_sentence(term, where)
         ):
             demoted.append("one-off name")
-            score *= 0.5
         if len(words) == 1 and not defined and not term.isupper():
             languages = [language] if language in ("en", "fr") else ["en", "fr"]
             if max(zipf(term, lang) for lang in languages) >= COMMON_ZIPF:
                 demoted.append("common word")
-                score *= 0.6
-        return TermImportance(round(min(1.0, score), 3), mentions, title, heading, defined, lead, demoted)
+        found = TermImportance(0.0, mentions, title, heading, defined, lead, demoted, plain=score)
+        found.score = found.without(demoted)
+        return found
 
     def _capitalised_mid_sentence(self, term: str, where: list[int]) -> bool:
         """Is the term written with a capital where a sentence does not begin (a name, not a sentence start)?"""
