@@ -212,6 +212,21 @@ def test_a_trial_id_is_no_distractor_for_an_antigen():
     assert not [d for d in offered if d.startswith("NCT")], offered
 
 
+def test_an_antigen_is_no_drug_distractor():
+    text = """Drugs
+
+Kymriah is a drug that targets the CD19 antigen.
+Blincyto is a drug that also treats leukaemia.
+Tecartus is a drug approved in 2020.
+Abecma is a drug for myeloma.
+"""
+    inv, sents = inventory(text, [("CD22", "drug", "en")])
+    inv._add("CD19", "drug", 2.0, 0, "en", head="antigen")
+    at = next(k for k, t in enumerate(sents[1].tokens) if t.text == "Blincyto")
+    offered = inv.distractors("Blincyto", "drug", sents[1], at, agree=False)
+    assert "CD19" not in offered and offered, offered
+
+
 def test_the_word_syndrome_is_no_disease_distractor():
     inv, sents = inventory(RECEPTORS, [("syndrome", "disease", "en"), ("Syndromes", "disease", "en")])
     stem = next(s for s in sents if "leukaemia" in s.text)

@@ -336,6 +336,8 @@ _CATEGORY = {
 
 # Classes of diseases: one may stand in for another in a pinch (a question asks "which disease?").
 DISEASE_CLASSES = {"cancer", "syndrome", "deficiency"}
+# Classes of drugs; a "drug" of another class (an antigen next to "traitement") is no drug distractor.
+DRUG_CLASSES = {"antibody", "cell therapy", "gene therapy", "antisense", "kinase inhibitor"}
 
 
 def answer_class(text: str, head: str = "") -> str:

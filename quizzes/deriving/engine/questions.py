@@ -249,6 +249,8 @@ class Inventory:
                     continue
                 if entry.klass in ("identifier", "category"):
                     continue
+                if kind == "drug" and entry.klass and entry.klass not in importance.DRUG_CLASSES:
+                    continue  # an antigen or a receptor the drug cues took for a drug
                 clash = bool(klass and entry.klass and entry.klass != klass)
                 if clash and not {klass, entry.klass} <= importance.DISEASE_CLASSES:
                     continue  # an antigen among receptors, a trial id among genes, an antibody among cell therapies
