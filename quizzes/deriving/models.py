@@ -176,11 +176,8 @@ def localized_ranking(ranking: dict) -> str:
     parts = [f"{importance} ({', '.join(why)})" if why else importance]
     label = reasons.label(ranking.get("type") or "term")
     kind = gettext("type: %(label)s") % {"label": gettext(label) if label else ""}
-    rarity = ranking.get("rarity")
-    if rarity is not None and rarity >= 0.7:
+    if ranking.get("rarity", 0.0) >= 0.7 and ranking.get("type") not in ("year", "percent", "number"):
         kind += ", " + gettext("rare term")
-    elif rarity is not None and rarity < 0.3:
-        kind += ", " + gettext("common term")
     parts.append(kind)
     lowered = [
         f"{LOWERED.get(name, name)} ×{number_format(factor, decimal_pos=2)}"
