@@ -129,6 +129,7 @@ def localized_reason(reason: str) -> str:
 LOWERED = {
     "identifier": _("an identifier"),
     "one-off name": _("a name given once"),
+    "obsolete name": _("a former name"),
     "common word": _("a common word"),
     "minor date": _("the date of a minor event"),
     "minor statement": _("a statement off the text's subject"),

@@ -99,6 +99,17 @@ def test_a_one_off_name_and_a_common_word_are_demoted():
     assert "common word" in fr.term("embryons").demoted or fr.term("embryons").score < 0.3
 
 
+def test_a_former_name_is_demoted():
+    text = (
+        "Tisagenlecleucel\n\nTisagenlecleucel, formerly known as CTL019, is a CAR-T cell therapy. "
+        "Tisagenlecleucel targets CD19. Le Zolgensma, anciennement appelé AVXS-101, traite l'amyotrophie spinale.\n"
+    )
+    profile = importance.profile(text)
+    assert "obsolete name" in profile.term("CTL019").demoted
+    assert "obsolete name" in profile.term("AVXS-101").demoted
+    assert "obsolete name" not in profile.term("Tisagenlecleucel").demoted
+
+
 def test_a_sentence_about_the_text_is_more_central_than_a_film_release():
     profile = importance.profile(EN)
     sents = profile.sentences

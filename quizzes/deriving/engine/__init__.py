@@ -431,7 +431,14 @@ TYPED_IMPORTANCE = 0.5
 MINOR_SENTENCE = 0.3
 # What importance marks as minor is lowered once more, so that it falls behind the text's own terms.
 ONE_OFF_NAME_TYPES = ("term", "person", "place", "acronym")
-DEMOTED = {"one-off name": 0.7, "common word": 0.8, "minor date": 0.6, "minor statement": 0.75, "identifier": 0.5}
+DEMOTED = {
+    "obsolete name": 0.6,
+    "one-off name": 0.7,
+    "common word": 0.8,
+    "minor date": 0.6,
+    "minor statement": 0.75,
+    "identifier": 0.5,
+}
 
 
 def _rank(d: q.Draft, profile: importance.Profile) -> None:

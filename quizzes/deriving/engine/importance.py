@@ -32,7 +32,14 @@ _WORD = re.compile(r"[^\W_][\w'’+-]*")
 IDENTIFIER = re.compile(r"(?:[A-Z]{2,}[-_]?\d{5,}|\d{4}-\d{6}-\d{2}|[A-Z]{2,}\d{2,}-\d{3,})")
 COMMON_ZIPF = 3.5
 # How much each demotion lowers a term's importance.
-DEMOTION = {"identifier": 0.3, "one-off name": 0.5, "common word": 0.6}
+DEMOTION = {"identifier": 0.3, "one-off name": 0.5, "common word": 0.6, "obsolete name": 0.4}
+# Cues of a name no longer used, just before it: "formerly known as X", "anciennement appelée X".
+_OBSOLETE = re.compile(
+    r"(?:formerly|previously|once|originally|anciennement|autrefois|jadis|initialement|ex-?)\s*"
+    r"(?:(?:known|called|named|termed|appelée?s?|nommée?s?|dite?s?|connue?s? sous le nom de|as)\s*){0,2}"
+    r"(?:« ?|\"|“)?$",
+    re.IGNORECASE,
+)
 
 
 @lru_cache(maxsize=65536)
@@ -213,12 +220,27 @@ class Profile:
             and self._capitalised_mid_sentence(term, where)
         ):
             demoted.append("one-off name")
+        if self._obsolete(term, where):
+            demoted.append("obsolete name")
         if len(words) == 1 and not defined and not term.isupper():
             languages = [language] if language in ("en", "fr") else ["en", "fr"]
             if max(zipf(term, lang) for lang in languages) >= COMMON_ZIPF:
                 demoted.append("common word")
         found = TermImportance(0.0, mentions, title, heading, defined, lead, demoted, plain=score)
         found.score = found.without(demoted)
+        return found
+
+    def _obsolete(self, term: str, where: list[int]) -> bool:
+        """Does the text give the term only as a former name ("formerly known as X", "anciennement X")?"""
+        found = False
+        for i in where:
+            body = self.sentences[i].text
+            at = body.casefold().find(term.casefold())
+            if at < 0:
+                continue
+            if not _OBSOLETE.search(body[max(0, at - 40) : at].rstrip("( ")):
+                return False
+            found = True
         return found
 
     def _capitalised_mid_sentence(self, term: str, where: list[int]) -> bool:
