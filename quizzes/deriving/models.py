@@ -1,9 +1,9 @@
 """Derivation jobs and the candidates they propose, waiting for review."""
 
-
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.jobs import BackgroundJob
@@ -54,6 +54,9 @@ class Candidate(models.Model):
     answer_type = models.CharField(max_length=20, blank=True)
     answer = models.CharField(max_length=300, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    # Why it ranks where it does, as the deriver scored it (importance, type, rarity, what lowered it); shown in the
+    # reviewer's language by localized_ranking.
+    ranking = models.JSONField(default=dict, blank=True)
     duplicate_of = models.ForeignKey(
         Question,
         models.SET_NULL,
@@ -81,6 +84,9 @@ class Candidate(models.Model):
 
     def localized_flags(self) -> list[str]:
         return [str(FLAGS.get(flag, flag)) for flag in self.flags]
+
+    def localized_ranking(self) -> str:
+        return localized_ranking(self.ranking)
 
 
 # --- why the deriver made a candidate, in the reviewer's language ------------------------------------------------
@@ -115,3 +121,69 @@ def localized_reason(reason: str) -> str:
         else:
             shown[name] = value
     return gettext(template).format(**shown)
+
+
+# --- why a candidate ranks where it does, in the reviewer's language ----------------------------------------------
+
+# What lowered a candidate: importance's demotions, the deriver's penalties, the review's.
+LOWERED = {
+    "identifier": _("an identifier"),
+    "one-off name": _("a name given once"),
+    "obsolete name": _("a former name"),
+    "common word": _("a common word"),
+    "minor date": _("the date of a minor event"),
+    "minor statement": _("a statement off the text's subject"),
+    "common acronym": _("an acronym everyone knows"),
+    "generic word": _("one common word"),
+    "one-off acronym": _("an acronym named once"),
+    "same term": _("its term is asked higher up"),
+    "same fact": _("the same fact is asked the other way higher up"),
+    "rejected answer": _("an answer rejected before"),
+    **FLAGS,
+}
+
+
+def localized_ranking(ranking: dict) -> str:
+    """The deriver's score breakdown (see engine.Candidate.ranking) as one line: how important the item is to the
+    text and why, its type and rarity, and what lowered it. Empty for a candidate stored before it was kept."""
+    if not ranking or "importance" not in ranking:
+        return ""
+    level = ranking["importance"]
+    if level >= 0.6:
+        importance = gettext("importance: high")
+    elif level >= 0.35:
+        importance = gettext("importance: medium")
+    else:
+        importance = gettext("importance: low")
+    why = []
+    mentions = ranking.get("mentions", 0)
+    if mentions > 1:
+        why.append(ngettext("named %(n)d time", "named %(n)d times", mentions) % {"n": mentions})
+    elif mentions == 1:
+        why.append(gettext("named once"))
+    for key, text in (
+        ("title", gettext("in the title")),
+        ("heading", gettext("in a heading")),
+        ("defined", gettext("defined in the text")),
+        ("lead", gettext("in the opening")),
+    ):
+        if ranking.get(key):
+            why.append(text)
+    central = ranking.get("central", 0.0)
+    if central >= 0.6:
+        why.append(gettext("central sentence"))
+    elif central < 0.3:
+        why.append(gettext("sentence off the subject"))
+    parts = [f"{importance} ({', '.join(why)})" if why else importance]
+    label = reasons.label(ranking.get("type") or "term")
+    kind = gettext("type: %(label)s") % {"label": gettext(label) if label else ""}
+    if ranking.get("rarity", 0.0) >= 0.7 and ranking.get("type") not in ("year", "percent", "number"):
+        kind += ", " + gettext("rare term")
+    parts.append(kind)
+    lowered = [
+        f"{LOWERED.get(name, name)} ×{number_format(factor, decimal_pos=2)}"
+        for name, factor in ranking.get("lowered", [])
+    ]
+    if lowered:
+        parts.append(gettext("lowered: %(why)s") % {"why": ", ".join(str(x) for x in lowered)})
+    return gettext("Rank: %(why)s") % {"why": " · ".join(parts)}

@@ -150,6 +150,9 @@ def _store(job: DerivationJob, source: Source, found: list[deriving.Candidate]) 
                 for p, (text, correct) in enumerate(c.choices)
             )
             penalty = REJECTED_ANSWER_PENALTY if c.answer.casefold() in rejected_answers else 1.0
+            ranking = dict(c.ranking)
+            if penalty != 1.0:
+                ranking["lowered"] = [*ranking.get("lowered", []), ["rejected answer", penalty]]
             Candidate.objects.create(
                 job=job,
                 question=question,
@@ -158,6 +161,7 @@ def _store(job: DerivationJob, source: Source, found: list[deriving.Candidate]) 
                 answer_type=c.answer_type,
                 answer=c.answer[:300],
                 flags=c.flags,
+                ranking=ranking,
                 duplicate_of_id=bank.get(c.duplicate_of) if isinstance(c.duplicate_of, str) else None,
             )
             created += 1

@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from . import importance
 from . import questions as q
 from .answers import Respeller, clean_answer
 from .answers import alternatives as answer_alternatives
@@ -31,6 +32,7 @@ from .lexicon import STOPWORDS
 from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
 from .terms import (
+    TYPE_PRIOR,
     Span,
     count_terms,
     cut_short,
@@ -38,6 +40,7 @@ from .terms import (
     latin_spans,
     normal,
     phrase_spans,
+    rarity,
     term_stats,
     typed_spans,
     zipf,
@@ -80,6 +83,9 @@ class Candidate:
     term: str = ""  # the key term the item tests (the acronym of an expansion card, the year of a statement)
     start: int = 0  # offsets of the passage in the text
     end: int = 0
+    # why it ranks where it does: importance (mentions, title, heading, definition, centrality), type prior,
+    # rarity, the factors that lowered it; shown to the reviewer (quizzes.deriving.models.localized_ranking)
+    ranking: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ def derive(
     """
     segments = segment(text, language, corrections)
     sents = split_into_sentences(text, segments)
+    profile = importance.Profile(text, segments, sents)
     stats = term_stats(sents)
     total = len(sents)
 
@@ -174,7 +181,8 @@ def derive(
         if stem is None:
             continue  # it leans on a sentence it cannot be asked with
         taken = used | {key for i, key in asked if i == s.index}
-        draft = _sentence_item(s, stem, _candidate_spans(s, spans[s.index], acronyms), taken, inventory, text)
+        ranked = _candidate_spans(s, spans[s.index], acronyms, profile)
+        draft = _sentence_item(s, stem, ranked, taken, inventory, text, profile)
         if draft is not None and definitions and draft.kind != "true_false":
             # one item per sentence (each would give the other away): the definition card, unless the cloze
             # tests several key terms of the sentence
@@ -189,7 +197,7 @@ def derive(
     drafts.extend(q.indication_questions(pairs, inventory, text))
     if progress is not None:
         progress(total, total)
-    return _finish(text, drafts, existing)
+    return _finish(text, drafts, existing, profile)
 
 
 # A sentence asked with the sentences before it stays at most this long, and takes at most CONTEXT_SENTENCES.
@@ -276,29 +284,45 @@ def _with_defined_term(stem, draft: q.Draft, card: q.Draft, found: list[Span]) -
     return q.multi_blank_question(stem, [by_text[draft.term], *others, extra]) or draft
 
 
-def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft]) -> list[Span]:
-    """The sentence's spans, best first: none inside an acronym's expansion (its card asks it); years and
-    percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
+# A noun-phrase term central to the text (importance ≥ 0.6: repeated, in the title, defined) clears the bar with this
+# much less rarity.
+CENTRAL_TERM_BONUS = 0.15
+# A true/false is made only on a statement at least this central to the text (see importance.Profile.centrality):
+# swapping the year of a film or of a minor event tests trivia.
+STATEMENT_CENTRALITY = 0.35
+NUMERIC = ("year", "percent", "number")
+
+
+def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft], profile: importance.Profile) -> list[Span]:
+    """The sentence's spans, best first: none inside an acronym's
+    expansion (its card asks it), no identifier (NCT02435849), no number that another number of the sentence
+    fixes ("61 of 75 patients (81%)");
+    years and percentages first in one sentence of two (chosen by a CRC of the sentence), for a true/false."""
     ranked = sorted(found, key=lambda sp: (-sp.score, sp.start))
     expanded = [
         (s.start + at, s.start + at + len(d.highlight)) for d in acronyms if (at := s.text.find(d.highlight)) >= 0
     ]
     ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
+    ranked = [sp for sp in ranked if not (sp.type in NUMERIC and importance.fixed_by_other_number(s.text, sp.text))]
+    ranked = [sp for sp in ranked if not importance.IDENTIFIER.fullmatch(sp.text)]  # a trial's id is trivia
     numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
-    if numeric and zlib.crc32(s.text.encode()) % 2 == 0:
+    if numeric and zlib.crc32(s.text.encode()) % 2 == 0 and profile.centrality(s.index) >= STATEMENT_CENTRALITY:
         ranked = numeric + [sp for sp in ranked if sp not in numeric]
     return ranked
 
 
-def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text: str) -> q.Draft | None:
+def _sentence_item(
+    s, stem, ranked: list[Span], taken: set[str], inventory, text: str, profile: importance.Profile
+) -> q.Draft | None:
     """The sentence's one item: a true/false on a number, or a blank on its best span (with its other key terms
     as further blanks). One item per sentence, as two items on one sentence give each other away; a sentence left
-    without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD)."""
-    statement = zlib.crc32(s.text.encode()) % 2 == 0
+    without an item gets a second pass with a lower bar (see FALLBACK_THRESHOLD). A true/false only on a statement
+    central to the text."""
+    statement = zlib.crc32(s.text.encode()) % 2 == 0 and profile.centrality(s.index) >= STATEMENT_CENTRALITY
     fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
     for threshold in (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,):
         for span in ranked:
-            if normal(span.text) in taken or (span.type in ("term", "disease") and span.score < threshold):
+            if normal(span.text) in taken or (span.type in ("term", "disease") and _bar(span, profile) < threshold):
                 continue
             if threshold < TERM_THRESHOLD and not _fallback_span(span):
                 continue
@@ -323,6 +347,14 @@ def _sentence_item(s, stem, ranked: list[Span], taken: set[str], inventory, text
                 draft.confidence *= WEAK_FALLBACK_PENALTY
             return draft
     return None
+
+
+def _bar(span: Span, profile: importance.Profile) -> float:
+    """A noun-phrase term's score against the bar: its rarity and repetition, and a bonus when it is central."""
+    if not CENTRAL_TERM_BONUS or span.score < FALLBACK_THRESHOLD - CENTRAL_TERM_BONUS:
+        return span.score
+    central = profile.term(span.text).score >= 0.6
+    return span.score + CENTRAL_TERM_BONUS * central
 
 
 # Further blanks of a multi-blank cloze: typed terms at their usual bar, noun-phrase terms a little below it.
@@ -455,19 +487,24 @@ def _answer_keys(text: str, drafts: list[q.Draft]) -> list[q.Draft]:
     return kept
 
 
-def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion]) -> list[Candidate]:
+def _finish(
+    text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion], profile: importance.Profile
+) -> list[Candidate]:
     drafts = _answer_keys(text, drafts)
     for d in drafts:
+        _rank(d, profile)
+    for d in drafts:
         for flag in d.flags:
-            d.confidence *= _FLAG_PENALTY.get(flag, 1.0)
+            if flag in _FLAG_PENALTY:
+                _lower(d, flag, _FLAG_PENALTY[flag])
         d.confidence = round(max(0.0, min(1.0, d.confidence)), 3)
     for d in drafts:
         if d.answer_type == "acronym" and d.kind in ("cloze", "single") and _common_acronym(d.term or d.answer):
-            d.confidence = round(d.confidence * COMMON_ACRONYM_PENALTY, 3)
+            _lower(d, "common acronym", COMMON_ACRONYM_PENALTY)
         elif _generic_word(d):
-            d.confidence = round(d.confidence * GENERIC_WORD_PENALTY, 3)
+            _lower(d, "generic word", GENERIC_WORD_PENALTY)
         elif _one_off(d, text):
-            d.confidence = round(d.confidence * ONE_OFF_PENALTY, 3)
+            _lower(d, "one-off acronym", ONE_OFF_PENALTY)
     drafts = _diversify(drafts)
     # merge near-duplicates among the drafts: the first (best) one stays
     kept: list[q.Draft] = []
@@ -493,10 +530,96 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
             if hit is not None:
                 c.duplicate_of = existing[hit].external_id
                 c.flags.append("duplicate")
-                c.confidence = round(c.confidence * 0.5, 3)
+                c.confidence = round(c.confidence * DUPLICATE_PENALTY, 3)
+                c.ranking.setdefault("lowered", []).append(["duplicate", DUPLICATE_PENALTY])
         order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
         candidates = [candidates[i] for i in order]
     return candidates
+
+
+DUPLICATE_PENALTY = 0.5
+# Importance (0..1, see importance.py) scales the confidence the item's kind, type and rarity gave it between
+# these two factors (× 1 at 0.5): an item on the text's subject rises, one on a term named in passing sinks. The
+# kind's own confidence stays the main signal (an indication or an expansion card is a good item on any drug the
+# text names, even once); what importance marks as minor is lowered further (DEMOTED).
+IMPORTANCE_LOW = 0.7
+IMPORTANCE_HIGH = 1.0
+IMPORTANCE_FULL = 0.5  # the importance at which the factor reaches IMPORTANCE_HIGH
+TYPED_IMPORTANCE = 0.5
+# A number (year, percentage, count) or a statement is as important as its sentence is central; below this it is
+# a minor one.
+MINOR_SENTENCE = 0.3
+# What importance marks as minor is lowered once more, so that it falls behind the text's own terms.
+ONE_OFF_NAME_TYPES = ("term", "person", "place", "acronym")
+DEMOTED = {
+    "obsolete name": 0.6,
+    "one-off name": 0.7,
+    "common word": 0.8,
+    "minor date": 0.6,
+    "minor statement": 0.75,
+    "identifier": 0.5,
+}
+
+
+def _rank(d: q.Draft, profile: importance.Profile) -> None:
+    """Scale the draft's confidence by its importance to the text, and keep the breakdown for the reviewer."""
+    language = d.language if d.language in ("en", "fr") else "en"
+    first = profile.sentence_at(d.passage_start)
+    last = profile.sentence_at(max(d.passage_start, d.passage_end - 1))
+    central = max(profile.centrality(i) for i in range(first, last + 1))
+    term = d.term or d.answer
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", term) if w.casefold() not in STOPWORDS[language]]
+    ranking = {
+        "base": round(d.confidence, 3),
+        "type": d.answer_type,
+        "prior": TYPE_PRIOR.get(d.answer_type, 0.0),
+        "rarity": round(max((rarity(w, language) for w in words), default=0.0), 2),
+        "central": round(central, 2),
+        "mentions": 0,
+        "title": False,
+        "heading": False,
+        "defined": False,
+        "lead": False,
+        "demoted": [],
+        "lowered": [],
+    }
+    if d.answer_type in NUMERIC or d.kind == "true_false":
+        # a count ("75 children") tells less than a year or a percentage in the same sentence
+        score = 0.1 + (0.4 if d.answer_type == "number" else 0.6) * central
+        if central < MINOR_SENTENCE:
+            ranking["demoted"] = ["minor date" if d.answer_type == "year" else "minor statement"]
+    else:
+        found = max(
+            (profile.term(t, language) for t in {term, d.answer} if t),
+            key=lambda t: (t.score, -len(t.demoted)),
+        )
+        ranking.update({k: v for k, v in found.as_dict().items() if k not in ("score", "plain")})
+        # a drug, a gene, a symbol or a disease named once is still one (a capital says nothing of a passing name
+        # there: "Stargardt disease"); a one-word term common enough gets the generic-word penalty already
+        ranking["demoted"] = [why for why in found.demoted if _demotes(why, d.answer_type)]
+        score = 0.75 * found.without(ranking["demoted"]) + 0.25 * central
+    if d.answer_type in ("drug", "gene") and not ranking["demoted"]:
+        score = max(score, TYPED_IMPORTANCE)  # named once, a drug is still what a text on drugs is about
+    score = round(max(0.0, min(1.0, score)), 3)
+    factor = round(IMPORTANCE_LOW + (IMPORTANCE_HIGH - IMPORTANCE_LOW) * min(1.0, score / IMPORTANCE_FULL), 3)
+    ranking.update(importance=score, factor=factor)
+    d.confidence *= factor
+    d.ranking = ranking
+    for why in ranking["demoted"]:
+        _lower(d, why, DEMOTED.get(why, 1.0))
+
+
+def _demotes(why: str, answer_type: str) -> bool:
+    if why == "one-off name":
+        return answer_type in ONE_OFF_NAME_TYPES
+    if why == "common word":
+        return answer_type != "term"
+    return True
+
+
+def _lower(d: q.Draft, why: str, factor: float) -> None:
+    d.confidence *= factor
+    d.ranking.setdefault("lowered", []).append([why, factor])
 
 
 # A blank whose answer is one common word ("genes", "greffe") tests vocabulary more than the text's content.
@@ -579,14 +702,16 @@ def _diversify(drafts: list[q.Draft]) -> list[q.Draft]:
         if best.fact and best.fact not in seen_facts:
             seen_facts.add(best.fact)
             for d in pending:
-                if d.fact == best.fact:
-                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_FACT_PENALTY), 3)
+                if d.fact == best.fact and d.confidence > base[id(d)] * SAME_FACT_PENALTY:
+                    d.confidence = round(base[id(d)] * SAME_FACT_PENALTY, 3)
+                    d.ranking.setdefault("lowered", []).append(["same fact", SAME_FACT_PENALTY])
         key = normal(best.term)
         if key not in seen_terms:
             seen_terms.add(key)
             for d in pending:
-                if normal(d.term) == key:
-                    d.confidence = round(min(d.confidence, base[id(d)] * SAME_TERM_PENALTY), 3)
+                if normal(d.term) == key and d.confidence > base[id(d)] * SAME_TERM_PENALTY:
+                    d.confidence = round(base[id(d)] * SAME_TERM_PENALTY, 3)
+                    d.ranking.setdefault("lowered", []).append(["same term", SAME_TERM_PENALTY])
     return out
 
 
@@ -611,6 +736,7 @@ def _candidate(text: str, d: q.Draft) -> Candidate:
         term=d.term,
         start=d.passage_start,
         end=d.passage_end,
+        ranking={**d.ranking, "confidence": d.confidence},
     )
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from . import reasons
+from . import importance, reasons
 from .context import leans_on_previous
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
@@ -81,6 +81,7 @@ class Draft:
     highlight: str = ""
     flags: list[str] = field(default_factory=list)
     fact: str = ""  # drafts that test one fact both ways (drug -> disease, disease -> drug) share it
+    ranking: dict = field(default_factory=dict)  # why it ranks where it does (see engine._rank)
 
 
 # ------------------------------------------------------------------------------------------------ text helpers
@@ -158,6 +159,22 @@ class Entry:
     plural: bool
     gender: str
     capitalised: bool
+    klass: str = ""  # a finer class than the type (importance.answer_class): antibody, receptor, cancer…
+
+
+def head_word(sentence: Sentence, first: int, last: int) -> str:
+    """The noun the text attaches a term to: the word after it ("the CD19 antigen") or before it, past an article
+    ("l'antigène CD19", "le récepteur de l'IL-6"), when that word names a class."""
+    toks = sentence.tokens
+    after = toks[last].lower if last < len(toks) else ""
+    k = first - 1
+    while k >= 0 and (toks[k].lower in ARTICLES[sentence.language] or toks[k].kind == "elision"):
+        k -= 1
+    before = toks[k].lower if k >= 0 else ""
+    for word in (after, before):
+        if importance.answer_class("x", head=word) not in ("", "category"):
+            return word
+    return ""
 
 
 class Inventory:
@@ -168,19 +185,34 @@ class Inventory:
         self.by_type: dict[str, dict[str, Entry]] = {}
         for s in sentences:
             for span in spans.get(s.index, []):
-                self._add(span.text, span.type, span.score, s.index, s.language)
+                head = head_word(s, span.first, span.last) if span.type != "term" else ""
+                self._add(span.text, span.type, span.score, s.index, s.language, head)
         for text, kind, language in extra:
             self._add(text, kind, 0.5, -1, language)
+        self._tokens: list[list[str]] | None = None
+        self._index: dict = {}
+        self._listed: dict[str, set[str]] = {}
 
-    def _add(self, text: str, kind: str, score: float, sentence: int, language: str) -> None:
+    def _add(self, text: str, kind: str, score: float, sentence: int, language: str, head: str = "") -> None:
         key = normal(text)
         if not key:
             return
         entries = self.by_type.setdefault(kind, {})
         if key in entries and entries[key].score >= score:
             return
+        klass = importance.answer_class(text, head) or (entries[key].klass if key in entries else "")
         gender = gender_of(text, self.sentences) if language == "fr" else ""
-        entries[key] = Entry(text, kind, score, sentence, plural(text, language), gender, text[:1].isupper())
+        entries[key] = Entry(text, kind, score, sentence, plural(text, language), gender, text[:1].isupper(), klass)
+
+    def listed_with(self, answer: str) -> set[str]:
+        """What the text names in one list with the answer (see importance.listed_with)."""
+        key = normal(answer)
+        if key not in self._listed:
+            if self._tokens is None:
+                self._tokens = [importance.list_tokens(s.text) for s in self.sentences]
+                self._index = importance.list_index(self._tokens)
+            self._listed[key] = importance.listed_with(answer, self._tokens, self._index)
+        return self._listed[key]
 
     def types_of(self, text: str) -> set[str]:
         key = normal(text)
@@ -206,12 +238,25 @@ class Inventory:
             gender = gender_of(answer, self.sentences)
         answer_words = len(answer.split())
         answer_head = (answer.split() or [""])[0 if language == "fr" else -1].casefold()
+        # a finer class than the type: a trial id is no antigen, a bare "syndrome" no disease, an antigen no drug
+        last = _span_end(sentence, first, answer)
+        klass = importance.answer_class(answer, head_word(sentence, first, last) if kind != "term" else "")
+        listed = self.listed_with(answer)
         options: list[tuple[float, str]] = []
         seen: set[str] = set()
         for pool in _POOLS.get(kind, (kind,)):
             for other_key, entry in self.by_type.get(pool, {}).items():
                 if other_key == key or other_key in exclude or other_key in seen:
                     continue
+                if entry.klass in ("identifier", "category"):
+                    continue
+                if kind == "drug" and entry.klass and entry.klass not in importance.DRUG_CLASSES:
+                    continue  # an antigen or a receptor the drug cues took for a drug
+                clash = bool(klass and entry.klass and entry.klass != klass)
+                if clash and not {klass, entry.klass} <= importance.DISEASE_CLASSES:
+                    continue  # an antigen among receptors, a trial id among genes, an antibody among cell therapies
+                if listed and importance.co_listed(other_key, listed):
+                    continue  # the text names it in one list with the answer: it is true as well
                 if f" {other_key} " in stem or other_key in key or key in other_key:
                     continue
                 if _similar(other_key, key) or any(_similar(other_key, s) for s in seen):
@@ -232,6 +277,10 @@ class Inventory:
                     if language == "fr" and gender and not entry.gender and len(options) >= count:
                         continue
                 rank = entry.score
+                if bool(klass) != bool(entry.klass):
+                    rank -= 0.3  # one of a known class, the other not: a weaker match
+                elif clash:
+                    rank -= 0.4  # a deficiency among cancers: a disease still, but a weaker match
                 rank -= 0.15 * abs(len(entry.text.split()) - answer_words)
                 if entry.capitalised != answer[:1].isupper():
                     rank -= 0.5
@@ -244,6 +293,15 @@ class Inventory:
                 options.append((rank, entry.text))
         options.sort(key=lambda o: (-o[0], o[1]))
         return [text for _, text in options[:count]]
+
+
+def _span_end(sentence: Sentence, first: int, answer: str) -> int:
+    """The token after the answer that starts at token `first`."""
+    toks = sentence.tokens
+    if first >= len(toks):
+        return first
+    end = toks[first].start + len(answer)
+    return next((k + 1 for k in range(first, len(toks)) if toks[k].end >= end), len(toks))
 
 
 def _similar(a: str, b: str) -> bool:
@@ -624,7 +682,7 @@ def _spells(letters: list[str], candidate: str) -> bool:
 
 _DEFINITION_EN = re.compile(
     r"^(?:The |An? )?(?P<term>[A-Za-z][\w’'+-]*(?: [\w’'+-]+){0,4}?)(?: \([^)]*\))? "
-    r"(?P<verb>consists of|is defined as|refers to|is an?|is the) (?P<def>.{12,})$"
+    r"(?P<verb>consists of|is defined as|refers to|is an?|is the|are) (?P<def>.{12,})$"
 )
 _DEFINITION_FR = re.compile(
     r"^(?P<det>Les? |La |L['’]|Une? )?(?P<term>[\w’'+-]+(?: [\w’'+-]+){0,5}?)(?: \([^)]*\))? "
@@ -658,6 +716,8 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
     for term, definition, det, reason in found:
         words = term.split()
         lowers = [w.casefold() for w in words]
+        if reason == reasons.DEFINITION.format(cue="are") and not _plural_definition(term, definition):
+            continue
         if lowers[0] in STOPWORDS[language] or lowers[0] in _ANAPHORA[language] or lowers[0] in {"one", "another"}:
             continue
         if any(is_verb(w, language) for w in lowers) or any(w in {"is", "are", "est", "sont"} for w in lowers):
@@ -703,6 +763,18 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             )
         )
     return out
+
+
+def _plural_definition(term: str, definition: str) -> bool:
+    """A plural term ("CAR-T cells are T lymphocytes taken from …") of at most four words, and a definition that
+    starts with a noun phrase, not an adjective, an adverb or a verb ("are integrative", "are often used")."""
+    words = definition.split()
+    if len(term.split()) > 4 or not plural(term, "en") or len(words) < 4:
+        return False
+    head = words[0].casefold().strip(",")
+    if head in STOPWORDS["en"] or is_verb(head, "en") or head.endswith(("ed", "ing", "ly")):
+        return False
+    return not head.endswith(("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ent", "ant"))
 
 
 def _french_front(term: str, det: str, sentence: Sentence) -> str:
