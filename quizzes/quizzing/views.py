@@ -244,7 +244,8 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         and (response is not None or "reveal" in request.GET or bool(form and form.is_bound)),
         "answered_count": answered,
         "next_url": _next_url(attempt, position),
-        "show_answers": attempt.answers_visible(),
+        # Only an answered question shows feedback: an unanswered one never asks the reveal policy.
+        "show_answers": response is not None and attempt.answers_visible(),
         "is_last": position >= attempt.total or attempt.is_finished,
         "closes_at": attempt.deadline,
     }
