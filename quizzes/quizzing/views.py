@@ -195,11 +195,16 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     time_up = request.method == "POST" and "timeup" in request.POST
     if not time_up and (closed := _close_when_time_is_up(request, attempt)):
         return closed
-    question = get_object_or_404(Question.objects.with_content(), pk=attempt.question_ids[position - 1])
-    response = attempt.responses.filter(question=question).first()
-    answered = attempt.responses.count()
+    question_id = attempt.question_ids[position - 1]
+    answered_ids = set(attempt.responses.order_by().values_list("question_id", flat=True))
+    answered = len(answered_ids)
+    response = attempt.responses.filter(question_id=question_id).first() if question_id in answered_ids else None
     if response is None and (attempt.is_finished or position != answered + 1):
         return _redirect(request, reverse("quizzes:attempt", args=[attempt.pk]))
+    questions = Question.objects.prefetch_related("choices")
+    if response is not None or request.method == "POST":  # the feedback quotes the passage and names its source
+        questions = questions.select_related("passage__source").defer(*_SOURCE_TEXT)
+    question = get_object_or_404(questions, pk=question_id)
 
     choices = _ordered_choices(attempt, question)
     form = None
@@ -253,6 +258,10 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if request.htmx:
         template += "#quiz"
     return render(request, template, context)
+
+
+# A question's page never shows its source's text (up to tens of kB), only its title and language.
+_SOURCE_TEXT = ("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
 
 
 def _ordered_choices(attempt: Attempt, question: Question) -> list:
@@ -332,11 +341,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
-    questions = (
-        Question.objects.with_content()
-        .defer("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
-        .in_bulk(attempt.question_ids)
-    )
+    questions = Question.objects.with_content().defer(*_SOURCE_TEXT).in_bulk(attempt.question_ids)
     rows = []
     for position, question_id in enumerate(attempt.question_ids, start=1):
         response = responses.get(question_id)
