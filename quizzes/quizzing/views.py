@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source, visible_questions
+from ..bank.models import Question, QuizSet, Source, visible_questions, withheld_ids
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -316,16 +316,16 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(attempt)
         attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
         messages.info(request, _time_up_message())
-    responses = {r.question_id: r for r in attempt.responses.all()}
+    correct = dict(attempt.responses.order_by().values_list("question_id", "is_correct"))
     # Built only if the template's cached list of a finished attempt is missing (results.html).
-    rows = SimpleLazyObject(lambda: _result_rows(attempt, responses))
-    right = sum(1 for r in responses.values() if r.is_correct)
+    rows = SimpleLazyObject(lambda: _result_rows(attempt, {r.question_id: r for r in attempt.responses.all()}))
+    right = sum(correct.values())
     now = timezone.now()
     withheld = attempt.withheld_message(now)
     retakable = []
     if withheld is None:  # which questions were missed is itself what a withholding policy hides
-        missed = [pk for pk in attempt.question_ids if not getattr(responses.get(pk), "is_correct", False)]
-        held = set(Question.objects.filter(pk__in=missed).withheld_from(request.user, now).values_list("pk", flat=True))
+        missed = [pk for pk in attempt.question_ids if not correct.get(pk, False)]
+        held = set(withheld_ids(request.user, now)) if missed else set()
         retakable = [pk for pk in missed if pk not in held]
     context = {
         "attempt": attempt,
