@@ -288,7 +288,7 @@ class QuestionQuerySet(models.QuerySet):
         held = withheld_ids(user, now)
         if not held:
             return None
-        mine = list(self.filter(pk__in=held).values_list("pk", flat=True))
+        mine = list(self.filter(pk__in=held).order_by().values_list("pk", flat=True))
         if not mine:
             return None
         # The set holding a question may hold it in another language (a version of the same item).
