@@ -2,6 +2,7 @@
 
 import random
 import re
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
@@ -275,36 +276,80 @@ class QuestionQuerySet(models.QuerySet):
         date). Held questions cannot be practised, studied, revealed in review or retaken: only the
         assignment's own attempts reach them. The learner's due date is their extension's if they have one.
 
-        Teaching sits above the bank, so the rule is written with lookups through the relations by name.
+        A subquery (`withheld_questions`), compiled once: the queries built on this one run no more queries for it.
         """
         if not user.is_authenticated:
             return self.none()
-        path = "quizset_items__quizset__assignments"
-        # The learner's due date for the assignment on the same joined row: their extension's, else its own.
-        extension = user.extensions.filter(assignment=models.OuterRef(f"{path}__pk")).values("due_at")[:1]
-        due = Coalesce(models.Subquery(extension), models.F(f"{path}__due_at"))
-        # The literals are teaching's Assignment.Mode.QUIZ and Assignment.Reveal values.
-        held = Question.objects.filter(
-            models.Q(**{f"{path}__classroom__enrollments__learner": user, f"{path}__mode": "quiz"}),
-            models.Q(**{f"{path}__reveal": "never"})
-            | (
-                (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
-                & GreaterThan(due, now)
-            ),
-        )
-        return self.filter(_with_versions(held.values("pk")))
+        return self.filter(pk__in=withheld_questions(user, now))
 
     def withheld_reason(self, user, now) -> str | None:
         """Why some of these questions are withheld from the learner, in the words of the assignment holding
         them ("This set is assigned to you: …"), or None when none is."""
-        held = self.withheld_from(user, now)
+        held = withheld_ids(user, now)
+        if not held:
+            return None
+        mine = list(self.filter(pk__in=held).order_by().values_list("pk", flat=True))
+        if not mine:
+            return None
         # The set holding a question may hold it in another language (a version of the same item).
-        versions = Question.objects.filter(_with_versions(held.values("pk"))).values("pk")
-        for quizset in QuizSet.objects.filter(items__question__in=versions).distinct():
-            for assignment in quizset.assignments.filter(classroom__enrollments__learner=user):
-                if assignment.holds_questions_from(user, now):
-                    return assignment.hold_message(user)
+        versions = Question.objects.filter(_with_versions(mine)).values("pk")
+        assignments = (
+            QuizSet.assignments.field.model.objects.filter(
+                quizset__items__question__in=versions, classroom__enrollments__learner=user
+            )
+            .distinct()
+            .order_by("quizset__title", "quizset__pk", "due_at", "pk")
+        )
+        for assignment in assignments:
+            if assignment.holds_questions_from(user, now):
+                return assignment.hold_message(user)
         return None
+
+
+def withheld_questions(user, now) -> RawSQL:
+    """The ids of the questions class assignments keep away from `user` at `now` (QuerySet.withheld_from), as SQL
+    to filter on (`question_id__in=`). Every quiz page and review needs it, where compiling the rule's subqueries
+    would cost more than running them: it is compiled once, for a stand-in user and time that are then replaced."""
+    sql, params = _withheld_sql()
+    ops = connections[DEFAULT_DB_ALIAS].ops
+    stand_in_now, now = ops.adapt_datetimefield_value(_STAND_IN_NOW), ops.adapt_datetimefield_value(now)
+    return RawSQL(sql, tuple(user.pk if p == _STAND_IN_ID else now if p == stand_in_now else p for p in params))
+
+
+def withheld_ids(user, now) -> list[int]:
+    """The ids of `withheld_questions`, read in one query: most learners have none, and pages that only ask
+    whether anything is held stop there."""
+    if not user.is_authenticated:
+        return []
+    held = withheld_questions(user, now)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(held.sql, held.params)
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+_STAND_IN_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)  # never a real time: it marks where `now` goes
+
+
+@lru_cache(maxsize=1)
+def _withheld_sql() -> tuple[str, tuple]:
+    user = get_user_model()(pk=_STAND_IN_ID)
+    path = "quizset_items__quizset__assignments"
+    # The learner's due date for the assignment on the same joined row: their extension's, else its own.
+    extension = user.extensions.filter(assignment=models.OuterRef(f"{path}__pk")).values("due_at")[:1]
+    due = Coalesce(models.Subquery(extension), models.F(f"{path}__due_at"))
+    # The literals are teaching's Assignment.Mode.QUIZ and Assignment.Reveal values: teaching sits above the
+    # bank, so the rule is written with lookups through the relations by name.
+    held = Question.objects.filter(
+        models.Q(**{f"{path}__classroom__enrollments__learner": user, f"{path}__mode": "quiz"}),
+        models.Q(**{f"{path}__reveal": "never"})
+        | (
+            (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
+            & GreaterThan(due, _STAND_IN_NOW)
+        ),
+    )
+    query = Question.objects.filter(_with_versions(held.values("pk"))).values("pk").order_by().query
+    sql, params = query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _with_versions(ids) -> models.Q:

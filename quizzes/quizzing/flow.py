@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..bank.grading import Grade, grade
-from ..bank.models import Question, QuizSet
+from ..bank.models import Question, QuizSet, withheld_ids
 from ..study import scheduling
 from .models import Attempt, Response
 
@@ -73,7 +73,7 @@ def start_attempt(user, quizset: QuizSet, *, retake_of: Attempt | None = None, a
             raise QuizError(_("The due date has passed: this assignment no longer accepts answers."))
         quizset = assignment.quizset
     else:
-        held = set(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+        held = set(withheld_ids(user, now))
     if not QuizSet.objects.visible_to(user).filter(pk=quizset.pk).exists():
         # e.g. a retake after leaving the class that was assigned a teacher's own set
         raise NotVisible(_("This quiz is no longer available to you."))

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..bank.grading import answer_in_words, item_feedback
-from ..bank.models import Question, QuizSet
+from ..bank.models import Question, QuizSet, withheld_ids
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -107,7 +107,9 @@ class Attempt(models.Model):
             if self.assignment.reveals_answers_to(self.user, now):
                 return None
             return self.assignment.hold_message(self.user)
-        return Question.objects.filter(pk__in=self.question_ids).withheld_reason(self.user, now)
+        # Most learners have nothing held, or nothing of this attempt: the rule's ids say so in one query.
+        held = set(withheld_ids(self.user, now)).intersection(self.question_ids)
+        return Question.objects.filter(pk__in=held).withheld_reason(self.user, now) if held else None
 
     def missed_question_ids(self) -> list[int]:
         """Questions answered wrongly or not at all, in the order they were asked."""

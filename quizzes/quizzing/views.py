@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source, visible_questions
+from ..bank.models import Question, QuizSet, Source, visible_questions, withheld_ids
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
@@ -195,11 +195,16 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     time_up = request.method == "POST" and "timeup" in request.POST
     if not time_up and (closed := _close_when_time_is_up(request, attempt)):
         return closed
-    question = get_object_or_404(Question.objects.with_content(), pk=attempt.question_ids[position - 1])
-    response = attempt.responses.filter(question=question).first()
-    answered = attempt.responses.count()
+    question_id = attempt.question_ids[position - 1]
+    answered_ids = set(attempt.responses.order_by().values_list("question_id", flat=True))
+    answered = len(answered_ids)
+    response = attempt.responses.filter(question_id=question_id).first() if question_id in answered_ids else None
     if response is None and (attempt.is_finished or position != answered + 1):
         return _redirect(request, reverse("quizzes:attempt", args=[attempt.pk]))
+    questions = Question.objects.prefetch_related("choices")
+    if response is not None or request.method == "POST":  # the feedback quotes the passage and names its source
+        questions = questions.select_related("passage__source").defer(*_SOURCE_TEXT)
+    question = get_object_or_404(questions, pk=question_id)
 
     choices = _ordered_choices(attempt, question)
     form = None
@@ -244,7 +249,8 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         and (response is not None or "reveal" in request.GET or bool(form and form.is_bound)),
         "answered_count": answered,
         "next_url": _next_url(attempt, position),
-        "show_answers": attempt.answers_visible(),
+        # Only an answered question shows feedback: an unanswered one never asks the reveal policy.
+        "show_answers": response is not None and attempt.answers_visible(),
         "is_last": position >= attempt.total or attempt.is_finished,
         "closes_at": attempt.deadline,
     }
@@ -252,6 +258,10 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if request.htmx:
         template += "#quiz"
     return render(request, template, context)
+
+
+# A question's page never shows its source's text (up to tens of kB), only its title and language.
+_SOURCE_TEXT = ("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
 
 
 def _ordered_choices(attempt: Attempt, question: Question) -> list:
@@ -306,16 +316,16 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(attempt)
         attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
         messages.info(request, _time_up_message())
-    responses = {r.question_id: r for r in attempt.responses.all()}
+    correct = dict(attempt.responses.order_by().values_list("question_id", "is_correct"))
     # Built only if the template's cached list of a finished attempt is missing (results.html).
-    rows = SimpleLazyObject(lambda: _result_rows(attempt, responses))
-    right = sum(1 for r in responses.values() if r.is_correct)
+    rows = SimpleLazyObject(lambda: _result_rows(attempt, {r.question_id: r for r in attempt.responses.all()}))
+    right = sum(correct.values())
     now = timezone.now()
     withheld = attempt.withheld_message(now)
     retakable = []
     if withheld is None:  # which questions were missed is itself what a withholding policy hides
-        missed = [pk for pk in attempt.question_ids if not getattr(responses.get(pk), "is_correct", False)]
-        held = set(Question.objects.filter(pk__in=missed).withheld_from(request.user, now).values_list("pk", flat=True))
+        missed = [pk for pk in attempt.question_ids if not correct.get(pk, False)]
+        held = set(withheld_ids(request.user, now)) if missed else set()
         retakable = [pk for pk in missed if pk not in held]
     context = {
         "attempt": attempt,
@@ -331,11 +341,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
-    questions = (
-        Question.objects.with_content()
-        .defer("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
-        .in_bulk(attempt.question_ids)
-    )
+    questions = Question.objects.with_content().defer(*_SOURCE_TEXT).in_bulk(attempt.question_ids)
     rows = []
     for position, question_id in enumerate(attempt.question_ids, start=1):
         response = responses.get(question_id)

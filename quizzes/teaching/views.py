@@ -256,8 +256,9 @@ def weak_item(request: HttpRequest, pk: int, question_id: int) -> HttpResponse:
 @teacher_required
 def assignment(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = _get_assignment_for_teacher(request, pk)
-    form = ExtensionForm(assignment, request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    # Unbound, the form is the same for every request while the class does not change: built only when not cached.
+    form = ExtensionForm(assignment, request.POST) if request.POST else None
+    if form is not None and form.is_valid():
         Extension.objects.update_or_create(
             assignment=assignment,
             learner=form.cleaned_data["learner"],
@@ -274,8 +275,8 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
         return render_to_string("teaching/_results.html", context, request)
 
     parts = {"results": results_html}
-    if not form.is_bound:  # the same for every request while the class does not change
-        parts["form"] = form.as_p
+    if form is None:
+        parts["form"] = lambda: ExtensionForm(assignment).as_p()
     html = results_cache.cached(assignment, parts)
     template = "teaching/assignment.html"
     if request.htmx:
