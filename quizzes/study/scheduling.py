@@ -14,7 +14,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, F, Min
+from django.db.models import Count, F
 from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
@@ -26,6 +26,7 @@ from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from ..bank.models import Question, visible_questions
+from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -592,11 +593,21 @@ class Queue:
         return self.new_left + self.learning_due + self.review_left
 
 
-def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True, deck: Deck | None = None) -> Queue:
+def queue(
+    user,
+    settings: StudySettings,
+    now: datetime,
+    *,
+    fetch_card: bool = True,
+    deck: Deck | None = None,
+    language: str | None = None,
+) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits).
 
     With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
-    what is left of the learner's limits for the day (all their ratings count against those)."""
+    what is left of the learner's limits for the day (all their ratings count against those). The card
+    comes with everything the review page renders, its question in `language` when the item has a
+    version in it (reading.card_to_show)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
@@ -611,9 +622,17 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         if deck.reviews_per_day is not None:
             review_limit = min(review_limit, deck.reviews_per_day)
     counts = _queue_counts(
-        user.pk, visible, now, start, end, held, new_limit, review_limit, deck.pk if deck is not None else None
+        user.pk,
+        visible,
+        now,
+        start,
+        end,
+        held,
+        new_limit,
+        review_limit,
+        deck.pk if deck is not None else None,
+        picks=fetch_card,
     )
-    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held).in_deck(deck)
     if deck is None:
         new_left = max(0, min(counts["new"], new_limit - counts["done_new"]))
         review_left = max(0, min(counts["reviews"], review_limit - counts["done_reviews"]))
@@ -622,30 +641,26 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         deck_reviews = 32767 if deck.reviews_per_day is None else deck.reviews_per_day
         new_left = max(0, min(counts["new"], new_limit, deck_new - counts["done_new"]))
         review_left = max(0, min(counts["reviews"], review_limit, deck_reviews - counts["done_reviews"]))
-    # The card comes with everything the review page renders: its question, passage, source, choices.
-    base = (
-        cards.select_related("question__passage__source", "deck")
-        .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
-        .prefetch_related("question__choices")
-    )
-    learning = cards.learning().order_by("due", "pk")
-    card = None
+    card_id = None
     if not fetch_card:
         pass
     elif counts["learning_now"]:  # a learning step that is due now comes first
-        card = _first_with_content(base, learning.filter(due__lte=now))
+        card_id = counts["first_learning"]
     elif review_left:
-        card = _first_with_content(base, cards.in_review().filter(due__lt=end).order_by("due", "pk"))
+        card_id = counts["first_review"]
     elif new_left:
-        card = _first_with_content(base, cards.new().order_by("created_at", "pk"))
+        card_id = counts["first_new"]
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
-        card = _first_with_content(base, learning.filter(due__lte=now + LEARN_AHEAD))
+        card_id = counts["first_learning"]
+    # Picked and read in one request: the card cannot have left the learner's view in between but by a
+    # write of theirs on another request, and then the page shows what comes next.
+    card = reading.card_to_show(user, card_id, language, visible) if card_id else None
     return Queue(
         card,
         new_left,
         counts["learning_soon"],
         review_left,
-        None if card or not fetch_card else cards.learning().filter(due__lt=end).aggregate(m=Min("due"))["m"],
+        None if card or not fetch_card else counts["next_learning"],
         can_undo=counts["undoable"] > 0,
     )
 
@@ -663,13 +678,6 @@ def due_by_set(user, settings: StudySettings, now: datetime) -> dict[int, int]:
         .filter(due__lt=end, question__quizset_items__isnull=False)
     )
     return dict(cards.values_list("question__quizset_items__quizset").annotate(n=Count("pk")).order_by())
-
-
-def _first_with_content(base, candidates) -> Card | None:
-    """The first of `candidates` with its question, passage and source, in one query: the card is
-    picked in a subquery without joins, so that it is read in the order of the card_queue index
-    (joined first, a planner may sort every due card to find it: 26 ms at 20,000 cards)."""
-    return base.filter(pk__in=candidates.values("pk")[:1]).first()
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
@@ -697,6 +705,20 @@ SELECT
   (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
      AND l.card_before IS NOT NULL)
 """
+# The queue's next card of each kind, and when the next learning card comes back: the first of each in the
+# order of the card_queue index (or, for new cards, of their creation), picked without joins (joined first, a
+# planner may sort every due card to find one: 26 ms at 20,000 cards). Learning cards due within LEARN_AHEAD:
+# when one is due now, the first of them is.
+QUEUE_PICKS_SQL = f"""
+SELECT
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
+     ORDER BY c.due, c.id LIMIT 1),
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
+     ORDER BY c.due, c.id LIMIT 1),
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
+     ORDER BY c.created_at, c.id LIMIT 1),
+  (SELECT MIN(c.due) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due < %s AND {ACTIVE})
+"""
 
 
 def _queue_counts(
@@ -709,10 +731,13 @@ def _queue_counts(
     new_limit: int = 32767,
     review_limit: int = 32767,
     deck_id: int | None = None,
-) -> dict[str, int]:
+    *,
+    picks: bool = False,
+) -> dict:
     """The queue's counts, only for cards whose question is `visible` and not `held`, of one deck if
     `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
-    limits given (the daily limits)."""
+    limits given (the daily limits). With `picks`, in the same statement, the first card of each kind
+    (ids) and when the next learning card is due (QUEUE_PICKS_SQL)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
@@ -731,8 +756,18 @@ def _queue_counts(
     held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
     logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
+    sql = QUEUE_COUNTS_SQL
+    if picks:
+        # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
+        sql = sql.rstrip() + ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
+        params += [
+            *(user_id, at(soon), *active),
+            *(user_id, at(end), *active),
+            *(user_id, *active),
+            *(user_id, at(end), *active),
+        ]
     sql = (
-        QUEUE_COUNTS_SQL.replace("{visible}", visible.sql)
+        sql.replace("{visible}", visible.sql)
         .replace("{held}", held_sql)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
@@ -741,7 +776,25 @@ def _queue_counts(
         cursor.execute(sql, params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
-    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
+    counts: dict = dict(zip(keys, (int(v or 0) for v in row[: len(keys)]), strict=True))
+    if picks:
+        first_learning, first_review, first_new, next_learning = row[len(keys) :]
+        counts.update(
+            first_learning=first_learning,
+            first_review=first_review,
+            first_new=first_new,
+            next_learning=_read_datetime(next_learning),
+        )
+    return counts
+
+
+def _read_datetime(value) -> datetime | None:
+    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def record_quiz_answer(

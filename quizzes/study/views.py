@@ -20,8 +20,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source
-from . import optimizing, scheduling, stats
+from ..bank.models import Question, QuizSet, Source, visible_questions
+from . import optimizing, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -33,14 +33,10 @@ logger = logging.getLogger(__name__)
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
     with everything its question renders, in the learner's language when the item has a version in it."""
-    card = get_object_or_404(
-        Card.objects.visible_to(request.user)
-        .select_related("question__passage__source", "deck")
-        .defer(*scheduling.SOURCE_TEXT_FIELDS)
-        .prefetch_related("question__choices"),
-        pk=card_id,
-    )
-    return scheduling.in_learner_language(card, request.user, get_language())
+    card = reading.card_to_show(request.user, card_id, get_language(), visible_questions(request.user))
+    if card is None:
+        raise Http404
+    return card
 
 
 def _choices(card: Card) -> list:
@@ -63,15 +59,16 @@ def _current_deck(request: HttpRequest) -> Deck | None:
 
 def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
     deck = _current_deck(request)
-    q = scheduling.queue(request.user, settings, now, deck=deck)
-    card = q.card and scheduling.in_learner_language(q.card, request.user, get_language())
+    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language())
+    card = q.card
+    choices = _choices(card) if card else []
     return {
         "deck": deck,
         "queue": q,
         "card": card,
-        "choices": _choices(card) if card else [],
+        "choices": choices,
         "stage": "front" if card else "done",
-        "form": AnswerForm(card.question, _choices(card)) if card else None,
+        "form": AnswerForm(card.question, choices) if card else None,
         "shown_at": int(now.timestamp() * 1000),
         "can_undo": q.can_undo,
     }
