@@ -8,6 +8,7 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 import random
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -49,6 +50,10 @@ class ReviewError(Exception):
 
 class StaleCard(ReviewError):
     pass
+
+
+class Held(ReviewError):
+    """The card's question is held by an assignment (Question.objects.withheld_from): never shown, so never rated."""
 
 
 class TokenReused(ReviewError):
@@ -269,13 +274,16 @@ def rate(
     origin: str = ReviewLog.Origin.REVIEW,
     answer: dict | None = None,
     settings: StudySettings | None = None,
+    held: Collection[int] = (),
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
     review_token, differs) is refused with StaleCard; a token that rated another card, with TokenReused.
 
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
-    transaction takes the write lock), so the checks and the compare-and-set below see one state."""
+    transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
+    question is in `held` (held_questions, read once by the caller for the rating and the queue after it) is
+    refused with Held."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
     if version is None and token is not None:
@@ -283,6 +291,8 @@ def rate(
     try:
         with transaction.atomic():
             card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
+            if card.question_id in held:
+                raise Held(_("This card is held by an assignment."))
             existing = _existing(token, card)
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
@@ -593,6 +603,12 @@ class Queue:
         return self.new_left + self.learning_due + self.review_left
 
 
+def held_questions(user, now: datetime) -> list[int]:
+    """The questions an assignment keeps for its own attempts, away from the learner now (the trust rule,
+    Question.objects.withheld_from): their cards stay out of the queue and cannot be rated."""
+    return list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+
+
 def queue(
     user,
     settings: StudySettings,
@@ -601,17 +617,18 @@ def queue(
     fetch_card: bool = True,
     deck: Deck | None = None,
     language: str | None = None,
+    held: list[int] | None = None,
 ) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits).
 
     With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
     what is left of the learner's limits for the day (all their ratings count against those). The card
     comes with everything the review page renders, its question in `language` when the item has a
-    version in it (reading.card_to_show)."""
+    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
-    held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    held = held_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
     if deck is not None:
         everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)

@@ -21,7 +21,6 @@ AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
 
 
-
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     q = scheduling.queue(user, settings, now, fetch_card=False)
@@ -144,7 +143,7 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
         day += timedelta(days=1)
     # Numbers (machine-formatted: never through the template's localization), escaped month names and
     # days written from the month names translated once: built as one string, it costs ~1 ms.
-    names = [escape(label) for label in MONTH_LABELS]
+    names = month_names()
     tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
     svg = mark_safe(
         "".join(f'<text x="{x}" y="-4" class="axis">{names[month - 1]}</text>' for x, month in months)
@@ -160,6 +159,12 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
     return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "by_month": by_month}
 
 
+def month_names() -> list[str]:
+    """The month labels translated once and escaped, as plain strings: escape() keeps a lazy label lazy,
+    and each of the 371 cells would translate it again."""
+    return [escape(str(label)) for label in MONTH_LABELS]
+
+
 def _forecast(rows: dict[date, int], today: date) -> dict:
     """Reviews due per day over the next 30 days; what is overdue counts for today."""
     counts = [0] * FORECAST_DAYS
@@ -169,7 +174,7 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
             counts[index] += n
     top = max(counts) or 1
     bars = [{"day": today + timedelta(days=i), "n": n} for i, n in enumerate(counts)]
-    names = [escape(label) for label in MONTH_LABELS]
+    names = month_names()
     tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
 
     def day_label(day: date) -> str:

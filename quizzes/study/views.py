@@ -57,9 +57,9 @@ def _current_deck(request: HttpRequest) -> Deck | None:
     return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
 
 
-def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
+def _front_context(request: HttpRequest, settings: StudySettings, now, held: list[int] | None = None) -> dict:
     deck = _current_deck(request)
-    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language())
+    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held)
     card = q.card
     choices = _choices(card) if card else []
     return {
@@ -250,10 +250,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer = {"given": data["answer"], "correct": data["correct"]}
             if data["answer"].get("dont_know"):
                 rating = 1  # the learner said they did not know: that is Again, whatever button was sent
-    held = Question.objects.filter(cards__pk=card_id, cards__user=request.user).withheld_reason(request.user, now)
-    if held:  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
-        messages.warning(request, held)
-        return _back_to_queue(request, settings, now, status=409)
+    # Read once, for this rating and the queue shown after it.
+    held = scheduling.held_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
@@ -266,12 +264,20 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             duration_ms=duration,
             answer=answer,
             settings=settings,
+            held=held,
         )
     except Card.DoesNotExist:
         raise Http404 from None
+    except (
+        scheduling.Held
+    ):  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
+        reason = Question.objects.filter(cards__pk=card_id).withheld_reason(request.user, now)
+        if reason:
+            messages.warning(request, reason)
+        return _back_to_queue(request, settings, now, status=409, held=held)
     except scheduling.ReviewError as exc:  # a stale tab, or a token already used on another card
         messages.warning(request, str(exc))
-        return _back_to_queue(request, settings, now, status=409)
+        return _back_to_queue(request, settings, now, status=409, held=held)
     if not rated.duplicate:
         when = scheduling.interval_text(rated.card.due - now)
         messages.success(request, _("Next review of that card in %(when)s.") % {"when": when})
@@ -283,7 +289,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
                 "your progress page so you can study it differently."
             ),
         )
-    return _back_to_queue(request, settings, now)
+    return _back_to_queue(request, settings, now, held=held)
 
 
 def _duration_ms(shown_at: str | None, now) -> int | None:
@@ -294,13 +300,15 @@ def _duration_ms(shown_at: str | None, now) -> int | None:
     return max(0, min(int(now.timestamp() * 1000) - shown, 10 * 60 * 1000))
 
 
-def _back_to_queue(request: HttpRequest, settings: StudySettings, now, status: int = 200) -> HttpResponse:
+def _back_to_queue(
+    request: HttpRequest, settings: StudySettings, now, status: int = 200, held: list[int] | None = None
+) -> HttpResponse:
     if not request.htmx:
         response = redirect("quizzes:review")
         if status == 409:  # a stale tab: show the message on a page that says so
-            return _review_page(request, _front_context(request, settings, now), status=409)
+            return _review_page(request, _front_context(request, settings, now, held), status=409)
         return response
-    return _review_page(request, _front_context(request, settings, now), status=status)
+    return _review_page(request, _front_context(request, settings, now, held), status=status)
 
 
 @require_POST
