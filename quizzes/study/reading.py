@@ -13,7 +13,7 @@ from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
 from ..bank.models import Choice, Passage, Question, Source
-from .models import Card, Deck
+from .models import Card, Deck, ReviewLog
 
 # The source's full text (up to tens of kB) and what goes with it are never shown on a review.
 SOURCE_TEXT = ("text", "licence", "paragraph_languages")
@@ -57,6 +57,7 @@ def _columns() -> dict[str, Columns]:
         "source": Columns(Source, "s", SOURCE_TEXT),
         "deck": Columns(Deck, "d"),
         "choice": Columns(Choice, "ch"),
+        "log": Columns(ReviewLog, "l"),
     }
 
 
@@ -83,6 +84,11 @@ JOIN quizzes_source s ON s.id = p.source_id
 WHERE q.id = %s
 """
 CHOICES_SQL = "SELECT {choice} FROM quizzes_choice ch WHERE ch.question_id = %s ORDER BY ch.position, ch.id"
+CARD_TO_RATE_SQL = """
+SELECT {card} FROM quizzes_card c
+WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+"""
+LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
 
 
 @lru_cache(maxsize=8)
@@ -150,3 +156,25 @@ def _prefetched(instance: Model, name: str, objects: list) -> None:
     back = instance._meta.get_field(name).field
     for obj in objects:
         back.set_cached_value(obj, instance)
+
+
+def card_to_rate(user, card_id: int, visible: RawSQL) -> Card | None:
+    """The learner's card `card_id` if they may see its question (else None), locked until the end of the
+    transaction where the database locks rows (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds
+    the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id)."""
+    sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.sql)
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [card_id, user.pk, *visible.params])
+        row = cursor.fetchone()
+    return _columns()["card"].make(row) if row else None
+
+
+def log_by_token(token) -> ReviewLog | None:
+    """The log row of the rating named `token` (unique), or None."""
+    value = ReviewLog._meta.get_field("token").get_db_prep_value(token, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(LOG_BY_TOKEN_SQL, connection.vendor), [value])
+        row = cursor.fetchone()
+    return _columns()["log"].make(row) if row else None

@@ -290,7 +290,9 @@ def rate(
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
+            card = reading.card_to_rate(user, card_id, visible_questions(user))
+            if card is None:
+                raise Card.DoesNotExist
             if card.question_id in held:
                 raise Held(_("This card is held by an assignment."))
             existing = _existing(token, card)
@@ -313,7 +315,7 @@ def rate(
 def _existing(token, card: Card) -> ReviewLog | None:
     if token is None:
         return None
-    existing = ReviewLog.objects.filter(token=token).first()
+    existing = reading.log_by_token(token)
     if existing is not None and existing.card_id != card.pk:
         raise TokenReused(_("This rating was already used for another card: reload the page."))
     return existing

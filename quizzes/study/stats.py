@@ -2,13 +2,14 @@
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from ..bank.models import Question, Source, Topic, visible_questions
 from . import planning, scheduling
@@ -124,7 +125,14 @@ def _level(n: int) -> int:
 
 def _heatmap(per_day: dict[date, int], today: date) -> dict:
     """A year of days as a GitHub-style grid (columns are weeks, Monday first), drawn as SVG here:
-    a template loop over 371 cells would cost more than the rest of the page."""
+    a template loop over 371 cells would cost more than the rest of the page. The same counts, day and
+    language give the same chart: it is drawn once (it holds nothing but them)."""
+    return dict(_drawn_heatmap(tuple(sorted(per_day.items())), today, get_language()))
+
+
+@lru_cache(maxsize=64)
+def _drawn_heatmap(days: tuple[tuple[date, int], ...], today: date, _language: str | None) -> dict:
+    per_day = dict(days)
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     first -= timedelta(days=first.weekday())
     cells, months = [], []
