@@ -99,10 +99,17 @@ def _cards(sql: str, visible: RawSQL, params: list) -> list[Card]:
         rows = cursor.fetchall()
     cards = []
     for pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
-        card = Card(pk=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
-        card.question = Question(pk=qid, kind=kind, prompt=prompt, language=language)
+        card = _read(Card, id=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
+        card.question = _read(Question, id=qid, kind=kind, prompt=prompt, language=language)
         cards.append(card)
     return cards
+
+
+def _read(model, **values):
+    """An instance with only these fields, as a queryset's .only() makes it: the others are not made up from
+    their defaults (Model(**values) computes every one of them, the slowest part of this page's lists)."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, fields, [values[name] for name in fields])
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -281,11 +288,11 @@ GROUP BY s.id, s.key, s.title, s.language
 
 
 def _topic(pk, key, name_en, name_fr) -> Topic:
-    return Topic(pk=pk, key=key, name_en=name_en, name_fr=name_fr)
+    return _read(Topic, id=pk, key=key, name_en=name_en, name_fr=name_fr)
 
 
 def _source(pk, key, title, language) -> Source:
-    return Source(pk=pk, key=key, title=title, language=language)
+    return _read(Source, id=pk, key=key, title=title, language=language)
 
 
 def _mastery(user_id: int, visible: RawSQL, now: datetime, sql: str, make) -> list[dict]:
