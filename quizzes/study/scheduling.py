@@ -7,6 +7,7 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 
 import random
 import secrets
+import sqlite3
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -762,8 +763,9 @@ def _queue_counts(
     soon = now + LEARN_AHEAD
     held = list(held)
     in_deck = [deck_id] if deck_id is not None else []
-    active = [False, at(now), *visible.params, *held, *in_deck]
+    active = [False, at(now), *held, *in_deck]
     params = [
+        *visible.params,
         *(user_id, at(now), *active),
         *(user_id, at(soon), *active),
         *(user_id, at(end), *active, max(0, review_limit)),
@@ -785,8 +787,11 @@ def _queue_counts(
             *(user_id, *active),
             *(user_id, at(end), *active),
         ]
+    # The visible questions are read once for the statement's eight subqueries that filter on them.
     sql = (
-        sql.replace("{visible}", visible.sql)
+        f"WITH visible_ids (id) AS {_materialized()}({visible.sql})\n{sql}".replace(
+            "{visible}", "SELECT v.id FROM visible_ids v"
+        )
         .replace("{held}", held_sql)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
@@ -805,6 +810,14 @@ def _queue_counts(
             next_learning=_read_datetime(next_learning),
         )
     return counts
+
+
+def _materialized() -> str:
+    """MATERIALIZED where the database knows it (PostgreSQL 12, SQLite 3.35): else SQLite may read a common
+    table expression again for each use."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return ""
+    return "MATERIALIZED "
 
 
 def _read_datetime(value) -> datetime | None:
