@@ -99,8 +99,9 @@ def _sql(template: str, vendor: str) -> str:
 def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), with its question (in `language`
     when the item has a version in it that they may see), passage, source (without its text), deck and choices:
-    what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` and
-    scheduling.in_learner_language read, in two or three statements."""
+    what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads, in two statements, three
+    when the item has a version in `language`: a published one the learner may see, the first by external id (the
+    card, its schedule and its log stay the original's)."""
     cols = _columns()
     language = (language or "")[:2] or None
     sql = _sql(CARD_SQL, connection.vendor).replace("{visible}", visible.sql)
@@ -116,7 +117,7 @@ def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> C
             question, passage, source, _rest = _split(cursor.fetchone(), "question", "passage", "source")
         question = _question(question, passage, source)
         _cache(card, "deck", cols["deck"].make(deck) if deck[0] is not None else None)
-        # Through the descriptor, as in_learner_language: a version's card points at the version it shows.
+        # Through the descriptor: the card shown with a version points at it (as it always did on this page).
         card.question = question
         cursor.execute(_sql(CHOICES_SQL, connection.vendor), [question.pk])
         _prefetched(question, "choices", [cols["choice"].make(r) for r in cursor.fetchall()])

@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F
 from django.db.models.expressions import RawSQL
 from django.utils import formats
@@ -535,27 +535,6 @@ def _item_ids(user, rows: list[tuple[int, int | None]]) -> list[int]:
             Question.objects.published().visible_to(user).filter(pk__in=originals).values_list("pk", flat=True)
         )
     return [original if original in originals else pk for pk, original in rows]
-
-
-def in_learner_language(card: Card, user, language: str | None) -> Card:
-    """The card with its question in the learner's language, when the item has a published version in it that they
-    may see (the card, its schedule and its log stay the original's); else as it is."""
-    question = card.question
-    language = (language or "")[:2]
-    if not language or question.language == language:
-        return card
-    version = (
-        Question.objects.published()
-        .visible_to(user)
-        .filter(models.Q(translation_of=question) | models.Q(pk=question.translation_of_id), language=language)
-        .select_related("passage__source")
-        .defer(*(name.removeprefix("question__") for name in SOURCE_TEXT_FIELDS))
-        .prefetch_related("choices")
-        .first()
-    )
-    if version is not None:
-        card.question = version
-    return card
 
 
 def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Study, int]:
