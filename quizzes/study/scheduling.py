@@ -681,7 +681,8 @@ def due_by_set(user, settings: StudySettings, now: datetime) -> dict[int, int]:
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
 # where the ORM's query building would cost more than the query itself. Each count is a range of an
-# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at), and the new and review
+# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at: today's ratings, read in
+# one pass for the three counts made of them), and the new and review
 # counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
 # not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
 # learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
@@ -697,12 +698,12 @@ SELECT
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
      AND {ACTIVE} LIMIT %s) AS r),
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.card_before IS NOT NULL)
+  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0){{picks}}
+FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 """
 # The queue's next card of each kind, and when the next learning card comes back: the first of each in the
 # order of the card_queue index (or, for new cards, of their creation), picked without joins (joined first, a
@@ -749,23 +750,24 @@ def _queue_counts(
         *(user_id, at(soon), *active),
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
-        *(user_id, at(start), *in_deck),
-        *(user_id, at(start), *in_deck),
-        *(user_id, at(start)),
+        *in_deck,
+        *in_deck,
     ]
     held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
     logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
-    sql = QUEUE_COUNTS_SQL
+    picks_sql = ""
     if picks:
         # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
-        sql = sql.rstrip() + ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
+        picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
         params += [
             *(user_id, at(soon), *active),
             *(user_id, at(end), *active),
             *(user_id, *active),
             *(user_id, at(end), *active),
         ]
+    params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
+    sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
     # The visible questions are read once for the statement's eight subqueries that filter on them.
     sql = (
         f"WITH visible_ids (id) AS {_materialized()}({visible.sql})\n{sql}".replace(

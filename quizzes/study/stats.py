@@ -27,35 +27,45 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
     q = scheduling.queue(user, settings, now, fetch_card=False)
     with connection.cursor() as cursor:
         cursor.execute(REVIEW_DAYS_SQL, [user.pk, today - timedelta(days=HEATMAP_DAYS + 7)])
-        rows = cursor.fetchall()
-    days = {_date(day): (reviews, cards, passed) for day, reviews, cards, passed in rows}
-    per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
+        rows = tuple(cursor.fetchall())
     # As in the queue, a card whose question the learner may no longer see is neither counted nor listed.
     visible = visible_questions(user)
     totals, forecast_rows = _totals_and_forecast(user.pk, visible, settings, today, now)
+    return {
+        "today": today,
+        "queue": q,
+        "totals": totals,
+        **_days(rows, today, get_language()),
+        "forecast": _forecast(forecast_rows, today),
+        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
+        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
+        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
+        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
+        "calibration": planning.calibration(user.pk),
+    }
+
+
+@lru_cache(maxsize=64)
+def _days(rows: tuple, today: date, _language: str | None) -> dict:
+    """What the page shows of the learner's days (ReviewDay rows: day, reviews, review cards, passed): the
+    streak, the heatmap, the year's reviews and true retention. The same rows, day and language give the same
+    figures: they are worked out once (a year of days, with the heatmap's 371 cells), never changed after."""
+    days = {_date(day): (reviews, cards, passed) for day, reviews, cards, passed in rows}
+    per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
     week = [row for day, row in days.items() if day > today - timedelta(days=7)]
     month = [row for day, row in days.items() if day > today - timedelta(days=30)]
     week_cards, week_passed = sum(r[1] for r in week), sum(r[2] for r in week)
     month_cards, month_passed = sum(r[1] for r in month), sum(r[2] for r in month)
     return {
-        "today": today,
-        "queue": q,
-        "totals": totals,
         "streak": _streak(per_day, today),
         "heatmap": _heatmap(per_day, today),
         "reviews_last_year": sum(n for day, n in per_day.items() if day > today - timedelta(days=HEATMAP_DAYS)),
-        "forecast": _forecast(forecast_rows, today),
         "retention": {
             "week": _ratio(week_passed, week_cards),
             "week_count": week_cards,
             "month": _ratio(month_passed, month_cards),
             "month_count": month_cards,
         },
-        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
-        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
-        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
-        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
-        "calibration": planning.calibration(user.pk),
     }
 
 
@@ -132,14 +142,7 @@ def _level(n: int) -> int:
 
 def _heatmap(per_day: dict[date, int], today: date) -> dict:
     """A year of days as a GitHub-style grid (columns are weeks, Monday first), drawn as SVG here:
-    a template loop over 371 cells would cost more than the rest of the page. The same counts, day and
-    language give the same chart: it is drawn once (it holds nothing but them)."""
-    return dict(_drawn_heatmap(tuple(sorted(per_day.items())), today, get_language()))
-
-
-@lru_cache(maxsize=64)
-def _drawn_heatmap(days: tuple[tuple[date, int], ...], today: date, _language: str | None) -> dict:
-    per_day = dict(days)
+    a template loop over 371 cells would cost more than the rest of the page (and _days draws it once)."""
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     first -= timedelta(days=first.weekday())
     cells, months = [], []

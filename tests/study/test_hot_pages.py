@@ -16,7 +16,7 @@ TOKEN = "4b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"
 
 
 def history(user, cards: int, reviews: int) -> list[int]:
-    """`cards` studied questions, all due for review, and `reviews` log rows (with their days)."""
+    """`cards` studied questions, all due for review, and `reviews` log rows before today (with their days)."""
     source = factory.make_source()
     questions = [factory.make_question(f"h-{i}", source=source) for i in range(cards)]
     scheduling.add_study(user, quizset=factory.make_quizset("history", questions))
@@ -31,7 +31,7 @@ def history(user, cards: int, reviews: int) -> list[int]:
             card_id=ids[i % len(ids)],
             rating=3 if i % 4 else 1,
             state_before=Card.State.REVIEW,
-            reviewed_at=now - timedelta(minutes=7 * i + 1),
+            reviewed_at=now - timedelta(days=1, minutes=7 * i + 1),  # before today: no daily limit is reached
             retrievability=0.9,
             elapsed_days=1,
         )
@@ -68,6 +68,8 @@ class TestQueriesStayFlat:
 
     def test_rate_and_next(self, alice, learner, cards, reviews, django_assert_max_num_queries):
         ids = history(learner, cards, reviews)
+        # The day's first rating also makes its row of daily counts (ReviewDay): three queries more, once a day.
+        alice.post(f"/review/{ids[1]}/rate/", {"rating": 3, "token": "0b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"})
         with django_assert_max_num_queries(RATE_QUERIES):
             response = alice.post(f"/review/{ids[0]}/rate/", {"rating": 3, "token": TOKEN}, headers=HX)
         assert response.status_code == 200 and 'id="prompt"' in response.content.decode()
