@@ -7,14 +7,16 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 
 import random
 import secrets
+import sqlite3
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Count, F, Min
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F
 from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
@@ -26,6 +28,7 @@ from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
 from ..bank.models import Question, visible_questions
+from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
@@ -48,6 +51,10 @@ class ReviewError(Exception):
 
 class StaleCard(ReviewError):
     pass
+
+
+class Held(ReviewError):
+    """The card's question is held by an assignment (Question.objects.withheld_from): never shown, so never rated."""
 
 
 class TokenReused(ReviewError):
@@ -268,20 +275,27 @@ def rate(
     origin: str = ReviewLog.Origin.REVIEW,
     answer: dict | None = None,
     settings: StudySettings | None = None,
+    held: Collection[int] = (),
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
     review_token, differs) is refused with StaleCard; a token that rated another card, with TokenReused.
 
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
-    transaction takes the write lock), so the checks and the compare-and-set below see one state."""
+    transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
+    question is in `held` (held_questions, read once by the caller for the rating and the queue after it) is
+    refused with Held."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
     if version is None and token is not None:
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = Card.objects.visible_to(user).select_for_update().get(pk=card_id)
+            card = reading.card_to_rate(user, card_id, visible_questions(user))
+            if card is None:
+                raise Card.DoesNotExist
+            if card.question_id in held:
+                raise Held(_("This card is held by an assignment."))
             existing = _existing(token, card)
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
@@ -302,7 +316,7 @@ def rate(
 def _existing(token, card: Card) -> ReviewLog | None:
     if token is None:
         return None
-    existing = ReviewLog.objects.filter(token=token).first()
+    existing = reading.log_by_token(token)
     if existing is not None and existing.card_id != card.pk:
         raise TokenReused(_("This rating was already used for another card: reload the page."))
     return existing
@@ -523,27 +537,6 @@ def _item_ids(user, rows: list[tuple[int, int | None]]) -> list[int]:
     return [original if original in originals else pk for pk, original in rows]
 
 
-def in_learner_language(card: Card, user, language: str | None) -> Card:
-    """The card with its question in the learner's language, when the item has a published version in it that they
-    may see (the card, its schedule and its log stay the original's); else as it is."""
-    question = card.question
-    language = (language or "")[:2]
-    if not language or question.language == language:
-        return card
-    version = (
-        Question.objects.published()
-        .visible_to(user)
-        .filter(models.Q(translation_of=question) | models.Q(pk=question.translation_of_id), language=language)
-        .select_related("passage__source")
-        .defer(*(name.removeprefix("question__") for name in SOURCE_TEXT_FIELDS))
-        .prefetch_related("choices")
-        .first()
-    )
-    if version is not None:
-        card.question = version
-    return card
-
-
 def add_study(user, *, quizset=None, source=None, target_date=None) -> tuple[Study, int]:
     """Add a quiz set or a source to the learner's studies; returns the study and the number of new cards."""
     with transaction.atomic():
@@ -592,15 +585,32 @@ class Queue:
         return self.new_left + self.learning_due + self.review_left
 
 
-def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = True, deck: Deck | None = None) -> Queue:
+def held_questions(user, now: datetime) -> list[int]:
+    """The questions an assignment keeps for its own attempts, away from the learner now (the trust rule,
+    Question.objects.withheld_from): their cards stay out of the queue and cannot be rated."""
+    return list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+
+
+def queue(
+    user,
+    settings: StudySettings,
+    now: datetime,
+    *,
+    fetch_card: bool = True,
+    deck: Deck | None = None,
+    language: str | None = None,
+    held: list[int] | None = None,
+) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits).
 
     With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
-    what is left of the learner's limits for the day (all their ratings count against those)."""
+    what is left of the learner's limits for the day (all their ratings count against those). The card
+    comes with everything the review page renders, its question in `language` when the item has a
+    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_questions(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
-    held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    held = held_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
     if deck is not None:
         everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
@@ -611,9 +621,17 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         if deck.reviews_per_day is not None:
             review_limit = min(review_limit, deck.reviews_per_day)
     counts = _queue_counts(
-        user.pk, visible, now, start, end, held, new_limit, review_limit, deck.pk if deck is not None else None
+        user.pk,
+        visible,
+        now,
+        start,
+        end,
+        held,
+        new_limit,
+        review_limit,
+        deck.pk if deck is not None else None,
+        picks=fetch_card,
     )
-    cards = Card.objects.visible_to(user, visible).active(now).exclude(question_id__in=held).in_deck(deck)
     if deck is None:
         new_left = max(0, min(counts["new"], new_limit - counts["done_new"]))
         review_left = max(0, min(counts["reviews"], review_limit - counts["done_reviews"]))
@@ -622,30 +640,26 @@ def queue(user, settings: StudySettings, now: datetime, *, fetch_card: bool = Tr
         deck_reviews = 32767 if deck.reviews_per_day is None else deck.reviews_per_day
         new_left = max(0, min(counts["new"], new_limit, deck_new - counts["done_new"]))
         review_left = max(0, min(counts["reviews"], review_limit, deck_reviews - counts["done_reviews"]))
-    # The card comes with everything the review page renders: its question, passage, source, choices.
-    base = (
-        cards.select_related("question__passage__source", "deck")
-        .defer(*SOURCE_TEXT_FIELDS)  # the source's full text (up to tens of kB) is never shown here
-        .prefetch_related("question__choices")
-    )
-    learning = cards.learning().order_by("due", "pk")
-    card = None
+    card_id = None
     if not fetch_card:
         pass
     elif counts["learning_now"]:  # a learning step that is due now comes first
-        card = _first_with_content(base, learning.filter(due__lte=now))
+        card_id = counts["first_learning"]
     elif review_left:
-        card = _first_with_content(base, cards.in_review().filter(due__lt=end).order_by("due", "pk"))
+        card_id = counts["first_review"]
     elif new_left:
-        card = _first_with_content(base, cards.new().order_by("created_at", "pk"))
+        card_id = counts["first_new"]
     elif counts["learning_soon"]:  # nothing else to do: learn ahead, as Anki does, up to 20 minutes
-        card = _first_with_content(base, learning.filter(due__lte=now + LEARN_AHEAD))
+        card_id = counts["first_learning"]
+    # Picked and read in one request: the card cannot have left the learner's view in between but by a
+    # write of theirs on another request, and then the page shows what comes next.
+    card = reading.card_to_show(user, card_id, language, visible) if card_id else None
     return Queue(
         card,
         new_left,
         counts["learning_soon"],
         review_left,
-        None if card or not fetch_card else cards.learning().filter(due__lt=end).aggregate(m=Min("due"))["m"],
+        None if card or not fetch_card else counts["next_learning"],
         can_undo=counts["undoable"] > 0,
     )
 
@@ -665,16 +679,10 @@ def due_by_set(user, settings: StudySettings, now: datetime) -> dict[int, int]:
     return dict(cards.values_list("question__quizset_items__quizset").annotate(n=Count("pk")).order_by())
 
 
-def _first_with_content(base, candidates) -> Card | None:
-    """The first of `candidates` with its question, passage and source, in one query: the card is
-    picked in a subquery without joins, so that it is read in the order of the card_queue index
-    (joined first, a planner may sort every due card to find it: 26 ms at 20,000 cards)."""
-    return base.filter(pk__in=candidates.values("pk")[:1]).first()
-
-
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
 # where the ORM's query building would cost more than the query itself. Each count is a range of an
-# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at), and the new and review
+# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at: today's ratings, read in
+# one pass for the three counts made of them), and the new and review
 # counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
 # not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
 # learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
@@ -690,12 +698,26 @@ SELECT
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
      AND {ACTIVE} LIMIT %s) AS r),
   (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}),
-  (SELECT COUNT(*) FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-     AND l.card_before IS NOT NULL)
+  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0){{picks}}
+FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+"""
+# The queue's next card of each kind, and when the next learning card comes back: the first of each in the
+# order of the card_queue index (or, for new cards, of their creation), picked without joins (joined first, a
+# planner may sort every due card to find one: 26 ms at 20,000 cards). Learning cards due within LEARN_AHEAD:
+# when one is due now, the first of them is.
+QUEUE_PICKS_SQL = f"""
+SELECT
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
+     ORDER BY c.due, c.id LIMIT 1),
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
+     ORDER BY c.due, c.id LIMIT 1),
+  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
+     ORDER BY c.created_at, c.id LIMIT 1),
+  (SELECT MIN(c.due) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due < %s AND {ACTIVE})
 """
 
 
@@ -709,30 +731,48 @@ def _queue_counts(
     new_limit: int = 32767,
     review_limit: int = 32767,
     deck_id: int | None = None,
-) -> dict[str, int]:
+    *,
+    picks: bool = False,
+) -> dict:
     """The queue's counts, only for cards whose question is `visible` and not `held`, of one deck if
     `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
-    limits given (the daily limits)."""
+    limits given (the daily limits). With `picks`, in the same statement, the first card of each kind
+    (ids) and when the next learning card is due (QUEUE_PICKS_SQL)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
     held = list(held)
     in_deck = [deck_id] if deck_id is not None else []
-    active = [False, at(now), *visible.params, *held, *in_deck]
+    active = [False, at(now), *held, *in_deck]
     params = [
+        *visible.params,
         *(user_id, at(now), *active),
         *(user_id, at(soon), *active),
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
-        *(user_id, at(start), *in_deck),
-        *(user_id, at(start), *in_deck),
-        *(user_id, at(start)),
+        *in_deck,
+        *in_deck,
     ]
     held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
     logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
+    picks_sql = ""
+    if picks:
+        # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
+        picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
+        params += [
+            *(user_id, at(soon), *active),
+            *(user_id, at(end), *active),
+            *(user_id, *active),
+            *(user_id, at(end), *active),
+        ]
+    params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
+    sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
+    # The visible questions are read once for the statement's eight subqueries that filter on them.
     sql = (
-        QUEUE_COUNTS_SQL.replace("{visible}", visible.sql)
+        f"WITH visible_ids (id) AS {_materialized()}({visible.sql})\n{sql}".replace(
+            "{visible}", "SELECT v.id FROM visible_ids v"
+        )
         .replace("{held}", held_sql)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
@@ -741,7 +781,33 @@ def _queue_counts(
         cursor.execute(sql, params)
         row = cursor.fetchone()
     keys = ("learning_now", "learning_soon", "reviews", "new", "done_new", "done_reviews", "undoable")
-    return dict(zip(keys, (int(v or 0) for v in row), strict=True))
+    counts: dict = dict(zip(keys, (int(v or 0) for v in row[: len(keys)]), strict=True))
+    if picks:
+        first_learning, first_review, first_new, next_learning = row[len(keys) :]
+        counts.update(
+            first_learning=first_learning,
+            first_review=first_review,
+            first_new=first_new,
+            next_learning=_read_datetime(next_learning),
+        )
+    return counts
+
+
+def _materialized() -> str:
+    """MATERIALIZED where the database knows it (PostgreSQL 12, SQLite 3.35): else SQLite may read a common
+    table expression again for each use."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return ""
+    return "MATERIALIZED "
+
+
+def _read_datetime(value) -> datetime | None:
+    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def record_quiz_answer(

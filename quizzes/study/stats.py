@@ -2,13 +2,14 @@
 
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import get_language, pgettext
 
 from ..bank.models import Question, Source, Topic, visible_questions
 from . import planning, scheduling
@@ -21,41 +22,50 @@ AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
 
 
-
 def progress(user, settings: StudySettings, now: datetime) -> dict:
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     q = scheduling.queue(user, settings, now, fetch_card=False)
     with connection.cursor() as cursor:
         cursor.execute(REVIEW_DAYS_SQL, [user.pk, today - timedelta(days=HEATMAP_DAYS + 7)])
-        rows = cursor.fetchall()
-    days = {_date(day): (reviews, cards, passed) for day, reviews, cards, passed in rows}
-    per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
+        rows = tuple(cursor.fetchall())
     # As in the queue, a card whose question the learner may no longer see is neither counted nor listed.
     visible = visible_questions(user)
     totals, forecast_rows = _totals_and_forecast(user.pk, visible, settings, today, now)
+    return {
+        "today": today,
+        "queue": q,
+        "totals": totals,
+        **_days(rows, today, get_language()),
+        "forecast": _forecast(forecast_rows, today),
+        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
+        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
+        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
+        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
+        "calibration": planning.calibration(user.pk),
+    }
+
+
+@lru_cache(maxsize=64)
+def _days(rows: tuple, today: date, _language: str | None) -> dict:
+    """What the page shows of the learner's days (ReviewDay rows: day, reviews, review cards, passed): the
+    streak, the heatmap, the year's reviews and true retention. The same rows, day and language give the same
+    figures: they are worked out once (a year of days, with the heatmap's 371 cells), never changed after."""
+    days = {_date(day): (reviews, cards, passed) for day, reviews, cards, passed in rows}
+    per_day = {day: reviews for day, (reviews, _c, _p) in days.items()}
     week = [row for day, row in days.items() if day > today - timedelta(days=7)]
     month = [row for day, row in days.items() if day > today - timedelta(days=30)]
     week_cards, week_passed = sum(r[1] for r in week), sum(r[2] for r in week)
     month_cards, month_passed = sum(r[1] for r in month), sum(r[2] for r in month)
     return {
-        "today": today,
-        "queue": q,
-        "totals": totals,
         "streak": _streak(per_day, today),
         "heatmap": _heatmap(per_day, today),
         "reviews_last_year": sum(n for day, n in per_day.items() if day > today - timedelta(days=HEATMAP_DAYS)),
-        "forecast": _forecast(forecast_rows, today),
         "retention": {
             "week": _ratio(week_passed, week_cards),
             "week_count": week_cards,
             "month": _ratio(month_passed, month_cards),
             "month_count": month_cards,
         },
-        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
-        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
-        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
-        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
-        "calibration": planning.calibration(user.pk),
     }
 
 
@@ -99,10 +109,17 @@ def _cards(sql: str, visible: RawSQL, params: list) -> list[Card]:
         rows = cursor.fetchall()
     cards = []
     for pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
-        card = Card(pk=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
-        card.question = Question(pk=qid, kind=kind, prompt=prompt, language=language)
+        card = _read(Card, id=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
+        card.question = _read(Question, id=qid, kind=kind, prompt=prompt, language=language)
         cards.append(card)
     return cards
+
+
+def _read(model, **values):
+    """An instance with only these fields, as a queryset's .only() makes it: the others are not made up from
+    their defaults (Model(**values) computes every one of them, the slowest part of this page's lists)."""
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, fields, [values[name] for name in fields])
 
 
 def _ratio(part: int, whole: int) -> float | None:
@@ -125,7 +142,7 @@ def _level(n: int) -> int:
 
 def _heatmap(per_day: dict[date, int], today: date) -> dict:
     """A year of days as a GitHub-style grid (columns are weeks, Monday first), drawn as SVG here:
-    a template loop over 371 cells would cost more than the rest of the page."""
+    a template loop over 371 cells would cost more than the rest of the page (and _days draws it once)."""
     first = today - timedelta(days=HEATMAP_DAYS - 1)
     first -= timedelta(days=first.weekday())
     cells, months = [], []
@@ -144,7 +161,7 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
         day += timedelta(days=1)
     # Numbers (machine-formatted: never through the template's localization), escaped month names and
     # days written from the month names translated once: built as one string, it costs ~1 ms.
-    names = [escape(label) for label in MONTH_LABELS]
+    names = month_names()
     tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
     svg = mark_safe(
         "".join(f'<text x="{x}" y="-4" class="axis">{names[month - 1]}</text>' for x, month in months)
@@ -160,6 +177,12 @@ def _heatmap(per_day: dict[date, int], today: date) -> dict:
     return {"svg": svg, "width": weeks * 13 + 2, "height": 7 * 13 + 16, "by_month": by_month}
 
 
+def month_names() -> list[str]:
+    """The month labels translated once and escaped, as plain strings: escape() keeps a lazy label lazy,
+    and each of the 371 cells would translate it again."""
+    return [escape(str(label)) for label in MONTH_LABELS]
+
+
 def _forecast(rows: dict[date, int], today: date) -> dict:
     """Reviews due per day over the next 30 days; what is overdue counts for today."""
     counts = [0] * FORECAST_DAYS
@@ -169,7 +192,7 @@ def _forecast(rows: dict[date, int], today: date) -> dict:
             counts[index] += n
     top = max(counts) or 1
     bars = [{"day": today + timedelta(days=i), "n": n} for i, n in enumerate(counts)]
-    names = [escape(label) for label in MONTH_LABELS]
+    names = month_names()
     tip = escape(pgettext("a day's reviews on a chart: day, count", "%(day)s: %(n)s"))
 
     def day_label(day: date) -> str:
@@ -268,11 +291,11 @@ GROUP BY s.id, s.key, s.title, s.language
 
 
 def _topic(pk, key, name_en, name_fr) -> Topic:
-    return Topic(pk=pk, key=key, name_en=name_en, name_fr=name_fr)
+    return _read(Topic, id=pk, key=key, name_en=name_en, name_fr=name_fr)
 
 
 def _source(pk, key, title, language) -> Source:
-    return Source(pk=pk, key=key, title=title, language=language)
+    return _read(Source, id=pk, key=key, title=title, language=language)
 
 
 def _mastery(user_id: int, visible: RawSQL, now: datetime, sql: str, make) -> list[dict]:

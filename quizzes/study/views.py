@@ -20,8 +20,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source
-from . import optimizing, scheduling, stats
+from ..bank.models import Question, QuizSet, Source, visible_questions
+from . import optimizing, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -33,14 +33,10 @@ logger = logging.getLogger(__name__)
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
     with everything its question renders, in the learner's language when the item has a version in it."""
-    card = get_object_or_404(
-        Card.objects.visible_to(request.user)
-        .select_related("question__passage__source", "deck")
-        .defer(*scheduling.SOURCE_TEXT_FIELDS)
-        .prefetch_related("question__choices"),
-        pk=card_id,
-    )
-    return scheduling.in_learner_language(card, request.user, get_language())
+    card = reading.card_to_show(request.user, card_id, get_language(), visible_questions(request.user))
+    if card is None:
+        raise Http404
+    return card
 
 
 def _choices(card: Card) -> list:
@@ -61,17 +57,18 @@ def _current_deck(request: HttpRequest) -> Deck | None:
     return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
 
 
-def _front_context(request: HttpRequest, settings: StudySettings, now) -> dict:
+def _front_context(request: HttpRequest, settings: StudySettings, now, held: list[int] | None = None) -> dict:
     deck = _current_deck(request)
-    q = scheduling.queue(request.user, settings, now, deck=deck)
-    card = q.card and scheduling.in_learner_language(q.card, request.user, get_language())
+    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held)
+    card = q.card
+    choices = _choices(card) if card else []
     return {
         "deck": deck,
         "queue": q,
         "card": card,
-        "choices": _choices(card) if card else [],
+        "choices": choices,
         "stage": "front" if card else "done",
-        "form": AnswerForm(card.question, _choices(card)) if card else None,
+        "form": AnswerForm(card.question, choices) if card else None,
         "shown_at": int(now.timestamp() * 1000),
         "can_undo": q.can_undo,
     }
@@ -253,10 +250,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer = {"given": data["answer"], "correct": data["correct"]}
             if data["answer"].get("dont_know"):
                 rating = 1  # the learner said they did not know: that is Again, whatever button was sent
-    held = Question.objects.filter(cards__pk=card_id, cards__user=request.user).withheld_reason(request.user, now)
-    if held:  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
-        messages.warning(request, held)
-        return _back_to_queue(request, settings, now, status=409)
+    # Read once, for this rating and the queue shown after it.
+    held = scheduling.held_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
@@ -269,12 +264,20 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             duration_ms=duration,
             answer=answer,
             settings=settings,
+            held=held,
         )
     except Card.DoesNotExist:
         raise Http404 from None
+    except (
+        scheduling.Held
+    ):  # never shown, so never rated: the queue leaves such cards out while the assignment holds them
+        reason = Question.objects.filter(cards__pk=card_id).withheld_reason(request.user, now)
+        if reason:
+            messages.warning(request, reason)
+        return _back_to_queue(request, settings, now, status=409, held=held)
     except scheduling.ReviewError as exc:  # a stale tab, or a token already used on another card
         messages.warning(request, str(exc))
-        return _back_to_queue(request, settings, now, status=409)
+        return _back_to_queue(request, settings, now, status=409, held=held)
     if not rated.duplicate:
         when = scheduling.interval_text(rated.card.due - now)
         messages.success(request, _("Next review of that card in %(when)s.") % {"when": when})
@@ -286,7 +289,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
                 "your progress page so you can study it differently."
             ),
         )
-    return _back_to_queue(request, settings, now)
+    return _back_to_queue(request, settings, now, held=held)
 
 
 def _duration_ms(shown_at: str | None, now) -> int | None:
@@ -297,13 +300,15 @@ def _duration_ms(shown_at: str | None, now) -> int | None:
     return max(0, min(int(now.timestamp() * 1000) - shown, 10 * 60 * 1000))
 
 
-def _back_to_queue(request: HttpRequest, settings: StudySettings, now, status: int = 200) -> HttpResponse:
+def _back_to_queue(
+    request: HttpRequest, settings: StudySettings, now, status: int = 200, held: list[int] | None = None
+) -> HttpResponse:
     if not request.htmx:
         response = redirect("quizzes:review")
         if status == 409:  # a stale tab: show the message on a page that says so
-            return _review_page(request, _front_context(request, settings, now), status=409)
+            return _review_page(request, _front_context(request, settings, now, held), status=409)
         return response
-    return _review_page(request, _front_context(request, settings, now), status=status)
+    return _review_page(request, _front_context(request, settings, now, held), status=status)
 
 
 @require_POST

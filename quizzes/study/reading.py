@@ -1,0 +1,181 @@
+"""The card a review shows, with everything its page renders, read by plain SQL written once.
+
+The review page and rate-and-next read one card per request: building that read with the ORM (select_related,
+defer, prefetch, the visibility rule) cost more than running it. Here the columns come from the models'
+fields, the values go through the same converters as the ORM's, and the instances are the ORM's own
+(Model.from_db), so the page reads them as it would read a queryset's.
+"""
+
+from functools import lru_cache
+
+from django.db import connection
+from django.db.models import Model
+from django.db.models.expressions import RawSQL
+
+from ..bank.models import Choice, Passage, Question, Source
+from .models import Card, Deck, ReviewLog
+
+# The source's full text (up to tens of kB) and what goes with it are never shown on a review.
+SOURCE_TEXT = ("text", "licence", "paragraph_languages")
+
+
+class Columns:
+    """Some columns of one model under a table alias, and how to make an instance of a row's values."""
+
+    def __init__(self, model: type[Model], alias: str, leave_out: tuple[str, ...] = ()):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if f.name not in leave_out]
+        self.attnames = [f.attname for f in self.fields]
+        self.sql = ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in self.fields)
+        self._converters: dict[str, list] = {}
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def make(self, values) -> Model:
+        converters = self._converters.get(connection.vendor)
+        if converters is None:
+            converters = self._converters[connection.vendor] = [self._converters_of(f) for f in self.fields]
+        values = list(values)
+        for i, (col, convs) in enumerate(converters):
+            for convert in convs:
+                values[i] = convert(values[i], col, connection)
+        return self.model.from_db(connection.alias, self.attnames, values)
+
+    @staticmethod
+    def _converters_of(field):
+        col = field.get_col(field.model._meta.db_table)
+        return col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+
+
+@lru_cache(maxsize=1)
+def _columns() -> dict[str, Columns]:
+    return {
+        "card": Columns(Card, "c"),
+        "question": Columns(Question, "q"),
+        "passage": Columns(Passage, "p"),
+        "source": Columns(Source, "s", SOURCE_TEXT),
+        "deck": Columns(Deck, "d"),
+        "choice": Columns(Choice, "ch"),
+        "log": Columns(ReviewLog, "l"),
+    }
+
+
+# {visible}: the questions the learner may see (visible_questions). The version in the learner's language is
+# looked up in the same statement: most cards have none, and then nothing more is read.
+CARD_SQL = """
+SELECT {card}, {question}, {passage}, {source}, {deck},
+  CASE WHEN q.language = %s THEN NULL ELSE (
+    SELECT v.id FROM quizzes_question v
+    WHERE v.language = %s AND (v.translation_of_id = q.id OR v.id = q.translation_of_id) AND v.id IN ({visible})
+    ORDER BY v.external_id, v.id LIMIT 1) END
+FROM quizzes_card c
+JOIN quizzes_question q ON q.id = c.question_id
+JOIN quizzes_passage p ON p.id = q.passage_id
+JOIN quizzes_source s ON s.id = p.source_id
+LEFT JOIN quizzes_deck d ON d.id = c.deck_id
+WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+"""
+QUESTION_SQL = """
+SELECT {question}, {passage}, {source}
+FROM quizzes_question q
+JOIN quizzes_passage p ON p.id = q.passage_id
+JOIN quizzes_source s ON s.id = p.source_id
+WHERE q.id = %s
+"""
+CHOICES_SQL = "SELECT {choice} FROM quizzes_choice ch WHERE ch.question_id = %s ORDER BY ch.position, ch.id"
+CARD_TO_RATE_SQL = """
+SELECT {card} FROM quizzes_card c
+WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+"""
+LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
+
+
+@lru_cache(maxsize=8)
+def _sql(template: str, vendor: str) -> str:
+    return template.format(**{name: cols.sql for name, cols in _columns().items()}, visible="{visible}")
+
+
+def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> Card | None:
+    """The learner's card `card_id` if they may see its question (else None), with its question (in `language`
+    when the item has a version in it that they may see), passage, source (without its text), deck and choices:
+    what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads, in two statements, three
+    when the item has a version in `language`: a published one the learner may see, the first by external id (the
+    card, its schedule and its log stay the original's)."""
+    cols = _columns()
+    language = (language or "")[:2] or None
+    sql = _sql(CARD_SQL, connection.vendor).replace("{visible}", visible.sql)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [language, language, *visible.params, card_id, user.pk, *visible.params])
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        card, question, passage, source, deck, version = _split(row, "card", "question", "passage", "source", "deck")
+        card = cols["card"].make(card)
+        if version[0] is not None:
+            cursor.execute(_sql(QUESTION_SQL, connection.vendor), [version[0]])
+            question, passage, source, _rest = _split(cursor.fetchone(), "question", "passage", "source")
+        question = _question(question, passage, source)
+        _cache(card, "deck", cols["deck"].make(deck) if deck[0] is not None else None)
+        # Through the descriptor: the card shown with a version points at it (as it always did on this page).
+        card.question = question
+        cursor.execute(_sql(CHOICES_SQL, connection.vendor), [question.pk])
+        _prefetched(question, "choices", [cols["choice"].make(r) for r in cursor.fetchall()])
+    return card
+
+
+def _split(row, *names: str) -> list:
+    """The row cut into the columns of each name, and what is left."""
+    cols, parts, start = _columns(), [], 0
+    for name in names:
+        end = start + len(cols[name])
+        parts.append(row[start:end])
+        start = end
+    parts.append(row[start:])
+    return parts
+
+
+def _question(question, passage, source) -> Question:
+    cols = _columns()
+    question, passage = cols["question"].make(question), cols["passage"].make(passage)
+    source = cols["source"].make(source)
+    _cache(passage, "source", source)
+    _cache(question, "passage", passage)
+    return question
+
+
+def _cache(instance: Model, name: str, value) -> None:
+    instance._meta.get_field(name).set_cached_value(instance, value)
+
+
+def _prefetched(instance: Model, name: str, objects: list) -> None:
+    """What prefetch_related leaves: the related manager's queryset, already evaluated."""
+    queryset = getattr(instance, name).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance._prefetched_objects_cache = {name: queryset}
+    back = instance._meta.get_field(name).field
+    for obj in objects:
+        back.set_cached_value(obj, instance)
+
+
+def card_to_rate(user, card_id: int, visible: RawSQL) -> Card | None:
+    """The learner's card `card_id` if they may see its question (else None), locked until the end of the
+    transaction where the database locks rows (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds
+    the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id)."""
+    sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.sql)
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [card_id, user.pk, *visible.params])
+        row = cursor.fetchone()
+    return _columns()["card"].make(row) if row else None
+
+
+def log_by_token(token) -> ReviewLog | None:
+    """The log row of the rating named `token` (unique), or None."""
+    value = ReviewLog._meta.get_field("token").get_db_prep_value(token, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(LOG_BY_TOKEN_SQL, connection.vendor), [value])
+        row = cursor.fetchone()
+    return _columns()["log"].make(row) if row else None

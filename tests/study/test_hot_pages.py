@@ -1,0 +1,133 @@
+"""The study pages read each learner's day in a fixed number of queries, whatever the size of their history
+(issue 11), and the card the review reads by plain SQL (quizzes.study.reading) is the ORM's card."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from quizzes.bank.models import Question, visible_questions
+from quizzes.study import reading, scheduling
+from quizzes.study.models import Card, Deck, ReviewLog
+from tests import factory
+
+HX = {"HX-Request": "true"}
+TOKEN = "4b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"
+
+
+def history(user, cards: int, reviews: int) -> list[int]:
+    """`cards` studied questions, all due for review, and `reviews` log rows before today (with their days)."""
+    source = factory.make_source()
+    questions = [factory.make_question(f"h-{i}", source=source) for i in range(cards)]
+    scheduling.add_study(user, quizset=factory.make_quizset("history", questions))
+    now = timezone.now()
+    Card.objects.filter(user=user).update(
+        state=Card.State.REVIEW, stability=10, difficulty=5, due=now - timedelta(days=1), last_review=now
+    )
+    ids = list(Card.objects.filter(user=user).order_by("pk").values_list("pk", flat=True))
+    ReviewLog.objects.bulk_create(
+        ReviewLog(
+            user=user,
+            card_id=ids[i % len(ids)],
+            rating=3 if i % 4 else 1,
+            state_before=Card.State.REVIEW,
+            reviewed_at=now - timedelta(days=1, minutes=7 * i + 1),  # before today: no daily limit is reached
+            retrievability=0.9,
+            elapsed_days=1,
+        )
+        for i in range(reviews)
+    )
+    scheduling.rebuild_review_days(user)
+    return ids
+
+
+@pytest.fixture
+def alice(client, learner):
+    client.force_login(learner)
+    return client
+
+
+# session, user, the questions an assignment holds, the queue's counts with its next card, the card with its
+# question, passage, source, deck (and the id of its version in the learner's language), its choices.
+REVIEW_QUERIES = 6
+# + the rating: a transaction (SQLite's BEGIN and COMMIT are counted), the card locked, a replayed token, the
+# card, the log row and the day's counts written; the held questions are read once for the rating and the queue.
+RATE_QUERIES = 13
+# session, user, held, the queue's counts, the days, totals, forecast, topics, sources, at risk, leeches,
+# calibration.
+PROGRESS_QUERIES = 12
+
+
+@pytest.mark.parametrize("cards,reviews", [(3, 10), (40, 2000)], ids=["short", "long"])
+class TestQueriesStayFlat:
+    def test_review_page(self, alice, learner, cards, reviews, django_assert_max_num_queries):
+        history(learner, cards, reviews)
+        with django_assert_max_num_queries(REVIEW_QUERIES):
+            response = alice.get("/review/")
+        assert response.status_code == 200 and 'id="prompt"' in response.content.decode()
+
+    def test_rate_and_next(self, alice, learner, cards, reviews, django_assert_max_num_queries):
+        ids = history(learner, cards, reviews)
+        # The day's first rating also makes its row of daily counts (ReviewDay): three queries more, once a day.
+        alice.post(f"/review/{ids[1]}/rate/", {"rating": 3, "token": "0b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"})
+        with django_assert_max_num_queries(RATE_QUERIES):
+            response = alice.post(f"/review/{ids[0]}/rate/", {"rating": 3, "token": TOKEN}, headers=HX)
+        assert response.status_code == 200 and 'id="prompt"' in response.content.decode()
+        assert ReviewLog.objects.filter(card_id=ids[0], token=TOKEN).count() == 1
+        logs = ReviewLog.objects.filter(card_id=ids[0]).count()
+        with django_assert_max_num_queries(RATE_QUERIES):  # a double submission: counted once
+            assert alice.post(f"/review/{ids[0]}/rate/", {"rating": 3, "token": TOKEN}, headers=HX).status_code == 200
+        assert ReviewLog.objects.filter(card_id=ids[0]).count() == logs
+
+    def test_progress(self, alice, learner, cards, reviews, django_assert_max_num_queries):
+        history(learner, cards, reviews)
+        with django_assert_max_num_queries(PROGRESS_QUERIES):
+            assert alice.get("/progress/").status_code == 200
+
+
+def test_a_version_in_the_learners_language_costs_one_query_more(alice, learner, django_assert_max_num_queries):
+    en = factory.make_question("item-en", prompt="ENGLISH PROMPT")
+    fr_source = factory.make_source("intro-fr", language="fr", title="Introduction", text="Un texte.")
+    factory.make_question("item-fr", source=fr_source, passage="Un texte.", prompt="PROMPT FR", translation_of=en)
+    scheduling.add_study(learner, quizset=factory.make_quizset("en", [en]))
+    alice.get("/review/", headers={"Accept-Language": "fr"})  # the first visit writes the learner's settings
+    with django_assert_max_num_queries(REVIEW_QUERIES + 1):
+        html = alice.get("/review/", headers={"Accept-Language": "fr"}).content.decode()
+    assert "PROMPT FR" in html and "ENGLISH PROMPT" not in html
+
+
+class TestTheCardReadByPlainSql:
+    @pytest.fixture
+    def card(self, learner):
+        question = factory.make_question("q-1", choices=[("B", False), ("A", True)])
+        scheduling.add_study(learner, quizset=factory.make_quizset("set", [question]))
+        card = Card.objects.get(user=learner)
+        card.deck = Deck.objects.create(user=learner, name="Genes")
+        card.stability, card.last_review = 3.5, timezone.now()
+        card.save()
+        return card
+
+    def test_is_the_orms_card_with_what_the_page_renders(self, learner, card, django_assert_num_queries):
+        with django_assert_num_queries(2):
+            read = reading.card_to_show(learner, card.pk, "en", visible_questions(learner))
+        orm = Card.objects.select_related("question__passage__source", "deck").get(pk=card.pk)
+        with django_assert_num_queries(0):
+            for field in Card._meta.concrete_fields:
+                assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
+            assert read.question.prompt == orm.question.prompt and read.question.kind == orm.question.kind
+            assert read.question.passage.text == orm.question.passage.text
+            assert read.question.passage.source.title == orm.question.passage.source.title
+            assert read.deck.name == "Genes"
+            assert [c.text for c in read.question.choices.all()] == ["B", "A"]
+            assert read.question.choices.all()[1].is_correct is True
+        assert "text" in read.question.passage.source.get_deferred_fields(), "the source's text is never read"
+
+    def test_is_none_for_another_learner_a_removed_card_or_a_hidden_question(self, learner, card):
+        other = factory.make_user("bob", factory.Role.LEARNER)
+        assert reading.card_to_show(other, card.pk, "en", visible_questions(other)) is None
+        assert reading.card_to_rate(other, card.pk, visible_questions(other)) is None
+        Question.objects.filter(pk=card.question_id).update(status=Question.Status.DRAFT)
+        assert reading.card_to_show(learner, card.pk, "en", visible_questions(learner)) is None
+        Question.objects.filter(pk=card.question_id).update(status=Question.Status.PUBLISHED)
+        Card.objects.filter(pk=card.pk).update(removed_at=timezone.now())
+        assert reading.card_to_rate(learner, card.pk, visible_questions(learner)) is None
