@@ -27,7 +27,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question, visible_questions
+from ..bank.models import Question, visible_questions, withheld_ids
 from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
@@ -588,7 +588,7 @@ class Queue:
 def held_questions(user, now: datetime) -> list[int]:
     """The questions an assignment keeps for its own attempts, away from the learner now (the trust rule,
     Question.objects.withheld_from): their cards stay out of the queue and cannot be rated."""
-    return list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+    return withheld_ids(user, now)
 
 
 def queue(
