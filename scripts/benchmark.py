@@ -643,7 +643,7 @@ def scale(shape: dict, label: str) -> None:
     """Build the learners' histories, then time the due queue, the first new card and the pages, for one
     learner or for a sample of 20 of them (each run the next learner of the sample), with the query plans."""
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
@@ -729,8 +729,27 @@ def scale(shape: dict, label: str) -> None:
         scheduling.queue(user, context[user.pk][0], timezone.now())
         first_new(user)
     print(f"\nQuery plans of the due queue, then of the first new card ({user.username}):")
+    explain_all(ctx.captured_queries)
+
+    # The same without the index of new cards, dropped in a transaction that is rolled back (both
+    # databases' DDL is transactional): the figure before it, on the same data.
+    print("\nWithout card_new_order (dropped, then put back):\n")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX card_new_order")
+        p50, p95, worst, cpu = timed(cycling(first_new), 200)
+        print(f"{'first new card, without card_new_order':44} {p50:7.2f} {p95:7.2f} {worst:7.2f} {cpu:8.2f}")
+        with CaptureQueriesContext(connection) as without:
+            first_new(user)
+        explain_all(without.captured_queries[:1])
+        transaction.set_rollback(True)
+
+
+def explain_all(queries) -> None:
+    from django.db import connection
+
     explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
-    for query in ctx.captured_queries:
+    for query in queries:
         sql = query["sql"]
         with connection.cursor() as cursor:
             cursor.execute(explain + sql)
