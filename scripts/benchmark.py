@@ -639,7 +639,7 @@ def build_scale(shape: dict) -> list:
     return list(User.objects.filter(pk__in=users).order_by("pk"))
 
 
-def scale(shape: dict, label: str) -> None:
+def scale(shape: dict, label: str, runs: int = 200) -> None:
     """Build the learners' histories, then time the due queue, the first new card and the pages, for one
     learner or for a sample of 20 of them (each run the next learner of the sample), with the query plans."""
     from django.core.management import call_command
@@ -721,7 +721,7 @@ def scale(shape: dict, label: str) -> None:
     print("(cpu p50: this process's CPU time, which on SQLite includes the database's work)\n")
     print(f"{'what':44} {'p50':>7} {'p95':>7} {'max':>7} {'cpu p50':>8}")
     for name, fn in rows:
-        p50, p95, worst, cpu = timed(fn, 100 if "page" in name else 200)
+        p50, p95, worst, cpu = timed(fn, runs // 2 if "page" in name else runs)
         print(f"{name:44} {p50:7.2f} {p95:7.2f} {worst:7.2f} {cpu:8.2f}")
 
     user = sample[0]
@@ -737,7 +737,7 @@ def scale(shape: dict, label: str) -> None:
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("DROP INDEX card_new_order")
-        p50, p95, worst, cpu = timed(cycling(first_new), 200)
+        p50, p95, worst, cpu = timed(cycling(first_new), runs)
         print(f"{'first new card, without card_new_order':44} {p50:7.2f} {p95:7.2f} {worst:7.2f} {cpu:8.2f}")
         with CaptureQueriesContext(connection) as without:
             first_new(user)
@@ -818,6 +818,7 @@ def main() -> None:
     parser.add_argument("--scale-learners", type=int, default=1, help="learners of --scale (default 1)")
     parser.add_argument("--scale-cards", type=int, help="cards in all (default 100,000; 100 a learner with several)")
     parser.add_argument("--scale-reviews", type=int, help="log rows in all (default 1,000,000; 200 a learner)")
+    parser.add_argument("--scale-runs", type=int, default=200, help="timed runs of each query (pages: half)")
     parser.add_argument("--import-questions", type=int, metavar="N", help="time a YAML import of N questions instead")
     args = parser.parse_args()
     if not (args.inprocess or args.scale or args.import_questions) and not shutil.which("wrk"):
@@ -830,7 +831,7 @@ def main() -> None:
     try:
         setup_django(db)
         if args.scale:
-            scale(scale_shape(args.scale_learners, args.scale_cards, args.scale_reviews), label)
+            scale(scale_shape(args.scale_learners, args.scale_cards, args.scale_reviews), label, args.scale_runs)
             return
         if args.import_questions:
             import_timing(args.import_questions, label)
