@@ -4,6 +4,8 @@
     .venv/bin/python scripts/benchmark.py --inprocess          # no server: Django's WSGI app called in-process
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/learnapp_speed .venv/bin/python scripts/benchmark.py
     .venv/bin/python scripts/benchmark.py --scale [--scale-cards 100000 --scale-reviews 1000000]
+    .venv/bin/python scripts/benchmark.py --scale --scale-learners 10000   # 1,000,000 cards, 2,000,000 reviews
+    .venv/bin/python scripts/benchmark.py --scale --scale-learners 50      # a quick check: 5,000 cards
 
 It builds a throw-away database (SQLite in a temporary folder, or the PostgreSQL database of
 DATABASE_URL, emptied first): the shipped bank, learners studying every question with a short
@@ -22,9 +24,10 @@ the figure kept is the median of the rounds. Each page's ratio is its req/s over
 the same run: the figure to compare between machines. --check exits 1 when a ratio is below the
 floor committed in docs/speed-floor.json (for its database: sqlite or postgresql).
 
---scale builds one learner with --scale-cards cards and --scale-reviews review log rows and reports
-the due-queue query's latency (p50/p95), the review page's in-process time and the query plans
-(docs/performance.md keeps the figures).
+--scale builds one learner with --scale-cards cards and --scale-reviews review log rows (or, with
+--scale-learners N, N learners sharing them, 100 cards and 200 log rows each by default) and reports
+the due-queue query's latency (p50/p95), the first new card's, the review and progress pages'
+in-process time and the query plans (docs/performance.md keeps the figures).
 """
 
 import argparse
@@ -479,151 +482,281 @@ def print_table(table: dict, queries: dict, floors: dict, title: str, goals: dic
     return failures
 
 
-# --- scale: one learner with 100,000 cards and 1,000,000 reviews ---------------------------------------
+# --- scale: one learner with 100,000 cards and 1,000,000 reviews, or 10,000 learners with 100 each ----
 
 
-def scale(n_cards: int, n_reviews: int, label: str) -> None:
-    """Build one learner's huge history with bulk_create, then time the due queue and the review page."""
-    from django.core.management import call_command
+def scale_shape(learners: int, cards: int | None, reviews: int | None) -> dict:
+    """What --scale builds: one learner with 100,000 cards and 1,000,000 log rows by default; with
+    --scale-learners N, N learners with 100 cards and 200 log rows each by default (1,000,000 cards and
+    2,000,000 rows at 10,000 learners). Many learners study one shared bank, each a slice of it."""
+    if learners < 1:
+        raise ValueError("--scale-learners must be at least 1")
+    if cards is None:
+        cards = 100_000 if learners == 1 else 100 * learners
+    if reviews is None:
+        reviews = 1_000_000 if learners == 1 else 200 * learners
+    each = cards // learners
+    if each < 1:
+        raise ValueError("--scale-cards must be at least one card per learner")
+    return {
+        "learners": learners,
+        "cards_each": each,
+        "reviews_each": reviews // learners,
+        "bank": each if learners == 1 else max(each, 1_000),
+    }
+
+
+def learner_questions(index: int, each: int, bank: int) -> list[int]:
+    """The positions in the bank of the questions learner `index` studies: `each` different ones, a slice
+    that starts at a different place for each learner (so that every question has learners)."""
+    start = index * 37 % bank
+    return [(start + i) % bank for i in range(each)]
+
+
+def insert_rows(model, rows, given: tuple[str, ...]) -> None:
+    """Rows of `model` with the columns `given` (attnames, in that order), the others at their field's
+    default: COPY on PostgreSQL, executemany on SQLite (bulk_create would build a model instance and
+    prepare each value of each row: most of the build time at a million rows)."""
     from django.db import connection
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    by_name = {f.attname: f for f in fields}
+    rest = [f for f in fields if f.attname not in given]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in rest)
+    quote = connection.ops.quote_name
+    columns = [by_name[a].column for a in given] + [f.column for f in rest]
+    at = connection.ops.adapt_datetimefield_value
+    dated = [i for i, a in enumerate(given) if by_name[a].get_internal_type() == "DateTimeField"]
+    if connection.vendor == "postgresql":
+        dated = []  # psycopg takes aware datetimes as they are
+
+    def prepared(row):
+        if dated:
+            row = list(row)
+            for i in dated:
+                row[i] = at(row[i])
+        return (*row, *defaults)
+
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+        else:
+            sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+            batch = []
+            for row in rows:
+                batch.append(prepared(row))
+                if len(batch) == 50_000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+
+
+def build_scale(shape: dict) -> list:
+    """The learners, their shared bank, their cards and their logs; returns the learners (User objects)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection, transaction
     from django.utils import timezone
 
     from quizzes.bank.models import Choice, Passage, Question
+    from quizzes.study.models import Card, ReviewLog
+    from tests.factory import make_source
+
+    User = get_user_model()
+    rng = random.Random(7)
+    now = timezone.now()
+    with transaction.atomic():
+        password = make_password(PASSWORD)  # hashed once: 10,000 learners share it
+        names = ["huge"] if shape["learners"] == 1 else [f"scale{i:05d}" for i in range(shape["learners"])]
+        User.objects.bulk_create((User(username=name, password=password) for name in names), batch_size=5000)
+        users = list(User.objects.filter(username__in=names).order_by("pk").values_list("pk", flat=True))
+        source = make_source("scale-source")
+        passage = Passage.objects.create(source=source, start=0, end=20, text=source.text[:20])
+        insert_rows(
+            Question,
+            (
+                (f"scale-{i}", "single", passage.pk, f"Scale question number {i}?", "en", "published", now, now)
+                for i in range(shape["bank"])
+            ),
+            ("external_id", "kind", "passage_id", "prompt", "language", "status", "created_at", "updated_at"),
+        )
+        question_ids = list(
+            Question.objects.filter(external_id__startswith="scale-").order_by("pk").values_list("pk", flat=True)
+        )
+        insert_rows(
+            Choice,
+            ((q, t, t == "Right", p) for q in question_ids for p, t in enumerate(("Right", "Wrong"))),
+            ("question_id", "text", "is_correct", "position"),
+        )
+        states = [Card.State.REVIEW] * 80 + [Card.State.NEW] * 15 + [Card.State.LEARNING] * 3
+        states += [Card.State.RELEARNING] * 2
+        year, month = 60 * 24 * 365, 60 * 24 * 30
+
+        def cards():
+            for u, user_id in enumerate(users):
+                for i, position in enumerate(learner_questions(u, shape["cards_each"], shape["bank"])):
+                    state = rng.choice(states)
+                    new = state == Card.State.NEW
+                    yield (
+                        user_id,
+                        question_ids[position],
+                        state,
+                        None if new else rng.uniform(1, 300),
+                        None if new else rng.uniform(1, 10),
+                        now + timedelta(minutes=rng.randint(-month, year)),
+                        None if new else now - timedelta(days=rng.randint(1, 365)),
+                        now - timedelta(days=400) + timedelta(microseconds=i),
+                    )
+
+        insert_rows(
+            Card,
+            cards(),
+            ("user_id", "question_id", "state", "stability", "difficulty", "due", "last_review", "created_at"),
+        )
+        by_user: dict[int, list[int]] = {}
+        for user_id, card_id in Card.objects.order_by("user_id", "pk").values_list("user_id", "pk").iterator(50_000):
+            by_user.setdefault(user_id, []).append(card_id)
+
+        def logs():
+            for user_id, card_ids in by_user.items():
+                for _ in range(shape["reviews_each"]):
+                    yield (
+                        user_id,
+                        rng.choice(card_ids),
+                        rng.choice([1, 3, 3, 3, 4]),
+                        2,
+                        now - timedelta(minutes=rng.randint(1, 2 * year)),
+                    )
+
+        insert_rows(ReviewLog, logs(), ("user_id", "card_id", "rating", "state_before", "reviewed_at"))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return list(User.objects.filter(pk__in=users).order_by("pk"))
+
+
+def scale(shape: dict, label: str, runs: int = 200) -> None:
+    """Build the learners' histories, then time the due queue, the first new card and the pages, for one
+    learner or for a sample of 20 of them (each run the next learner of the sample), with the query plans."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from quizzes.bank.models import Question, visible_questions
     from quizzes.study import scheduling
-    from quizzes.study.models import Card, ReviewLog, StudySettings
-    from tests.factory import Role, make_source, make_user
+    from quizzes.study.models import Card, StudySettings
 
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
-    user = make_user("huge", Role.LEARNER, password=PASSWORD)
-    source = make_source("scale-source")
-    passage = Passage.objects.get_or_create(source=source, start=0, end=20, defaults={"text": source.text[:20]})[0]
-    now = timezone.now()
-    rng = random.Random(7)
-    Question.objects.bulk_create(
-        (
-            Question(
-                external_id=f"scale-{i}",
-                kind=Question.Kind.SINGLE,
-                passage=passage,
-                prompt=f"Scale question number {i}?",
-                language="en",
-                status=Question.Status.PUBLISHED,
-            )
-            for i in range(n_cards)
-        ),
-        batch_size=5000,
-    )
-    ids = list(Question.objects.filter(external_id__startswith="scale-").values_list("pk", flat=True))
-    Choice.objects.bulk_create(
-        (
-            Choice(question_id=q, text=t, is_correct=t == "Right", position=p)
-            for q in ids
-            for p, t in enumerate(("Right", "Wrong"))
-        ),
-        batch_size=5000,
-    )
-    states = [Card.State.REVIEW] * 80 + [Card.State.NEW] * 15 + [Card.State.LEARNING] * 3 + [Card.State.RELEARNING] * 2
-    Card.objects.bulk_create(
-        (
-            Card(
-                user=user,
-                question_id=q,
-                state=(state := rng.choice(states)),
-                stability=None if state == Card.State.NEW else rng.uniform(1, 300),
-                difficulty=None if state == Card.State.NEW else rng.uniform(1, 10),
-                due=now + timedelta(minutes=rng.randint(-60 * 24 * 30, 60 * 24 * 365)),
-                last_review=None if state == Card.State.NEW else now - timedelta(days=rng.randint(1, 365)),
-                created_at=now - timedelta(days=400) + timedelta(microseconds=i),
-            )
-            for i, q in enumerate(ids)
-        ),
-        batch_size=5000,
-    )
-    card_ids = list(Card.objects.filter(user=user).values_list("pk", flat=True))
-    done = 0
-    while done < n_reviews:
-        batch = min(50_000, n_reviews - done)
-        ReviewLog.objects.bulk_create(
-            (
-                ReviewLog(
-                    user=user,
-                    card_id=rng.choice(card_ids),
-                    rating=rng.choice([1, 3, 3, 3, 4]),
-                    state_before=2,
-                    reviewed_at=now - timedelta(minutes=rng.randint(1, 2 * 365 * 24 * 60)),
-                )
-                for _ in range(batch)
-            ),
-            batch_size=5000,
-        )
-        done += batch
-    scheduling.rebuild_review_days(user)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    learners = build_scale(shape)
+    n, each = shape["learners"], shape["cards_each"]
+    sample = learners[:: max(1, n // 20)][:20]
+    for user in sample:
+        scheduling.rebuild_review_days(user)  # the progress page reads the days, not the log
     print(
-        f"built {n_cards} cards and {n_reviews} reviews for one learner in {time.perf_counter() - t0:.0f} s ({label})"
+        f"built {n} learner(s) x {each} cards = {n * each} cards and {n * shape['reviews_each']} review log rows, "
+        f"a bank of {shape['bank']} questions, in {time.perf_counter() - t0:.0f} s ({label})"
     )
 
-    settings = StudySettings.for_user(user)
+    now = timezone.now()
+    context = {}
+    for user in sample:
+        settings = StudySettings.for_user(user)
+        start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
+        held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
+        context[user.pk] = (settings, visible_questions(user), held, start, end)
 
-    def timed(fn, n=200) -> tuple[float, float, float]:
-        fn()
-        times = []
-        for _ in range(n):
-            t = time.perf_counter()
-            fn()
-            times.append((time.perf_counter() - t) * 1000)
-        times.sort()
-        return times[len(times) // 2], times[int(len(times) * 0.95)], times[-1]
+    def cycling(fn):
+        turn = iter(range(10**9))
+        return lambda: fn(sample[next(turn) % len(sample)])
 
-    from django.db import connection as conn
-    from django.test.utils import CaptureQueriesContext
+    def counts(user):
+        settings, visible, held, start, end = context[user.pk]
+        new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
+        return scheduling._queue_counts(user.pk, visible, timezone.now(), start, end, held, new_limit, review_limit)
 
-    start, end = scheduling.day_bounds(timezone.now(), settings.timezone, settings.rollover_hour)
+    def first_new(user):
+        _settings, visible, held, _start, _end = context[user.pk]
+        cards = Card.objects.visible_to(user, visible).active(timezone.now()).exclude(question_id__in=held)
+        base = (
+            cards.select_related("question__passage__source", "deck")
+            .defer(*scheduling.SOURCE_TEXT_FIELDS)
+            .prefetch_related("question__choices")
+        )
+        return scheduling._first_with_content(base, cards.new().order_by("created_at", "pk"))
+
     rows = [
-        (
-            "due-queue counts (one SQL statement)",
-            lambda: scheduling._queue_counts(
-                user.pk,
-                timezone.now(),
-                start,
-                end,
-                new_limit=settings.new_per_day,
-                review_limit=settings.reviews_per_day,
-            ),
-        ),
-        ("due queue with its next card", lambda: scheduling.queue(user, settings, timezone.now())),
+        ("due-queue counts (one SQL statement)", cycling(counts)),
+        ("due queue with its next card", cycling(lambda u: scheduling.queue(u, context[u.pk][0], timezone.now()))),
+        ("first new card (card_new_order)", cycling(first_new)),
     ]
     driver = WsgiDriver()
-    cookie, _csrf = login(driver, "huge")
-    rows.append(
-        ("review page (in-process, whole request)", lambda: driver.request("GET", "/review/", {"Cookie": cookie}))
-    )
-    rows.append(
-        ("progress page (in-process, whole request)", lambda: driver.request("GET", "/progress/", {"Cookie": cookie}))
-    )
-    print(f"\n{label}, {n_cards} cards, {n_reviews} reviews, one learner (200 runs each, ms)\n")
-    print(f"{'what':44} {'p50':>7} {'p95':>7} {'max':>7}")
+    cookies = [login(driver, user.username)[0] for user in sample[:5]]
+    for name, path in (("review page", "/review/"), ("progress page", "/progress/")):
+        turn = iter(range(10**9))
+
+        def page(path=path, turn=turn):
+            return driver.request("GET", path, {"Cookie": cookies[next(turn) % len(cookies)]})
+
+        rows.append((f"{name} (in-process, whole request)", page))
+
+    def timed(fn, runs: int) -> tuple[float, float, float, float]:
+        fn()
+        times, cpu = [], []
+        for _ in range(runs):
+            t, c = time.perf_counter(), time.process_time()
+            fn()
+            times.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+        times.sort()
+        return times[len(times) // 2], times[int(len(times) * 0.95)], times[-1], statistics.median(cpu)
+
+    who = "one learner" if n == 1 else f"{len(sample)} of the {n} learners in turn (pages: 5 of them)"
+    print(f"\n{label}, {n * each} cards, {n * shape['reviews_each']} reviews, {who}; wall time, ms")
+    print("(cpu p50: this process's CPU time, which on SQLite includes the database's work)\n")
+    print(f"{'what':44} {'p50':>7} {'p95':>7} {'max':>7} {'cpu p50':>8}")
     for name, fn in rows:
-        p50, p95, worst = timed(fn, 100 if "page" in name else 200)
-        print(f"{name:44} {p50:7.2f} {p95:7.2f} {worst:7.2f}")
-    with CaptureQueriesContext(conn) as ctx:
-        scheduling.queue(user, settings, timezone.now())
-    print("\nQuery plans of the due queue:")
-    for query in ctx.captured_queries:
+        p50, p95, worst, cpu = timed(fn, runs // 2 if "page" in name else runs)
+        print(f"{name:44} {p50:7.2f} {p95:7.2f} {worst:7.2f} {cpu:8.2f}")
+
+    user = sample[0]
+    with CaptureQueriesContext(connection) as ctx:
+        scheduling.queue(user, context[user.pk][0], timezone.now())
+        first_new(user)
+    print(f"\nQuery plans of the due queue, then of the first new card ({user.username}):")
+    explain_all(ctx.captured_queries)
+
+    # The same without the index of new cards, dropped in a transaction that is rolled back (both
+    # databases' DDL is transactional): the figure before it, on the same data.
+    print("\nWithout card_new_order (dropped, then put back):\n")
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("DROP INDEX card_new_order")
+        p50, p95, worst, cpu = timed(cycling(first_new), runs)
+        print(f"{'first new card, without card_new_order':44} {p50:7.2f} {p95:7.2f} {worst:7.2f} {cpu:8.2f}")
+        with CaptureQueriesContext(connection) as without:
+            first_new(user)
+        explain_all(without.captured_queries[:1])
+        transaction.set_rollback(True)
+
+
+def explain_all(queries) -> None:
+    from django.db import connection
+
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
+    for query in queries:
         sql = query["sql"]
-        explain = "EXPLAIN QUERY PLAN " if conn.vendor == "sqlite" else "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) "
-        with conn.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(explain + sql)
             plan = cursor.fetchall()
         print("\n" + " ".join(sql.split())[:200] + ("..." if len(sql) > 200 else ""))
         for row in plan:
-            print("   ", row[-1] if conn.vendor == "sqlite" else row[0])
+            print("   ", row[-1] if connection.vendor == "sqlite" else row[0])
 
 
 # --- import: 10,000 questions from YAML ------------------------------------------------------------
@@ -682,8 +815,10 @@ def main() -> None:
     parser.add_argument("--check", action="store_true", help="exit 1 below the floors of docs/speed-floor.json")
     parser.add_argument("--json", help="write the table to this file")
     parser.add_argument("--scale", action="store_true", help="the due queue and review page at scale instead")
-    parser.add_argument("--scale-cards", type=int, default=100_000)
-    parser.add_argument("--scale-reviews", type=int, default=1_000_000)
+    parser.add_argument("--scale-learners", type=int, default=1, help="learners of --scale (default 1)")
+    parser.add_argument("--scale-cards", type=int, help="cards in all (default 100,000; 100 a learner with several)")
+    parser.add_argument("--scale-reviews", type=int, help="log rows in all (default 1,000,000; 200 a learner)")
+    parser.add_argument("--scale-runs", type=int, default=200, help="timed runs of each query (pages: half)")
     parser.add_argument("--import-questions", type=int, metavar="N", help="time a YAML import of N questions instead")
     args = parser.parse_args()
     if not (args.inprocess or args.scale or args.import_questions) and not shutil.which("wrk"):
@@ -696,7 +831,7 @@ def main() -> None:
     try:
         setup_django(db)
         if args.scale:
-            scale(args.scale_cards, args.scale_reviews, label)
+            scale(scale_shape(args.scale_learners, args.scale_cards, args.scale_reviews), label, args.scale_runs)
             return
         if args.import_questions:
             import_timing(args.import_questions, label)

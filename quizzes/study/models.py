@@ -194,6 +194,9 @@ class Card(models.Model):
         indexes = [
             models.Index(fields=["user", "state", "due"], name="card_queue"),
             models.Index(fields=["user", "mastered_until"], name="card_mastery"),
+            # The queue's next new card is the oldest (created_at, then pk): read in this order, not sorted
+            # from every new card of the learner (tens of thousands after adding a big set).
+            models.Index(fields=["user", "state", "created_at"], name="card_new_order"),
         ]
 
     def __str__(self) -> str:

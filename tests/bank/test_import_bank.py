@@ -7,6 +7,7 @@ from unittest import mock
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
+from django.utils import timezone
 
 from quizzes.bank.models import Choice, Passage, Question, QuizSet, Source, Topic
 from quizzes.bank.yaml_bank import BankFile, BankInvalid, export_bank, import_bank
@@ -104,6 +105,15 @@ class TestImport:
         assert [i.question.external_id for i in quizset.items.all()] == ["q-card", "q-single", "q-tf"]
         # Two questions quote the same span: one passage row.
         assert Passage.objects.count() == 3
+
+    def test_a_new_question_gets_the_model_defaults_for_what_the_file_does_not_say(self):
+        # New questions are written as plain rows, not through the model: its defaults must still apply.
+        before = timezone.now()
+        import_bank([bank()])
+        single = Question.objects.get(external_id="q-single")
+        assert before <= single.created_at == single.updated_at <= timezone.now()
+        assert (single.personal, single.stale, single.rewrite_requested, single.owner) == (False, False, False, None)
+        assert (single.tolerance_kind, single.numeric_value, single.imported_hash != "") == ("absolute", None, True)
 
     def test_reimporting_the_same_file_changes_nothing(self):
         import_bank([bank()])

@@ -1,5 +1,7 @@
 """The hardened loader refuses everything beyond plain data (RELIABILITY.md cases 21-25)."""
 
+from datetime import date
+
 import pytest
 
 from quizzes.bank import safeyaml
@@ -77,3 +79,26 @@ def test_it_refuses_duplicate_and_non_text_keys():
 def test_an_empty_file_is_none():
     assert safeyaml.load(b"") is None
     assert safeyaml.load("\ufeffa: 1".encode()) == {"a": 1}
+
+
+def test_a_collection_key_is_refused_and_quoted_whole():
+    assert refused(b"[a, b]: 1\n") == "line 1: mapping keys must be text, not ['a', 'b']"
+    assert refused(b"x: {? {a: [1]}: 2}\n") == "line 1: mapping keys must be text, not {'a': [1]}"
+
+
+def test_a_plain_value_the_safe_constructor_cannot_build_is_text():
+    # `=` resolves to YAML 1.1's "value" tag, which the safe constructor has no function for.
+    assert safeyaml.load(b"a: =\nb: <<\n") == {"a": "=", "b": "<<"}
+
+
+def test_plain_scalars_are_typed_and_quoted_ones_are_text():
+    data = safeyaml.load(b"a: 1\nb: '1'\nc: true\nd: ~\ne:\nf: 2.5\ng: 2026-01-02\n")
+    assert data == {
+        "a": 1,
+        "b": "1",
+        "c": True,
+        "d": None,
+        "e": None,
+        "f": 2.5,
+        "g": date(2026, 1, 2),
+    }
