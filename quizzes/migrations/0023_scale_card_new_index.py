@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0021_study_calibration_index'),
+        ('quizzes', '0022_derive_rank_candidate_ranking'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
