@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from . import questions as q
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
+from .gate import gate
 from .lexicon import STOPWORDS
 from .sentences import sentences as split_into_sentences
 from .sentences import with_context
@@ -366,7 +367,7 @@ def _finish(text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestio
                 c.confidence = round(c.confidence * 0.5, 3)
         order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
         candidates = [candidates[i] for i in order]
-    return candidates
+    return gate(candidates, text)
 
 
 # A blank whose answer is one common word ("genes", "greffe") tests vocabulary more than the text's content.
