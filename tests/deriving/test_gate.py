@@ -301,3 +301,61 @@ def test_derive_passes_its_candidates_through_the_gate():
     candidates = derive(text, language="en")
     assert all("Severity" not in c.prompt for c in candidates)
     assert any(c.prompt == "What is the Debian Project?" for c in candidates)
+
+
+def test_a_common_word_beside_better_blanks_is_taken_out_unless_the_text_dwells_on_it():
+    prompt = "Further [[methods]] are available in contributed packages, notably [[SuppDists]]."
+    assert repair_cloze(prompt, "methods", "en", prompt) == (
+        "Further methods are available in contributed packages, notably [[SuppDists]].",
+        "SuppDists",
+    )
+    theme = "The kernel boots. The kernel loads drivers. The kernel schedules. " + prompt.replace("methods", "kernel")
+    kept = prompt.replace("methods", "kernel")
+    assert repair_cloze(kept, "kernel", "en", theme) == (kept, "kernel")
+
+
+@pytest.mark.parametrize(
+    ("statement", "language"),
+    [
+        ("If I remember correctly, [[dselect]] appeared in 0.93R6.", "en"),
+        ("Here the program asks for read permissions on the [[abstractions]].", "en"),
+        ("Sur ces terminaux, vous devez taper [[M-<]].", "fr"),
+        ("Je crois que la [[version 2]] était la meilleure.", "fr"),
+    ],
+)
+def test_testimonies_and_deictic_openings_need_context(statement, language):
+    assert mid_thought(statement, language)
+
+
+def test_a_series_of_like_sentences_gives_one_item_to_the_head_of_the_queue():
+    text = (
+        "The sixth meeting was held in Espoo.\nThe seventh meeting was held in Oaxtepec.\n"
+        "The eighth meeting was held in Edinburgh.\nBoxplots compare two samples."
+    )
+    lines = text.split("\n")
+    items = []
+    for k, line in enumerate(lines[:3]):
+        place = line.split()[-1].rstrip(".")
+        c = cloze(line.replace(place, f"[[{place}]]"), place, confidence=0.9 - k * 0.01)
+        c.passage, c.start = line, text.index(line)
+        items.append(c)
+    other = cloze("[[Boxplots]] compare two samples.", "Boxplots", confidence=0.6)
+    other.passage, other.start = lines[3], text.index(lines[3])
+    out = gate([*items, other], text)
+    assert [c.answer for c in out][:2] == ["Espoo", "Boxplots"]
+
+
+def test_choices_with_distractors_the_text_never_names_wait_longer():
+    text = "Setup starts when you press F10 or F12 at power on. Esc works too."
+    choice = Candidate(
+        kind="single",
+        prompt="Fill in the blank: Setup starts when you press _____ or F12 at power on.",
+        answer="F10",
+        passage=text,
+        language="en",
+        confidence=0.5,
+        reason="",
+        answer_type="symbol",
+        choices=[("F10", True), ("CD19", False), ("CCR5", False), ("AAV9", False)],
+    )
+    assert gate([choice], text)[0].confidence == pytest.approx(0.3)

@@ -203,7 +203,27 @@ def without_cross_references(prompt: str) -> str:
     return _CROSS_REFERENCE_ASIDE.sub("", prompt)
 
 
-def repair_cloze(prompt: str, answer: str, language: str) -> tuple[str, str] | None:
+# A one-word blank this common (Zipf) says little the learner must know: "[[claviers]]", "[[plots]]".
+COMMON_BLANK_ZIPF = 4.0
+
+
+THEME_COUNT = 3  # a common word the text says this often is one of its themes ("noyau", "capability")
+
+
+def _common_word(blank: str, language: str, text: str) -> bool:
+    if len(blank.split()) != 1 or not blank.islower() or zipf(blank, language) < COMMON_BLANK_ZIPF:
+        return False
+    stem = re.escape(blank[:-1] if blank.endswith(("s", "x")) and len(blank) > 4 else blank)
+    return len(re.findall(r"(?<!\w)" + stem + r"[sx]?(?!\w)", text, re.IGNORECASE)) < THEME_COUNT
+
+
+def common_blank(prompt: str, language: str, text: str = "") -> bool:
+    """A cloze whose every blank is one common lowercase word the text does not dwell on."""
+    blanks = _BLANK.findall(prompt)
+    return bool(blanks) and all(_common_word(b, language, text) for b in blanks)
+
+
+def repair_cloze(prompt: str, answer: str, language: str, text: str = "") -> tuple[str, str] | None:
     """The cloze's prompt and main answer once its bad blanks are trimmed or taken out, or None to drop it."""
     prompt = without_cross_references(prompt)
     pieces: list[str] = []
@@ -216,8 +236,10 @@ def repair_cloze(prompt: str, answer: str, language: str) -> tuple[str, str] | N
         glued = _touches_code(prompt, m.start(), m.end()) or _in_cross_reference(prompt, m.start())
         before = prompt[: m.start()].rstrip()
         cited_year = _YEAR.fullmatch(inner) and before.endswith("(") and prompt[m.end() : m.end() + 1] in "),;"
-        one_verb = len(inner.split()) == 1 and verb_like(inner, language) and not code_like(inner, language)
-        if glued or cited_year or one_verb:
+        one_verb = len(inner.split()) == 1 and verb_like(inner, language)
+        # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
+        common = _common_word(inner, language, text)
+        if glued or cited_year or one_verb or common and len(_BLANK.findall(prompt)) > 1:
             pieces.append(inner)
             continue
         new = _trimmed(inner, language) or inner
@@ -261,6 +283,8 @@ _DEPENDS_ON_EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b(?:next|previous|former|latter|prochaine?s?|précédente?s?)\b", re.IGNORECASE)
+_DEICTIC = re.compile(r"\b(?:this|these|that|those|here|ce|cet|cette|ces|ici)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"(?:^|[\s\"“«(])(?:I|I'm|I've|I'd|[Mm]y|[Jj]e|[Jj]'\w+)(?=[\s,;.!?])")
 _INTRO = re.compile(r"^(?:According to the text|D'après le texte|Fill in the blank|Complétez)\s?:\s*")
 
 
@@ -275,8 +299,12 @@ def mid_thought(statement: str, language: str) -> bool:
     pattern = _STARTS_MID_THOUGHT.get(language, _STARTS_MID_THOUGHT["en"])
     if pattern.match(body) or _DEPENDS_ON_EXAMPLE.search(body):
         return True
-    # "the next release", "la version précédente" early on: which one is in an earlier sentence
-    return bool(_RELATIVE.search(" ".join(body.split()[:6])))
+    # "the next release", "la version précédente", "Here the program…this", "Sur ces terminaux" early on: which
+    # one is in an earlier sentence
+    if _RELATIVE.search(" ".join(body.split()[:6])) or _DEICTIC.search(" ".join(body.split()[:4])):
+        return True
+    # a testimony in the first person ("I recall", "If I remember correctly") is a quotation's aside
+    return bool(_FIRST_PERSON.search(body))
 
 
 # --- flashcards and acronym cards -----------------------------------------------------------------------------
@@ -330,7 +358,9 @@ def misfit_choices(answer: str, distractors: list[str]) -> bool:
 # Confidence factors of the items moved down. Furniture is moved far down rather than dropped: a teacher
 # may still want the fact a transcript line shows, and the queue keeps everything a key fact might need.
 FURNITURE_PENALTY = 0.3
-CHOICE_PENALTY = 0.6  # a fill-in-the-blank choice below a typed blank
+CHOICE_PENALTY = 0.6  # a fill-in-the-blank choice whose distractors do not fit, below a typed blank
+FITTING_CHOICE_PENALTY = 0.85
+COMMON_BLANK_PENALTY = 0.75
 CROSS_REFERENCE_PENALTY = 0.7
 MID_THOUGHT_PENALTY = 0.7
 SAME_PARAGRAPH_PENALTY = 0.8  # the third item and later from one paragraph
@@ -367,7 +397,7 @@ def _check(c, text: str) -> bool:
             return False
         c.prompt = front
     if c.kind == "cloze":
-        repaired = repair_cloze(c.prompt, c.answer, language)
+        repaired = repair_cloze(c.prompt, c.answer, language, text)
         if repaired is None:
             # nothing left worth a blank: kept far down, as furniture, for the fact it may still show
             repaired = (c.prompt, c.answer)
@@ -383,7 +413,12 @@ def _check(c, text: str) -> bool:
     if c.kind in ("single", "true_false") and _URL.search(c.prompt):
         return False
     if c.kind == "single" and _INTRO.match(c.prompt):
-        factor *= CHOICE_PENALTY if misfit_choices(c.answer, [x for x, right in c.choices if not right]) else 0.85
+        distractors = [x for x, right in c.choices if not right]
+        # distractors the text never names come from the bank's other topics ("CD19" offered for a key)
+        foreign = any(d not in text for d in distractors)
+        factor *= CHOICE_PENALTY if foreign or misfit_choices(c.answer, distractors) else FITTING_CHOICE_PENALTY
+    if c.kind == "cloze" and common_blank(c.prompt, language, text):
+        factor *= COMMON_BLANK_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
     if c.kind in ("cloze", "single", "true_false") and mid_thought(c.prompt, language):
@@ -398,6 +433,8 @@ def _spread(candidates: list, text: str) -> None:
     compared at its new confidence)."""
     pending = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
     paragraphs = [text.rfind("\n", 0, c.start) + 1 for c in candidates]
+    templates = _templates(text)
+    series = [templates.get(_template(c.passage or text[c.start : c.end])) for c in candidates]
     counts: dict[object, int] = {}
     while pending:
         best = min(pending, key=lambda i: (-candidates[i].confidence, i))
@@ -405,11 +442,35 @@ def _spread(candidates: list, text: str) -> None:
         for key, limit, same, factor in (
             (paragraphs[best], PER_PARAGRAPH, lambda i, p=paragraphs[best]: paragraphs[i] == p, SAME_PARAGRAPH_PENALTY),
             ("true_false", PER_STATEMENT_RUN, lambda i: candidates[i].kind == "true_false", STATEMENT_PENALTY),
+            (series[best], 1, lambda i, t=series[best]: series[i] == t, SERIES_PENALTY),
         ):
-            if key == "true_false" and candidates[best].kind != "true_false":
+            if key == "true_false" and candidates[best].kind != "true_false" or key is None:
                 continue
             counts[key] = counts.get(key, 0) + 1
             if counts[key] >= limit:
                 for i in pending:
                     if same(i):
                         candidates[i].confidence = round(candidates[i].confidence * factor, 3)
+
+
+# Sentences cast in one mould ("The sixth DebConf was held in…", "The seventh DebConf…"): a series of like facts
+# (yearly events, numbered meetings), of which a queue needs one, not ten.
+SERIES_PENALTY = 0.6
+SERIES_MIN = 3
+_ORDINAL = re.compile(r"^(?:first|second|third|\w+th|premi[eè]re?|second[e]?|\w+ième)$", re.IGNORECASE)
+
+
+def _template(sentence: str) -> tuple | None:
+    words = re.findall(r"\w+", sentence)[:3]
+    shaped = tuple("<n>" if _ORDINAL.match(w) else w.casefold() for w in words)
+    return shaped if "<n>" in shaped else None
+
+
+def _templates(text: str) -> dict[tuple, tuple]:
+    """Each sentence opening (three words, ordinals as one) shared by SERIES_MIN sentences or more."""
+    counts: dict[tuple, int] = {}
+    for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
+        key = _template(sentence.strip())
+        if key:
+            counts[key] = counts.get(key, 0) + 1
+    return {key: key for key, n in counts.items() if n >= SERIES_MIN}
