@@ -10,6 +10,7 @@ import pytest
 from quizzes.deriving.engine import Candidate, derive
 from quizzes.deriving.engine.gate import (
     bad_expansion,
+    cut_short,
     english_front,
     furniture,
     gate,
@@ -359,3 +360,9 @@ def test_choices_with_distractors_the_text_never_names_wait_longer():
         choices=[("F10", True), ("CD19", False), ("CCR5", False), ("AAV9", False)],
     )
     assert gate([choice], text)[0].confidence == pytest.approx(0.3)
+
+
+def test_a_sentence_cut_before_its_listing():
+    assert cut_short("We can make a Q-Q plot against the generating distribution by", "en")
+    assert cut_short("On compile le programme avec", "fr")
+    assert not cut_short("We can make a Q-Q plot of the sample.", "en")
