@@ -231,7 +231,23 @@ def common_blank(prompt: str, language: str, text: str = "") -> bool:
     return bool(blanks) and all(_common_word(b, language, text) for b in blanks)
 
 
-def repair_cloze(prompt: str, answer: str, language: str, text: str = "") -> tuple[str, str] | None:
+TOPIC_COUNT = 5
+
+
+def topic_words(text: str) -> frozenset[str]:
+    """The names in the text's title that the text keeps using ("AppArmor", "Emacs", "Debian"): every reader
+    knows them from the title, so a blank on them asks nothing."""
+    title = next((line for line in text.splitlines() if line.strip()), "")
+    names = {w for w in re.findall(r"(?<![\w-])[A-Z][\w-]+", title) if w.casefold() not in STOPWORDS["en"]}
+    names -= {w for w in names if w.casefold() in STOPWORDS["fr"]}
+    return frozenset(
+        w for w in names if len(re.findall(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)) >= TOPIC_COUNT
+    )
+
+
+def repair_cloze(
+    prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
+) -> tuple[str, str] | None:
     """The cloze's prompt and main answer once its bad blanks are trimmed or taken out, or None to drop it."""
     prompt = without_cross_references(prompt)
     pieces: list[str] = []
@@ -247,7 +263,8 @@ def repair_cloze(prompt: str, answer: str, language: str, text: str = "") -> tup
         one_verb = len(inner.split()) == 1 and verb_like(inner, language)
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
-        if glued or cited_year or one_verb or common and len(_BLANK.findall(prompt)) > 1:
+        several = len(_BLANK.findall(prompt)) > 1
+        if glued or cited_year or one_verb or (common or inner in topics) and several:
             pieces.append(inner)
             continue
         new = _trimmed(inner, language) or inner
@@ -403,18 +420,19 @@ def gate(candidates: Sequence, text: str) -> list:
     """The candidates a teacher would consider, repaired, highest confidence first (derive's order between
     equals). Duplicates merged into another candidate (an int `duplicate_of`) pass untouched."""
     out = []
+    topics = topic_words(text)
     for c in candidates:
         if isinstance(c.duplicate_of, int):
             out.append(c)
             continue
-        if _check(c, text):
+        if _check(c, text, topics):
             out.append(c)
     _spread(out, text)
     order = sorted(range(len(out)), key=lambda i: (-out[i].confidence, i))
     return [out[i] for i in order]
 
 
-def _check(c, text: str) -> bool:
+def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
     """Drop (False), repair or move down one candidate."""
     passage = c.passage or text[c.start : c.end]
     language = c.language if c.language in ("en", "fr") else "en"
@@ -427,7 +445,7 @@ def _check(c, text: str) -> bool:
             return False
         c.prompt = front
     if c.kind == "cloze":
-        repaired = repair_cloze(c.prompt, c.answer, language, text)
+        repaired = repair_cloze(c.prompt, c.answer, language, text, topics)
         if repaired is None:
             # nothing left worth a blank: kept far down, as furniture, for the fact it may still show
             repaired = (c.prompt, c.answer)
@@ -447,7 +465,7 @@ def _check(c, text: str) -> bool:
         # distractors the text never names come from the bank's other topics ("CD19" offered for a key)
         foreign = any(d not in text for d in distractors)
         factor *= CHOICE_PENALTY if foreign or misfit_choices(c.answer, distractors) else FITTING_CHOICE_PENALTY
-    if c.kind == "cloze" and common_blank(c.prompt, language, text):
+    if c.kind == "cloze" and (common_blank(c.prompt, language, text) or set(_BLANK.findall(c.prompt)) <= topics):
         factor *= COMMON_BLANK_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
