@@ -15,7 +15,9 @@ from quizzes.deriving.engine.gate import (
     furniture,
     gate,
     mid_thought,
+    on_topic,
     repair_cloze,
+    topic_words,
     verb_like,
 )
 
@@ -366,3 +368,15 @@ def test_a_sentence_cut_before_its_listing():
     assert cut_short("We can make a Q-Q plot against the generating distribution by", "en")
     assert cut_short("On compile le programme avec", "fr")
     assert not cut_short("We can make a Q-Q plot of the sample.", "en")
+
+
+def test_a_name_of_the_title_is_no_blank_beside_others():
+    text = "Introduction to Zypper\n\n" + "Zypper installs packages. " * 5
+    topics = topic_words(text)
+    assert topics == {"Zypper"}
+    assert on_topic("Zypper support", topics, "en") and not on_topic("zypper-repos", topics, "en")
+    prompt = "[[Zypper support]] is built into the [[openSUSE]] kernels."
+    assert repair_cloze(prompt, "Zypper support", "en", text, topics) == (
+        "Zypper support is built into the [[openSUSE]] kernels.",
+        "openSUSE",
+    )

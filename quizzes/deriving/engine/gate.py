@@ -245,6 +245,14 @@ def topic_words(text: str) -> frozenset[str]:
     )
 
 
+def on_topic(blank: str, topics: frozenset[str], language: str) -> bool:
+    """A blank made of a title's name and common words: "[[Emacs]]", "[[commandes Emacs]]", "[[AppArmor support]]"."""
+    words = blank.split()
+    return any(w in topics for w in words) and all(
+        w in topics or zipf(w, language) >= COMMON_BLANK_ZIPF - 0.5 for w in words
+    )
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -264,7 +272,7 @@ def repair_cloze(
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
         several = len(_BLANK.findall(prompt)) > 1
-        if glued or cited_year or one_verb or (common or inner in topics) and several:
+        if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
         new = _trimmed(inner, language) or inner
@@ -465,7 +473,9 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         # distractors the text never names come from the bank's other topics ("CD19" offered for a key)
         foreign = any(d not in text for d in distractors)
         factor *= CHOICE_PENALTY if foreign or misfit_choices(c.answer, distractors) else FITTING_CHOICE_PENALTY
-    if c.kind == "cloze" and (common_blank(c.prompt, language, text) or set(_BLANK.findall(c.prompt)) <= topics):
+    if c.kind == "cloze" and (
+        common_blank(c.prompt, language, text) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
+    ):
         factor *= COMMON_BLANK_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
