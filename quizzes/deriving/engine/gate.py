@@ -272,7 +272,8 @@ def repair_cloze(
         before = prompt[: m.start()].rstrip()
         cited_year = _YEAR.fullmatch(inner) and before.endswith("(") and prompt[m.end() : m.end() + 1] in "),;"
         at_start = not prompt[: m.start()].strip()
-        one_verb = len(inner.split()) == 1 and verb_like(inner[:1].lower() + inner[1:] if at_start else inner, language)
+        lowered = inner[:1].lower() + inner[1:] if at_start else inner
+        one_verb = all(verb_like(w, language) for w in lowered.split())  # "[[supprimez]]", "[[pouvez annuler]]"
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
         several = len(_BLANK.findall(prompt)) > 1
