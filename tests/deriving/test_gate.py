@@ -11,13 +11,13 @@ from quizzes.deriving.engine import Candidate, derive
 from quizzes.deriving.engine.gate import (
     bad_expansion,
     cut_short,
-    said_once,
     english_front,
     furniture,
     gate,
     mid_thought,
     on_topic,
     repair_cloze,
+    said_once,
     topic_words,
     verb_like,
 )
@@ -136,7 +136,14 @@ def test_a_trimmed_answer_readable_elsewhere_keeps_its_blank():
 
 @pytest.mark.parametrize(
     ("word", "language"),
-    [("supprimez", "fr"), ("expliquerons", "fr"), ("suppriment", "fr"), ("annuler", "fr"), ("named", "en")],
+    [
+        ("supprimez", "fr"),
+        ("expliquerons", "fr"),
+        ("suppriment", "fr"),
+        ("annuler", "fr"),
+        ("arriva", "fr"),
+        ("named", "en"),
+    ],
 )
 def test_verb_forms_are_recognised(word, language):
     assert verb_like(word, language)

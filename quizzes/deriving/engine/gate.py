@@ -144,6 +144,9 @@ def verb_like(word: str, language: str) -> bool:
         # a 3rd person plural present ("utilisent", "entraîne" is caught by its singular below)
         if lower.endswith("ent") and zipf(lower[:-3] + "er", "fr") >= 2.5:
             return True
+        # a simple past: "arriva", "coïncida"
+        if lower.endswith("a") and zipf(lower[:-1] + "er", "fr") >= max(2.5, zipf(lower, "fr")):
+            return True
         # an infinitive, told from "fichier" or "clavier" by its conjugated forms: "annuler" (annulez)
         if lower.endswith(("er", "ir")) and zipf(lower[:-2] + ("ez" if lower.endswith("er") else "issez"), "fr") >= 1.5:
             return True
@@ -527,13 +530,14 @@ _ORDINAL = re.compile(r"^(?:first|second|third|\w+th|premi[eè]re?|second[e]?|\w
 
 
 def _template(sentence: str) -> tuple | None:
-    words = re.findall(r"\w+", sentence)[:3]
+    words = re.findall(r"\w+", sentence)[:2]
     shaped = tuple("<n>" if _ORDINAL.match(w) else w.casefold() for w in words)
     return shaped if "<n>" in shaped else None
 
 
 def _templates(text: str) -> dict[tuple, tuple]:
-    """Each sentence opening (three words, ordinals as one) shared by SERIES_MIN sentences or more."""
+    """Each sentence opening (two words, ordinals as one: "The sixth", "La onzième") shared by SERIES_MIN
+    sentences or more."""
     counts: dict[tuple, int] = {}
     for sentence in re.split(r"(?<=[.!?])\s+|\n+", text):
         key = _template(sentence.strip())
