@@ -336,7 +336,6 @@ def test_a_common_word_beside_better_blanks_is_taken_out_unless_the_text_dwells_
     [
         ("If I remember correctly, [[dselect]] appeared in 0.93R6.", "en"),
         ("Here the program asks for read permissions on the [[abstractions]].", "en"),
-        ("Sur ces terminaux, vous devez taper [[M-<]].", "fr"),
         ("Je crois que la [[version 2]] était la meilleure.", "fr"),
     ],
 )

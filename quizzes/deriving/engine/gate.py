@@ -325,7 +325,8 @@ _DEPENDS_ON_EXAMPLE = re.compile(
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(r"\b(?:next|previous|former|latter|prochaine?s?|précédente?s?)\b", re.IGNORECASE)
-_DEICTIC = re.compile(r"\b(?:this|these|that|those|here|ce|cet|cette|ces|ici)\b", re.IGNORECASE)
+# (French "dans ce traitement", "parmi ces traitements" mostly name what the paragraph is about: not counted)
+_DEICTIC = re.compile(r"\b(?:this|these|that|those|here)\b", re.IGNORECASE)
 _FIRST_PERSON = re.compile(r"(?:^|[\s\"“«(])(?:I|I'm|I've|I'd|[Mm]y|[Jj]e|[Jj]'\w+)(?=[\s,;.!?])")
 _INTRO = re.compile(r"^(?:According to the text|D'après le texte|Fill in the blank|Complétez)\s?:\s*")
 
