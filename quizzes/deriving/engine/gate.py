@@ -21,8 +21,9 @@ quotation's "..."), or that depend on an example, and the third item and later f
 import re
 from collections.abc import Sequence
 
+from . import reasons
 from .lexicon import STOPWORDS
-from .questions import leaks
+from .questions import BLANK, leaks
 from .terms import is_verb, zipf
 
 # --- text furniture ----------------------------------------------------------------------------------------------
@@ -482,7 +483,14 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         distractors = [x for x, right in c.choices if not right]
         # distractors the text never names come from the bank's other topics ("CD19" offered for a key)
         foreign = any(d not in text for d in distractors)
-        factor *= CHOICE_PENALTY if foreign or misfit_choices(c.answer, distractors) else FITTING_CHOICE_PENALTY
+        if (foreign or misfit_choices(c.answer, distractors)) and c.prompt.count(BLANK) == 1:
+            # choices seen through at a glance: the learner types the answer instead
+            c.kind, c.choices = "cloze", []
+            c.reason = reasons.BLANKED.format(label=reasons.label(c.answer_type), why=reasons.TYPED_INSTEAD)
+            c.prompt = _INTRO.sub("", c.prompt).replace(BLANK, f"[[{c.answer}]]")
+            factor *= FITTING_CHOICE_PENALTY
+        else:
+            factor *= CHOICE_PENALTY if foreign else FITTING_CHOICE_PENALTY
     if c.kind == "cloze" and (
         common_blank(c.prompt, language, text) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
     ):
