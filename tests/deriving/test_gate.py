@@ -9,6 +9,7 @@ import pytest
 
 from quizzes.deriving.engine import Candidate, derive
 from quizzes.deriving.engine.gate import (
+    anonymous_list,
     bad_expansion,
     cut_short,
     english_front,
@@ -19,6 +20,7 @@ from quizzes.deriving.engine.gate import (
     repair_cloze,
     said_once,
     topic_words,
+    unquoted,
     verb_like,
 )
 
@@ -409,3 +411,17 @@ def test_a_cloze_whose_every_blank_the_text_names_once_waits():
     text = "Gene therapy uses vectors. Vectors carry genes. A faulty cable may be defective."
     assert said_once("A faulty cable may be [[defective]].", text)
     assert not said_once("Gene therapy uses [[vectors]].", text)
+
+
+def test_a_statement_loses_the_quotation_mark_another_sentence_closes():
+    assert unquoted('According to the text: "Version 0.7 was released in May 1994.') == (
+        "According to the text: Version 0.7 was released in May 1994."
+    )
+    whole = 'D\'après le texte : Il a dit "bonjour" en 1994.'
+    assert unquoted(whole) == whole
+
+
+def test_a_list_item_after_a_lead_that_names_nothing_needs_context():
+    assert anonymous_list("Les nouvelles fonctionnalités incluent : Le [[noyau Linux]], maintenant libre.")
+    assert not anonymous_list("Debian 6.0 introduced : the [[dependency-based boot]] sequence.")
+    assert not anonymous_list("The [[kernel]] manages the hardware.")

@@ -351,6 +351,27 @@ def mid_thought(statement: str, language: str) -> bool:
     return bool(_FIRST_PERSON.search(body))
 
 
+def unquoted(statement: str) -> str:
+    """ "According to the text: "Debian 0.91 was released…" without the quotation mark the sentence opened and
+    another sentence closes."""
+    m = _INTRO.match(statement)
+    head, body = (statement[: m.end()], statement[m.end() :]) if m else ("", statement)
+    if body[:1] in '"“' and body.count(body[0]) + body.count("”") == 1:
+        return head + body[1:]
+    return statement
+
+
+def anonymous_list(prompt: str) -> bool:
+    """A list item asked after a lead that names nothing ("Les nouvelles fonctionnalités incluent : …"): whose
+    features, the paragraph before said."""
+    body = _INTRO.sub("", prompt)
+    lead, colon, _ = body.partition(" : ") if " : " in body else body.partition(": ")
+    if not colon or len(lead.split()) > 12:
+        return False
+    words = re.sub(r"\[\[|\]\]", "", lead).split()
+    return not any(w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words[1:])
+
+
 # --- flashcards and acronym cards -----------------------------------------------------------------------------
 
 _CONTEXT_WORDS = {"first", "second", "third", "last", "next", "previous", "other", "same", "former", "latter"}
@@ -499,7 +520,9 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         factor *= SAID_ONCE_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
-    if c.kind in ("cloze", "single", "true_false") and mid_thought(c.prompt, language):
+    if c.kind == "true_false":
+        c.prompt = unquoted(c.prompt)
+    if c.kind in ("cloze", "single", "true_false") and (mid_thought(c.prompt, language) or anonymous_list(c.prompt)):
         factor *= MID_THOUGHT_PENALTY
     c.confidence = round(c.confidence * factor, 3)
     return True
