@@ -369,6 +369,8 @@ def anonymous_list(prompt: str) -> bool:
     if not colon or len(lead.split()) > 12:
         return False
     words = re.sub(r"\[\[|\]\]", "", lead).split()
+    if len(words) < 3:
+        return False  # a label ("Profile: …"), not a sentence that introduces a list
     return not any(w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words[1:])
 
 
