@@ -379,13 +379,24 @@ def test_choices_with_distractors_the_text_never_names_wait_longer():
         answer_type="symbol",
         choices=[("F10", True), ("CD19", False), ("CCR5", False), ("AAV9", False)],
     )
-    out = gate([choice], text)[0]
-    # seen through at a glance: the learner types the answer instead
-    assert (out.kind, out.choices, out.prompt) == (
-        "cloze",
-        [],
-        "Setup starts when you press [[F10]] or F12 at power on.",
+    assert gate([choice], text)[0].confidence == pytest.approx(0.3)
+
+
+def test_choices_a_learner_sees_through_become_a_typed_blank():
+    text = "Press the CONTROLE key (CTRL) with the ALT key or the DEL key."
+    choice = Candidate(
+        kind="single",
+        prompt="Fill in the blank: Press the _____ key with a letter.",
+        answer="CONTROLE",
+        passage=text,
+        language="en",
+        confidence=0.5,
+        reason="",
+        answer_type="acronym",
+        choices=[("CONTROLE", True), ("CTRL", False), ("ALT", False), ("DEL", False)],
     )
+    out = gate([choice], text)[0]
+    assert (out.kind, out.choices, out.prompt) == ("cloze", [], "Press the [[CONTROLE]] key with a letter.")
     assert out.reason.endswith("(its distractors were of another kind, so it is typed)")
 
 

@@ -409,7 +409,9 @@ def bad_expansion(answer: str, acronym: str) -> bool:
 
 
 def _shape(word: str) -> tuple:
-    return (word.isupper(), any(ch.isdigit() for ch in word))
+    letters = [ch for ch in word if ch.isalpha()]
+    capitals = sum(ch.isupper() for ch in letters) * 2 >= len(letters) > 0  # "CRISPR-Cas9" reads as capitals
+    return (capitals, any(ch.isdigit() for ch in word))
 
 
 def misfit_choices(answer: str, distractors: list[str]) -> bool:
@@ -417,7 +419,7 @@ def misfit_choices(answer: str, distractors: list[str]) -> bool:
     abbreviations, a gene symbol for a function key) are seen through at a glance."""
     if any(_abbreviates(d, answer) or _abbreviates(answer, d) for d in distractors):
         return True  # "CTRL" against "CONTROLE" is also right
-    return sum(_shape(d) != _shape(answer) for d in distractors) >= 1 or any(
+    return sum(_shape(d) != _shape(answer) for d in distractors) >= 2 or any(
         d.isupper() and d.casefold() in ("true", "false", "vrai", "faux") for d in distractors
     )
 
@@ -506,7 +508,7 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         distractors = [x for x, right in c.choices if not right]
         # distractors the text never names come from the bank's other topics ("CD19" offered for a key)
         foreign = any(d not in text for d in distractors)
-        if (foreign or misfit_choices(c.answer, distractors)) and c.prompt.count(BLANK) == 1:
+        if misfit_choices(c.answer, distractors) and c.prompt.count(BLANK) == 1:
             # choices seen through at a glance: the learner types the answer instead
             c.kind, c.choices = "cloze", []
             c.reason = reasons.BLANKED.format(label=reasons.label(c.answer_type), why=reasons.TYPED_INSTEAD)
