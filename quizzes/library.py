@@ -184,7 +184,7 @@ def sees_the_published_bank(request) -> bool:
 
 def rendered(data: dict) -> dict:
     """The rows with their HTML, in the current language: each set's card in two parts, before and after
-    its due count (`card`), and the list of texts (`texts_html`)."""
+    its due count (`card`), the list of texts (`texts_html`) and the search form without a filter (`form_html`)."""
     kinds = dict(SetKind.choices)
     for row in data["sets"]:
         html = render_to_string(
@@ -193,6 +193,9 @@ def rendered(data: dict) -> dict:
         head, tail = html.split(DUE_SLOT)
         row["card"] = (head, tail)
     data["texts_html"] = render_to_string("home.html#texts", {"texts": data["texts"]})
+    nothing = dict.fromkeys(LibraryFilterForm.base_fields, "")
+    context = {"topics": data["topics"], "kinds": SetKind.choices, "filters": nothing}
+    data["form_html"] = render_to_string("home.html#filters", context)
     return data
 
 

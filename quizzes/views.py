@@ -30,13 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
     filters = search.filters()
     data = library.shared_rows(request)
     sets = library.filtered(data["sets"], filters)
+    filtering = any(filters.values())
     context = {
         "sets": sets,
         "texts": data["texts_html"],
         "topics": data["topics"],
         "kinds": library.SetKind.choices,
         "filters": filters,
-        "filtering": any(filters.values()),
+        "filtering": filtering,
+        "unfiltered_form": None if filtering else data["form_html"],
     }
     due = {}
     if request.user.is_authenticated:

@@ -222,6 +222,7 @@ def test_an_edit_of_the_bank_shows_at_once_on_the_kept_page(client, library, lea
     topic.save()
     html = client.get("/").content.decode()
     assert ">Viral vectors</a>" in html and ">Vectors</a>" not in html
+    assert '<option value="vectors">Viral vectors</option>' in html, "the search form's topics too"
     intro = factory.make_source("second", title="A second text")
     factory.make_question("q-new", source=intro)
     assert "A second text" in client.get("/").content.decode()
