@@ -205,11 +205,22 @@ def shared_rows(request) -> dict:
     if not sees_the_published_bank(request):
         return rendered(rows(request.user))
     key = f"learnapp:library:{get_language()}:{version.current()}"
-    data = cache.get(key)
+    data = _recent.get(key)
     if data is None:
-        data = rendered(rows(AnonymousUser()))
-        cache.set(key, data, TIMEOUT)
+        data = cache.get(key)
+        if data is None:
+            data = rendered(rows(AnonymousUser()))
+            cache.set(key, data, TIMEOUT)
+        if len(_recent) >= RECENT:
+            _recent.clear()
+        _recent[key] = data
     return data
+
+
+# This process's copy of what it last read from the cache, by key (language and bank version): no unpickling,
+# nor a trip to Redis, on each page. Never changed once built: the page only reads it.
+RECENT = 4
+_recent: dict[str, dict] = {}
 
 
 def due_badge(count: int) -> str:

@@ -26,8 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The library: its sets (each once, their cards rendered) and texts come from the cache while the bank
     does not change (quizzes/library.py), searched and filtered here; with htmx, only the list of sets. The
     learner's assignments and what they have due are read on each request."""
-    search = library.LibraryFilterForm(request.GET)
-    filters = search.filters()
+    filters = library.LibraryFilterForm(request.GET).filters()
     data = library.shared_rows(request)
     sets = library.filtered(data["sets"], filters)
     filtering = any(filters.values())
