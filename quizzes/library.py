@@ -2,11 +2,13 @@
 filtered on the page (GET ?q=&topic=&language=&kind=&source=&tag=, live with htmx).
 
 For learners and visitors it is the published bank, the same for every one of them in one language while the
-bank does not change, so its rows (plain values, not HTML) are built once per (language, bank version:
-quizzes/bank/version.py) and kept in the cache; the page filters and renders them on each request, around what
-is the user's own (name, assignments, due counts, CSRF token). Teachers and admins may see more (their own
-texts and questions; every text for admins): their rows are built for them, by the same visibility rule, and
-not cached. (A teacher's own questions assigned to a learner are reached from the learner's assignments.)
+bank does not change, so its rows and their HTML (each set's card, the texts) are built once per (language,
+bank version: quizzes/bank/version.py) and kept in the cache. On each request the page filters the rows and
+joins the cards of those left, each with the learner's own due count put in its slot, around what is the
+user's own (name, assignments, CSRF token): no card is rendered again, whatever the filters. Teachers and
+admins may see more (their own texts and questions; every text for admins): their rows and cards are built for
+them, by the same visibility rule, and not cached. (A teacher's own questions assigned to a learner are reached
+from the learner's assignments.)
 """
 
 import unicodedata
@@ -15,16 +17,23 @@ from collections import Counter, defaultdict
 from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q
-from django.utils.translation import get_language
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .accounts.roles import Role, role_names
 from .bank import version
-from .bank.models import Language, QuizSet, QuizSetItem, Source, Topic, key_validator, visible_questions
+from .bank.models import Language, Question, QuizSet, QuizSetItem, Source, Topic, key_validator, visible_questions
+from .study import scheduling
 
 TIMEOUT = 24 * 60 * 60  # a day: entries of old versions are never read again and expire
 CHIPS = 4  # topics shown on a set's card, the most frequent in it first
+# Where a kept card takes the learner's due count: escaped content never holds a "<", so no title can fake it.
+DUE_SLOT = "<!--due-->"
 
 
 class SetKind:
@@ -173,14 +182,84 @@ def sees_the_published_bank(request) -> bool:
     return Role.TEACHER.value not in (roles if roles is not None else role_names(user))
 
 
-def shared_rows(request) -> dict:
-    """The library's rows for the current language and visitor: the published bank's from the cache when the
-    bank has not changed; a teacher's or an admin's built for them."""
-    if not sees_the_published_bank(request):
-        return rows(request.user)
-    key = f"learnapp:library-rows:{get_language()}:{version.current()}"
-    data = cache.get(key)
-    if data is None:
-        data = rows(AnonymousUser())
-        cache.set(key, data, TIMEOUT)
+def rendered(data: dict) -> dict:
+    """The rows with their HTML, in the current language: each set's card in two parts, before and after
+    its due count (`card`), the list of texts (`texts_html`) and the search form without a filter (`form_html`)."""
+    kinds = dict(SetKind.choices)
+    for row in data["sets"]:
+        html = render_to_string(
+            "home.html#set-card", {"row": row, "kind": kinds[row["kind"]], "due": mark_safe(DUE_SLOT)}
+        )
+        head, tail = html.split(DUE_SLOT)
+        row["card"] = (head, tail)
+    data["texts_html"] = render_to_string("home.html#texts", {"texts": data["texts"]})
+    nothing = dict.fromkeys(LibraryFilterForm.base_fields, "")
+    context = {"topics": data["topics"], "kinds": SetKind.choices, "filters": nothing}
+    data["form_html"] = render_to_string("home.html#filters", context)
     return data
+
+
+def shared_rows(request) -> dict:
+    """The library's rows and HTML for the current language and visitor: the published bank's from the
+    cache when the bank has not changed; a teacher's or an admin's built for them."""
+    if not sees_the_published_bank(request):
+        return rendered(rows(request.user))
+    key = f"learnapp:library:{get_language()}:{version.current()}"
+    data = _recent.get(key)
+    if data is None:
+        data = cache.get(key)
+        if data is None:
+            data = rendered(rows(AnonymousUser()))
+            cache.set(key, data, TIMEOUT)
+        if len(_recent) >= RECENT:
+            _recent.clear()
+        _recent[key] = data
+    return data
+
+
+# This process's copy of what it last read from the cache, by key (language and bank version): no unpickling,
+# nor a trip to Redis, on each page. Never changed once built: the page only reads it.
+RECENT = 4
+_recent: dict[str, dict] = {}
+
+
+def due_badge(count: int) -> str:
+    text = ngettext("%(counter)s due", "%(counter)s due", count) % {"counter": count}
+    return ' · <strong class="due">' + escape(text) + "</strong>"
+
+
+def cards(sets: list[dict], due: dict[int, int]) -> SafeString:
+    """The cards of these sets, each with its due count (a set's pk to how many of the learner's cards are due)."""
+    badges = {count: due_badge(count) for count in set(due.values())}
+    parts = []
+    for row in sets:
+        head, tail = row["card"]
+        count = due.get(row["pk"], 0)
+        parts += (head, badges[count] if count else "", tail)
+    return mark_safe("".join(parts))  # noqa: S308 - the cards were rendered escaped, the badges escape their text
+
+
+# What each set has due today for the learner: their learning and review cards due before the day ends, as
+# the queue counts them (scheduling.ACTIVE: visible, neither suspended, buried nor removed, not held back by an
+# assignment), by the sets holding their questions. Plain SQL: the ORM took ten times longer to build it
+# (11 ms) than the database to run it (1 ms), on every page of the library.
+DUE_BY_SET_SQL = (
+    "SELECT i.quizset_id, COUNT(*) FROM quizzes_card c JOIN quizzes_quizsetitem i ON i.question_id = c.question_id"
+    " WHERE c.user_id = %s AND c.state IN (1, 2, 3) AND c.due < %s AND " + scheduling.ACTIVE + " GROUP BY i.quizset_id"
+)
+
+
+def due_by_set(user, settings, now) -> dict[int, int]:
+    """How many of the learner's cards each quiz set has due today (a set's pk to its count), in one query."""
+    _start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
+    visible = visible_questions(user)
+    held, held_params = Question.objects.withheld_from(user, now).values("pk").query.sql_with_params()
+    at = connection.ops.adapt_datetimefield_value
+    sql = (
+        DUE_BY_SET_SQL.replace("{visible}", visible.sql)
+        .replace("{held}", f" AND c.question_id NOT IN ({held})")
+        .replace("{deck}", "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, at(end), False, at(now), *visible.params, *held_params])
+        return dict(cursor.fetchall())

@@ -23,32 +23,34 @@ logger = logging.getLogger("quizzes.health")
 @require_safe
 @vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
-    """The library: its sets (each once) and texts come from the cache while the bank does not change
-    (quizzes/library.py), searched and filtered here; with htmx, only the list of sets. The learner's
-    assignments and what they have due are read on each request."""
-    search = library.LibraryFilterForm(request.GET)
-    filters = search.filters()
+    """The library: its sets (each once, their cards rendered) and texts come from the cache while the bank
+    does not change (quizzes/library.py), searched and filtered here; with htmx, only the list of sets. The
+    learner's assignments and what they have due are read on each request."""
+    filters = library.LibraryFilterForm(request.GET).filters()
     data = library.shared_rows(request)
+    sets = library.filtered(data["sets"], filters)
+    filtering = any(filters.values())
     context = {
-        "sets": library.filtered(data["sets"], filters),
-        "texts": data["texts"],
+        "sets": sets,
+        "texts": data["texts_html"],
         "topics": data["topics"],
         "kinds": library.SetKind.choices,
         "filters": filters,
-        "filtering": any(filters.values()),
+        "filtering": filtering,
+        "unfiltered_form": None if filtering else data["form_html"],
     }
+    due = {}
     if request.user.is_authenticated:
         now = timezone.now()
         settings = StudySettings.read_for(request.user)
-        due = scheduling.due_by_set(request.user, settings, now)
-        context["sets"] = [{**row, "due": due.get(row["pk"], 0)} for row in context["sets"]]  # the cache's rows stay
-        if request.htmx:
-            return render(request, "home.html#sets", context)
-        queue = scheduling.queue(request.user, settings, now, fetch_card=False)
-        context["queue"] = queue
-        context["to_review"] = queue.new_left + queue.learning_due + queue.review_left
-        context["assignments"] = teaching.for_learner(request.user, now)
-    elif request.htmx:
+        due = library.due_by_set(request.user, settings, now)
+        if not request.htmx:
+            queue = scheduling.queue(request.user, settings, now, fetch_card=False)
+            context["queue"] = queue
+            context["to_review"] = queue.new_left + queue.learning_due + queue.review_left
+            context["assignments"] = teaching.for_learner(request.user, now)
+    context["cards"] = library.cards(sets, due)
+    if request.htmx:
         return render(request, "home.html#sets", context)
     return render(request, "home.html", context)
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from quizzes.bank.models import Question, Topic
 from quizzes.study.models import Card, StudySettings
 from tests import factory
+from tests.assignments import assign
 
 HX = {"HX-Request": "true"}
 
@@ -117,6 +118,36 @@ def test_a_learner_sees_what_is_due_per_set_and_today(client, library, learner):
     assert "due</strong>" not in Client().get("/").content.decode(), "a visitor has nothing due"
 
 
+def test_the_due_counts_leave_out_what_the_queue_leaves_out(client, library, learner, classroom):
+    """Suspended, buried, removed and new cards are not due; nor are the cards of a set that a quiz
+    assignment holds back from the learner (the trust rule), on any set that holds their questions."""
+    sets, (q1, q2, q3, why) = library
+    now = timezone.now()
+    for question in (q1, q2, q3, why):
+        review_card(learner, question, due_in=-timedelta(hours=1))
+    Card.objects.filter(question=q1).update(suspended=True)
+    Card.objects.filter(question=why).update(buried_until=now + timedelta(days=1))
+    client.force_login(learner)
+    html = client.get("/").content.decode()
+    assert due_on(html, "vectors-en") == "1 due" and due_on(html, "drugs-mixed") == "2 due"
+    assert due_on(html, "why-en") == ""
+    Card.objects.filter(question=q2).update(removed_at=now)
+    Card.objects.filter(question=q3).update(state=Card.State.NEW)
+    html = client.get("/").content.decode()
+    assert due_on(html, "vectors-en") == due_on(html, "drugs-mixed") == ""
+    Card.objects.filter(question__in=(q2, q3)).update(removed_at=None, state=Card.State.REVIEW)
+    assign(classroom, sets["french"], reveal="never")  # q3 held: its answer stays with the assignment
+    html = client.get("/").content.decode()
+    assert due_on(html, "drugs-mixed") == "1 due" and due_on(html, "medicaments-fr") == ""
+    assert due_on(html, "vectors-en") == "1 due"
+
+
+def due_on(html: str, key: str) -> str:
+    """The due count on a set's card ("" when none)."""
+    card = html.split(f'href="/sets/{key}/"')[1].split("</li>")[0]
+    return card.split('<strong class="due">')[1].split("</strong>")[0] if '"due"' in card else ""
+
+
 def test_queries_stay_bounded_with_many_sets(client, library, learner, django_assert_max_num_queries):
     topic = Topic.objects.get(key="vectors")
     for i in range(40):
@@ -147,3 +178,58 @@ def test_the_cached_rows_follow_the_bank_and_the_language(client, library):
 
     version.bump()
     assert "1 question" in client.get("/?q=renamed").content.decode()
+
+
+def test_each_learner_sees_their_own_due_counts_on_the_shared_page(client, library, learner):
+    """The sets' cards are kept rendered for every learner of a language; the due counts are each one's own."""
+    _sets, (q1, q2, _q3, _why) = library
+    other = factory.make_user("bob", factory.Role.LEARNER)
+    for question in (q1, q2):
+        review_card(learner, question, due_in=-timedelta(hours=1))
+    review_card(other, q2, due_in=-timedelta(hours=1))
+
+    client.force_login(learner)
+    first = client.get("/").content.decode()
+    bob = Client()
+    bob.force_login(other)
+    second = bob.get("/").content.decode()
+    assert (due_on(first, "vectors-en"), due_on(first, "drugs-mixed")) == ("2 due", "1 due")
+    assert (due_on(second, "vectors-en"), due_on(second, "drugs-mixed")) == ("1 due", "1 due")
+    assert ">alice<" in first and "alice" not in second and ">bob<" in second
+    assert "due</strong>" not in Client().get("/").content.decode()
+    assert due_on(client.get("/").content.decode(), "vectors-en") == "2 due", "nor does bob's page stay for alice"
+    french = client.get("/", headers={"accept-language": "fr"}).content.decode()
+    assert due_on(french, "vectors-en") == "2 à réviser"
+
+
+def test_a_teachers_own_text_is_never_on_a_learners_page(client, library, learner, teacher):
+    """Teachers see their own texts in the library: built for them, never kept for others, in either order."""
+    factory.make_source("toms-notes", title="Tom’s private notes", owner=teacher)
+    client.force_login(learner)
+    assert "Tom’s private notes" not in client.get("/").content.decode()
+    tom = Client()
+    tom.force_login(teacher)
+    assert "Tom’s private notes" in tom.get("/").content.decode()
+    assert "Tom’s private notes" not in client.get("/").content.decode()
+    assert "Tom’s private notes" not in Client().get("/").content.decode()
+
+
+def test_an_edit_of_the_bank_shows_at_once_on_the_kept_page(client, library, learner):
+    client.force_login(learner)
+    assert ">Vectors</a>" in client.get("/").content.decode()
+    topic = Topic.objects.get(key="vectors")
+    topic.name_en = "Viral vectors"
+    topic.save()
+    html = client.get("/").content.decode()
+    assert ">Viral vectors</a>" in html and ">Vectors</a>" not in html
+    assert '<option value="vectors">Viral vectors</option>' in html, "the search form's topics too"
+    intro = factory.make_source("second", title="A second text")
+    factory.make_question("q-new", source=intro)
+    assert "A second text" in client.get("/").content.decode()
+
+
+def test_a_visitor_reads_the_kept_page_without_a_query(client, library, django_assert_num_queries):
+    client.get("/")
+    with django_assert_num_queries(0):
+        html = client.get("/?q=vectors").content.decode()
+    assert sorted(listed(html)) == ["drugs-mixed/", "vectors-en/", "why-en/"]

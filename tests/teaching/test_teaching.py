@@ -156,6 +156,22 @@ class TestAssignments:
         html = client.get("/").content.decode()
         assert "Your assignments" in html and "overdue" in html and "50%" in html
 
+    def test_a_learner_sees_only_the_assignments_of_their_classes_still_open(
+        self, classroom, bank, learner, teacher, django_assert_num_queries
+    ):
+        mine = make_assignment(classroom, bank)
+        other = Classroom.objects.create(teacher=teacher, name="Biology 2")
+        make_assignment(other, factory.make_quizset("b2", list(bank.questions.all())))
+        old = Classroom.objects.create(teacher=teacher, name="Last year")
+        Enrollment.objects.create(classroom=old, learner=learner)
+        make_assignment(old, factory.make_quizset("b3", list(bank.questions.all())))
+        old.archived = True
+        old.save()
+        assert [i.assignment for i in teaching.for_learner(learner)] == [mine]
+        outsider = factory.make_user("olga", factory.Role.LEARNER)
+        with django_assert_num_queries(1):
+            assert teaching.for_learner(outsider) == []
+
     def test_options_apply_late_is_marked_or_refused_and_extensions_move_the_due_date(self, classroom, bank, learner):
         from quizzes.quizzing.flow import QuizError, start_attempt
 
