@@ -27,7 +27,16 @@ from django.utils.translation import gettext_lazy as _
 
 from .accounts.roles import Role, role_names
 from .bank import version
-from .bank.models import Language, Question, QuizSet, QuizSetItem, Source, Topic, key_validator, visible_questions
+from .bank.models import (
+    Language,
+    QuizSet,
+    QuizSetItem,
+    Source,
+    Topic,
+    key_validator,
+    visible_questions,
+    withheld_questions,
+)
 from .study import scheduling
 
 TIMEOUT = 24 * 60 * 60  # a day: entries of old versions are never read again and expire
@@ -253,7 +262,8 @@ def due_by_set(user, settings, now) -> dict[int, int]:
     """How many of the learner's cards each quiz set has due today (a set's pk to its count), in one query."""
     _start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_questions(user)
-    held, held_params = Question.objects.withheld_from(user, now).values("pk").query.sql_with_params()
+    held = withheld_questions(user, now)  # compiled once: building it here would cost more than running it
+    held, held_params = held.sql, held.params
     at = connection.ops.adapt_datetimefield_value
     sql = (
         DUE_BY_SET_SQL.replace("{visible}", visible.sql)

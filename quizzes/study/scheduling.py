@@ -16,7 +16,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
@@ -663,20 +663,6 @@ def queue(
         can_undo=counts["undoable"] > 0,
     )
 
-
-def due_by_set(user, settings: StudySettings, now: datetime) -> dict[int, int]:
-    """How many of the learner's cards each quiz set has due today (learning and reviews, as the queue counts
-    them: visible, active, not held back by an assignment), in one query."""
-    _start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    held = Question.objects.withheld_from(user, now).values("pk")
-    cards = (
-        Card.objects.visible_to(user)
-        .active(now)
-        .exclude(state=Card.State.NEW)
-        .exclude(question_id__in=held)
-        .filter(due__lt=end, question__quizset_items__isnull=False)
-    )
-    return dict(cards.values_list("question__quizset_items__quizset").annotate(n=Count("pk")).order_by())
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
