@@ -96,12 +96,19 @@ def _sql(template: str, vendor: str) -> str:
     return template.format(**{name: cols.sql for name, cols in _columns().items()}, visible="{visible}")
 
 
+# The widest id a database column holds (a signed 64-bit integer): a path may carry a larger number, which no card
+# has and which the database driver refuses to send (OverflowError on SQLite), where the ORM finds nothing.
+MAX_ID = 2**63 - 1
+
+
 def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), with its question (in `language`
     when the item has a version in it that they may see), passage, source (without its text), deck and choices:
     what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads, in two statements, three
     when the item has a version in `language`: a published one the learner may see, the first by external id (the
     card, its schedule and its log stay the original's)."""
+    if not 0 < card_id <= MAX_ID:
+        return None
     cols = _columns()
     language = (language or "")[:2] or None
     sql = _sql(CARD_SQL, connection.vendor).replace("{visible}", visible.sql)
@@ -163,6 +170,8 @@ def card_to_rate(user, card_id: int, visible: RawSQL) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), locked until the end of the
     transaction where the database locks rows (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds
     the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id)."""
+    if not 0 < card_id <= MAX_ID:
+        return None
     sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.sql)
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
