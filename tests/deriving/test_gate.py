@@ -103,6 +103,16 @@ def test_a_parenthesised_cross_reference_is_cut_from_the_prompt():
             "fr",
             "La [[chaleur produite]] entraîne une usure du moteur.",
         ),
+        (
+            "She rewrote the converter, renaming the [[tool itself mkimg-tar]] along the way.",
+            "en",
+            "She rewrote the converter, renaming the tool itself [[mkimg-tar]] along the way.",
+        ),
+        (
+            "Il a renommé l'[[outil lui-même gzconv-cli]] en cours de route.",
+            "fr",
+            "Il a renommé l'outil lui-même [[gzconv-cli]] en cours de route.",
+        ),
     ],
 )
 def test_a_blank_is_trimmed_to_its_code_token_or_rid_of_its_verb(prompt, language, expected):
@@ -132,8 +142,21 @@ def test_a_cited_year_is_taken_out():
 
 
 def test_a_trimmed_answer_readable_elsewhere_keeps_its_blank():
+    prompt = "The [[second version]] came after the second review."
+    assert repair_cloze(prompt, "second version", "en") == (prompt, "second version")
+
+
+def test_a_code_token_trimmed_out_of_its_blank_is_blanked_wherever_the_sentence_names_it():
+    prompt = "He renamed the [[tool itself mkimg-tar]] and wrote a front-end to ease the use of mkimg-tar."
+    assert repair_cloze(prompt, "tool itself mkimg-tar", "en") == (
+        "He renamed the tool itself [[mkimg-tar]] and wrote a front-end to ease the use of [[mkimg-tar]].",
+        "mkimg-tar",
+    )
     prompt = "Call the [[function ecdf]]: ecdf plots the steps."
-    assert repair_cloze(prompt, "function ecdf", "en") == (prompt, "function ecdf")
+    assert repair_cloze(prompt, "function ecdf", "en") == (
+        "Call the function [[ecdf]]: [[ecdf]] plots the steps.",
+        "ecdf",
+    )
 
 
 @pytest.mark.parametrize(

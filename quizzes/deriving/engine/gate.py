@@ -167,6 +167,9 @@ def code_like(word: str, language: str) -> bool:
         return True
     if "_" in word or re.fullmatch(r"[CMS]-\S+", word):
         return True
+    if "-" in word.strip("-") and word.replace("-", "").isalpha():
+        # a joined name ("dpkg-deb", "aa-logprof") is code when one of its parts is: "well-organized" is not
+        return any(code_like(part, language) for part in word.split("-") if part)
     if not word.isalpha():
         return False
     lower = word.casefold()
@@ -176,7 +179,7 @@ def code_like(word: str, language: str) -> bool:
 
 # Words that may sit beside a code token in a blank without being part of its name: "[[dselect first]]",
 # "[[two ecdf]]".
-_FILLERS = set("first also only then two three both deux trois aussi seulement puis".split())
+_FILLERS = set("first also only then itself two three both deux trois aussi seulement puis lui-même".split())
 
 
 def _trimmed(answer: str, language: str) -> str | None:
@@ -260,6 +263,13 @@ def on_topic(blank: str, topics: frozenset[str], language: str) -> bool:
     )
 
 
+def _blank_everywhere(prompt: str, word: str) -> str:
+    """The prompt with each bare occurrence of a code token outside its blanks made a blank too."""
+    pieces = re.split(r"(\[\[.+?\]\])", prompt)
+    bare = re.compile(r"(?<![\w/.-])" + re.escape(word) + r"(?![\w/-]|\.\w)")
+    return "".join(p if p.startswith("[[") else bare.sub(f"[[{word}]]", p) for p in pieces)
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -285,7 +295,7 @@ def repair_cloze(
             pieces.append(inner)
             continue
         new = _trimmed(inner, language) or inner
-        if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new):
+        if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new) and not code_like(new, language):
             new = inner  # the trimmed answer is readable elsewhere: keep the blank as it was
         if new != inner:
             head, _, tail = inner.partition(new)
@@ -299,6 +309,10 @@ def repair_cloze(
     out = "".join(pieces)
     if out == prompt:
         return out, answer
+    for old, new in kept:
+        if new != old and code_like(new, language):
+            # a code token trimmed out of its blank is blanked wherever the sentence names it again
+            out = _blank_everywhere(out, new)
     if any(_visible(out, new) for _, new in kept):
         return None  # the trimmed answer is readable elsewhere in the prompt
     main = next((new for old, new in kept if old == answer), kept[0][1])
