@@ -459,3 +459,11 @@ def test_a_list_item_after_a_lead_that_names_nothing_needs_context():
     assert anonymous_list("Les nouvelles fonctionnalités incluent : Le [[noyau Linux]], maintenant libre.")
     assert not anonymous_list("Debian 6.0 introduced : the [[dependency-based boot]] sequence.")
     assert not anonymous_list("The [[kernel]] manages the hardware.")
+
+
+def test_a_lead_that_introduces_what_it_lists_is_no_anonymous_list():
+    # an indefinite subject presents the items ("des solutions …", "several tools …"); a definite one ("Les
+    # nouvelles fonctionnalités", "its features") points back to what an earlier sentence named
+    assert not anonymous_list("Dans les villes, des réseaux de chaleur se développent : Des [[chaufferies bois]].")
+    assert not anonymous_list("On the farm, several new machines appear: [[seed drills]] with sensors.")
+    assert anonymous_list("Ses principales fonctions sont : la [[régulation thermique]] du bâtiment.")

@@ -375,6 +375,10 @@ def unquoted(statement: str) -> str:
     return statement
 
 
+# plural indefinite determiners: a subject they open is new to the reader, presented by the list that follows
+_INDEFINITE = set("des plusieurs quelques certains certaines diverses divers several some many various".split())
+
+
 def anonymous_list(prompt: str) -> bool:
     """A list item asked after a lead that names nothing ("Les nouvelles fonctionnalités incluent : …"): whose
     features, the paragraph before said."""
@@ -385,6 +389,9 @@ def anonymous_list(prompt: str) -> bool:
     words = re.sub(r"\[\[|\]\]", "", lead).split()
     if len(words) < 3:
         return False  # a label ("Profile: …"), not a sentence that introduces a list
+    clause = re.sub(r"\[\[|\]\]", "", lead).rsplit(",", 1)[-1].split()
+    if clause and clause[0].casefold() in _INDEFINITE:
+        return False  # "des solutions se construisent :", "several tools appear:" present what they list
     return not any(w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words[1:])
 
 
