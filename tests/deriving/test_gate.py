@@ -11,6 +11,7 @@ from quizzes.deriving.engine import Candidate, derive
 from quizzes.deriving.engine.gate import (
     anonymous_list,
     bad_expansion,
+    common_blank,
     cut_short,
     english_front,
     furniture,
@@ -467,3 +468,15 @@ def test_a_lead_that_introduces_what_it_lists_is_no_anonymous_list():
     assert not anonymous_list("Dans les villes, des réseaux de chaleur se développent : Des [[chaufferies bois]].")
     assert not anonymous_list("On the farm, several new machines appear: [[seed drills]] with sensors.")
     assert anonymous_list("Ses principales fonctions sont : la [[régulation thermique]] du bâtiment.")
+
+
+def test_a_common_word_alone_in_its_blank_is_weak_even_when_the_text_dwells_on_it():
+    # the theme word is the text's subject, not what this sentence teaches ("source-only [[packages]]")
+    prompt = "At first the team shipped source-only [[packages]]."
+    text = "Packages are built. Packages are signed. The packages are mirrored. " + prompt.replace("[[", "").replace(
+        "]]", ""
+    )
+    assert repair_cloze(prompt, "packages", "en", text) == (prompt, "packages")  # kept as a blank, …
+    assert common_blank(prompt, "en")  # … but moved down
+    assert common_blank("Le réseau compte surtout des [[utilisateurs]].", "fr")
+    assert not common_blank("The kernel of Debian is [[Linux]].", "en")

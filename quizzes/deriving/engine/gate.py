@@ -231,14 +231,18 @@ THEME_COUNT = 3  # a common word the text says this often is one of its themes (
 def _common_word(blank: str, language: str, text: str) -> bool:
     if len(blank.split()) != 1 or not blank.islower() or zipf(blank, language) < COMMON_BLANK_ZIPF:
         return False
+    if not text:
+        return True  # no text to dwell on it
     stem = re.escape(blank[:-1] if blank.endswith(("s", "x")) and len(blank) > 4 else blank)
     return len(re.findall(r"(?<!\w)" + stem + r"[sx]?(?!\w)", text, re.IGNORECASE)) < THEME_COUNT
 
 
-def common_blank(prompt: str, language: str, text: str = "") -> bool:
-    """A cloze whose every blank is one common lowercase word the text does not dwell on."""
+def common_blank(prompt: str, language: str) -> bool:
+    """A cloze whose every blank is one common lowercase word. The text dwelling on the word does not save it
+    here: a theme word alone in its blank ("source-only [[packages]]") tests the text's subject, not what the
+    sentence teaches (it only keeps the word's blank beside better ones, in repair_cloze)."""
     blanks = _BLANK.findall(prompt)
-    return bool(blanks) and all(_common_word(b, language, text) for b in blanks)
+    return bool(blanks) and all(_common_word(b, language, "") for b in blanks)
 
 
 TOPIC_COUNT = 5
@@ -538,7 +542,7 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         else:
             factor *= CHOICE_PENALTY if foreign else FITTING_CHOICE_PENALTY
     if c.kind == "cloze" and (
-        common_blank(c.prompt, language, text) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
+        common_blank(c.prompt, language) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
     ):
         factor *= COMMON_BLANK_PENALTY
     if c.kind == "cloze" and said_once(c.prompt, text):
