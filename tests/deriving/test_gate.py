@@ -480,3 +480,27 @@ def test_a_common_word_alone_in_its_blank_is_weak_even_when_the_text_dwells_on_i
     assert common_blank(prompt, "en")  # … but moved down
     assert common_blank("Le réseau compte surtout des [[utilisateurs]].", "fr")
     assert not common_blank("The kernel of Debian is [[Linux]].", "en")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language", "expected"),
+    [
+        (
+            "For more themes you can [[install gnome-themes-extra]] from the archive.",
+            "en",
+            ("For more themes you can install [[gnome-themes-extra]] from the archive.", "gnome-themes-extra"),
+        ),
+        (
+            "Au-dessus du noyau, on peut encore [[distinguer des couches applicatives]] plus fines.",
+            "fr",
+            (
+                "Au-dessus du noyau, on peut encore distinguer des [[couches applicatives]] plus fines.",
+                "couches applicatives",
+            ),
+        ),
+        ("Then you should [[reboot]] the [[router]].", "en", ("Then you should reboot the [[router]].", "router")),
+    ],
+)
+def test_the_verb_after_a_modal_leaves_the_blank(prompt, language, expected):
+    answer = prompt.split("[[")[1].split("]]")[0]
+    assert repair_cloze(prompt, answer, language) == expected

@@ -274,6 +274,34 @@ def _blank_everywhere(prompt: str, word: str) -> str:
     return "".join(p if p.startswith("[[") else bare.sub(f"[[{word}]]", p) for p in pieces)
 
 
+# After these, the next word is a verb: "you can [[install apparmor-utils]]", "on peut [[différencier des couches]]"
+_MODALS = {
+    "en": set("can cannot could may might must shall should will would".split()),
+    "fr": set("peut peuvent pouvez pouvons pourra pourront pourrait doit doivent devez devons devra faut".split()),
+}
+_MODAL_ADVERBS = set("also still then just only easily aussi encore toujours alors ensuite facilement".split())
+_LEADING_ARTICLES = set("the a an some des les le la un une du de".split())
+
+
+def _after_modal(before: str, language: str) -> bool:
+    words = before.casefold().split()[-2:]
+    if words and words[-1] in _MODAL_ADVERBS:
+        words = words[:-1]
+    return bool(words) and words[-1] in _MODALS.get(language, _MODALS["en"])
+
+
+def _without_verb(inner: str, language: str) -> str:
+    """The blank after a modal without its verb and the article after it: "[[install apparmor-utils]]" ->
+    "apparmor-utils", "[[différencier des couches]]" -> "couches"; "" when nothing is left."""
+    words = inner.split()
+    if not words or not words[0].isalpha() or not words[0].islower() or code_like(words[0], language):
+        return inner
+    words = words[1:]
+    while words and words[0].casefold() in _LEADING_ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -292,13 +320,15 @@ def repair_cloze(
         at_start = not prompt[: m.start()].strip()
         lowered = inner[:1].lower() + inner[1:] if at_start else inner
         one_verb = all(verb_like(w, language) for w in lowered.split())  # "[[supprimez]]", "[[pouvez annuler]]"
+        after_verb = _without_verb(inner, language) if _after_modal(before, language) else inner
+        one_verb = one_verb or not after_verb
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
         several = len(_BLANK.findall(prompt)) > 1
         if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
-        new = _trimmed(inner, language) or inner
+        new = after_verb if after_verb != inner else _trimmed(inner, language) or inner
         if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new) and not code_like(new, language):
             new = inner  # the trimmed answer is readable elsewhere: keep the blank as it was
         if new != inner:
