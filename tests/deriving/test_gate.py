@@ -12,6 +12,7 @@ from quizzes.deriving.engine.gate import (
     anonymous_list,
     bad_expansion,
     common_blank,
+    cross_reference,
     cut_short,
     english_front,
     furniture,
@@ -504,3 +505,18 @@ def test_a_common_word_alone_in_its_blank_is_weak_even_when_the_text_dwells_on_i
 def test_the_verb_after_a_modal_leaves_the_blank(prompt, language, expected):
     answer = prompt.split("[[")[1].split("]]")[0]
     assert repair_cloze(prompt, answer, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("passage", "pointer"),
+    [
+        ("See the manual page of rsync for the full list of its filters.", True),
+        ("For more details on licences, see the Open Source Definition.", True),
+        ("Pour davantage d'informations sur ce format, consultez la documentation de tar.", True),
+        ("Voir la page de manuel de cron pour la syntaxe exacte.", True),
+        ("The scheduler runs each job at the time its line gives.", False),
+        ("Les développeurs voient leurs paquets reconstruits chaque nuit.", False),
+    ],
+)
+def test_a_sentence_that_sends_the_reader_elsewhere_is_a_cross_reference(passage, pointer):
+    assert cross_reference(passage) is pointer

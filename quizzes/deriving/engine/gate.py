@@ -93,7 +93,18 @@ def _in_cross_reference(prompt: str, start: int) -> bool:
     return False
 
 
+# a sentence that sends the reader to another document: "See the on-line help on …", "For more information …, see",
+# "Pour davantage d'informations …, consultez …"
+_POINTER = re.compile(
+    r"^\s*(?:see|voir|consultez|reportez-vous|référez-vous)\b"
+    r"|\b(?:for (?:more|further) (?:information|details)|pour (?:plus|davantage) d'informations?)\b",
+    re.IGNORECASE,
+)
+
+
 def cross_reference(passage: str) -> bool:
+    if _POINTER.search(passage):
+        return True
     return bool(re.search(r"\b(?:section|chapter|chapitre|appendix|annexe)\s+[\dIVX]+\b", passage, re.IGNORECASE))
 
 
