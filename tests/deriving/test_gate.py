@@ -106,6 +106,16 @@ def test_a_parenthesised_cross_reference_is_cut_from_the_prompt():
             "La [[chaleur produite]] entraîne une usure du moteur.",
         ),
         (
+            "Cette version ajoute la prise en charge des [[algorithmes de hachage sha512]] et des signatures.",
+            "fr",
+            "Cette version ajoute la prise en charge des algorithmes de hachage [[sha512]] et des signatures.",
+        ),
+        (
+            "The release adds the [[new checksum format xxh64]] to every index.",
+            "en",
+            "The release adds the new checksum format [[xxh64]] to every index.",
+        ),
+        (
             "She rewrote the converter, renaming the [[tool itself mkimg-tar]] along the way.",
             "en",
             "She rewrote the converter, renaming the tool itself [[mkimg-tar]] along the way.",

@@ -206,6 +206,10 @@ def _trimmed(answer: str, language: str) -> str | None:
 
     if len(codes) == 1 and all(k == codes[0] or loose(w) for k, w in enumerate(words)):
         return words[codes[0]]
+    last = words[-1]
+    notation = any(ch.isdigit() or ch in "-_" for ch in last)  # not merely a rare word ("tumour invasiveness")
+    if codes == [len(words) - 1] and notation and all(w.isalpha() and w.islower() for w in words[:-1]):
+        return last  # common words naming the code token after them: "formats de compression [[bzip2]]"
     while words and verb_like(words[0], language):
         words = words[1:]
     while words and verb_like(words[-1], language):
