@@ -530,3 +530,9 @@ def test_the_verb_after_a_modal_leaves_the_blank(prompt, language, expected):
 )
 def test_a_sentence_that_sends_the_reader_elsewhere_is_a_cross_reference(passage, pointer):
     assert cross_reference(passage) is pointer
+
+
+def test_a_demonstrative_a_few_words_in_points_back_too():
+    assert mid_thought("The main benefit of this change is a smaller [[archive]].", "en")
+    assert mid_thought("The only drawback of these tools is their [[speed]].", "en")
+    assert not mid_thought("The scheduler of the kernel picks the next [[thread]] to run, as this text shows.", "en")

@@ -406,9 +406,9 @@ def mid_thought(statement: str, language: str) -> bool:
     pattern = _STARTS_MID_THOUGHT.get(language, _STARTS_MID_THOUGHT["en"])
     if pattern.match(body) or _DEPENDS_ON_EXAMPLE.search(body):
         return True
-    # "the next release", "la version précédente", "Here the program…this", "Sur ces terminaux" early on: which
-    # one is in an earlier sentence
-    if _RELATIVE.search(" ".join(body.split()[:6])) or _DEICTIC.search(" ".join(body.split()[:4])):
+    # "the next release", "la version précédente", "Here the program…this", "The key value of this change" early on:
+    # which one is in an earlier sentence
+    if _RELATIVE.search(" ".join(body.split()[:6])) or _DEICTIC.search(" ".join(body.split()[:6])):
         return True
     # a testimony in the first person ("I recall", "If I remember correctly") is a quotation's aside
     return bool(_FIRST_PERSON.search(body))
