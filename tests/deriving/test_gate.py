@@ -536,3 +536,12 @@ def test_a_demonstrative_a_few_words_in_points_back_too():
     assert mid_thought("The main benefit of this change is a smaller [[archive]].", "en")
     assert mid_thought("The only drawback of these tools is their [[speed]].", "en")
     assert not mid_thought("The scheduler of the kernel picks the next [[thread]] to run, as this text shows.", "en")
+
+
+def test_the_respeller_keeps_each_answer_in_its_own_case():
+    # a word seen first capitalised (a heading's "Démarrage") must not capitalise it in a later answer
+    from quizzes.deriving.engine.answers import Respeller  # noqa: PLC0415
+
+    respell = Respeller("Démarrage rapide. Le chargeur de démarrage lit le disque au démarrage.")
+    assert respell("Démarrage rapide") == "Démarrage rapide"
+    assert respell("chargeur de démarrage") == "chargeur de démarrage"
