@@ -11,6 +11,8 @@ from quizzes.deriving.engine import Candidate, derive
 from quizzes.deriving.engine.gate import (
     anonymous_list,
     bad_expansion,
+    common_blank,
+    cross_reference,
     cut_short,
     english_front,
     furniture,
@@ -103,6 +105,26 @@ def test_a_parenthesised_cross_reference_is_cut_from_the_prompt():
             "fr",
             "La [[chaleur produite]] entraîne une usure du moteur.",
         ),
+        (
+            "Cette version ajoute la prise en charge des [[algorithmes de hachage sha512]] et des signatures.",
+            "fr",
+            "Cette version ajoute la prise en charge des algorithmes de hachage [[sha512]] et des signatures.",
+        ),
+        (
+            "The release adds the [[new checksum format xxh64]] to every index.",
+            "en",
+            "The release adds the new checksum format [[xxh64]] to every index.",
+        ),
+        (
+            "She rewrote the converter, renaming the [[tool itself mkimg-tar]] along the way.",
+            "en",
+            "She rewrote the converter, renaming the tool itself [[mkimg-tar]] along the way.",
+        ),
+        (
+            "Il a renommé l'[[outil lui-même gzconv-cli]] en cours de route.",
+            "fr",
+            "Il a renommé l'outil lui-même [[gzconv-cli]] en cours de route.",
+        ),
     ],
 )
 def test_a_blank_is_trimmed_to_its_code_token_or_rid_of_its_verb(prompt, language, expected):
@@ -132,8 +154,21 @@ def test_a_cited_year_is_taken_out():
 
 
 def test_a_trimmed_answer_readable_elsewhere_keeps_its_blank():
+    prompt = "The [[second version]] came after the second review."
+    assert repair_cloze(prompt, "second version", "en") == (prompt, "second version")
+
+
+def test_a_code_token_trimmed_out_of_its_blank_is_blanked_wherever_the_sentence_names_it():
+    prompt = "He renamed the [[tool itself mkimg-tar]] and wrote a front-end to ease the use of mkimg-tar."
+    assert repair_cloze(prompt, "tool itself mkimg-tar", "en") == (
+        "He renamed the tool itself [[mkimg-tar]] and wrote a front-end to ease the use of [[mkimg-tar]].",
+        "mkimg-tar",
+    )
     prompt = "Call the [[function ecdf]]: ecdf plots the steps."
-    assert repair_cloze(prompt, "function ecdf", "en") == (prompt, "function ecdf")
+    assert repair_cloze(prompt, "function ecdf", "en") == (
+        "Call the function [[ecdf]]: [[ecdf]] plots the steps.",
+        "ecdf",
+    )
 
 
 @pytest.mark.parametrize(
@@ -436,3 +471,77 @@ def test_a_list_item_after_a_lead_that_names_nothing_needs_context():
     assert anonymous_list("Les nouvelles fonctionnalités incluent : Le [[noyau Linux]], maintenant libre.")
     assert not anonymous_list("Debian 6.0 introduced : the [[dependency-based boot]] sequence.")
     assert not anonymous_list("The [[kernel]] manages the hardware.")
+
+
+def test_a_lead_that_introduces_what_it_lists_is_no_anonymous_list():
+    # an indefinite subject presents the items ("des solutions …", "several tools …"); a definite one ("Les
+    # nouvelles fonctionnalités", "its features") points back to what an earlier sentence named
+    assert not anonymous_list("Dans les villes, des réseaux de chaleur se développent : Des [[chaufferies bois]].")
+    assert not anonymous_list("On the farm, several new machines appear: [[seed drills]] with sensors.")
+    assert anonymous_list("Ses principales fonctions sont : la [[régulation thermique]] du bâtiment.")
+
+
+def test_a_common_word_alone_in_its_blank_is_weak_even_when_the_text_dwells_on_it():
+    # the theme word is the text's subject, not what this sentence teaches ("source-only [[packages]]")
+    prompt = "At first the team shipped source-only [[packages]]."
+    text = "Packages are built. Packages are signed. The packages are mirrored. " + prompt.replace("[[", "").replace(
+        "]]", ""
+    )
+    assert repair_cloze(prompt, "packages", "en", text) == (prompt, "packages")  # kept as a blank, …
+    assert common_blank(prompt, "en")  # … but moved down
+    assert common_blank("Le réseau compte surtout des [[utilisateurs]].", "fr")
+    assert not common_blank("The kernel of Debian is [[Linux]].", "en")
+
+
+@pytest.mark.parametrize(
+    ("prompt", "language", "expected"),
+    [
+        (
+            "For more themes you can [[install gnome-themes-extra]] from the archive.",
+            "en",
+            ("For more themes you can install [[gnome-themes-extra]] from the archive.", "gnome-themes-extra"),
+        ),
+        (
+            "Au-dessus du noyau, on peut encore [[distinguer des couches applicatives]] plus fines.",
+            "fr",
+            (
+                "Au-dessus du noyau, on peut encore distinguer des [[couches applicatives]] plus fines.",
+                "couches applicatives",
+            ),
+        ),
+        ("Then you should [[reboot]] the [[router]].", "en", ("Then you should reboot the [[router]].", "router")),
+    ],
+)
+def test_the_verb_after_a_modal_leaves_the_blank(prompt, language, expected):
+    answer = prompt.split("[[")[1].split("]]")[0]
+    assert repair_cloze(prompt, answer, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("passage", "pointer"),
+    [
+        ("See the manual page of rsync for the full list of its filters.", True),
+        ("For more details on licences, see the Open Source Definition.", True),
+        ("Pour davantage d'informations sur ce format, consultez la documentation de tar.", True),
+        ("Voir la page de manuel de cron pour la syntaxe exacte.", True),
+        ("The scheduler runs each job at the time its line gives.", False),
+        ("Les développeurs voient leurs paquets reconstruits chaque nuit.", False),
+    ],
+)
+def test_a_sentence_that_sends_the_reader_elsewhere_is_a_cross_reference(passage, pointer):
+    assert cross_reference(passage) is pointer
+
+
+def test_a_demonstrative_a_few_words_in_points_back_too():
+    assert mid_thought("The main benefit of this change is a smaller [[archive]].", "en")
+    assert mid_thought("The only drawback of these tools is their [[speed]].", "en")
+    assert not mid_thought("The scheduler of the kernel picks the next [[thread]] to run, as this text shows.", "en")
+
+
+def test_the_respeller_keeps_each_answer_in_its_own_case():
+    # a word seen first capitalised (a heading's "Démarrage") must not capitalise it in a later answer
+    from quizzes.deriving.engine.answers import Respeller  # noqa: PLC0415
+
+    respell = Respeller("Démarrage rapide. Le chargeur de démarrage lit le disque au démarrage.")
+    assert respell("Démarrage rapide") == "Démarrage rapide"
+    assert respell("chargeur de démarrage") == "chargeur de démarrage"

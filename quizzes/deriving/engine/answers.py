@@ -49,8 +49,8 @@ class Respeller:
 
     def word(self, word: str) -> str:
         lower = word.casefold()
-        if lower in self.cache:
-            return self.cache[lower]
+        if word in self.cache:
+            return self.cache[word]
         fixed = word
         if (
             len(lower) >= 5
@@ -62,7 +62,7 @@ class Respeller:
             found = process.extractOne(lower, self.vocabulary, scorer=OSA.distance, score_cutoff=1)
             if found is not None and found[1] == 1 and abs(len(found[0]) - len(lower)) <= 1:
                 fixed = found[0]
-        self.cache[lower] = fixed
+        self.cache[word] = fixed
         return fixed
 
     def __call__(self, answer: str) -> str:

@@ -93,7 +93,18 @@ def _in_cross_reference(prompt: str, start: int) -> bool:
     return False
 
 
+# a sentence that sends the reader to another document: "See the on-line help on …", "For more information …, see",
+# "Pour davantage d'informations …, consultez …"
+_POINTER = re.compile(
+    r"^\s*(?:see|voir|consultez|reportez-vous|référez-vous)\b"
+    r"|\b(?:for (?:more|further) (?:information|details)|pour (?:plus|davantage) d'informations?)\b",
+    re.IGNORECASE,
+)
+
+
 def cross_reference(passage: str) -> bool:
+    if _POINTER.search(passage):
+        return True
     return bool(re.search(r"\b(?:section|chapter|chapitre|appendix|annexe)\s+[\dIVX]+\b", passage, re.IGNORECASE))
 
 
@@ -167,6 +178,9 @@ def code_like(word: str, language: str) -> bool:
         return True
     if "_" in word or re.fullmatch(r"[CMS]-\S+", word):
         return True
+    if "-" in word.strip("-") and word.replace("-", "").isalpha():
+        # a joined name ("dpkg-deb", "aa-logprof") is code when one of its parts is: "well-organized" is not
+        return any(code_like(part, language) for part in word.split("-") if part)
     if not word.isalpha():
         return False
     lower = word.casefold()
@@ -176,7 +190,7 @@ def code_like(word: str, language: str) -> bool:
 
 # Words that may sit beside a code token in a blank without being part of its name: "[[dselect first]]",
 # "[[two ecdf]]".
-_FILLERS = set("first also only then two three both deux trois aussi seulement puis".split())
+_FILLERS = set("first also only then itself two three both deux trois aussi seulement puis lui-même".split())
 
 
 def _trimmed(answer: str, language: str) -> str | None:
@@ -192,6 +206,10 @@ def _trimmed(answer: str, language: str) -> str | None:
 
     if len(codes) == 1 and all(k == codes[0] or loose(w) for k, w in enumerate(words)):
         return words[codes[0]]
+    last = words[-1]
+    notation = any(ch.isdigit() or ch in "-_" for ch in last)  # not merely a rare word ("tumour invasiveness")
+    if codes == [len(words) - 1] and notation and all(w.isalpha() and w.islower() for w in words[:-1]):
+        return last  # common words naming the code token after them: "formats de compression [[bzip2]]"
     while words and verb_like(words[0], language):
         words = words[1:]
     while words and verb_like(words[-1], language):
@@ -228,14 +246,18 @@ THEME_COUNT = 3  # a common word the text says this often is one of its themes (
 def _common_word(blank: str, language: str, text: str) -> bool:
     if len(blank.split()) != 1 or not blank.islower() or zipf(blank, language) < COMMON_BLANK_ZIPF:
         return False
+    if not text:
+        return True  # no text to dwell on it
     stem = re.escape(blank[:-1] if blank.endswith(("s", "x")) and len(blank) > 4 else blank)
     return len(re.findall(r"(?<!\w)" + stem + r"[sx]?(?!\w)", text, re.IGNORECASE)) < THEME_COUNT
 
 
-def common_blank(prompt: str, language: str, text: str = "") -> bool:
-    """A cloze whose every blank is one common lowercase word the text does not dwell on."""
+def common_blank(prompt: str, language: str) -> bool:
+    """A cloze whose every blank is one common lowercase word. The text dwelling on the word does not save it
+    here: a theme word alone in its blank ("source-only [[packages]]") tests the text's subject, not what the
+    sentence teaches (it only keeps the word's blank beside better ones, in repair_cloze)."""
     blanks = _BLANK.findall(prompt)
-    return bool(blanks) and all(_common_word(b, language, text) for b in blanks)
+    return bool(blanks) and all(_common_word(b, language, "") for b in blanks)
 
 
 TOPIC_COUNT = 5
@@ -260,6 +282,41 @@ def on_topic(blank: str, topics: frozenset[str], language: str) -> bool:
     )
 
 
+def _blank_everywhere(prompt: str, word: str) -> str:
+    """The prompt with each bare occurrence of a code token outside its blanks made a blank too."""
+    pieces = re.split(r"(\[\[.+?\]\])", prompt)
+    bare = re.compile(r"(?<![\w/.-])" + re.escape(word) + r"(?![\w/-]|\.\w)")
+    return "".join(p if p.startswith("[[") else bare.sub(f"[[{word}]]", p) for p in pieces)
+
+
+# After these, the next word is a verb: "you can [[install apparmor-utils]]", "on peut [[différencier des couches]]"
+_MODALS = {
+    "en": set("can cannot could may might must shall should will would".split()),
+    "fr": set("peut peuvent pouvez pouvons pourra pourront pourrait doit doivent devez devons devra faut".split()),
+}
+_MODAL_ADVERBS = set("also still then just only easily aussi encore toujours alors ensuite facilement".split())
+_LEADING_ARTICLES = set("the a an some des les le la un une du de".split())
+
+
+def _after_modal(before: str, language: str) -> bool:
+    words = before.casefold().split()[-2:]
+    if words and words[-1] in _MODAL_ADVERBS:
+        words = words[:-1]
+    return bool(words) and words[-1] in _MODALS.get(language, _MODALS["en"])
+
+
+def _without_verb(inner: str, language: str) -> str:
+    """The blank after a modal without its verb and the article after it: "[[install apparmor-utils]]" ->
+    "apparmor-utils", "[[différencier des couches]]" -> "couches"; "" when nothing is left."""
+    words = inner.split()
+    if not words or not words[0].isalpha() or not words[0].islower() or code_like(words[0], language):
+        return inner
+    words = words[1:]
+    while words and words[0].casefold() in _LEADING_ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -278,14 +335,16 @@ def repair_cloze(
         at_start = not prompt[: m.start()].strip()
         lowered = inner[:1].lower() + inner[1:] if at_start else inner
         one_verb = all(verb_like(w, language) for w in lowered.split())  # "[[supprimez]]", "[[pouvez annuler]]"
+        after_verb = _without_verb(inner, language) if _after_modal(before, language) else inner
+        one_verb = one_verb or not after_verb
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
         several = len(_BLANK.findall(prompt)) > 1
         if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
-        new = _trimmed(inner, language) or inner
-        if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new):
+        new = after_verb if after_verb != inner else _trimmed(inner, language) or inner
+        if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new) and not code_like(new, language):
             new = inner  # the trimmed answer is readable elsewhere: keep the blank as it was
         if new != inner:
             head, _, tail = inner.partition(new)
@@ -299,6 +358,10 @@ def repair_cloze(
     out = "".join(pieces)
     if out == prompt:
         return out, answer
+    for old, new in kept:
+        if new != old and code_like(new, language):
+            # a code token trimmed out of its blank is blanked wherever the sentence names it again
+            out = _blank_everywhere(out, new)
     if any(_visible(out, new) for _, new in kept):
         return None  # the trimmed answer is readable elsewhere in the prompt
     main = next((new for old, new in kept if old == answer), kept[0][1])
@@ -343,9 +406,9 @@ def mid_thought(statement: str, language: str) -> bool:
     pattern = _STARTS_MID_THOUGHT.get(language, _STARTS_MID_THOUGHT["en"])
     if pattern.match(body) or _DEPENDS_ON_EXAMPLE.search(body):
         return True
-    # "the next release", "la version précédente", "Here the program…this", "Sur ces terminaux" early on: which
-    # one is in an earlier sentence
-    if _RELATIVE.search(" ".join(body.split()[:6])) or _DEICTIC.search(" ".join(body.split()[:4])):
+    # "the next release", "la version précédente", "Here the program…this", "The key value of this change" early on:
+    # which one is in an earlier sentence
+    if _RELATIVE.search(" ".join(body.split()[:6])) or _DEICTIC.search(" ".join(body.split()[:6])):
         return True
     # a testimony in the first person ("I recall", "If I remember correctly") is a quotation's aside
     return bool(_FIRST_PERSON.search(body))
@@ -361,6 +424,10 @@ def unquoted(statement: str) -> str:
     return statement
 
 
+# plural indefinite determiners: a subject they open is new to the reader, presented by the list that follows
+_INDEFINITE = set("des plusieurs quelques certains certaines diverses divers several some many various".split())
+
+
 def anonymous_list(prompt: str) -> bool:
     """A list item asked after a lead that names nothing ("Les nouvelles fonctionnalités incluent : …"): whose
     features, the paragraph before said."""
@@ -371,6 +438,9 @@ def anonymous_list(prompt: str) -> bool:
     words = re.sub(r"\[\[|\]\]", "", lead).split()
     if len(words) < 3:
         return False  # a label ("Profile: …"), not a sentence that introduces a list
+    clause = re.sub(r"\[\[|\]\]", "", lead).rsplit(",", 1)[-1].split()
+    if clause and clause[0].casefold() in _INDEFINITE:
+        return False  # "des solutions se construisent :", "several tools appear:" present what they list
     return not any(w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words[1:])
 
 
@@ -517,7 +587,7 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         else:
             factor *= CHOICE_PENALTY if foreign else FITTING_CHOICE_PENALTY
     if c.kind == "cloze" and (
-        common_blank(c.prompt, language, text) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
+        common_blank(c.prompt, language) or all(on_topic(b, topics, language) for b in _BLANK.findall(c.prompt))
     ):
         factor *= COMMON_BLANK_PENALTY
     if c.kind == "cloze" and said_once(c.prompt, text):
