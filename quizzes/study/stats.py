@@ -22,9 +22,10 @@ AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
 
 
-def progress(user, settings: StudySettings, now: datetime) -> dict:
+def progress(user, settings: StudySettings, now: datetime, held: list[int] | None = None) -> dict:
+    """Everything the progress page shows; `held`: scheduling.held_questions(user, now), when the caller has it."""
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
-    q = scheduling.queue(user, settings, now, fetch_card=False)
+    q = scheduling.queue(user, settings, now, fetch_card=False, held=held)
     with connection.cursor() as cursor:
         cursor.execute(REVIEW_DAYS_SQL, [user.pk, today - timedelta(days=HEATMAP_DAYS + 7)])
         rows = tuple(cursor.fetchall())
