@@ -14,6 +14,7 @@ the bank or the learner cannot make).
 """
 
 import hashlib
+import re
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
@@ -34,7 +35,8 @@ from .models import StudySettings
 TIMEOUT = 60 * 60
 FORECAST = timedelta(days=30)  # stats.FORECAST_DAYS: a card due within 30 days of now is in the forecast
 CSRF_MARKER = "<!--learnapp:csrf-->"
-SINCE_MARKER = "<!--learnapp:since:{}-->"
+SINCE_MARKER = "<!--learnapp:{}-->"
+MARKERS = re.compile(r"<!--learnapp:(csrf|\d+)-->")
 
 # The held questions, listed: the trust rule's result for this learner now (it moves with due dates too).
 HELD_LIST = {
@@ -118,12 +120,15 @@ def content(request, settings: StudySettings, now: datetime, render) -> str:
     key = f"learnapp:progress:{request.user.pk}:{key}"
     found = cache.get(key)
     if found is not None and (found["until"] is None or now < found["until"]):
-        html, dues = found["html"], found["dues"]
+        parts, dues = found["parts"], found["dues"]
     else:
         html, dues = render(held)
+        # Cut once at the markers: the text between them, then (odd items) what each marker stands for.
+        parts = MARKERS.split(str(html))
         if until is None or now < until:
-            cache.set(key, {"html": str(html), "dues": dues, "until": until}, TIMEOUT)
-    html = html.replace(CSRF_MARKER, f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">')
-    for i, due in enumerate(dues):
-        html = html.replace(SINCE_MARKER.format(i), escape(timesince(due, now)))
-    return mark_safe(html)  # rendered by our templates, escaped there
+            cache.set(key, {"parts": parts, "dues": dues, "until": until}, TIMEOUT)
+    csrf = f'<input type="hidden" name="csrfmiddlewaretoken" value="{get_token(request)}">'
+    out = parts[:]
+    for i in range(1, len(parts), 2):
+        out[i] = csrf if parts[i] == "csrf" else escape(timesince(dues[int(parts[i])], now))
+    return mark_safe("".join(out))  # rendered by our templates, escaped there
