@@ -43,14 +43,22 @@ HELD_LIST = {
     "postgresql": "STRING_AGG(CAST(h.id AS text), ',' ORDER BY h.id)",
     "sqlite": "GROUP_CONCAT(h.id)",
 }
+# The counts and sums read in one pass over the learner's cards and days; the first moment each kind of card
+# changes with time alone (see `fingerprint`) read in the indexes (card_queue: user, state, due; card_mastery).
 FINGERPRINT_SQL = """
-SELECT c.n, c.v, c.s, c.r, c.rm, c.m, c.d0, c.d1, c.d2, c.mu, c.bu, d.n, d.r, d.c, d.p, d.w,
-  e.n, e.s, a.n, a.m, a.s, x.n, x.m, x.s, q.n, q.m, h.n, h.ids FROM
+SELECT c.n, c.v, c.s, c.r, c.rm, c.m, d.n, d.r, d.c, d.p, d.w, e.n, e.s, a.n, a.m, a.s, x.n, x.m, x.s, q.n, q.m,
+  c.bu,
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 2 AND due >= %s),
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 1 AND due >= %s),
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 3 AND due >= %s),
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 1 AND due >= %s),
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 2 AND due >= %s),
+  (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 3 AND due >= %s),
+  (SELECT MIN(mastered_until) FROM quizzes_card WHERE user_id = %s AND mastered_until >= %s),
+  CASE WHEN e.n > 0 THEN (SELECT {held_list} FROM quizzes_question h WHERE h.id IN ({held})) END
+FROM
   (SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, COALESCE(SUM(state + 4 * reps + 64 * lapses), 0) AS s,
      COUNT(removed_at) AS r, MAX(removed_at) AS rm, COALESCE(MAX(id), 0) AS m,
-     MIN(CASE WHEN due >= %s THEN due END) AS d0, MIN(CASE WHEN due >= %s THEN due END) AS d1,
-     MIN(CASE WHEN due >= %s THEN due END) AS d2,
-     MIN(CASE WHEN mastered_until >= %s THEN mastered_until END) AS mu,
      MIN(CASE WHEN buried_until >= %s THEN buried_until END) AS bu
    FROM quizzes_card WHERE user_id = %s) c,
   (SELECT COUNT(*) AS n, COALESCE(SUM(reviews), 0) AS r, COALESCE(SUM(review_cards), 0) AS c,
@@ -62,9 +70,9 @@ SELECT c.n, c.v, c.s, c.r, c.rm, c.m, c.d0, c.d1, c.d2, c.mu, c.bu, d.n, d.r, d.
    WHERE ae.learner_id = %s) a,
   (SELECT COUNT(*) AS n, MAX(due_at) AS m, COALESCE(SUM(assignment_id), 0) AS s
    FROM quizzes_extension WHERE learner_id = %s) x,
-  (SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM quizzes_question WHERE owner_id = %s AND personal = %s) q,
-  (SELECT COUNT(*) AS n, {held_list} AS ids FROM quizzes_question h WHERE h.id IN ({held})) h
+  (SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM quizzes_question WHERE owner_id = %s AND personal = %s) q
 """
+FINGERPRINTED = 21  # the columns that say what the page is made from; then the moments, then the held questions
 
 
 def _moment(value) -> datetime | None:
@@ -83,24 +91,28 @@ def fingerprint(user, settings: StudySettings, now: datetime) -> tuple[str, date
     held = withheld_questions(user, now)
     sql = FINGERPRINT_SQL.replace("{held_list}", HELD_LIST.get(connection.vendor, HELD_LIST["sqlite"]))
     sql = sql.replace("{held}", held.sql)
-    ahead = scheduling.LEARN_AHEAD
-    params = [at(now), at(now + ahead), at(now + FORECAST), at(now), at(now), user.pk]
-    params += [user.pk] * 5 + [True, *held.params]
+    ahead, u = scheduling.LEARN_AHEAD, user.pk
+    soon, later = at(now + ahead), at(now + FORECAST)
+    params = [u, at(now), u, soon, u, soon, u, later, u, later, u, later, u, at(now), *held.params]
+    params += [at(now), u, u, u, u, u, u, True]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    # The first moment a card falls due (at risk), comes within the learning look-ahead or the forecast, stops
-    # being mastered or comes back from being buried: the counts and lists change then.
-    d0, d1, d2, mastered, buried = (_moment(v) for v in row[6:11])
-    ends = [d0, d1 and d1 - ahead, d2 and d2 - FORECAST, mastered, buried]
+    # When the page changes with time alone: a card comes back from being buried, a review falls due (at risk),
+    # a learning card comes within the look-ahead of the count due today, a card comes within the forecast's 30
+    # days, a card stops being mastered. The HTML is kept until the first of these.
+    buried, at_risk, learning, relearning, *forecast, mastered = (_moment(v) for v in row[FINGERPRINTED:-1])
+    ends = [buried, at_risk, learning and learning - ahead, relearning and relearning - ahead, mastered]
+    ends += [end - FORECAST for end in forecast if end is not None]
     until = min((end for end in ends if end is not None), default=None)
+    held_ids = sorted(int(pk) for pk in (row[-1] or "").split(",") if pk)
     fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     text = repr(
         (
             user.pk,
-            row[:6],
-            row[11:],
+            row[:FINGERPRINTED],
+            held_ids,
             fields,
             is_admin(user),
             today.isoformat(),
@@ -109,7 +121,6 @@ def fingerprint(user, settings: StudySettings, now: datetime) -> tuple[str, date
             timezone.get_current_timezone_name(),
         )
     )
-    held_ids = sorted(int(pk) for pk in (row[-1] or "").split(",") if pk)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), until, held_ids
 
 
