@@ -1,17 +1,20 @@
 """The learner's rendered progress, kept while nothing it is made from changes (as teaching's results_cache).
 
-The page reads the learner's cards, days and log through nine statements and renders ~6 ms of template:
-it changes only when one of these does. One query reads a fingerprint of them (the cards' count and versions,
-the days' sums, the classes, assignments, extensions and held questions that decide what is visible and
-withheld, the learner's own questions), and the HTML of the page's content is cached under it, with what
-else it is made from read without a query (the bank's version, the settings, the local day, the language).
+The page reads the learner's cards, days and log through seven statements and renders ~6 ms of template:
+it changes only when one of these does. One query reads a fingerprint of them (the cards' count, versions and
+removals, the days' sums, the log's latest review, the classes, assignments, extensions and held questions that
+decide what is visible and withheld, the learner's own questions), and the HTML of the page's content is cached
+under it, with what else it is made from read without a query (the bank's version, the settings, whether the
+user is an admin, the local day, the language and time zone).
 
 What moves with time alone (a card falls due, is no longer mastered, comes back from being buried, enters the
 30-day forecast) is not in the fingerprint: the same query reads the first moment at which any of these happens,
 and the cached HTML is kept only until then. The "due … ago" of the cards at risk and the CSRF token of the
 leeches' forms are written in at each request (markers in the HTML: HTML comments, which escaped text from
 the bank or the learner cannot make).
-"""
+
+Not in the fingerprint: a write to a card that bumps neither its version nor its review counts (the demo
+command's `update(due=…)`) shows after the learner's next change."""
 
 import hashlib
 import re
@@ -47,7 +50,7 @@ HELD_LIST = {
 # changes with time alone (see `fingerprint`) read in the indexes (card_queue: user, state, due; card_mastery).
 FINGERPRINT_SQL = """
 SELECT c.n, c.v, c.s, c.r, c.rm, c.m, d.n, d.r, d.c, d.p, d.w, e.n, e.s, a.n, a.m, a.s, x.n, x.m, x.s, q.n, q.m,
-  c.bu,
+  l.m, c.bu,
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 2 AND due >= %s),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 1 AND due >= %s),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 3 AND due >= %s),
@@ -70,9 +73,10 @@ FROM
    WHERE ae.learner_id = %s) a,
   (SELECT COUNT(*) AS n, MAX(due_at) AS m, COALESCE(SUM(assignment_id), 0) AS s
    FROM quizzes_extension WHERE learner_id = %s) x,
-  (SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM quizzes_question WHERE owner_id = %s AND personal = %s) q
+  (SELECT COUNT(*) AS n, MAX(updated_at) AS m FROM quizzes_question WHERE owner_id = %s AND personal = %s) q,
+  (SELECT MAX(reviewed_at) AS m FROM quizzes_reviewlog WHERE user_id = %s) l
 """
-FINGERPRINTED = 21  # the columns that say what the page is made from; then the moments, then the held questions
+FINGERPRINTED = 22  # the columns that say what the page is made from; then the moments, then the held questions
 
 
 def _moment(value) -> datetime | None:
@@ -94,7 +98,7 @@ def fingerprint(user, settings: StudySettings, now: datetime) -> tuple[str, date
     ahead, u = scheduling.LEARN_AHEAD, user.pk
     soon, later = at(now + ahead), at(now + FORECAST)
     params = [u, at(now), u, soon, u, soon, u, later, u, later, u, later, u, at(now), *held.params]
-    params += [at(now), u, u, u, u, u, u, True]
+    params += [at(now), u, u, u, u, u, u, True, u]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
