@@ -85,6 +85,16 @@ def test_an_assignment_that_starts_withholding_shows_at_once(alice, studied, cla
     assert due_today(page(alice)) == 1
 
 
+def test_an_assignment_that_stops_withholding_at_its_due_date_shows_at_once(alice, studied, classroom):
+    quizset = factory.make_quizset("held", [studied[0].question])
+    Assignment.objects.create(
+        classroom=classroom, quizset=quizset, due_at=NOW + timedelta(hours=1), reveal=Assignment.Reveal.AFTER_DUE
+    )
+    assert due_today(page(alice)) == 1
+    assert due_today(page(alice)) == 1
+    assert due_today(page(alice, now=NOW + timedelta(hours=2))) == 2
+
+
 def test_a_time_zone_change_and_a_new_day_show_at_once(alice, learner, seen):
     assert "June 15, 2026" in seen  # the forecast: what is overdue counts for today
     settings = StudySettings.for_user(learner)
