@@ -22,9 +22,10 @@ AT_RISK_SHOWN = 10
 LEECHES_SHOWN = 50
 
 
-def progress(user, settings: StudySettings, now: datetime) -> dict:
+def progress(user, settings: StudySettings, now: datetime, held: list[int] | None = None) -> dict:
+    """Everything the progress page shows; `held`: scheduling.held_questions(user, now), when the caller has it."""
     today = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
-    q = scheduling.queue(user, settings, now, fetch_card=False)
+    q = scheduling.queue(user, settings, now, fetch_card=False, held=held)
     with connection.cursor() as cursor:
         cursor.execute(REVIEW_DAYS_SQL, [user.pk, today - timedelta(days=HEATMAP_DAYS + 7)])
         rows = tuple(cursor.fetchall())
@@ -37,10 +38,8 @@ def progress(user, settings: StudySettings, now: datetime) -> dict:
         "totals": totals,
         **_days(rows, today, get_language()),
         "forecast": _forecast(forecast_rows, today),
-        "topics": _mastery(user.pk, visible, now, TOPIC_MASTERY_SQL, _topic),
-        "sources": _mastery(user.pk, visible, now, SOURCE_MASTERY_SQL, _source),
-        "at_risk": _cards(AT_RISK_SQL, visible, [user.pk, *visible.params, False, _at(now), _at(now), AT_RISK_SHOWN]),
-        "leeches": _cards(LEECHES_SQL, visible, [user.pk, *visible.params, True, LEECHES_SHOWN]),
+        **_mastery(user.pk, visible, now),
+        **_cards(user.pk, visible, now),
         "calibration": planning.calibration(user.pk),
     }
 
@@ -73,17 +72,21 @@ def _days(rows: tuple, today: date, _language: str | None) -> dict:
 REVIEW_DAYS_SQL = """
 SELECT day, reviews, review_cards, review_passed FROM quizzes_reviewday WHERE user_id = %s AND day > %s
 """
-CARD_COLUMNS = "c.id, c.due, c.lapses, c.suspended, c.is_leech, q.id, q.kind, q.prompt, q.language"
-AT_RISK_SQL = f"""
-SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
-WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({{visible}})
-  AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.state = 2 AND c.due < %s
-ORDER BY c.due LIMIT %s
-"""
-LEECHES_SQL = f"""
-SELECT {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
-WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({{visible}}) AND c.is_leech = %s
-ORDER BY c.lapses DESC LIMIT %s
+CARD_COLUMNS = (
+    "c.id AS card_id, c.due, c.lapses, c.suspended, c.is_leech, q.id AS question_id, q.kind, q.prompt, q.language"
+)
+# The cards at risk and the leeches in one statement, the visible questions read once for both.
+CARDS_SQL = f"""
+WITH visible_ids (id) AS {{materialized}}({{visible}})
+SELECT * FROM (SELECT 'r' AS list, {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
+  WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN (SELECT v.id FROM visible_ids v)
+    AND c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.state = 2 AND c.due < %s
+  ORDER BY c.due LIMIT %s) r
+UNION ALL
+SELECT * FROM (SELECT 'l' AS list, {CARD_COLUMNS} FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
+  WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN (SELECT v.id FROM visible_ids v)
+    AND c.is_leech = %s
+  ORDER BY c.lapses DESC LIMIT %s) l
 """
 
 
@@ -102,17 +105,19 @@ def _datetime(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _cards(sql: str, visible: RawSQL, params: list) -> list[Card]:
-    """Cards with their question, as much of them as the progress page shows."""
+def _cards(user_id: int, visible: RawSQL, now: datetime) -> dict[str, list[Card]]:
+    """The cards at risk and the leeches, with their question, as much of them as the progress page shows."""
+    sql = CARDS_SQL.replace("{materialized}", scheduling._materialized()).replace("{visible}", visible.sql)
+    params = [*visible.params, user_id, False, _at(now), _at(now), AT_RISK_SHOWN, user_id, True, LEECHES_SHOWN]
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("{visible}", visible.sql), params)
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
-    cards = []
-    for pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
+    lists: dict[str, list[Card]] = {"at_risk": [], "leeches": []}
+    for which, pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
         card = _read(Card, id=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
         card.question = _read(Question, id=qid, kind=kind, prompt=prompt, language=language)
-        cards.append(card)
-    return cards
+        lists["at_risk" if which == "r" else "leeches"].append(card)
+    return lists
 
 
 def _read(model, **values):
@@ -271,21 +276,24 @@ def _totals_and_forecast(
     return totals, forecast
 
 
-TOPIC_MASTERY_SQL = """
-SELECT t.id, t.key, t.name_en, t.name_fr, COUNT(*), COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
+# Per topic and per source in one statement, the visible questions read once for both.
+MASTERY_SQL = """
+WITH visible_ids (id) AS {materialized}({visible})
+SELECT 't', t.id, t.key, t.name_en, t.name_fr, COUNT(*),
+  COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
 FROM quizzes_card c
 JOIN quizzes_question_topics qt ON qt.question_id = c.question_id
 JOIN quizzes_topic t ON t.id = qt.topic_id
-WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN (SELECT v.id FROM visible_ids v)
 GROUP BY t.id, t.key, t.name_en, t.name_fr
-"""
-SOURCE_MASTERY_SQL = """
-SELECT s.id, s.key, s.title, s.language, COUNT(*), COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
+UNION ALL
+SELECT 's', s.id, s.key, s.title, s.language, COUNT(*),
+  COALESCE(SUM(CASE WHEN c.mastered_until >= %s THEN 1 ELSE 0 END), 0)
 FROM quizzes_card c
 JOIN quizzes_question q ON q.id = c.question_id
 JOIN quizzes_passage p ON p.id = q.passage_id
 JOIN quizzes_source s ON s.id = p.source_id
-WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+WHERE c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN (SELECT v.id FROM visible_ids v)
 GROUP BY s.id, s.key, s.title, s.language
 """
 
@@ -298,16 +306,19 @@ def _source(pk, key, title, language) -> Source:
     return _read(Source, id=pk, key=key, title=title, language=language)
 
 
-def _mastery(user_id: int, visible: RawSQL, now: datetime, sql: str, make) -> list[dict]:
-    """Per topic or source: cards studied and the share whose recall probability today is at least 0.9
+def _mastery(user_id: int, visible: RawSQL, now: datetime) -> dict[str, list[dict]]:
+    """Per topic and per source: cards studied and the share whose recall probability today is at least 0.9
     (a card's question is in one passage of one source, and in a topic at most once: no duplicates)."""
+    sql = MASTERY_SQL.replace("{materialized}", scheduling._materialized()).replace("{visible}", visible.sql)
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace("{visible}", visible.sql), [_at(now), user_id, *visible.params])
+        cursor.execute(sql, [*visible.params, _at(now), user_id, _at(now), user_id])
         rows = cursor.fetchall()
-    result = []
-    for pk, key, name, other, total, mastered in rows:
+    result: dict[str, list[dict]] = {"topics": [], "sources": []}
+    for which, pk, key, name, other, total, mastered in rows:
         mastered = int(mastered)
-        result.append(
-            {"item": make(pk, key, name, other), "total": total, "mastered": mastered, "share": mastered / total}
-        )
-    return sorted(result, key=lambda r: (-r["share"], str(r["item"])))
+        item = _topic(pk, key, name, other) if which == "t" else _source(pk, key, name, other)
+        row = {"item": item, "total": total, "mastered": mastered, "share": mastered / total}
+        result["topics" if which == "t" else "sources"].append(row)
+    for rows in result.values():
+        rows.sort(key=lambda r: (-r["share"], str(r["item"])))
+    return result

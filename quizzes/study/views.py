@@ -11,7 +11,9 @@ from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -21,7 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_questions
-from . import optimizing, reading, scheduling, stats
+from . import optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -502,5 +504,14 @@ def optimize(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
-    context = {"settings": settings, **stats.progress(request.user, settings, now)}
-    return render(request, "study/progress.html", context)
+
+    def render_content(held: list[int]) -> tuple[str, list]:
+        context = {"settings": settings, "csrf_input": mark_safe(progress_cache.CSRF_MARKER)}
+        context |= stats.progress(request.user, settings, now, held)
+        for i, card in enumerate(context["at_risk"]):
+            card.since = mark_safe(progress_cache.SINCE_MARKER.format(i))
+        html = render_to_string("study/progress.html#content", context)
+        return html, [card.due for card in context["at_risk"]]
+
+    content = progress_cache.content(request, settings, now, render_content)
+    return render(request, "study/progress.html", {"content": content})
