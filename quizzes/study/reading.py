@@ -61,13 +61,18 @@ def _columns() -> dict[str, Columns]:
 
 
 # {visible}: the card's question is one the learner may see, {visible_version} the version's (visible_question:
-# each looked up by its key). The version in the learner's language is
-# looked up in the same statement: most cards have none, and then nothing more is read.
+# each looked up by its key). The version in the learner's language is looked up in the same statement: most
+# cards have none, and then nothing more is read. Its two ways (a translation of the card's question, or the
+# original it translates) are two index lookups: as one OR, SQLite may walk the whole bank in external_id order.
 CARD_SQL = """
 SELECT {card}, {question}, {passage}, {source}, {deck},
   CASE WHEN q.language = %s THEN NULL ELSE (
-    SELECT v.id FROM quizzes_question v
-    WHERE v.language = %s AND (v.translation_of_id = q.id OR v.id = q.translation_of_id) AND {visible_version}
+    SELECT v.id FROM (
+      SELECT t.id, t.external_id FROM quizzes_question t WHERE t.translation_of_id = q.id AND t.language = %s
+      UNION ALL
+      SELECT o.id, o.external_id FROM quizzes_question o WHERE o.id = q.translation_of_id AND o.language = %s
+    ) v
+    WHERE {visible_version}
     ORDER BY v.external_id, v.id LIMIT 1) END
 FROM quizzes_card c
 JOIN quizzes_question q ON q.id = c.question_id
@@ -111,7 +116,7 @@ def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule
         .replace("{visible}", visible.on("c.question_id"))
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [language, language, *visible.params, card_id, user.pk, *visible.params])
+        cursor.execute(sql, [language, language, language, *visible.params, card_id, user.pk, *visible.params])
         row = cursor.fetchone()
         if row is None:
             return None
