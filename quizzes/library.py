@@ -34,6 +34,7 @@ from .bank.models import (
     Source,
     Topic,
     key_validator,
+    visible_question,
     visible_questions,
     withheld_questions,
 )
@@ -261,12 +262,12 @@ DUE_BY_SET_SQL = (
 def due_by_set(user, settings, now) -> dict[int, int]:
     """How many of the learner's cards each quiz set has due today (a set's pk to its count), in one query."""
     _start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
-    visible = visible_questions(user)
+    visible = visible_question(user)  # each due card's question checked by its key: the cost follows the cards
     held = withheld_questions(user, now)  # compiled once: building it here would cost more than running it
     held, held_params = held.sql, held.params
     at = connection.ops.adapt_datetimefield_value
     sql = (
-        DUE_BY_SET_SQL.replace("{visible}", visible.sql)
+        DUE_BY_SET_SQL.replace("{visible}", visible.on("c.question_id"))
         .replace("{held}", f" AND c.question_id NOT IN ({held})")
         .replace("{deck}", "")
     )

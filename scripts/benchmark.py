@@ -647,7 +647,7 @@ def scale(shape: dict, label: str, runs: int = 200) -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from quizzes.bank.models import Question, visible_questions
+    from quizzes.bank.models import Question, visible_question, visible_questions
     from quizzes.study import scheduling
     from quizzes.study.models import Card, StudySettings
 
@@ -669,7 +669,7 @@ def scale(shape: dict, label: str, runs: int = 200) -> None:
         settings = StudySettings.for_user(user)
         start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
         held = list(Question.objects.withheld_from(user, now).values_list("pk", flat=True))
-        context[user.pk] = (settings, visible_questions(user), held, start, end)
+        context[user.pk] = (settings, visible_question(user), held, start, end)
 
     def cycling(fn):
         turn = iter(range(10**9))
@@ -682,13 +682,14 @@ def scale(shape: dict, label: str, runs: int = 200) -> None:
 
     def first_new(user):
         _settings, visible, held, _start, _end = context[user.pk]
-        cards = Card.objects.visible_to(user, visible).active(timezone.now()).exclude(question_id__in=held)
+        cards = Card.objects.visible_to(user, visible_questions(user)).active(timezone.now())
+        cards = cards.exclude(question_id__in=held)
         base = (
             cards.select_related("question__passage__source", "deck")
             .defer(*scheduling.SOURCE_TEXT_FIELDS)
             .prefetch_related("question__choices")
         )
-        return scheduling._first_with_content(base, cards.new().order_by("created_at", "pk"))
+        return base.new().order_by("created_at", "pk").first()
 
     rows = [
         ("due-queue counts (one SQL statement)", cycling(counts)),

@@ -4,6 +4,7 @@ import random
 import re
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -233,6 +234,18 @@ def _usable(user) -> models.Q:
     return shared | models.Q(owner=user) if user.is_authenticated else shared
 
 
+def _assigned(user) -> models.QuerySet:
+    """The ids of the questions of the sets assigned to the learner's classes. Subqueries, not a join: the
+    many-valued relations would repeat rows for every class and set. They start from the learner's enrollments
+    (a few set items), never from the bank, and without joins they are quick to plan where a statement repeats
+    the rule (the queue's counts: eight times)."""
+    enrollment = get_user_model().enrollments.field.model  # teaching's models sit above the bank
+    assignment = QuizSet.assignments.field.model
+    classes = enrollment.objects.filter(learner=user).values("classroom_id")
+    sets = assignment.objects.filter(classroom_id__in=classes).values("quizset_id")
+    return QuizSetItem.objects.filter(quizset_id__in=sets).values("question_id")
+
+
 class QuestionQuerySet(models.QuerySet):
     def published(self) -> "QuestionQuerySet":
         return self.filter(status=Question.Status.PUBLISHED)
@@ -247,11 +260,7 @@ class QuestionQuerySet(models.QuerySet):
         study: it is not theirs to reuse). The one rule for the library, studies, reviews and quizzes."""
         if not user.is_authenticated:
             return self.usable_by(user)
-        # A subquery, not a join: the many-valued relations would repeat rows for every class and set.
-        assigned = self.model.objects.filter(
-            quizset_items__quizset__assignments__classroom__enrollments__learner=user
-        ).values("pk")
-        return self.filter(_usable(user) | models.Q(pk__in=assigned))
+        return self.filter(_usable(user) | models.Q(pk__in=_assigned(user)))
 
     def shared(self) -> "QuestionQuerySet":
         """Not a learner's own card: what may go in a quiz set, an export, an analysis or the library."""
@@ -333,23 +342,43 @@ _STAND_IN_NOW = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)  # never a rea
 @lru_cache(maxsize=1)
 def _withheld_sql() -> tuple[str, tuple]:
     user = get_user_model()(pk=_STAND_IN_ID)
-    path = "quizset_items__quizset__assignments"
+    path = "quizset__assignments"
     # The learner's due date for the assignment on the same joined row: their extension's, else its own.
     extension = user.extensions.filter(assignment=models.OuterRef(f"{path}__pk")).values("due_at")[:1]
     due = Coalesce(models.Subquery(extension), models.F(f"{path}__due_at"))
     # The literals are teaching's Assignment.Mode.QUIZ and Assignment.Reveal values: teaching sits above the
-    # bank, so the rule is written with lookups through the relations by name.
-    held = Question.objects.filter(
+    # bank, so the rule is written with lookups through the relations by name. It starts from the learner's
+    # enrollments and their classes' set items (a few rows), never from the bank.
+    held = QuizSetItem.objects.filter(
         models.Q(**{f"{path}__classroom__enrollments__learner": user, f"{path}__mode": "quiz"}),
         models.Q(**{f"{path}__reveal": "never"})
         | (
             (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
             & GreaterThan(due, _STAND_IN_NOW)
         ),
+    ).values("question_id")
+    held_sql, held_params = held.order_by().query.sql_with_params()
+    # Read once (a common table expression) for the four lookups of their versions: PostgreSQL plans the
+    # rule's joins once, not four times, on every page that asks what is held.
+    versions = _versions_of(RawSQL("SELECT h.id FROM held_ids h", ())).order_by().query
+    sql, params = versions.sql_with_params()
+    return f"WITH held_ids (id) AS ({held_sql}) {sql}", (*held_params, *params)
+
+
+def _versions_of(ids) -> models.QuerySet:
+    """The ids of `_with_versions(ids)` as a union of index lookups (an OR of these columns would read every
+    question): the questions of `ids`, their originals, and the versions of both."""
+    originals = Question.objects.filter(pk__in=ids, translation_of__isnull=False).values("translation_of")
+    return (
+        Question.objects.filter(pk__in=ids)
+        .values("pk")
+        .order_by()
+        .union(
+            originals.order_by(),
+            Question.objects.filter(translation_of__in=ids).values("pk").order_by(),
+            Question.objects.filter(translation_of__in=originals).values("pk").order_by(),
+        )
     )
-    query = Question.objects.filter(_with_versions(held.values("pk"))).values("pk").order_by().query
-    sql, params = query.sql_with_params()
-    return sql, tuple(params)
 
 
 def _with_versions(ids) -> models.Q:
@@ -377,6 +406,48 @@ def visible_questions(user) -> RawSQL:
 
 
 _STAND_IN_ID = -7_000_001  # no row has it: it only marks where the user's id goes
+_STAND_IN_QUESTION = -7_000_002  # the same, for where the question's id goes
+
+
+class QuestionRule(NamedTuple):
+    """A condition on one question, as SQL: `{question}` in `sql` marks where its id goes."""
+
+    sql: str
+    params: tuple
+
+    def on(self, question: str) -> str:
+        """The condition on the question whose id the SQL expression `question` gives (e.g. "c.question_id")."""
+        return self.sql.replace("{question}", question)
+
+
+def visible_question(user) -> QuestionRule:
+    """visible_questions(user) for one question at a time: whether that question is among them, looked up by
+    its primary key (its passage and source by theirs, the learner's assigned questions from their classes).
+    Where a statement only asks about a few of the learner's cards (the queue's counts stop at the daily
+    limits), this costs what those cards cost, where the list of every visible question costs the bank."""
+    sql, params = _visible_question_sql(user.is_authenticated, is_admin(user))
+    if user.is_authenticated:
+        params = tuple(user.pk if p == _STAND_IN_ID else p for p in params)
+    return QuestionRule(sql, params)
+
+
+@lru_cache(maxsize=4)
+def _visible_question_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]:
+    if authenticated:
+        user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
+        user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
+    else:
+        user = AnonymousUser()
+    one = Question.objects.published().visible_to(user).filter(pk=_STAND_IN_QUESTION).values("pk").order_by()[:1]
+    sql, params = one.query.sql_with_params()
+    # The stand-in question's placeholder becomes the marker, its parameter leaves.
+    at = params.index(_STAND_IN_QUESTION)
+    parts = sql.split("%s")
+    sql = "%s".join(parts[: at + 1]) + "{question}" + "%s".join(parts[at + 1 :])
+    # A scalar subquery, not EXISTS: PostgreSQL would make an EXISTS a semi-join planned with the statement
+    # around it (the queue repeats the rule eight times: 15 ms of planning, and a merge over every card's
+    # question), where a scalar subquery is planned once, alone, and runs on each card the index gives.
+    return f"({sql}) IS NOT NULL", tuple(params[:at]) + tuple(params[at + 1 :])
 
 
 @lru_cache(maxsize=4)

@@ -10,9 +10,8 @@ from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Model
-from django.db.models.expressions import RawSQL
 
-from ..bank.models import Choice, Passage, Question, Source
+from ..bank.models import Choice, Passage, Question, QuestionRule, Source
 from .models import Card, Deck, ReviewLog
 
 # The source's full text (up to tens of kB) and what goes with it are never shown on a review.
@@ -61,20 +60,26 @@ def _columns() -> dict[str, Columns]:
     }
 
 
-# {visible}: the questions the learner may see (visible_questions). The version in the learner's language is
-# looked up in the same statement: most cards have none, and then nothing more is read.
+# {visible}: the card's question is one the learner may see, {visible_version} the version's (visible_question:
+# each looked up by its key). The version in the learner's language is looked up in the same statement: most
+# cards have none, and then nothing more is read. Its two ways (a translation of the card's question, or the
+# original it translates) are two index lookups: as one OR, SQLite may walk the whole bank in external_id order.
 CARD_SQL = """
 SELECT {card}, {question}, {passage}, {source}, {deck},
   CASE WHEN q.language = %s THEN NULL ELSE (
-    SELECT v.id FROM quizzes_question v
-    WHERE v.language = %s AND (v.translation_of_id = q.id OR v.id = q.translation_of_id) AND v.id IN ({visible})
+    SELECT v.id FROM (
+      SELECT t.id, t.external_id FROM quizzes_question t WHERE t.translation_of_id = q.id AND t.language = %s
+      UNION ALL
+      SELECT o.id, o.external_id FROM quizzes_question o WHERE o.id = q.translation_of_id AND o.language = %s
+    ) v
+    WHERE {visible_version}
     ORDER BY v.external_id, v.id LIMIT 1) END
 FROM quizzes_card c
 JOIN quizzes_question q ON q.id = c.question_id
 JOIN quizzes_passage p ON p.id = q.passage_id
 JOIN quizzes_source s ON s.id = p.source_id
 LEFT JOIN quizzes_deck d ON d.id = c.deck_id
-WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 QUESTION_SQL = """
 SELECT {question}, {passage}, {source}
@@ -86,14 +91,15 @@ WHERE q.id = %s
 CHOICES_SQL = "SELECT {choice} FROM quizzes_choice ch WHERE ch.question_id = %s ORDER BY ch.position, ch.id"
 CARD_TO_RATE_SQL = """
 SELECT {card} FROM quizzes_card c
-WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND c.question_id IN ({visible})
+WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
 
 
 @lru_cache(maxsize=8)
 def _sql(template: str, vendor: str) -> str:
-    return template.format(**{name: cols.sql for name, cols in _columns().items()}, visible="{visible}")
+    columns = {name: cols.sql for name, cols in _columns().items()}
+    return template.format(**columns, visible="{visible}", visible_version="{visible_version}")
 
 
 # The widest id a database column holds (a signed 64-bit integer): a path may carry a larger number, which no card
@@ -101,7 +107,7 @@ def _sql(template: str, vendor: str) -> str:
 MAX_ID = 2**63 - 1
 
 
-def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> Card | None:
+def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), with its question (in `language`
     when the item has a version in it that they may see), passage, source (without its text), deck and choices:
     what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads, in two statements, three
@@ -111,9 +117,13 @@ def card_to_show(user, card_id: int, language: str | None, visible: RawSQL) -> C
         return None
     cols = _columns()
     language = (language or "")[:2] or None
-    sql = _sql(CARD_SQL, connection.vendor).replace("{visible}", visible.sql)
+    sql = (
+        _sql(CARD_SQL, connection.vendor)
+        .replace("{visible_version}", visible.on("v.id"))
+        .replace("{visible}", visible.on("c.question_id"))
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [language, language, *visible.params, card_id, user.pk, *visible.params])
+        cursor.execute(sql, [language, language, language, *visible.params, card_id, user.pk, *visible.params])
         row = cursor.fetchone()
         if row is None:
             return None
@@ -166,13 +176,13 @@ def _prefetched(instance: Model, name: str, objects: list) -> None:
         back.set_cached_value(obj, instance)
 
 
-def card_to_rate(user, card_id: int, visible: RawSQL) -> Card | None:
+def card_to_rate(user, card_id: int, visible: QuestionRule) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), locked until the end of the
     transaction where the database locks rows (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds
     the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id)."""
     if not 0 < card_id <= MAX_ID:
         return None
-    sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.sql)
+    sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.on("c.question_id"))
     if connection.features.has_select_for_update:
         sql += " FOR UPDATE"
     with connection.cursor() as cursor:

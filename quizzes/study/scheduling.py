@@ -7,7 +7,6 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 
 import random
 import secrets
-import sqlite3
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
-from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -27,7 +25,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question, visible_questions, withheld_ids
+from ..bank.models import Question, QuestionRule, visible_question, withheld_ids
 from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
@@ -291,7 +289,7 @@ def rate(
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = reading.card_to_rate(user, card_id, visible_questions(user))
+            card = reading.card_to_rate(user, card_id, visible_question(user))
             if card is None:
                 raise Card.DoesNotExist
             if card.question_id in held:
@@ -608,7 +606,7 @@ def queue(
     comes with everything the review page renders, its question in `language` when the item has a
     version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
-    visible = visible_questions(user)
+    visible = visible_question(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
     held = held_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
@@ -671,11 +669,11 @@ def queue(
 # one pass for the three counts made of them), and the new and review
 # counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
 # not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
-# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM; see
-# visible_questions).
+# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM, checked
+# on each card's question by its key: visible_question), so neither does the cost follow the size of the bank.
 ACTIVE = (
     "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.removed_at IS NULL"
-    " AND c.question_id IN ({visible}){held}{deck}"
+    " AND {visible}{held}{deck}"
 )
 QUEUE_COUNTS_SQL = f"""
 SELECT
@@ -709,7 +707,7 @@ SELECT
 
 def _queue_counts(
     user_id: int,
-    visible: RawSQL,
+    visible: QuestionRule,
     now: datetime,
     start: datetime,
     end: datetime,
@@ -729,9 +727,8 @@ def _queue_counts(
     soon = now + LEARN_AHEAD
     held = list(held)
     in_deck = [deck_id] if deck_id is not None else []
-    active = [False, at(now), *held, *in_deck]
+    active = [False, at(now), *visible.params, *held, *in_deck]
     params = [
-        *visible.params,
         *(user_id, at(now), *active),
         *(user_id, at(soon), *active),
         *(user_id, at(end), *active, max(0, review_limit)),
@@ -754,11 +751,8 @@ def _queue_counts(
         ]
     params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
     sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
-    # The visible questions are read once for the statement's eight subqueries that filter on them.
     sql = (
-        f"WITH visible_ids (id) AS {_materialized()}({visible.sql})\n{sql}".replace(
-            "{visible}", "SELECT v.id FROM visible_ids v"
-        )
+        sql.replace("{visible}", visible.on("c.question_id"))
         .replace("{held}", held_sql)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
@@ -777,14 +771,6 @@ def _queue_counts(
             next_learning=_read_datetime(next_learning),
         )
     return counts
-
-
-def _materialized() -> str:
-    """MATERIALIZED where the database knows it (PostgreSQL 12, SQLite 3.35): else SQLite may read a common
-    table expression again for each use."""
-    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
-        return ""
-    return "MATERIALIZED "
 
 
 def _read_datetime(value) -> datetime | None:

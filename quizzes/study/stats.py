@@ -1,5 +1,6 @@
 """The learner's progress, aggregated in SQL: a fixed number of queries whatever the size of the history."""
 
+import sqlite3
 from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -105,9 +106,18 @@ def _datetime(value) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
+def _materialized() -> str:
+    """MATERIALIZED where the database knows it (PostgreSQL 12, SQLite 3.35): else SQLite may read a common
+    table expression again for each use. The progress page reads every card of the learner, so the list of visible
+    questions, built once, costs less here than the queue's check of each card's question by its key."""
+    if connection.vendor == "sqlite" and sqlite3.sqlite_version_info < (3, 35):
+        return ""
+    return "MATERIALIZED "
+
+
 def _cards(user_id: int, visible: RawSQL, now: datetime) -> dict[str, list[Card]]:
     """The cards at risk and the leeches, with their question, as much of them as the progress page shows."""
-    sql = CARDS_SQL.replace("{materialized}", scheduling._materialized()).replace("{visible}", visible.sql)
+    sql = CARDS_SQL.replace("{materialized}", _materialized()).replace("{visible}", visible.sql)
     params = [*visible.params, user_id, False, _at(now), _at(now), AT_RISK_SHOWN, user_id, True, LEECHES_SHOWN]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -309,7 +319,7 @@ def _source(pk, key, title, language) -> Source:
 def _mastery(user_id: int, visible: RawSQL, now: datetime) -> dict[str, list[dict]]:
     """Per topic and per source: cards studied and the share whose recall probability today is at least 0.9
     (a card's question is in one passage of one source, and in a topic at most once: no duplicates)."""
-    sql = MASTERY_SQL.replace("{materialized}", scheduling._materialized()).replace("{visible}", visible.sql)
+    sql = MASTERY_SQL.replace("{materialized}", _materialized()).replace("{visible}", visible.sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*visible.params, _at(now), user_id, _at(now), user_id])
         rows = cursor.fetchall()

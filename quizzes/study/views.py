@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source, visible_questions
+from ..bank.models import Question, QuizSet, Source, visible_question
 from . import optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 def _get_card_for_user(request: HttpRequest, card_id: int) -> Card:
     """The learner's own card, if they may still see its question (else a 404, as for anyone else's id),
     with everything its question renders, in the learner's language when the item has a version in it."""
-    card = reading.card_to_show(request.user, card_id, get_language(), visible_questions(request.user))
+    card = reading.card_to_show(request.user, card_id, get_language(), visible_question(request.user))
     if card is None:
         raise Http404
     return card

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.bank.models import Question, visible_questions
+from quizzes.bank.models import Question, visible_question
 from quizzes.study import reading, scheduling
 from quizzes.study.models import Card, Deck, ReviewLog
 from tests import factory
@@ -109,7 +109,7 @@ class TestTheCardReadByPlainSql:
 
     def test_is_the_orms_card_with_what_the_page_renders(self, learner, card, django_assert_num_queries):
         with django_assert_num_queries(2):
-            read = reading.card_to_show(learner, card.pk, "en", visible_questions(learner))
+            read = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
         orm = Card.objects.select_related("question__passage__source", "deck").get(pk=card.pk)
         with django_assert_num_queries(0):
             for field in Card._meta.concrete_fields:
@@ -124,10 +124,10 @@ class TestTheCardReadByPlainSql:
 
     def test_is_none_for_another_learner_a_removed_card_or_a_hidden_question(self, learner, card):
         other = factory.make_user("bob", factory.Role.LEARNER)
-        assert reading.card_to_show(other, card.pk, "en", visible_questions(other)) is None
-        assert reading.card_to_rate(other, card.pk, visible_questions(other)) is None
+        assert reading.card_to_show(other, card.pk, "en", visible_question(other)) is None
+        assert reading.card_to_rate(other, card.pk, visible_question(other)) is None
         Question.objects.filter(pk=card.question_id).update(status=Question.Status.DRAFT)
-        assert reading.card_to_show(learner, card.pk, "en", visible_questions(learner)) is None
+        assert reading.card_to_show(learner, card.pk, "en", visible_question(learner)) is None
         Question.objects.filter(pk=card.question_id).update(status=Question.Status.PUBLISHED)
         Card.objects.filter(pk=card.pk).update(removed_at=timezone.now())
-        assert reading.card_to_rate(learner, card.pk, visible_questions(learner)) is None
+        assert reading.card_to_rate(learner, card.pk, visible_question(learner)) is None

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from quizzes.bank.models import visible_questions
+from quizzes.bank.models import visible_question
 from quizzes.study import cards, optimizing, planning, scheduling, stats
 from quizzes.study.models import Card, Deck, ExamDate, ReviewDay, ReviewLog, StudySettings
 from tests import factory
@@ -36,7 +36,7 @@ def counts(client, learner) -> dict:
     settings = StudySettings.for_user(learner)
     now = timezone.now()
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
-    queue = scheduling._queue_counts(learner.pk, visible_questions(learner), now, start, end)
+    queue = scheduling._queue_counts(learner.pk, visible_question(learner), now, start, end)
     progress = stats.progress(learner, settings, now)
     export = client.get("/study/log.csv").content.decode()
     return {
