@@ -106,3 +106,17 @@ def test_the_quiz_question_page_follows_edits_and_keeps_typed_work_personal(alic
     assert 'value="3,5 kg"' in typed
     html = alice.get(pages["alice"]).content.decode()
     assert "A new prompt, edited." in html and "3,5 kg" not in html
+
+
+def test_the_quiz_question_page_follows_an_edit_of_a_choice(alice, bob, db):
+    q = factory.make_question("q-single")
+    factory.make_quizset("quiz", [q], title="quiz")
+    page = alice.post("/sets/quiz/start/", follow=True).redirect_chain[-1][0]
+    assert "Non-integrative" in alice.get(page).content.decode()
+    choice = q.choices.get(text="Non-integrative")
+    choice.text = "Stays episomal"
+    choice.save()
+    html = alice.get(page).content.decode()
+    assert "Stays episomal" in html and "Non-integrative" not in html
+    other = bob.post("/sets/quiz/start/", follow=True).redirect_chain[-1][0]
+    assert "Stays episomal" in bob.get(other).content.decode()
