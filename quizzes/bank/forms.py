@@ -2,10 +2,12 @@
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from quizzes.accounts.params import ModelMultipleIdsField
 
+from . import version
 from .formats import EXTENSIONS as FORMAT_EXTENSIONS
 from .formats import max_bytes
 from .grading import parse_number
@@ -107,6 +109,7 @@ class AnswerForm(forms.Form):
     def __init__(self, question, choices, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.question = question
+        self.choice_ids = [c.pk for c in choices]
         if self.dont_know:
             return
         kind = question.kind
@@ -205,6 +208,15 @@ class AnswerForm(forms.Form):
             return set()
         values = self.data.getlist("choice") if hasattr(self.data, "getlist") else [self.data.get("choice")]
         return {int(v) for v in values if str(v).isdigit()}
+
+    def fields_key(self) -> str:
+        """What the blank inputs (answer_fields.html) are a function of, to keep their markup ({% memo %}): the
+        question, the bank's version (an edit shows at once), the page's language and the choices' order. Empty
+        for a submitted form: what was typed and its errors belong to one learner and are rendered afresh."""
+        if self.is_bound:
+            return ""
+        order = ",".join(map(str, self.choice_ids))
+        return f"{self.question.pk}:{version.current()}:{get_language()}:{order}"
 
     def focus(self) -> str | None:
         """The field to put the cursor in: the first one refused, else the first one."""

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from ..bank import version
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_questions, withheld_ids
@@ -201,10 +202,11 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     response = attempt.responses.filter(question_id=question_id).first() if question_id in answered_ids else None
     if response is None and (attempt.is_finished or position != answered + 1):
         return _redirect(request, reverse("quizzes:attempt", args=[attempt.pk]))
-    questions = Question.objects.prefetch_related("choices")
-    if response is not None or request.method == "POST":  # the feedback quotes the passage and names its source
-        questions = questions.select_related("passage__source").defer(*_SOURCE_TEXT)
-    question = get_object_or_404(questions, pk=question_id)
+    if response is None and request.method == "GET":
+        question = _question_to_answer(question_id)
+    else:  # the feedback quotes the passage and names its source
+        questions = Question.objects.prefetch_related("choices").select_related("passage__source")
+        question = get_object_or_404(questions.defer(*_SOURCE_TEXT), pk=question_id)
 
     choices = _ordered_choices(attempt, question)
     form = None
@@ -258,6 +260,23 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if request.htmx:
         template += "#quiz"
     return render(request, template, context)
+
+
+# The questions asked unanswered, with their choices, as every learner taking them reads them, by id and bank
+# version (an edit shows at once): read once per process, not twice per page. The form only reads them.
+_asked: dict[tuple[int, str], Question] = {}
+_ASKED_LIMIT = 1024
+
+
+def _question_to_answer(question_id: int) -> Question:
+    key = (question_id, version.current())
+    question = _asked.get(key)
+    if question is None:
+        question = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
+        if len(_asked) >= _ASKED_LIMIT:
+            _asked.clear()
+        _asked[key] = question
+    return question
 
 
 # A question's page never shows its source's text (up to tens of kB), only its title and language.
