@@ -396,6 +396,8 @@ def _strong_term(span: Span, language: str) -> bool:
     only of category words ("rare diseases", "pathologies")."""
     language = language if language in ("en", "fr") else "en"
     words = span.text.casefold().split()
+    if len(words) == 1 and "-" in span.text and span.score >= TERM_THRESHOLD:
+        return True  # a command of a family (aa-complain beside aa-enforce): common parts, a rare name
     if _category_or_common(words, language):
         return False
     return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF
