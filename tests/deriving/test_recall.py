@@ -11,6 +11,10 @@ def terms_of(c: Candidate) -> list[str]:
     return [c.answer, c.term, *c.alternatives, *re.findall(r"\[\[(.*?)\]\]", c.prompt)]
 
 
+def items_on(candidates: list[Candidate], words: str) -> list[Candidate]:
+    return [c for c in candidates if words in c.passage]
+
+
 def asks(candidates: list[Candidate], term: str) -> bool:
     return any(term in t for c in candidates for t in terms_of(c))
 
@@ -82,3 +86,67 @@ def test_two_commands_of_one_sentence_are_both_blanked():
     ):
         clozes = [c for c in derive(text, language=language) if c.kind == "cloze" and pair[0] in c.passage]
         assert [re.findall(r"\[\[(.*?)\]\]", c.prompt) for c in clozes] == [pair]
+
+
+# --- lost context --------------------------------------------------------------------------------------------------
+
+EXAMPLE_EN = (
+    "Firewalld keeps its rules in zones, one zone for each kind of network the machine joins.\n\n"
+    "The fw-trace tool prints each packet the firewall sees. "
+    "Here the daemon refuses a multicast query from the Avahi responder, which the public zone does not allow.\n\n"
+    "The pager commands move through the manual one screen at a time. "
+    "When given a numeric argument, they scroll the hypertext by that many lines instead of a whole screen.\n"
+)
+
+EXAMPLE_FR = (
+    "Le pare-feu garde ses règles dans des zones, une zone par type de réseau que la machine rejoint.\n\n"
+    "Les commandes de défilement avancent d'un écran à la fois dans le manuel. "
+    "Lorsqu'on leur donne un argument numérique, elles font défiler l'hypertexte du nombre de lignes indiqué.\n\n"
+    "Une barre verticale apparaît à droite de la fenêtre du manuel. "
+    "Vous pouvez faire défiler le texte en cliquant avec la souris dans cette barre de défilement latérale.\n"
+)
+
+
+def test_a_sentence_pointing_back_is_asked_with_what_it_points_to_or_not_at_all():
+    """ "Here the daemon refuses…" (the example shown before), "…, they scroll" / "…, elles font défiler" after an
+    opening clause (the commands of the sentence before), "dans cette barre de défilement" (the bar shown before):
+    each prompt says what it is about, or there is no item."""
+    for text, language, cases in (
+        (EXAMPLE_EN, "en", [("Avahi", "The fw-trace tool"), ("hypertext", "The pager commands")]),
+        (EXAMPLE_FR, "fr", [("hypertexte", "Les commandes de"), ("latérale", "Une barre verticale")]),
+    ):
+        candidates = derive(text, language=language)
+        for word, context in cases:
+            for c in items_on(candidates, word):
+                assert c.prompt.find(context) >= 0, c.prompt  # asked with the sentence before
+                assert not re.search(r"(?:cette|this) \[\[", c.prompt), c.prompt
+
+
+def test_an_opening_clause_naming_its_subject_needs_no_context():
+    from quizzes.deriving.engine.context import leans_on_previous
+    from quizzes.deriving.engine.documents import segment
+    from quizzes.deriving.engine.sentences import sentences
+
+    for text, language in (
+        ("Si le paquet est absent du disque, il est téléchargé depuis le miroir.", "fr"),
+        ("When the daemon starts, it reads its configuration from the zone files.", "en"),
+        ("Here we describe the daemon and its zones in some detail.", "en"),
+    ):
+        assert not leans_on_previous(sentences(text, segment(text, language))[0]), text
+
+
+def test_a_paragraph_commenting_an_example_shown_above_it_gets_no_context_from_the_prose_before():
+    """ "Here the daemon…" opening its paragraph comments a transcript or a listing, not the sentence before it (an
+    aside of the previous paragraph): no item rather than a prompt with the wrong context."""
+    text = (
+        "Firewalld keeps its rules in zones, one zone for each kind of network the machine joins.\n\n"
+        "A laptop moves between zones as it changes networks: the home zone trusts more services than the public "
+        "one.\n\n"
+        "Each zone lists the services it allows, such as the secure shell or the web server, and blocks the rest.\n\n"
+        "The daemon reloads its configuration when asked, without dropping the connections already open.\n\n"
+        "Here the daemon refuses a multicast query on port 5353. This query comes from the Avahi responder, a "
+        "service that the public zone does not know.\n"
+    )
+    for c in derive(text, language="en"):
+        assert "The daemon reloads" not in c.prompt or "Avahi" not in c.prompt, c.prompt
+        assert not c.prompt.startswith("Here the daemon"), c.prompt
