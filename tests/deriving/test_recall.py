@@ -150,3 +150,43 @@ def test_a_paragraph_commenting_an_example_shown_above_it_gets_no_context_from_t
     for c in derive(text, language="en"):
         assert "The daemon reloads" not in c.prompt or "Avahi" not in c.prompt, c.prompt
         assert not c.prompt.startswith("Here the daemon"), c.prompt
+
+
+# --- key chords ----------------------------------------------------------------------------------------------------
+
+KEYS_FR = (
+    "Le lecteur de manuel s'ouvre sur la première page du chapitre demandé.\n\n"
+    "Pour passer à la page suivante, tapez C-j ; pour revenir à la page précédente, faites M-j.\n\n"
+    "Le lecteur garde en mémoire la dernière page lue de chaque chapitre ouvert.\n\n"
+    "Chaque chapitre commence par un sommaire qui renvoie aux sections et aux exemples qu'il contient.\n\n"
+    "Les exemples sont écrits en police fixe, et les mots à remplacer sont écrits en italique.\n\n"
+    "Une barre d'état en bas de l'écran rappelle le titre du chapitre et le numéro de la page.\n\n"
+    "Pour quitter le lecteur sans rien enregistrer, utilisez C-q puis confirmez.\n"
+)
+KEYS_EN = (
+    "The manual reader opens on the first page of the chapter asked for.\n\n"
+    "The reader starts the next screen with C-j, and it starts the screen before it with M-j.\n\n"
+    "The reader remembers the last page read in each chapter opened.\n\n"
+    "Each chapter starts with a summary that links to the sections and examples it holds.\n\n"
+    "Examples are printed in a fixed font, and the words to replace are printed in italics.\n\n"
+    "A status bar at the bottom of the screen recalls the chapter's title and the page number.\n\n"
+    "To leave the reader without saving anything, use C-q and confirm.\n"
+)
+
+
+def test_key_chords_are_asked_though_their_letters_are_common():
+    """ "C-j", "M-j": Control or Meta and a key are a command's keys, the facts of a tutorial."""
+    for text, language in ((KEYS_FR, "fr"), (KEYS_EN, "en")):
+        candidates = derive(text, language=language)
+        for chord in ("C-j", "M-j"):
+            assert asks(candidates, chord), (chord, [c.prompt for c in candidates])
+
+
+def test_a_key_chord_opening_a_definition_keeps_its_capital():
+    """ "C-j is the key…" at the start of its sentence: "What is C-j?", not "c-j" as for "Gene therapy is…"."""
+    text = KEYS_EN.replace(
+        "The reader starts the next screen with C-j, and it starts the screen before it with M-j.",
+        "C-j is the key for the next screen of the chapter in the manual reader.",
+    )
+    fronts = [c.prompt for c in derive(text, language="en") if c.kind == "flashcard"]
+    assert "What is c-j?" not in fronts and "What is C-j?" in fronts, fronts

@@ -33,6 +33,7 @@ from .lexicon import STOPWORDS
 from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
 from .terms import (
+    KEY_CHORD,
     TYPE_PRIOR,
     Span,
     count_terms,
@@ -417,6 +418,8 @@ def _strong_term(span: Span, language: str) -> bool:
     words = span.text.casefold().split()
     if len(words) == 1 and "-" in span.text and span.score >= TERM_THRESHOLD:
         return True  # a command of a family (aa-complain beside aa-enforce): common parts, a rare name
+    if any(KEY_CHORD.fullmatch(w) for w in span.text.split()):
+        return True  # "M-v" beside "C-v": a command's keys
     if _category_or_common(words, language):
         return False
     return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF

@@ -628,6 +628,9 @@ def term_score(text: str, words: list[str], language: str, stats: TermStats) -> 
     if not content:
         return -2.0
     rare = max(1.0 if family_name(w, stats.families) else rarity(w, language) for w in content)
+    chord = any(KEY_CHORD.fullmatch(w) for w in text.split())
+    if chord:
+        rare = 1.0  # "C-v", "M-<": a command's keys, as rare as a name though "c" and "v" are common
     count = stats.counts.get(normal(text), 1)
     score = 0.75 * rare + 0.15 * min(count - 1, 3)
     head = content[-1] if language == "en" else content[0]
@@ -640,7 +643,7 @@ def term_score(text: str, words: list[str], language: str, stats: TermStats) -> 
         score -= 0.6  # the subject of the whole text ("gene therapy"): a poor blank
     if len(content) > 4:
         score -= 0.3
-    if len(content) == 1 and zipf(content[0], language) > 4.3:
+    if len(content) == 1 and zipf(content[0], language) > 4.3 and not chord:
         score -= 0.4
     if len(content) == 1 and content[0].endswith(_ADJECTIVE_ENDINGS[language]):
         score -= 0.3  # an adjective alone
@@ -663,6 +666,9 @@ def term_stats(sentences: list[Sentence]) -> TermStats:
     share = {w: c / n for w, c in share.items()}
     return TermStats(counts, share, families("\n".join(s.text for s in sentences)))
 
+
+# A key chord of a tutorial or a manual: Control, Meta or Shift and a key ("C-v", "M-<", "C-x").
+KEY_CHORD = re.compile(r"[CMS]-[^\s\w]|[CMS]-\w{1,3}")
 
 # A family of coined names: three hyphenated names or more sharing their first part (aa-enforce, aa-complain,
 # aa-logprof; dpkg-deb, dpkg-source) are the commands or modules of one tool, each as rare as an unknown word
