@@ -190,3 +190,19 @@ def test_a_key_chord_opening_a_definition_keeps_its_capital():
     )
     fronts = [c.prompt for c in derive(text, language="en") if c.kind == "flashcard"]
     assert "What is c-j?" not in fronts and "What is C-j?" in fronts, fronts
+
+
+def test_a_connective_after_the_opening_verb_leans_on_what_came_before():
+    """ "Faites alors M-y et elle sera remplacée…": "alors" after the imperative ties it to the step before."""
+    from quizzes.deriving.engine.context import leans_on_previous
+    from quizzes.deriving.engine.documents import segment
+    from quizzes.deriving.engine.sentences import sentences
+
+    for text, language, leans in (
+        ("Faites alors M-j et elle sera remplacée par la page précédente du chapitre.", "fr", True),
+        ("Tapez ensuite M-j pour revenir à la page précédente du chapitre ouvert.", "fr", True),
+        ("Type then M-j and it is replaced by the page before it in the chapter.", "en", True),
+        ("Tapez M-j pour revenir à la page précédente du chapitre ouvert.", "fr", False),
+        ("Type M-j to go back to the page before it in the chapter.", "en", False),
+    ):
+        assert leans_on_previous(sentences(text, segment(text, language))[0]) is leans, text

@@ -240,7 +240,7 @@ def leans_on_previous(sentence: Sentence) -> bool:
             return True  # "Here the program asks…": the example shown before
         if m.group() in ("ainsi", "donc", "alors") and not rest.startswith(("que ", "qu'")):
             return True
-    if _pronoun_after_clause(lowered, language):
+    if _pronoun_after_clause(lowered, language) or _AFTER_VERB[language].match(lowered):
         return True
     words = _words(sentence.tokens)[:6]
     if not words:
@@ -273,6 +273,13 @@ def points_at_example(sentence: Sentence) -> bool:
     return sentence.first_in_block and m is not None and bool(_DETERMINER_NEXT.match(lowered[m.end() :]))
 
 
+# A connective right after the opening verb: "Faites alors M-y", "Tapez ensuite…", "Type then…", "Run again…".
+_AFTER_VERB = {
+    "en": re.compile(r"^(?:type|press|run|do|use|try|call|select|click)\s+(?:then|again|now|next)\b"),
+    "fr": re.compile(
+        r"^(?:[a-zéèêàâîôûç]+ez|faites|dites)\s+(?:alors|ensuite|puis|donc|maintenant|à nouveau|de nouveau)\b"
+    ),
+}
 _DETERMINER_NEXT = re.compile(r"(?:the|this|these|that|those|a|an|our|its|their)\s")
 # A sentence opening on a clause of time, condition or cause ("When given an argument, they scroll…", "Lorsqu'on
 # leur donne un paramètre, elles font défiler…"): its subject comes after the comma, and may point back as well.
