@@ -25,7 +25,7 @@ from . import importance
 from . import questions as q
 from .answers import Respeller, clean_answer
 from .answers import alternatives as answer_alternatives
-from .context import is_furniture, without_connective
+from .context import is_furniture, points_at_example, without_connective
 from .documents import Block, Document, prepare, segment
 from .duplicates import Fingerprint, find_duplicates, fingerprint, near_duplicate, similar_prompts
 from .gate import gate
@@ -33,6 +33,7 @@ from .lexicon import STOPWORDS
 from .sentences import clause_of, under_heading, with_context
 from .sentences import sentences as split_into_sentences
 from .terms import (
+    KEY_CHORD,
     TYPE_PRIOR,
     Span,
     count_terms,
@@ -215,6 +216,8 @@ def _stem(sents: list, n: int, flags: list[str], text: str, segments: list | Non
     s = sents[n]
     if "needs-context" not in flags:
         return s
+    if points_at_example(s):
+        return None
     for stem in (_with_context(sents, n, text), _under_heading(s, segments or [], text, sents, n)):
         if stem is None:
             continue
@@ -235,7 +238,7 @@ def _with_context(sents: list, n: int, text: str):
         current, previous = sents[k], sents[k - 1]
         if previous.block != current.block and not (current.first_in_block and previous.block == current.block - 1):
             return None
-        if is_furniture(previous) or previous.language != s.language:
+        if is_furniture(previous) or previous.language != s.language or points_at_example(previous):
             return None
         if previous.block != current.block and (previous.bullet or current.bullet):
             return None  # another item of a list
@@ -329,6 +332,8 @@ def _sentence_item(
                 continue
             if span.type in ("term", "disease") and cut_short(stem, span):
                 continue
+            if stem.start == s.start and _pointed_back(stem, span, text):
+                continue  # "dans cette [[barre de défilement]]": the thing shown before, which the prompt lacks
             if span.type in WEAK_TYPES and span.score < 0.9 and threshold == TERM_THRESHOLD:
                 continue
             draft = None
@@ -348,6 +353,21 @@ def _sentence_item(
                 draft.confidence *= WEAK_FALLBACK_PENALTY
             return draft
     return None
+
+
+# A demonstrative determiner: "this [[scroll bar]]" names what the text showed before (or what the reader sees).
+POINTING = re.compile(r"(?<![\w-])(?:this|these|those|ce|cet|cette|ces)\s+$", re.IGNORECASE)
+
+
+def _pointed_back(stem, span: Span, text: str) -> bool:
+    """The span follows a demonstrative, and the prompt names it nowhere else (a sentence opening on one, "Dans ce
+    cas", comes with its context already: see context.leans_on_previous)."""
+    before = text[stem.start : span.start]
+    m = POINTING.search(before)
+    if m is None or normal(span.text) in normal(before):
+        return False
+    opening = re.split(r"[.!?:]\s", before[: m.start()])[-1].split()
+    return len(opening) > 1  # not a sentence's own opening ("C-g. Dans ce didacticiel, …")
 
 
 def _bar(span: Span, profile: importance.Profile) -> float:
@@ -396,6 +416,10 @@ def _strong_term(span: Span, language: str) -> bool:
     only of category words ("rare diseases", "pathologies")."""
     language = language if language in ("en", "fr") else "en"
     words = span.text.casefold().split()
+    if len(words) == 1 and "-" in span.text and span.score >= TERM_THRESHOLD:
+        return True  # a command of a family (aa-complain beside aa-enforce): common parts, a rare name
+    if any(KEY_CHORD.fullmatch(w) for w in span.text.split()):
+        return True  # "M-v" beside "C-v": a command's keys
     if _category_or_common(words, language):
         return False
     return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF

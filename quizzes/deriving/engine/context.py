@@ -236,8 +236,12 @@ def leans_on_previous(sentence: Sentence) -> bool:
         # "There are …", "Here we …" start a sentence of their own; "Ensuite, …", "Once there, …" do not
         if m.group() not in ("there", "here", "là", "alors", "ainsi", "donc") or rest.startswith(","):
             return True
+        if m.group() in ("there", "here") and _DETERMINER_NEXT.match(rest):
+            return True  # "Here the program asks…": the example shown before
         if m.group() in ("ainsi", "donc", "alors") and not rest.startswith(("que ", "qu'")):
             return True
+    if _pronoun_after_clause(lowered, language) or _AFTER_VERB[language].match(lowered):
+        return True
     words = _words(sentence.tokens)[:6]
     if not words:
         return False
@@ -259,6 +263,49 @@ def leans_on_previous(sentence: Sentence) -> bool:
     if head == "the" and nxt in _LATTER["en"]:
         return True
     return language == "fr" and head in ("le", "la", "les") and nxt in _LATTER["fr"]
+
+
+def points_at_example(sentence: Sentence) -> bool:
+    """A paragraph opening on "Here the program…", "There the daemon…": it comments what was shown above it (a
+    transcript, a listing, a screen), which no sentence of prose before it gives."""
+    lowered = sentence.text.strip().casefold()
+    m = re.match(r"(?:here|there)\s+", lowered)
+    return sentence.first_in_block and m is not None and bool(_DETERMINER_NEXT.match(lowered[m.end() :]))
+
+
+# A connective right after the opening verb: "Faites alors M-y", "Tapez ensuite…", "Type then…", "Run again…".
+_AFTER_VERB = {
+    "en": re.compile(r"^(?:type|press|run|do|use|try|call|select|click)\s+(?:then|again|now|next)\b"),
+    "fr": re.compile(
+        r"^(?:[a-zéèêàâîôûç]+ez|faites|dites)\s+(?:alors|ensuite|puis|donc|maintenant|à nouveau|de nouveau)\b"
+    ),
+}
+_DETERMINER_NEXT = re.compile(r"(?:the|this|these|that|those|a|an|our|its|their)\s")
+# A sentence opening on a clause of time, condition or cause ("When given an argument, they scroll…", "Lorsqu'on
+# leur donne un paramètre, elles font défiler…"): its subject comes after the comma, and may point back as well.
+_OPENING_CLAUSE = {
+    "en": re.compile(r"^(?:when|whenever|if|once|as soon as|as long as|because|since|although|though|unless|while)\b"),
+    "fr": re.compile(r"^(?:lorsqu|quand|si|s'|dès qu|puisqu|bien qu|parce qu|tant qu|une fois qu|alors qu)"),
+}
+
+
+def _pronoun_after_clause(lowered: str, language: str) -> bool:
+    """The main clause after an opening subordinate clause has an anaphoric subject ("…, elles font défiler")."""
+    if not _OPENING_CLAUSE[language].match(lowered) or "," not in lowered:
+        return False
+    clause, main = lowered.split(",", 1)
+    main = main.lstrip()
+    if _IMPERSONAL[language].match(main):
+        return False  # "Si …, il faut …"
+    first = re.match(r"[\w'-]+", main)
+    subjects = {"en": {"it", "they", "he", "she"}, "fr": {"il", "elle", "ils", "elles", "celui-ci", "celle-ci"}}
+    if first is None or first.group() not in subjects[language] | _DEMONSTRATIVES[language] - {"that"}:
+        return False
+    # "Si le paquet est absent, il est téléchargé": the pronoun stands for the clause's own noun; it points back
+    # when the clause names nothing definite or leans itself ("Lorsqu'on leur donne…")
+    words = set(re.findall(r"[\w-]+'?", clause))
+    definite = {"en": {"the"}, "fr": {"le", "la", "les", "l'"}}[language]
+    return bool(words & _PRONOUNS[language] - {"c'"}) or not words & definite
 
 
 # Captions, sources and credits, and the author's voice: not content to learn.

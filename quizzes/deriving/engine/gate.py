@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from . import reasons
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
-from .terms import is_verb, zipf
+from .terms import families, family_name, is_verb, zipf
 
 # --- text furniture ----------------------------------------------------------------------------------------------
 
@@ -248,6 +248,8 @@ def _common_word(blank: str, language: str, text: str) -> bool:
         return False
     if not text:
         return True  # no text to dwell on it
+    if family_name(blank, families(text)):
+        return False  # a tool's command made of common words (aa-complain): a name, not a common word
     stem = re.escape(blank[:-1] if blank.endswith(("s", "x")) and len(blank) > 4 else blank)
     return len(re.findall(r"(?<!\w)" + stem + r"[sx]?(?!\w)", text, re.IGNORECASE)) < THEME_COUNT
 

@@ -730,7 +730,8 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             article = definition.split()[0].casefold() in ARTICLES[language] if definition.split() else False
             if not article or max(rarity(w, language) for w in lowers) < 0.5:
                 continue
-        if language == "en" and words[0][:1].isupper() and not words[0].isupper() and zipf(words[0], "en") > 3:
+        capital = words[0][:1].isupper() and not words[0].isupper() and words[0][1:2] != "-"  # not "C-g"
+        if language == "en" and capital and zipf(words[0], "en") > 3:
             term = term[:1].lower() + term[1:]  # "Gene therapy" at the start of its sentence
         definition = _strip_final(definition)
         if len(definition.split()) < 3:

@@ -582,6 +582,7 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
 class TermStats:
     counts: dict[str, int]  # normalised term -> occurrences in the text
     sentence_share: dict[str, float]  # content word -> share of sentences containing it
+    families: frozenset[str] = frozenset()  # prefixes of a family of coined names (aa- of aa-enforce, aa-complain)
 
 
 @lru_cache(maxsize=65536)
@@ -626,7 +627,10 @@ def term_score(text: str, words: list[str], language: str, stats: TermStats) -> 
     content = [w for w in words if w not in STOPWORDS[language]]
     if not content:
         return -2.0
-    rare = max(rarity(w, language) for w in content)
+    rare = max(1.0 if family_name(w, stats.families) else rarity(w, language) for w in content)
+    chord = any(KEY_CHORD.fullmatch(w) for w in text.split())
+    if chord:
+        rare = 1.0  # "C-v", "M-<": a command's keys, as rare as a name though "c" and "v" are common
     count = stats.counts.get(normal(text), 1)
     score = 0.75 * rare + 0.15 * min(count - 1, 3)
     head = content[-1] if language == "en" else content[0]
@@ -639,7 +643,7 @@ def term_score(text: str, words: list[str], language: str, stats: TermStats) -> 
         score -= 0.6  # the subject of the whole text ("gene therapy"): a poor blank
     if len(content) > 4:
         score -= 0.3
-    if len(content) == 1 and zipf(content[0], language) > 4.3:
+    if len(content) == 1 and zipf(content[0], language) > 4.3 and not chord:
         score -= 0.4
     if len(content) == 1 and content[0].endswith(_ADJECTIVE_ENDINGS[language]):
         score -= 0.3  # an adjective alone
@@ -660,7 +664,37 @@ def term_stats(sentences: list[Sentence]) -> TermStats:
             share[w] = share.get(w, 0) + 1
     n = max(1, len(sentences))
     share = {w: c / n for w, c in share.items()}
-    return TermStats(counts, share)
+    return TermStats(counts, share, families("\n".join(s.text for s in sentences)))
+
+
+# A key chord of a tutorial or a manual: Control, Meta or Shift and a key ("C-v", "M-<", "C-x").
+KEY_CHORD = re.compile(r"[CMS]-[^\s\w]|[CMS]-\w{1,3}")
+
+# A family of coined names: three hyphenated names or more sharing their first part (aa-enforce, aa-complain,
+# aa-logprof; dpkg-deb, dpkg-source) are the commands or modules of one tool, each as rare as an unknown word
+# though its parts are common ("aa", "enforce"). A word-forming prefix is no family (anti-, non-, sous-).
+FAMILY_SIZE = 3
+WORD_PREFIXES = set(
+    """anti auto co contre demi ex extra hyper inter intra micro mini multi néo neo non off on over post pre pré
+    pro re ré self semi semi sous sub super sur trans ultra under vice well long short high low full half""".split()
+)
+
+
+@lru_cache(maxsize=64)
+def families(text: str) -> frozenset[str]:
+    """The first parts shared by FAMILY_SIZE hyphenated lowercase names or more ("aa" of aa-enforce, aa-complain)."""
+    names: dict[str, set[str]] = {}
+    for name in re.findall(r"(?<![\w-])[a-z][a-z0-9]*(?:-[a-z0-9]+)+(?![\w-])", text):
+        prefix = name.partition("-")[0]
+        if len(prefix) >= 2 and not any(prefix in STOPWORDS[lang] for lang in ("en", "fr")):
+            names.setdefault(prefix, set()).add(name)
+    return frozenset(p for p, found in names.items() if len(found) >= FAMILY_SIZE and p not in WORD_PREFIXES)
+
+
+def family_name(word: str, known: frozenset[str]) -> bool:
+    """A name of one of the text's families (aa-enforce when aa- starts three names)."""
+    prefix, dash, rest = word.casefold().partition("-")
+    return bool(dash and rest) and prefix in known
 
 
 def count_terms(spans: list[Span], sentences: list[Sentence], stats: TermStats) -> None:
