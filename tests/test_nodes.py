@@ -152,8 +152,10 @@ def test_two_web_nodes_and_a_worker_share_everything_through_the_database_and_re
     teacher.request(f"{A}/texts/{source.key}/derive/", {"derive": ""})
     assert DerivationJob.objects.filter(source=source).exists()
     wait_for(
-        lambda: "candidates found" in teacher.request(f"{B}/texts/{source.key}/derive/")[1]
-        or "candidate found" in teacher.request(f"{B}/texts/{source.key}/derive/")[1],
+        lambda: (
+            "candidates found" in teacher.request(f"{B}/texts/{source.key}/derive/")[1]
+            or "candidate found" in teacher.request(f"{B}/texts/{source.key}/derive/")[1]
+        ),
         45,
         lambda: (nodes["logs"] / "worker.log").read_text()[-3000:],
         every=0.5,

@@ -52,9 +52,7 @@ class ImportInterrupted(Exception):
         super().__init__(f"import stopped after {saved} of {total} reviews")
 
 
-def import_reviews(
-    user, data: bytes, name: str, progress: Callable[[int, int], None] | None = None
-) -> tuple[int, int]:
+def import_reviews(user, data: bytes, name: str, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
     """Import a review log for the learner. Returns (added, in the file).
 
     The whole file is validated first (RevlogInvalid lists the bad lines, nothing is written);

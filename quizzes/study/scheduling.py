@@ -662,7 +662,6 @@ def queue(
     )
 
 
-
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
 # where the ORM's query building would cost more than the query itself. Each count is a range of an
 # index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at: today's ratings, read in
