@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test serve lint screenshots
+.PHONY: run test speed-check serve lint screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12+ is needed (pyenv reads .python-version: 3.13)")'
@@ -27,6 +27,14 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory speed-check
+
+# Issue 11's gate, after the suite: every page's req/s as a ratio to a logged-in hello-world served side by side
+# (wrk against gunicorn), failing below the floors of docs/speed-floor.json. A benchmark, not a timed test: the
+# ratios hold across machines where absolute figures do not. On PostgreSQL it fills its own database
+# (learnapp_speed, beside DATABASE_URL's), never the suite's.
+speed-check: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:+$${DATABASE_URL%/*}/learnapp_speed} $(PY) scripts/benchmark.py --check --seconds 3
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .
