@@ -431,13 +431,18 @@ def visible_question(user) -> QuestionRule:
     return QuestionRule(sql, params)
 
 
+def _stand_in_user(authenticated: bool, admin: bool):
+    """The user a rule is compiled for, once per kind of user: the stand-in id is replaced by the real one."""
+    if not authenticated:
+        return AnonymousUser()
+    user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
+    user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
+    return user
+
+
 @lru_cache(maxsize=4)
 def _visible_question_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]:
-    if authenticated:
-        user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
-        user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
-    else:
-        user = AnonymousUser()
+    user = _stand_in_user(authenticated, admin)
     one = Question.objects.published().visible_to(user).filter(pk=_STAND_IN_QUESTION).values("pk").order_by()[:1]
     sql, params = one.query.sql_with_params()
     # The stand-in question's placeholder becomes the marker, its parameter leaves.
@@ -452,11 +457,7 @@ def _visible_question_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]
 
 @lru_cache(maxsize=4)
 def _visible_questions_sql(authenticated: bool, admin: bool) -> tuple[str, tuple]:
-    if authenticated:
-        user = get_user_model()(pk=_STAND_IN_ID, is_staff=admin, is_superuser=admin)
-        user._role_names = set()  # what accounts.roles caches: the flags above already decide is_admin
-    else:
-        user = AnonymousUser()
+    user = _stand_in_user(authenticated, admin)
     sql, params = Question.objects.published().visible_to(user).values("pk").order_by().query.sql_with_params()
     return sql, tuple(params)
 
