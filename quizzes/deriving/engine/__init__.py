@@ -457,14 +457,14 @@ def _list_lead(sents: list, n: int, text: str):
 
 def _existing_terms(existing: Sequence[ExistingQuestion]) -> list[tuple[str, str, str]]:
     """Short bank answers of a recognisable type join the distractor pool (after the text's own terms)."""
-    from .terms import _CODE_NAME, _INN, _SYMBOL, _YEAR, is_disease_word, unknown_word  # noqa: PLC0415
+    from .terms import _CODE_NAME, _INN, _SYMBOL, YEAR, is_disease_word, unknown_word  # noqa: PLC0415
 
     out = []
     for e in existing:
         answer = e.answer.strip()
         if not answer or len(answer.split()) > 2:
             continue
-        if _YEAR.fullmatch(answer):
+        if YEAR.fullmatch(answer):
             out.append((answer, "year", e.language))
         elif _CODE_NAME.fullmatch(answer):
             out.append((answer, "drug", e.language))

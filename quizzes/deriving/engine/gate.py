@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from . import reasons
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
-from .terms import families, family_name, is_verb, zipf
+from .terms import YEAR, families, family_name, is_verb, zipf
 
 # --- text furniture ----------------------------------------------------------------------------------------------
 
@@ -69,7 +69,6 @@ _CROSS_REFERENCE = re.compile(
     re.IGNORECASE,
 )
 _QUOTED_TITLE = re.compile(r",?\s*[«“\"]\s*([^»”\"]+?)\s*[»”\"]")
-_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
 
 
 def _touches_code(prompt: str, start: int, end: int) -> bool:
@@ -333,7 +332,7 @@ def repair_cloze(
         inner = m.group(1)
         glued = _touches_code(prompt, m.start(), m.end()) or _in_cross_reference(prompt, m.start())
         before = prompt[: m.start()].rstrip()
-        cited_year = _YEAR.fullmatch(inner) and before.endswith("(") and prompt[m.end() : m.end() + 1] in "),;"
+        cited_year = YEAR.fullmatch(inner) and before.endswith("(") and prompt[m.end() : m.end() + 1] in "),;"
         at_start = not prompt[: m.start()].strip()
         lowered = inner[:1].lower() + inner[1:] if at_start else inner
         one_verb = all(verb_like(w, language) for w in lowered.split())  # "[[supprimez]]", "[[pouvez annuler]]"

@@ -25,7 +25,7 @@ from .documents import segment
 from .lexicon import STOPWORDS, VERBS
 from .sentences import Sentence
 from .sentences import sentences as split_into_sentences
-from .terms import strip_accents, zipf
+from .terms import YEAR, strip_accents, zipf
 
 _WORD = re.compile(r"[^\W_][\w'’+-]*")
 # Trial and registry identifiers, lot numbers: letters then five digits or more, or EudraCT's 2015-001234-56.
@@ -272,7 +272,6 @@ _YEARS_APART = re.compile(
     r"six|sept|huit|neuf|dix)\s+(?:years?|ans|années)\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 
 
 def fixed_by_other_number(sentence: str, value: str) -> bool:
@@ -289,8 +288,8 @@ def fixed_by_other_number(sentence: str, value: str) -> bool:
         others = [float(p.replace(",", ".")) for p in _PERCENT.findall(sentence)]
         others.remove(percent) if percent in others else None
         return any(abs(percent + o - 100) < 0.01 for o in others)
-    if _YEAR.fullmatch(value.strip()):
-        years = _YEAR.findall(sentence)
+    if YEAR.fullmatch(value.strip()):
+        years = YEAR.findall(sentence)
         return len(years) >= 2 and bool(_YEARS_APART.search(sentence))
     return False
 

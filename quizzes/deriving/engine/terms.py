@@ -42,7 +42,8 @@ _SYMBOL = re.compile(r"(?=[^/]*\d)(?=[^/]*[A-Z])[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0
 _CODE_NAME = re.compile(r"[A-Z]{1,4}-\d{2,5}")
 _ACRONYM = re.compile(r"(?=(?:[^A-Z]*[A-Z]){2})[A-Za-z]{2,8}(?:-[A-Z][A-Za-z]{1,7})*")
 _ROMAN = re.compile(r"[IVXLC]+")
-_YEAR = re.compile(r"(1[5-9]\d\d|20\d\d)")
+# A year of the kind texts cite (1500–2099): the one pattern the deriver reads years with.
+YEAR = re.compile(r"\b(1[5-9]\d\d|20\d\d)\b")
 _NOT_DISEASE = {
     "diagnosis",
     "prognosis",
@@ -199,7 +200,7 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
             digits = text.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
             if "%" in text:
                 span = (i, i + 1, "percent", reasons.PERCENTAGE)
-            elif _YEAR.fullmatch(digits) and not (prev and prev.lower in {"n°", "article", "phase", "type"}):
+            elif YEAR.fullmatch(digits) and not (prev and prev.lower in {"n°", "article", "phase", "type"}):
                 span = (i, i + 1, "year", reasons.YEAR)
             elif "/" not in digits and nxt is not None and nxt.kind == "word" and nxt.lower not in STOPWORDS[lang]:
                 if not (prev and prev.lower in {"type", "phase", "article", "annexe", "figure", "fig"}):
@@ -211,7 +212,7 @@ def typed_spans(sentence: Sentence, document_text: str) -> list[Span]:
             elif (
                 _SYMBOL.fullmatch(text)
                 and len(text) >= 3
-                and not _YEAR.fullmatch(text)
+                and not YEAR.fullmatch(text)
                 and not re.match(r"(?i)fig", text)
             ):
                 near = {t.lower for t in toks[max(0, i - 3) : i + 4]}
