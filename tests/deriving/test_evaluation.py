@@ -23,7 +23,7 @@ def item(kind="cloze", prompt="AppArmor is built on [[LSM]].", answer="LSM", **f
 # --- the committed set ------------------------------------------------------------------------------------------
 
 
-def test_the_committed_set_has_ten_texts_with_facts_and_a_held_out_part_in_both_languages():
+def test_the_committed_set_has_texts_with_facts_and_a_held_out_part_in_both_languages():
     texts = evaluation.load_texts()
     assert len(texts) >= 8
     held_out = [t for t in texts if t.held_out]
