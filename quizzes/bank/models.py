@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ..accounts.jobs import BackgroundJob
@@ -285,10 +285,13 @@ class QuestionQuerySet(models.QuerySet):
         date). Held questions cannot be practised, studied, revealed in review or retaken: only the
         assignment's own attempts reach them. The learner's due date is their extension's if they have one.
 
+        A visitor (an anonymous user) may be any class's learner logged out, and a shared set's try grades their
+        answers: what any assignment holds from its learners now, it holds from every visitor, until the latest
+        due date of its learners (extensions included). A logged-in learner outside the class is someone else,
+        known by their account: they practise the shared bank as usual (docs/reliability.md).
+
         A subquery (`withheld_questions`), compiled once: the queries built on this one run no more queries for it.
         """
-        if not user.is_authenticated:
-            return self.none()
         return self.filter(pk__in=withheld_questions(user, now))
 
     def withheld_reason(self, user, now) -> str | None:
@@ -300,6 +303,11 @@ class QuestionQuerySet(models.QuerySet):
         mine = list(self.filter(pk__in=held).order_by().values_list("pk", flat=True))
         if not mine:
             return None
+        if not user.is_authenticated:  # neither the class, nor its due date: they are the class's business
+            return gettext(
+                "Questions of this set are part of a class assignment that does not show its answers yet: "
+                "they are left out of the try until it does."
+            )
         # The set holding a question may hold it in another language (a version of the same item).
         versions = Question.objects.filter(_with_versions(mine)).values("pk")
         assignments = (
@@ -319,7 +327,7 @@ def withheld_questions(user, now) -> RawSQL:
     """The ids of the questions class assignments keep away from `user` at `now` (QuerySet.withheld_from), as SQL
     to filter on (`question_id__in=`). Every quiz page and review needs it, where compiling the rule's subqueries
     would cost more than running them: it is compiled once, for a stand-in user and time that are then replaced."""
-    sql, params = _withheld_sql()
+    sql, params = _withheld_sql() if user.is_authenticated else _withheld_from_visitors_sql()
     ops = connections[DEFAULT_DB_ALIAS].ops
     stand_in_now, now = ops.adapt_datetimefield_value(_STAND_IN_NOW), ops.adapt_datetimefield_value(now)
     return RawSQL(sql, tuple(user.pk if p == _STAND_IN_ID else now if p == stand_in_now else p for p in params))
@@ -328,8 +336,6 @@ def withheld_questions(user, now) -> RawSQL:
 def withheld_ids(user, now) -> list[int]:
     """The ids of `withheld_questions`, read in one query: most learners have none, and pages that only ask
     whether anything is held stop there."""
-    if not user.is_authenticated:
-        return []
     held = withheld_questions(user, now)
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(held.sql, held.params)
@@ -357,6 +363,29 @@ def _withheld_sql() -> tuple[str, tuple]:
             & GreaterThan(due, _STAND_IN_NOW)
         ),
     ).values("question_id")
+    return _with_their_versions(held)
+
+
+@lru_cache(maxsize=1)
+def _withheld_from_visitors_sql() -> tuple[str, tuple]:
+    """`_withheld_sql` for a visitor: what any quiz assignment holds from any of its learners, until the latest
+    due date among them (the assignment's own or an extension's); the same literals and stand-in time."""
+    path = "quizset__assignments"
+    extended = QuizSet.assignments.field.model.extensions.field.model.objects.filter(
+        assignment=models.OuterRef(f"{path}__pk"), due_at__gt=_STAND_IN_NOW
+    )
+    held = QuizSetItem.objects.filter(
+        models.Q(**{f"{path}__mode": "quiz"}),
+        models.Q(**{f"{path}__reveal": "never"})
+        | (
+            (models.Q(**{f"{path}__reveal": "after_due"}) | models.Q(**{f"{path}__max_attempts__isnull": False}))
+            & (models.Q(**{f"{path}__due_at__gt": _STAND_IN_NOW}) | models.Exists(extended))
+        ),
+    ).values("question_id")
+    return _with_their_versions(held)
+
+
+def _with_their_versions(held: models.QuerySet) -> tuple[str, tuple]:
     held_sql, held_params = held.order_by().query.sql_with_params()
     # Read once (a common table expression) for the four lookups of their versions: PostgreSQL plans the
     # rule's joins once, not four times, on every page that asks what is held.

@@ -38,15 +38,14 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
         kinds[item.question.get_kind_display()] += 1
         if item.question.passage.source_id in readable:  # a link to a text they may not open is no use
             sources[item.question.passage.source_id] = item.question.passage.source
-    attempts = []
-    held_message, all_held = None, False
+    attempts, all_held, now = [], False, timezone.now()
     if request.user.is_authenticated:
         attempts = list(Attempt.objects.for_user(request.user).filter(quizset=quizset)[:10])
-        now = timezone.now()
-        questions = Question.objects.published().filter(quizset_items__quizset=quizset)
-        held_message = questions.withheld_reason(request.user, now)
-        if held_message is not None:  # say the assignment's rule; with nothing else to practise, offer nothing
-            all_held = not questions.exclude(pk__in=questions.withheld_from(request.user, now)).exists()
+    # A visitor too: an assignment's hold reaches the try of a shared set (Question.objects.withheld_from).
+    questions = Question.objects.published().filter(quizset_items__quizset=quizset)
+    held_message = questions.withheld_reason(request.user, now)
+    if held_message is not None:  # say the assignment's rule; with nothing else to practise, offer nothing
+        all_held = not questions.exclude(pk__in=questions.withheld_from(request.user, now)).exists()
     context = {
         "quizset": quizset,
         "kinds": sorted(kinds.items()),
@@ -67,17 +66,18 @@ def quizset(request: HttpRequest, key: str) -> HttpResponse:
 TRY_SESSION_KEY = "try"
 
 
-def _try_questions(key: str) -> tuple[QuizSet, list[Question]]:
+def _try_questions(key: str) -> tuple[QuizSet, list[Question], str | None]:
     """A shared set's published questions as a visitor sees them (the bank's rule for an anonymous user: never
-    a teacher's set or question, so never an assignment's), in the set's order."""
-    visitor = AnonymousUser()
+    a teacher's set or question), in the set's order, and why some are left out: the ones a class assignment
+    holds now. Left out, not shown without answers: grading a visitor's answer tells which option is right."""
+    visitor, now = AnonymousUser(), timezone.now()
     quizset = get_object_or_404(QuizSet.objects.with_questions(visitor).visible_to(visitor), key=key)
-    questions = list(
-        Question.objects.with_content()
-        .filter(pk__in=visible_questions(visitor), quizset_items__quizset=quizset)
-        .order_by("quizset_items__position", "pk")
-    )
-    return quizset, questions
+    offered = Question.objects.filter(pk__in=visible_questions(visitor), quizset_items__quizset=quizset)
+    held_message = offered.withheld_reason(visitor, now)
+    if held_message is not None:
+        offered = offered.exclude(pk__in=Question.objects.withheld_from(visitor, now))
+    questions = list(offered.with_content().order_by("quizset_items__position", "pk"))
+    return quizset, questions, held_message
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -88,17 +88,22 @@ def try_question(request: HttpRequest, key: str, position: int = 1) -> HttpRespo
     are graded but not stored: only right or wrong per question, in their session, for the summary."""
     if request.user.is_authenticated:
         return redirect("quizzes:quizset", key=key)  # learners take the real quiz, which is kept
-    quizset, questions = _try_questions(key)
+    quizset, questions, held_message = _try_questions(key)
+    if not questions:  # all held: the set's page says why
+        return _redirect(request, quizset.get_absolute_url())
     if not 1 <= position <= len(questions) + 1:
         raise Http404
     tried = request.session.get(TRY_SESSION_KEY, {})
     results = tried.get("results", {}) if tried.get("key") == key else {}
     if position == len(questions) + 1:
+        offered = {str(q.pk) for q in questions}  # not a question held since it was answered
+        results = {pk: right for pk, right in results.items() if pk in offered}
         context = {
             "quizset": quizset,
             "total": len(questions),
             "right": sum(results.values()),
             "answered": len(results),
+            "held_message": held_message,
         }
         return render(request, "quizzing/try_results.html", context)
     question = questions[position - 1]
@@ -121,6 +126,7 @@ def try_question(request: HttpRequest, key: str, position: int = 1) -> HttpRespo
         "next_url": reverse("quizzes:try_question", args=[key, position + 1]),
         "here": reverse("quizzes:try_question", args=[key, position]),
         "reveal": question.kind == Question.Kind.FLASHCARD and ("reveal" in request.GET or form.is_bound),
+        "held_message": held_message,
     }
     template = "quizzing/try.html"
     if request.htmx:
