@@ -270,17 +270,40 @@ def topic_words(text: str) -> frozenset[str]:
     title = next((line for line in text.splitlines() if line.strip()), "")
     names = {w for w in re.findall(r"(?<![\w-])[A-Z][\w-]+", title) if w.casefold() not in STOPWORDS["en"]}
     names -= {w for w in names if w.casefold() in STOPWORDS["fr"]}
+    # counted in any case: a title's capital ("Didacticiel d'Emacs") is the text's "didacticiel"
     return frozenset(
-        w for w in names if len(re.findall(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)) >= TOPIC_COUNT
+        w
+        for w in names
+        if len(re.findall(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text, re.IGNORECASE)) >= TOPIC_COUNT
     )
 
 
 def on_topic(blank: str, topics: frozenset[str], language: str) -> bool:
     """A blank made of a title's name and common words: "[[Emacs]]", "[[commandes Emacs]]", "[[AppArmor support]]"."""
     words = blank.split()
-    return any(w in topics for w in words) and all(
-        w in topics or zipf(w, language) >= COMMON_BLANK_ZIPF - 0.5 for w in words
+    folded = {t.casefold() for t in topics}
+    return any(w.casefold() in folded for w in words) and all(
+        w.casefold() in folded or zipf(w, language) >= COMMON_BLANK_ZIPF - 0.5 for w in words
     )
+
+
+# A lowercase one-word blank at least this common (Zipf) is a plain word of the language ("architectures").
+PLAIN_ZIPF = 3.0
+
+
+def _plain_word(blank: str, language: str) -> bool:
+    """One lowercase word of the language, no code, name or number: "[[architectures]]", "[[matériels]]" (not a
+    release's name, "[[sarge]]", nor an English word in a French text, "[[unstable]]": rare in the language)."""
+    if len(blank.split()) != 1 or not blank.isalpha() or not blank.islower() or code_like(blank, language):
+        return False
+    return zipf(blank, language) >= PLAIN_ZIPF
+
+
+def _strong_blank(blank: str, language: str, topics: frozenset[str]) -> bool:
+    """A blank that names something particular: a code token, a name, an acronym, a number, several words."""
+    if on_topic(blank, topics, language):
+        return False
+    return len(blank.split()) > 1 or code_like(blank, language) or blank != blank.casefold() or not blank.isalpha()
 
 
 def _blank_everywhere(prompt: str, word: str) -> str:
@@ -340,7 +363,16 @@ def repair_cloze(
         one_verb = one_verb or not after_verb
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
-        several = len(_BLANK.findall(prompt)) > 1
+        blanks = _BLANK.findall(prompt)
+        several = len(blanks) > 1
+        # a plain word beside a blank on a particular thing, even a word the text dwells on: "the [[profiles]] are
+        # compiled … by the [[apparmor_parser]] command", "[[sarge]] … for the same [[architectures]]" (the judged
+        # tuning queues edited every one of them to the particular blank alone)
+        common = (
+            common
+            or _plain_word(inner, language)
+            and any(b != inner and _strong_blank(b, language, topics) for b in blanks)
+        )
         if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
@@ -448,6 +480,9 @@ def anonymous_list(prompt: str) -> bool:
 # --- flashcards and acronym cards -----------------------------------------------------------------------------
 
 _CONTEXT_WORDS = {"first", "second", "third", "last", "next", "previous", "other", "same", "former", "latter"}
+# a count or a quantity opening the front: "What are two slightly different summaries?" (of what, the sentence
+# before said)
+_CONTEXT_WORDS |= {"two", "three", "four", "five", "several", "some", "both", "many", "various", "these", "those"}
 
 
 def english_front(front: str, term: str, passage: str) -> str | None:
