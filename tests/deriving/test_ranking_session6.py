@@ -3,10 +3,11 @@ the sentence that used to produce it (docs/deriving.md, "Session 6: ranking and 
 """
 
 from quizzes.deriving import engine as E
-from quizzes.deriving.engine import derive, importance
+from quizzes.deriving.engine import Candidate, derive, importance
 from quizzes.deriving.engine import questions as q
+from quizzes.deriving.engine.context import leans_on_previous
 from quizzes.deriving.engine.documents import segment
-from quizzes.deriving.engine.gate import english_front, repair_cloze, topic_words
+from quizzes.deriving.engine.gate import counted, english_front, gate, list_member, repair_cloze, topic_words
 from quizzes.deriving.engine.sentences import sentences as split
 from quizzes.deriving.engine.terms import Span
 
@@ -131,3 +132,70 @@ def test_a_flashcard_front_opening_on_a_count_needs_its_context():
         english_front("What are two slightly different summaries?", "two slightly different summaries", passage) is None
     )
     assert english_front("What are boxplots?", "boxplots", "Boxplots are plots.") == "What are boxplots?"
+
+
+# --- list members and counted things ------------------------------------------------------------------------------
+
+
+def _cloze(prompt: str, answer: str, language: str, importance_score: float) -> Candidate:
+    passage = prompt.replace("[[", "").replace("]]", "")
+    return Candidate(
+        kind="cloze",
+        prompt=prompt,
+        answer=answer,
+        passage=passage,
+        language=language,
+        confidence=0.5,
+        reason="",
+        answer_type="term",
+        term=answer,
+        ranking={"importance": importance_score},
+    )
+
+
+def test_a_blank_on_one_member_of_a_list_waits():
+    # was "… 32 and 64 bit [[x86]], [[ARM]], MIPS, [[PowerPC]] and IBM S/390." (edit: a list to guess) and
+    # "nommée « [[Delete]] », « Del » ou « [[Suppr]] »" (edit)
+    assert list_member("Various processor types are supported, including [[x86]], [[ARM]], MIPS, PowerPC and S/390.")
+    assert list_member("Votre clavier peut comporter une touche nommée « [[Delete]] », « Del » ou « Suppr ».")
+    assert not list_member("Un [[disque dur]] est constitué de plateaux rotatifs et de têtes de lecture.")
+    text = "Processors: x86, ARM, MIPS, PowerPC and S/390 are supported."
+    listed = _cloze("Processors: [[x86]], ARM, MIPS, PowerPC and S/390 are supported.", "x86", "en", 0.3)
+    assert gate([listed], text)[0].confidence < 0.5
+
+
+def test_a_key_term_listed_with_its_siblings_keeps_its_place():
+    # "(expérimental, instable, [[testing]] et stable)" was usable: testing is what the text is about
+    text = "La version testing. Un pool est une collection (expérimental, instable, testing et stable) de paquets."
+    key = _cloze(
+        "Un pool est une collection (expérimental, instable, [[testing]] et stable) de paquets.", "testing", "fr", 0.66
+    )
+    assert gate([key], text)[0].confidence == 0.5
+
+
+def test_the_thing_a_number_counts_is_no_blank():
+    # was "… pour plus de 29 000 [[paquets binaires construits]] à partir de presque 15 000 paquets source." (reject)
+    assert counted(
+        "10 000 nouveaux paquets pour plus de 29 000 [[paquets binaires]] à partir de 15 000 [[paquets source]]."
+    )
+    assert counted("Les autres incluent : [[12 800 nouveaux paquets]] pour plus de 37 400 paquets binaires.")
+    assert not counted("Debian 6.0 [[Squeeze]] a été publiée le 6 février [[2011]].")
+    assert not counted("Debian 7 [[Wheezy]] was released in 2013.")
+
+
+# --- sentences leaning on the one before ---------------------------------------------------------------------------
+
+
+def _sentence(text: str, language: str, needle: str):
+    sents, _profile = _setup(text, language)
+    return next(x for x in sents if needle in x.text)
+
+
+def test_an_opening_phrase_with_a_possessive_leans_on_the_sentence_before():
+    # was "Au moment de sa sortie, il y avait plus de 8 500 [[paquets binaires]] …" (reject: the release not named)
+    text = "Woody est sortie en 2002. Au moment de sa sortie, il y avait plus de 8 500 paquets binaires.\n"
+    assert leans_on_previous(_sentence(text, "fr", "Au moment"))
+    text = "UEFI replaced BIOS. In 2005/2006 its successor, the UEFI specification, has been published.\n"
+    assert leans_on_previous(_sentence(text, "en", "its successor"))
+    text = "Debian grew fast. Au moment de la sortie de Woody, il y avait 8 500 paquets.\n"
+    assert not leans_on_previous(_sentence(text, "fr", "Au moment"))

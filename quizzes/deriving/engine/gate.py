@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from . import reasons
+from .importance import list_tokens, listed_with
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
 from .terms import YEAR, families, family_name, is_verb, zipf
@@ -540,6 +541,30 @@ def said_once(prompt: str, text: str) -> bool:
     )
 
 
+def list_member(prompt: str) -> bool:
+    """A cloze blanking one member of a list the sentence gives ("32 and 64 bit [[x86]], [[ARM]], MIPS, PowerPC",
+    "« [[Delete]] », « Del » ou « Backspace »"): which member was left out is guesswork, not what the sentence
+    teaches (a question on the whole list, or on what its members have in common, would be)."""
+    plain = _BLANK.sub(lambda m: m.group(1), prompt)
+    tokens = [list_tokens(plain)]
+    return any(len(listed_with(b, tokens)) >= LIST_MEMBERS for b in _BLANK.findall(prompt))
+
+
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?:[^\W\d_]+\s+)?$")
+_COUNT_INSIDE = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?=[^\W\d_])(?!\w*[A-Z])")
+
+
+def counted(prompt: str) -> bool:
+    """A cloze whose every blank is the thing a number counts ("plus de 29 000 [[paquets binaires]]", "[[12 800
+    nouveaux paquets]]", "dans [[73]] langues" aside): the unit of a figure, which the learner guesses from the
+    number, not what the sentence teaches."""
+    found = list(_BLANK.finditer(prompt))
+    return bool(found) and all(
+        (_COUNT_BEFORE.search(prompt[: m.start()]) and m.group(1)[:1].islower()) or _COUNT_INSIDE.match(m.group(1))
+        for m in found
+    )
+
+
 def _abbreviates(short: str, long: str) -> bool:
     """ "CTRL" of "CONTROLE": the first letter, then the others in order."""
     short, long = short.casefold(), long.casefold()
@@ -560,6 +585,12 @@ COMMON_BLANK_PENALTY = 0.75
 CROSS_REFERENCE_PENALTY = 0.7
 MID_THOUGHT_PENALTY = 0.7
 SAID_ONCE_PENALTY = 0.85
+# A blank on one member of a list of at least LIST_MEMBERS others, on a term below this importance (a key term
+# listed with its siblings, "(expérimental, instable, [[testing]] et stable)", stays where it was).
+LIST_MEMBER_PENALTY = 0.7
+LIST_MEMBERS = 2
+LIST_MEMBER_IMPORTANCE = 0.6
+COUNTED_PENALTY = 0.7
 SAME_PARAGRAPH_PENALTY = 0.8  # the third item and later from one paragraph
 PER_PARAGRAPH = 2
 STATEMENT_PENALTY = 0.85  # the fifth true/false and later: a queue of statements tests recognition only
@@ -628,6 +659,10 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         factor *= COMMON_BLANK_PENALTY
     if c.kind == "cloze" and said_once(c.prompt, text):
         factor *= SAID_ONCE_PENALTY
+    if c.kind == "cloze" and list_member(c.prompt) and c.ranking.get("importance", 1.0) < LIST_MEMBER_IMPORTANCE:
+        factor *= LIST_MEMBER_PENALTY
+    if c.kind == "cloze" and counted(c.prompt):
+        factor *= COUNTED_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
     if c.kind == "true_false":
