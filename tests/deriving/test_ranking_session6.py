@@ -199,3 +199,24 @@ def test_an_opening_phrase_with_a_possessive_leans_on_the_sentence_before():
     assert leans_on_previous(_sentence(text, "en", "its successor"))
     text = "Debian grew fast. Au moment de la sortie de Woody, il y avait 8 500 paquets.\n"
     assert not leans_on_previous(_sentence(text, "fr", "Au moment"))
+
+
+# --- a blank on the last word of a term the text keeps naming ------------------------------------------------------
+
+
+def test_a_blank_on_the_end_of_a_repeated_term_takes_the_whole_term():
+    # was "Comme ce chargeur de [[démarrage]] n'est pas embarqué …" (reject: span error, the whole chargeur de
+    # démarrage)
+    text = "Le chargeur de démarrage trouve le noyau. Le chargeur de démarrage est souvent GRUB."
+    prompt = "Comme ce chargeur de [[démarrage]] n'est pas embarqué dans la carte mère, il dispose de possibilités."
+    assert repair_cloze(prompt, "démarrage", "fr", text) == (
+        "Comme ce [[chargeur de démarrage]] n'est pas embarqué dans la carte mère, il dispose de possibilités.",
+        "chargeur de démarrage",
+    )
+    # named once, or already read elsewhere in the prompt: the blank stays as it was
+    once = "Le chargeur de démarrage trouve le noyau."
+    assert repair_cloze(prompt, "démarrage", "fr", once) == (prompt, "démarrage")
+    assert repair_cloze("Le [[noyau]] pilote le matériel.", "noyau", "fr", text) == (
+        "Le [[noyau]] pilote le matériel.",
+        "noyau",
+    )

@@ -342,6 +342,27 @@ def _without_verb(inner: str, language: str) -> str:
     return " ".join(words)
 
 
+# "chargeur de ", "kernel of ", "paquet " before a blank: the start of a longer term the blank may be the end of
+_TERM_HEAD = re.compile(r"(?<![\w'’-])([^\W\d_][\w-]+ (?:de |d['’]|des |du |of )?)$")
+WHOLE_TERM_COUNT = 2  # the longer term must be named this often in the text
+
+
+def _whole_term(before: str, inner: str, prompt: str, m: re.Match, text: str) -> tuple[str, str] | None:
+    """When a one-word blank ends a term the text keeps naming ("Comme ce chargeur de [[démarrage]] …" in a text
+    that names "chargeur de démarrage" again and again), the words before it and the whole term."""
+    if not text or len(inner.split()) != 1 or not inner[:1].islower():
+        return None
+    head = _TERM_HEAD.search(before)
+    if head is None or head.group(1).split()[0].casefold() in STOPWORDS.get("fr", set()) | STOPWORDS["en"]:
+        return None
+    whole = head.group(1) + inner
+    named = re.findall(r"(?<![\w-])" + re.escape(whole) + r"(?![\w-])", text, re.IGNORECASE)
+    rest = prompt[: m.start() - len(head.group(1))] + " " + prompt[m.end() :]
+    if len(named) < WHOLE_TERM_COUNT or re.search(re.escape(whole), rest, re.IGNORECASE):
+        return None
+    return head.group(1), whole
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -380,6 +401,14 @@ def repair_cloze(
         new = after_verb if after_verb != inner else _trimmed(inner, language) or inner
         if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new) and not code_like(new, language):
             new = inner  # the trimmed answer is readable elsewhere: keep the blank as it was
+        whole = _whole_term(pieces[-1], inner, prompt, m, text) if new == inner else None
+        if whole is not None:
+            # "chargeur de [[démarrage]]" -> "[[chargeur de démarrage]]": the term the text names, not its last word
+            head, new = whole
+            pieces[-1] = pieces[-1][: len(pieces[-1]) - len(head)]
+            pieces.append(f"[[{new}]]")
+            kept.append((inner, new))
+            continue
         if new != inner:
             head, _, tail = inner.partition(new)
             pieces.append(f"{head}[[{new}]]{tail}")
