@@ -220,3 +220,16 @@ def test_a_blank_on_the_end_of_a_repeated_term_takes_the_whole_term():
         "Le [[noyau]] pilote le matériel.",
         "noyau",
     )
+
+
+def test_a_headings_word_as_the_main_blank_stays_beside_a_name_but_not_beside_code():
+    # "… (le [[BIOS/l'UEFI]] et le chargeur ne fonctionnent que quelques secondes) : le [[noyau]] …": the kernel is the
+    # point (judged), and taking its blank out left the key fact "Le noyau est le chef d'orchestre…" asked nowhere
+    text = "Les couches\n\nB.3.3. Le noyau\n\nLe noyau pilote le matériel. Le noyau gère la mémoire. Le BIOS démarre."
+    prompt = "Le premier logiciel durable (le [[BIOS/l'UEFI]] ne fonctionne que quelques secondes) est le [[noyau]]."
+    assert repair_cloze(prompt, "noyau", "fr", text) == (prompt, "noyau")
+    beside_code = "Le [[noyau]] est chargé par [[update_grub]]."
+    assert repair_cloze(beside_code, "noyau", "fr", text) == (
+        "Le noyau est chargé par [[update_grub]].",
+        "update_grub",
+    )

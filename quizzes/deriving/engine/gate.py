@@ -300,6 +300,16 @@ def _plain_word(blank: str, language: str) -> bool:
     return zipf(blank, language) >= PLAIN_ZIPF
 
 
+def _heading_word(word: str, text: str) -> bool:
+    """Is the word one of a heading's (a short line without a final period: "B.3.3. Le noyau")? A cloze's main
+    blank on it asks what a section of the text is about."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", re.IGNORECASE)
+    return any(
+        len(line.split()) <= 8 and not line.rstrip().endswith((".", ":", ";", ",")) and pattern.search(line)
+        for line in text.splitlines()
+    )
+
+
 def _strong_blank(blank: str, language: str, topics: frozenset[str]) -> bool:
     """A blank that names something particular: a code token, a name, an acronym, a number, several words."""
     if on_topic(blank, topics, language):
@@ -393,6 +403,11 @@ def repair_cloze(
         common = (
             common
             or _plain_word(inner, language)
+            and (
+                inner != answer
+                or not _heading_word(inner, text)
+                or any(b != inner and code_like(b, language) for b in blanks)
+            )
             and any(b != inner and _strong_blank(b, language, topics) for b in blanks)
         )
         if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
