@@ -366,9 +366,11 @@ def test_a_common_word_beside_better_blanks_is_taken_out_unless_the_text_dwells_
         "Further methods are available in contributed packages, notably [[SuppDists]].",
         "SuppDists",
     )
+    # session 6: a theme word goes too (the judged tuning queues edited every such blank to the particular one);
+    # alone in its cloze it stays (see test_ranking_session6)
     theme = "The kernel boots. The kernel loads drivers. The kernel schedules. " + prompt.replace("methods", "kernel")
     kept = prompt.replace("methods", "kernel")
-    assert repair_cloze(kept, "kernel", "en", theme) == (kept, "kernel")
+    assert repair_cloze(kept, "kernel", "en", theme) == (kept.replace("[[kernel]]", "kernel"), "SuppDists")
 
 
 @pytest.mark.parametrize(

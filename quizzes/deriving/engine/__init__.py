@@ -19,7 +19,7 @@ Everything is deterministic: the same text gives the same candidates in the same
 import re
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import importance
 from . import questions as q
@@ -309,10 +309,36 @@ def _candidate_spans(s, found: list[Span], acronyms: list[q.Draft], profile: imp
     ranked = [sp for sp in ranked if not any(a < sp.end and sp.start < b for a, b in expanded)]
     ranked = [sp for sp in ranked if not (sp.type in NUMERIC and importance.fixed_by_other_number(s.text, sp.text))]
     ranked = [sp for sp in ranked if not importance.IDENTIFIER.fullmatch(sp.text)]  # a trial's id is trivia
+    # what the sentence names ("sous le vocable d'[[espace utilisateur]]", "called [[dpkg]]") before the rest;
+    # a single common word ("by the [[kernel]]", "for [[equality]]") after the sentence's particular terms
+    ranked.sort(key=lambda sp: (-_named_here(s.text, s.start, sp), _plain_span(sp, s.language, profile)))
+    for k, sp in enumerate(ranked):
+        if sp.type == "term" and _named_here(s.text, s.start, sp) and len(sp.text.split()) > 1:
+            # the name the sentence gives is what it teaches: it clears the bar
+            ranked[k] = replace(sp, score=max(sp.score, TERM_THRESHOLD))
     numeric = [sp for sp in ranked if sp.type in ("year", "percent")]
     if numeric and zlib.crc32(s.text.encode()) % 2 == 0 and profile.centrality(s.index) >= STATEMENT_CENTRALITY:
         ranked = numeric + [sp for sp in ranked if sp not in numeric]
     return ranked
+
+
+def _plain_span(span: Span, language: str, profile: importance.Profile, common: float = 0.0) -> bool:
+    """A noun-phrase term that is one common lowercase word: what the sentence happens to contain rather than
+    what it teaches ("The profile applied by the [[kernel]] depends on the installation path…"); not a theme
+    the text names in its title or a heading, or defines ("le [[noyau]]" of a text on the layers of a computer)."""
+    if span.type != "term" or " " in span.text or "-" in span.text or not span.text.isalpha():
+        return False
+    language = language if language in ("en", "fr") else "en"
+    if not span.text.islower() or zipf(span.text, language) < (common or GENERIC_ZIPF):
+        return False
+    theme = profile.term(span.text, language)
+    return not (theme.title or theme.heading or theme.defined)
+
+
+def _named_here(sentence: str, start: int, span: Span) -> bool:
+    """Does the sentence introduce the term by name ("called X", "sous le vocable d'X", "known as X")?"""
+    before = sentence[: max(0, span.start - start)]
+    return importance.NAMING_CUE.search(before[-40:]) is not None
 
 
 def _sentence_item(
@@ -324,10 +350,18 @@ def _sentence_item(
     central to the text."""
     statement = zlib.crc32(s.text.encode()) % 2 == 0 and profile.centrality(s.index) >= STATEMENT_CENTRALITY
     fallback = set(q.sentence_flags(stem)) <= FALLBACK_FLAGS
+    # a sentence whose best blank would be one common word ("by the [[kernel]]") asks its particular noun phrase
+    # instead when it has one a little below the bar ("depends on the [[installation path]] of the program")
+    plain = any(_plain_span(sp, s.language, profile) and _bar(sp, profile) >= TERM_THRESHOLD for sp in ranked)
     for threshold in (TERM_THRESHOLD, FALLBACK_THRESHOLD) if fallback else (TERM_THRESHOLD,):
         for span in ranked:
-            if normal(span.text) in taken or (span.type in ("term", "disease") and _bar(span, profile) < threshold):
+            bar = threshold
+            if plain and span.type == "term" and len(span.text.split()) > 1 and threshold == TERM_THRESHOLD:
+                bar = PHRASE_OVER_PLAIN
+            if normal(span.text) in taken or (span.type in ("term", "disease") and _bar(span, profile) < bar):
                 continue
+            if _plain_span(span, s.language, profile, POINTED_ZIPF) and POINTING.search(text[stem.start : span.start]):
+                continue  # "Cette [[fonctionnalité]]": the word a demonstrative takes up, not what is taught
             if threshold < TERM_THRESHOLD and not _fallback_span(span):
                 continue
             if span.type in ("term", "disease") and cut_short(stem, span):
@@ -347,7 +381,10 @@ def _sentence_item(
             draft = draft or q.blank_question(asked, span, inventory, text)
             if draft is None:
                 continue
-            if draft.kind != "true_false" and (extra := _more_blanks(span, ranked, taken, asked)):
+            # a name the sentence gives is asked alone: a second blank beside it tests what the sentence only
+            # mentions ("sous le vocable d'[[espace utilisateur]], on peut encore différencier des couches…")
+            named = _named_here(s.text, s.start, span)
+            if draft.kind != "true_false" and not named and (extra := _more_blanks(span, ranked, taken, asked)):
                 draft = q.multi_blank_question(asked, [span, *extra]) or draft
             if threshold < TERM_THRESHOLD and span.type in WEAK_TYPES:
                 draft.confidence *= WEAK_FALLBACK_PENALTY
@@ -355,6 +392,10 @@ def _sentence_item(
     return None
 
 
+# A word at least this common (Zipf) after a demonstrative is the noun that takes up what came before.
+POINTED_ZIPF = 3.0
+# A multi-word noun phrase clears this bar in a sentence whose best blank would be a single common word.
+PHRASE_OVER_PLAIN = 0.55
 # A demonstrative determiner: "this [[scroll bar]]" names what the text showed before (or what the reader sees).
 POINTING = re.compile(r"(?<![\w-])(?:this|these|those|ce|cet|cette|ces)\s+$", re.IGNORECASE)
 

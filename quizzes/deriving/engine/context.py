@@ -245,6 +245,8 @@ def leans_on_previous(sentence: Sentence) -> bool:
     words = _words(sentence.tokens)[:6]
     if not words:
         return False
+    if _possessive_opening(lowered, language):
+        return True
     k = 0
     if words[0] in _PREPOSITIONS[language] and len(words) > 1:
         k = 1
@@ -263,6 +265,17 @@ def leans_on_previous(sentence: Sentence) -> bool:
     if head == "the" and nxt in _LATTER["en"]:
         return True
     return language == "fr" and head in ("le", "la", "les") and nxt in _LATTER["fr"]
+
+
+_POSSESSIVES = {"en": {"its", "their", "his", "her"}, "fr": {"sa", "son", "ses", "leur", "leurs"}}
+
+
+def _possessive_opening(lowered: str, language: str) -> bool:
+    """An opening phrase whose possessive stands for something named before: "Au moment de sa sortie, …", "Lors de
+    leur création, …", "At its release, …" (whose release, the sentence before said)."""
+    head, comma, _ = lowered.partition(",")
+    words = re.findall(r"[\w'-]+", head)
+    return bool(comma) and 1 < len(words) <= 5 and any(w in _POSSESSIVES[language] for w in words[1:])
 
 
 def points_at_example(sentence: Sentence) -> bool:

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 
 from . import reasons
+from .importance import list_tokens, listed_with
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
 from .terms import YEAR, families, family_name, is_verb, zipf
@@ -270,17 +271,50 @@ def topic_words(text: str) -> frozenset[str]:
     title = next((line for line in text.splitlines() if line.strip()), "")
     names = {w for w in re.findall(r"(?<![\w-])[A-Z][\w-]+", title) if w.casefold() not in STOPWORDS["en"]}
     names -= {w for w in names if w.casefold() in STOPWORDS["fr"]}
+    # counted in any case: a title's capital ("Didacticiel d'Emacs") is the text's "didacticiel"
     return frozenset(
-        w for w in names if len(re.findall(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text)) >= TOPIC_COUNT
+        w
+        for w in names
+        if len(re.findall(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", text, re.IGNORECASE)) >= TOPIC_COUNT
     )
 
 
 def on_topic(blank: str, topics: frozenset[str], language: str) -> bool:
     """A blank made of a title's name and common words: "[[Emacs]]", "[[commandes Emacs]]", "[[AppArmor support]]"."""
     words = blank.split()
-    return any(w in topics for w in words) and all(
-        w in topics or zipf(w, language) >= COMMON_BLANK_ZIPF - 0.5 for w in words
+    folded = {t.casefold() for t in topics}
+    return any(w.casefold() in folded for w in words) and all(
+        w.casefold() in folded or zipf(w, language) >= COMMON_BLANK_ZIPF - 0.5 for w in words
     )
+
+
+# A lowercase one-word blank at least this common (Zipf) is a plain word of the language ("architectures").
+PLAIN_ZIPF = 3.0
+
+
+def _plain_word(blank: str, language: str) -> bool:
+    """One lowercase word of the language, no code, name or number: "[[architectures]]", "[[matériels]]" (not a
+    release's name, "[[sarge]]", nor an English word in a French text, "[[unstable]]": rare in the language)."""
+    if len(blank.split()) != 1 or not blank.isalpha() or not blank.islower() or code_like(blank, language):
+        return False
+    return zipf(blank, language) >= PLAIN_ZIPF
+
+
+def _heading_word(word: str, text: str) -> bool:
+    """Is the word one of a heading's (a short line without a final period: "B.3.3. Le noyau")? A cloze's main
+    blank on it asks what a section of the text is about."""
+    pattern = re.compile(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", re.IGNORECASE)
+    return any(
+        len(line.split()) <= 8 and not line.rstrip().endswith((".", ":", ";", ",")) and pattern.search(line)
+        for line in text.splitlines()
+    )
+
+
+def _strong_blank(blank: str, language: str, topics: frozenset[str]) -> bool:
+    """A blank that names something particular: a code token, a name, an acronym, a number, several words."""
+    if on_topic(blank, topics, language):
+        return False
+    return len(blank.split()) > 1 or code_like(blank, language) or blank != blank.casefold() or not blank.isalpha()
 
 
 def _blank_everywhere(prompt: str, word: str) -> str:
@@ -318,6 +352,27 @@ def _without_verb(inner: str, language: str) -> str:
     return " ".join(words)
 
 
+# "chargeur de ", "kernel of ", "paquet " before a blank: the start of a longer term the blank may be the end of
+_TERM_HEAD = re.compile(r"(?<![\w'’-])([^\W\d_][\w-]+ (?:de |d['’]|des |du |of )?)$")
+WHOLE_TERM_COUNT = 2  # the longer term must be named this often in the text
+
+
+def _whole_term(before: str, inner: str, prompt: str, m: re.Match, text: str) -> tuple[str, str] | None:
+    """When a one-word blank ends a term the text keeps naming ("Comme ce chargeur de [[démarrage]] …" in a text
+    that names "chargeur de démarrage" again and again), the words before it and the whole term."""
+    if not text or len(inner.split()) != 1 or not inner[:1].islower():
+        return None
+    head = _TERM_HEAD.search(before)
+    if head is None or head.group(1).split()[0].casefold() in STOPWORDS.get("fr", set()) | STOPWORDS["en"]:
+        return None
+    whole = head.group(1) + inner
+    named = re.findall(r"(?<![\w-])" + re.escape(whole) + r"(?![\w-])", text, re.IGNORECASE)
+    rest = prompt[: m.start() - len(head.group(1))] + " " + prompt[m.end() :]
+    if len(named) < WHOLE_TERM_COUNT or re.search(re.escape(whole), rest, re.IGNORECASE):
+        return None
+    return head.group(1), whole
+
+
 def repair_cloze(
     prompt: str, answer: str, language: str, text: str = "", topics: frozenset[str] = frozenset()
 ) -> tuple[str, str] | None:
@@ -340,13 +395,35 @@ def repair_cloze(
         one_verb = one_verb or not after_verb
         # a common word beside better blanks: "Further [[distributions]] …, notably [[SuppDists]]"
         common = _common_word(inner, language, text)
-        several = len(_BLANK.findall(prompt)) > 1
+        blanks = _BLANK.findall(prompt)
+        several = len(blanks) > 1
+        # a plain word beside a blank on a particular thing, even a word the text dwells on: "the [[profiles]] are
+        # compiled … by the [[apparmor_parser]] command", "[[sarge]] … for the same [[architectures]]" (the judged
+        # tuning queues edited every one of them to the particular blank alone)
+        common = (
+            common
+            or _plain_word(inner, language)
+            and (
+                inner != answer
+                or not _heading_word(inner, text)
+                or any(b != inner and code_like(b, language) for b in blanks)
+            )
+            and any(b != inner and _strong_blank(b, language, topics) for b in blanks)
+        )
         if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
         new = after_verb if after_verb != inner else _trimmed(inner, language) or inner
         if new != inner and _visible(prompt.replace(m.group(0), f"[[{new}]]"), new) and not code_like(new, language):
             new = inner  # the trimmed answer is readable elsewhere: keep the blank as it was
+        whole = _whole_term(pieces[-1], inner, prompt, m, text) if new == inner else None
+        if whole is not None:
+            # "chargeur de [[démarrage]]" -> "[[chargeur de démarrage]]": the term the text names, not its last word
+            head, new = whole
+            pieces[-1] = pieces[-1][: len(pieces[-1]) - len(head)]
+            pieces.append(f"[[{new}]]")
+            kept.append((inner, new))
+            continue
         if new != inner:
             head, _, tail = inner.partition(new)
             pieces.append(f"{head}[[{new}]]{tail}")
@@ -448,6 +525,9 @@ def anonymous_list(prompt: str) -> bool:
 # --- flashcards and acronym cards -----------------------------------------------------------------------------
 
 _CONTEXT_WORDS = {"first", "second", "third", "last", "next", "previous", "other", "same", "former", "latter"}
+# a count or a quantity opening the front: "What are two slightly different summaries?" (of what, the sentence
+# before said)
+_CONTEXT_WORDS |= {"two", "three", "four", "five", "several", "some", "both", "many", "various", "these", "those"}
 
 
 def english_front(front: str, term: str, passage: str) -> str | None:
@@ -505,6 +585,30 @@ def said_once(prompt: str, text: str) -> bool:
     )
 
 
+def list_member(prompt: str) -> bool:
+    """A cloze blanking one member of a list the sentence gives ("32 and 64 bit [[x86]], [[ARM]], MIPS, PowerPC",
+    "« [[Delete]] », « Del » ou « Backspace »"): which member was left out is guesswork, not what the sentence
+    teaches (a question on the whole list, or on what its members have in common, would be)."""
+    plain = _BLANK.sub(lambda m: m.group(1), prompt)
+    tokens = [list_tokens(plain)]
+    return any(len(listed_with(b, tokens)) >= LIST_MEMBERS for b in _BLANK.findall(prompt))
+
+
+_COUNT_BEFORE = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?:[^\W\d_]+\s+)?$")
+_COUNT_INSIDE = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?=[^\W\d_])(?!\w*[A-Z])")
+
+
+def counted(prompt: str) -> bool:
+    """A cloze whose every blank is the thing a number counts ("plus de 29 000 [[paquets binaires]]", "[[12 800
+    nouveaux paquets]]", "dans [[73]] langues" aside): the unit of a figure, which the learner guesses from the
+    number, not what the sentence teaches."""
+    found = list(_BLANK.finditer(prompt))
+    return bool(found) and all(
+        (_COUNT_BEFORE.search(prompt[: m.start()]) and m.group(1)[:1].islower()) or _COUNT_INSIDE.match(m.group(1))
+        for m in found
+    )
+
+
 def _abbreviates(short: str, long: str) -> bool:
     """ "CTRL" of "CONTROLE": the first letter, then the others in order."""
     short, long = short.casefold(), long.casefold()
@@ -525,6 +629,12 @@ COMMON_BLANK_PENALTY = 0.75
 CROSS_REFERENCE_PENALTY = 0.7
 MID_THOUGHT_PENALTY = 0.7
 SAID_ONCE_PENALTY = 0.85
+# A blank on one member of a list of at least LIST_MEMBERS others, on a term below this importance (a key term
+# listed with its siblings, "(expérimental, instable, [[testing]] et stable)", stays where it was).
+LIST_MEMBER_PENALTY = 0.7
+LIST_MEMBERS = 2
+LIST_MEMBER_IMPORTANCE = 0.6
+COUNTED_PENALTY = 0.7
 SAME_PARAGRAPH_PENALTY = 0.8  # the third item and later from one paragraph
 PER_PARAGRAPH = 2
 STATEMENT_PENALTY = 0.85  # the fifth true/false and later: a queue of statements tests recognition only
@@ -593,6 +703,10 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         factor *= COMMON_BLANK_PENALTY
     if c.kind == "cloze" and said_once(c.prompt, text):
         factor *= SAID_ONCE_PENALTY
+    if c.kind == "cloze" and list_member(c.prompt) and c.ranking.get("importance", 1.0) < LIST_MEMBER_IMPORTANCE:
+        factor *= LIST_MEMBER_PENALTY
+    if c.kind == "cloze" and counted(c.prompt):
+        factor *= COUNTED_PENALTY
     if cross_reference(passage):
         factor *= CROSS_REFERENCE_PENALTY
     if c.kind == "true_false":

@@ -99,7 +99,15 @@ _DEFINED = re.compile(
     re.IGNORECASE,
 )
 _CALLED = re.compile(
-    r"\b(?:called|known as|termed|named|appelée?s?|dite?s?|nommée?s?)\s+(?:« ?)?(?P<term>[\w’'+-]+(?: [\w’'+-]+)?)",
+    r"(?:\b(?:called|known as|termed|named|appelée?s?|dite?s?|nommée?s?)\s+"
+    r"|\bsous le (?:nom|vocable|terme) d(?:e |['’]))(?:« ?)?(?P<term>[\w’'+-]+(?: [\w’'+-]+)?)",
+    re.IGNORECASE,
+)
+# A cue that the next words are a name the sentence gives: "called X", "known as X", "sous le vocable d'X",
+# "sous le nom de X", "appelé X" (what a definition's term follows).
+NAMING_CUE = re.compile(
+    r"(?:\b(?:called|known as|termed|named|appelée?s?|nommée?s?)|\bsous le (?:nom|vocable|terme) d(?:e |['’]))"
+    r"\s*(?:the |a |an |le |la |les |l['’])?(?:« ?|\"|“)?$",
     re.IGNORECASE,
 )
 _BRACKETED_ACRONYM = re.compile(r"\((?:or |ou )?([A-Z][A-Za-z0-9-]{1,9})\)")
