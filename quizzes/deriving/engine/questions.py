@@ -365,6 +365,29 @@ def _gloss(inside: str, sentence_text: str, answer: str) -> bool:
     return (french * 2 > len(words)) if answer_english else (english * 2 > len(words))
 
 
+# A choice blank needs distractors of the answer's own fine-grained kind, named by the text: every choice item whose
+# distractors were only "acronyms" or "symbols" (an organisation against architectures, a function key against
+# genes of the bank) was rejected or edited on the tuning texts. Those types are too coarse a pool; a person, a
+# place, a drug, a gene or a disease is a kind already, and an acronym or a symbol of a known class (an antigen, a
+# receptor) is one too.
+_FINE_TYPES = {"person", "place", "drug", "gene", "disease"}
+TYPED_INSTEAD_TEXT = 0.85  # as gate.FITTING_CHOICE_PENALTY: the typed blank keeps the choice item's rank
+TYPED_INSTEAD_BANK = 0.6  # as gate.CHOICE_PENALTY
+
+
+def fitting_choices(answer: str, kind: str, distractors: list[str], inventory: Inventory, text: str) -> bool:
+    """Are these distractors the answer's kind, and wrong according to the text (not the bank's other topics)?"""
+    if not all(d in text for d in distractors):
+        return False
+    if kind in _FINE_TYPES:
+        return True
+    klass = importance.answer_class(answer)
+    if not klass or klass in ("identifier", "category"):
+        return False
+    classes = {e.klass for d in distractors for e in inventory.by_type.get(kind, {}).values() if e.text == d}
+    return classes == {klass}
+
+
 def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
     """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
     language = sentence.language
@@ -375,9 +398,15 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         return None  # blanked twice, or left visible beside its blank (in its context, or as its translation)
     flags = sentence_flags(sentence)
     distractors = []
+    typed_instead = 1.0
     if span.type not in ("year", "percent", "number", "term"):
         first = next((k for k, t in enumerate(sentence.tokens) if t.start == span.start), span.first)
         distractors = inventory.distractors(answer, span.type, sentence, first)
+        if len(distractors) >= 3 and not fitting_choices(answer, span.type, distractors, inventory, text):
+            # a coarse pool ("BSD / ARM / CD" for an organisation, "CD19" for a key): the learner types the answer
+            # instead, ranked where the choice item stood (the gate lowers a choice item by as much)
+            typed_instead = TYPED_INSTEAD_TEXT if all(d in text for d in distractors) else TYPED_INSTEAD_BANK
+            distractors = []
     if len(distractors) >= 3:
         prompt = blank_out(sentence, answer, BLANK)
         intro = "Fill in the blank: " if language == "en" else "Complétez : "
@@ -417,7 +446,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         )
     if leaks(draft.prompt, answer) or "[[" not in prompt and BLANK not in prompt:
         return None
-    draft.confidence = blank_confidence(span)
+    draft.confidence = round(blank_confidence(span) * typed_instead, 3)
     draft.highlight = answer
     draft.explanation = clean(sentence.text)
     return draft
@@ -557,7 +586,8 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
         listed = re.match(r"([A-Za-z][A-Za-z0-9-]{1,9}),\s*\*?([^,;]{5,80}?)\*?$", inside)
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,9}", inside) and sum(c.isupper() for c in inside) >= 2:
             short = inside
-            words = re.findall(r"[\w’'-]+", text[: m.start()])
+            # "Mode/Module" stays one word: two wordings of one expansion, not two words of it
+            words = re.findall(r"[\w’'-]+(?:/[^\W\d_][\w’'-]*)?", text[: m.start()])
             long = _schwartz_hearst(short, words[-(len(short) + 4) :])
         elif listed and sum(c.isupper() for c in listed.group(1)) >= 2:
             # "lymphocytes T à récepteur antigénique chimérique (CAR-T, chimeric antigen receptor T cells)"
@@ -579,6 +609,7 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 short = prefix  # "CAR-T (chimeric antigen receptor)": the expansion is CAR's
         if not short or not long or normal(long) == normal(short):
             continue
+        long, *wordings = slash_wordings(long)
         prompt = f"What does {short} stand for?" if language == "en" else f"Que signifie le sigle {short} ?"
         highlight = text[max(0, text.find(long)) : m.end()] if long in text else long
         explain = f"{short} stands for {long}." if language == "en" else f"{short} signifie {long}."
@@ -600,13 +631,24 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 reasons.EXPANSION,
                 "acronym",
                 short,
-                alternatives=[translation] if translation else [],
+                alternatives=wordings + ([translation] if translation else []),
                 explanation=explain,
                 highlight=highlight,
                 flags=[],
             )
         )
     return out
+
+
+def slash_wordings(long: str) -> list[str]:
+    """The wordings an expansion gives with a slash, the first one first: "Compatibility Support Mode/Module" ->
+    "Compatibility Support Mode", "Compatibility Support Module" (the answer key once read "Mode Module")."""
+    words = long.split()
+    slashed = [k for k, w in enumerate(words) if "/" in w]
+    if len(slashed) != 1:
+        return [long]
+    k = slashed[0]
+    return [" ".join([*words[:k], part, *words[k + 1 :]]) for part in words[k].split("/") if part]
 
 
 def _french_equivalent(text: str, m: re.Match, inside: str, long: str) -> str | None:
