@@ -6,7 +6,8 @@ now right or not made.
 import re
 
 from quizzes.deriving.engine import Candidate, ExistingQuestion, derive
-from quizzes.deriving.engine.questions import slash_wordings
+from quizzes.deriving.engine.answers import text_aliases
+from quizzes.deriving.engine.questions import slash_wordings, unspelled
 
 
 def blanks(c: Candidate) -> list[str]:
@@ -76,3 +77,58 @@ def test_acronym_card_keeps_both_wordings_of_its_expansion():
     assert cards[0].answer == "Compatibility Support Mode"
     assert "Compatibility Support Module" in cards[0].alternatives
     assert "Mode Module" not in cards[0].answer
+
+
+EMACS = """Commandes de base
+
+Les commandes Emacs utilisent généralement la touche CONTROLE (souvent désignée par CTRL) ou la touche META (plus
+souvent désignée par ALT). Pour ces touches, nous utiliserons les abréviations suivantes.
+
+C-<car> signifie qu'il faut maintenir la touche CONTROLE appuyée tout en tapant le caractère <car>.
+
+M-<car> signifie qu'il faut maintenir la touche META appuyée tout en tapant le caractère <car>.
+
+Pour avancer et reculer d'un mot, on utilise d'autres commandes. M-f (Meta-f) avance d'un mot et M-b recule d'un
+mot. Ces commandes sont faciles à retenir.
+"""
+
+
+def test_the_texts_other_name_for_the_answer_is_accepted():
+    # "maintenir la touche [[CONTROLE]] appuyée": the text calls it CTRL too, so a learner typing CTRL is right
+    candidates = derive(EMACS, language="fr")
+    control = [c for c in candidates if c.kind == "cloze" and c.answer == "CONTROLE" and "C-<car>" in c.prompt]
+    assert control
+    assert control[0].alternatives == ["CTRL"]
+
+
+def test_an_alias_the_prompt_shows_is_not_accepted():
+    # "la touche CONTROLE (souvent désignée par [[CTRL]])": accepting CONTROLE would be the answer in the prompt
+    for c in derive(EMACS, language="fr"):
+        visible = re.sub(r"\[\[.*?\]\]", " ", c.prompt)
+        assert not any(a in visible for a in c.alternatives)
+
+
+def test_text_aliases_need_a_naming_cue():
+    assert text_aliases("CONTROLE", EMACS) == ["CTRL"]
+    assert text_aliases("ALT", EMACS) == ["META"]
+    # "a set of rules (known as profile)": a profile is no rule; "Le BIOS (ou l'UEFI)" names another thing
+    text = "AppArmor applies a set of rules (known as “profile”) on each program. Le BIOS (ou l'UEFI) démarre."
+    assert text_aliases("rules", text) == []
+    assert text_aliases("profile", text) == []
+    assert text_aliases("BIOS", text) == []
+    assert text_aliases("thérapie génique", "La thérapie génique (en anglais gene therapy) soigne.") == ["gene therapy"]
+
+
+def test_a_key_spelled_out_beside_its_blank_is_left_out_of_the_prompt():
+    # "[[M-f]] (Meta-f) avance d'un mot": the parenthesis gave the blank away
+    assert unspelled("[[M-f]] (Meta-f) avance d'un mot et [[M-b]] recule d'un mot.") == (
+        "[[M-f]] avance d'un mot et [[M-b]] recule d'un mot."
+    )
+    assert unspelled("le [[BIOS]] (Basic Input/Output System) démarre") == (
+        "le [[BIOS]] (Basic Input/Output System) démarre"
+    )
+    assert unspelled("la protéine [[p53]] (tumeur) agit") == "la protéine [[p53]] (tumeur) agit"
+    items = [c for c in derive(EMACS, language="fr") if "avance d'un mot" in c.prompt]
+    assert items
+    for c in items:
+        assert "Meta-f" not in c.prompt

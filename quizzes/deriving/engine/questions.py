@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from . import importance, reasons
+from .answers import text_aliases
 from .context import leans_on_previous
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
@@ -388,6 +389,26 @@ def fitting_choices(answer: str, kind: str, distractors: list[str], inventory: I
     return classes == {klass}
 
 
+def unspelled(prompt: str) -> str:
+    """The prompt without the parenthesis that spells a blank out: "[[M-f]] (Meta-f) avance d'un mot" gave the
+    answer away; "[[M-f]] avance d'un mot" asks it."""
+
+    def drop(m: re.Match) -> str:
+        blank, inside = m.group(1), m.group(2)
+        return blank if _spelled_out(blank[2:-2], inside) else m.group(0)
+
+    return re.sub(r"(\[\[[^\]\s]+\]\]) ?\(([^\W\d_][\w-]*)\)", drop, prompt)
+
+
+def _spelled_out(short: str, long: str) -> bool:
+    """ "M-f" of "Meta-f": one word, the first letter the same, the others in order, the end the same."""
+    short, long = short.casefold(), long.casefold()
+    if len(short) >= len(long) or " " in short or not short or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
     """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
     language = sentence.language
@@ -430,7 +451,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             flags=flags,
         )
     else:
-        prompt = blank_out(sentence, answer, f"[[{answer}]]")
+        prompt = unspelled(blank_out(sentence, answer, f"[[{answer}]]"))
         draft = Draft(
             "cloze",
             prompt,
@@ -446,6 +467,9 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         )
     if leaks(draft.prompt, answer) or "[[" not in prompt and BLANK not in prompt:
         return None
+    # the other name the text gives the answer is right too ("CONTROLE (souvent désignée par CTRL)"), unless the
+    # prompt shows it
+    draft.alternatives = [a for a in text_aliases(answer, text) if not leaks(draft.prompt, a)]
     draft.confidence = round(blank_confidence(span) * typed_instead, 3)
     draft.highlight = answer
     draft.explanation = clean(sentence.text)
@@ -478,6 +502,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     prompt = clean(marked)
     for answer, marker in markers.items():
         prompt = prompt.replace(marker, f"[[{answer}]]")
+    prompt = unspelled(prompt)
     visible = re.sub(r"\[\[.*?\]\]", " ", prompt).split()
     if "\x00" in prompt or len(visible) < sum(len(a.split()) for a in answers) or len(visible) < 5:
         return None
