@@ -7,7 +7,10 @@ import re
 
 from quizzes.deriving.engine import Candidate, ExistingQuestion, derive
 from quizzes.deriving.engine.answers import text_aliases
+from quizzes.deriving.engine.documents import segment
 from quizzes.deriving.engine.questions import slash_wordings, unspelled
+from quizzes.deriving.engine.sentences import sentences
+from quizzes.deriving.engine.terms import phrase_spans, term_stats
 
 
 def blanks(c: Candidate) -> list[str]:
@@ -132,3 +135,66 @@ def test_a_key_spelled_out_beside_its_blank_is_left_out_of_the_prompt():
     assert items
     for c in items:
         assert "Meta-f" not in c.prompt
+
+
+# ---------------------------------------------------------------------------------------------------- spans
+
+
+def phrases(text: str, language: str) -> list[str]:
+    sents = sentences(text, segment(text, language))
+    stats = term_stats(sents)
+    return [p.text for s in sents for p in phrase_spans(s, text, stats)]
+
+
+def test_a_count_is_no_part_of_the_term():
+    # "[[thousands of prepackaged applications]]"
+    found = phrases("The distribution includes the Linux kernel, and thousands of prepackaged applications.", "en")
+    assert "prepackaged applications" in found
+    assert not [p for p in found if p.startswith("thousands")]
+
+
+def test_a_noun_in_ing_is_no_participle():
+    # "the [[DebConf annual]] meeting": "meeting" was taken for a verb and left out of the blank
+    found = phrases("Before the next release the DebConf annual meeting continued with the fourth conference.", "en")
+    assert "DebConf annual meeting" in found
+    assert "DebConf annual" not in found
+
+
+def test_a_symbol_after_its_term_stays_outside_the_blank():
+    # "[[non-centrality parameter ncp]]", "[[bandwidth bw]]"
+    assert "non-centrality parameter" in phrases(
+        "In not quite all cases is the non-centrality parameter ncp currently available.", "en"
+    )
+    found = phrases("The bandwidth bw was chosen by trial-and-error as the default gives too much smoothing.", "en")
+    assert "bandwidth" in found and "bandwidth bw" not in found
+
+
+def test_a_name_is_blanked_without_the_noun_that_introduces_it():
+    # "R has a [[function hist]] to [[plot histograms]]": the name is hist, and plot is a verb after "to"
+    found = phrases("A stem-and-leaf plot is like a histogram, and R has a function hist to plot histograms.", "en")
+    assert "hist" in found
+    assert "function hist" not in found and "plot histograms" not in found
+    assert "histograms" in found
+    # a compound noun keeps its head: "package manager" is no name
+    assert "package manager" in phrases("Debian uses the package manager to install software.", "en")
+
+
+def test_a_french_participle_in_it_is_left_out_of_the_blank():
+    # "plus de 29 000 [[paquets binaires construits]] à partir de presque 15 000 paquets source"
+    found = phrases("Il y avait 29 000 paquets binaires construits à partir de 15 000 paquets source.", "fr")
+    assert "paquets binaires" in found
+    assert "paquets binaires construits" not in found
+
+
+def test_the_complement_of_a_repeated_term_is_not_blanked_alone():
+    # "Comme ce chargeur de [[démarrage]] n'est pas embarqué dans la carte mère…"
+    text = (
+        "Le secteur d'amorçage contient un autre logiciel, le chargeur de démarrage. "
+        "Comme ce chargeur de démarrage n'est pas embarqué dans la carte mère, il dispose de plus de possibilités. "
+        "Le démarrage du système prend quelques secondes."
+    )
+    found = phrases(text, "fr")
+    assert "chargeur de démarrage" in found
+    assert found.count("démarrage") == 1  # in "Le démarrage du système" only
+    # said once, "publication de Woody" is no term: Woody is asked
+    assert "Woody" in phrases("Le projet prépara longuement la publication de Woody.", "fr")
