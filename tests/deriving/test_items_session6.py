@@ -10,7 +10,7 @@ from quizzes.deriving.engine.answers import text_aliases
 from quizzes.deriving.engine.documents import segment
 from quizzes.deriving.engine.questions import slash_wordings, unspelled
 from quizzes.deriving.engine.sentences import sentences
-from quizzes.deriving.engine.terms import phrase_spans, term_stats
+from quizzes.deriving.engine.terms import cut_short, phrase_spans, term_stats
 
 
 def blanks(c: Candidate) -> list[str]:
@@ -198,3 +198,12 @@ def test_the_complement_of_a_repeated_term_is_not_blanked_alone():
     assert found.count("démarrage") == 1  # in "Le démarrage du système" only
     # said once, "publication de Woody" is no term: Woody is asked
     assert "Woody" in phrases("Le projet prépara longuement la publication de Woody.", "fr")
+
+
+def test_a_name_after_a_verb_is_not_cut_short():
+    # "you can install [[apparmor-profiles-extra]]": "install" is the verb, not part of the term
+    text = "To get even more profiles you can install apparmor-profiles-extra which contains profiles."
+    sents = sentences(text, segment(text, "en"))
+    spans = [p for p in phrase_spans(sents[0], text, term_stats(sents)) if p.text == "apparmor-profiles-extra"]
+    assert spans
+    assert not cut_short(sents[0], spans[0])

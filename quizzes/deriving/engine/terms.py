@@ -419,6 +419,11 @@ def finite_verb(toks: list[Token], k: int, language: str) -> bool:
     return opens and prev.kind == "word" and _content(prev, language, None) and not participle
 
 
+def _verb_after_modal(toks: list[Token], k: int, language: str) -> bool:
+    """ "to plot", "can install": a word that is a noun as often as a verb, used as a verb."""
+    return language == "en" and k > 0 and toks[k - 1].lower in MODALS and toks[k].lower in VERB_AFTER_TO
+
+
 def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]]:
     """Token ranges of candidate noun phrases: runs of content words, joined once by of/de (FR: noun first)."""
     toks = sentence.tokens
@@ -427,7 +432,7 @@ def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]
     content = [
         _content(t, lang, toks[k - 1] if k else None)
         and not finite_verb(toks, k, lang)
-        and not (lang == "en" and k and toks[k - 1].lower in MODALS and t.lower in VERB_AFTER_TO)
+        and not _verb_after_modal(toks, k, lang)
         for k, t in enumerate(toks)
     ]
     runs: list[tuple[int, int]] = []
@@ -488,6 +493,7 @@ def cut_short(sentence: Sentence, span: "Span") -> bool:
             0 <= k < len(toks)
             and _content(toks[k], language, toks[k - 1] if k else None)
             and not finite_verb(toks, k, language)
+            and not _verb_after_modal(toks, k, language)
         )
 
     nxt = last + 1
