@@ -207,3 +207,19 @@ def test_a_name_after_a_verb_is_not_cut_short():
     spans = [p for p in phrase_spans(sents[0], text, term_stats(sents)) if p.text == "apparmor-profiles-extra"]
     assert spans
     assert not cut_short(sents[0], spans[0])
+
+
+# ------------------------------------------------------------------------------------------ flashcard fronts
+
+
+def test_no_flashcard_on_a_count_defined_by_a_passive():
+    # "What are two slightly different summaries?" from "Two slightly different summaries are given by summary and
+    # fivenum and a display of the numbers by stem"
+    text = (
+        "Examining the distribution of a set of data\n\n"
+        "Given a (univariate) set of data we can examine its distribution in a large number of ways. Two slightly "
+        "different summaries are given by summary and fivenum and a display of the numbers by stem (a stem and leaf "
+        "plot). Boxplots are simple graphical displays that compare the distributions of two samples of data."
+    )
+    fronts = [c.prompt for c in derive(text, language="en") if c.kind == "flashcard"]
+    assert not [f for f in fronts if "summaries" in f]

@@ -12,6 +12,7 @@ from .context import leans_on_previous
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
+    EN_PARTICIPLES,
     Span,
     gender_of,
     is_verb,
@@ -763,6 +764,13 @@ _CEST_A_DIRE = re.compile(
 _IE = re.compile(r"(?P<term>\b[\w-]+(?: [\w-]+)?) \(i\.e\.,? (?P<def>[^)]{10,})\)")
 
 
+# Words that count what follows: a phrase they open is no term to define.
+_COUNTS = set(
+    """two three four five six seven eight nine ten several many some few various numerous both
+    deux trois quatre cinq six sept huit neuf dix plusieurs quelques nombreux nombreuses divers diverses""".split()
+)
+
+
 def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft]:
     language = sentence.language
     text = clean(sentence.text)
@@ -787,6 +795,8 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             continue
         if lowers[0] in STOPWORDS[language] or lowers[0] in _ANAPHORA[language] or lowers[0] in {"one", "another"}:
             continue
+        if lowers[0] in _COUNTS:
+            continue  # "Two slightly different summaries are given by…": a count of things, not a term
         if any(is_verb(w, language) for w in lowers) or any(w in {"is", "are", "est", "sont"} for w in lowers):
             continue
         if len(term) < 3 or set(lowers) & {"and", "or", "et", "ou", "example", "exemple", "reason"}:
@@ -842,6 +852,8 @@ def _plural_definition(term: str, definition: str) -> bool:
     head = words[0].casefold().strip(",")
     if head in STOPWORDS["en"] or is_verb(head, "en") or head.endswith(("ed", "ing", "ly")):
         return False
+    if head in EN_PARTICIPLES:
+        return False  # "are given by summary and fivenum": a passive, not a definition
     return not head.endswith(("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ent", "ant"))
 
 

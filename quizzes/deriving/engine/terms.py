@@ -547,7 +547,7 @@ _NOT_PARTICIPLES_FR = {
 }
 
 
-_EN_PARTICIPLES = set(
+EN_PARTICIPLES = set(
     """made taken given known shown grown written bound led lost seen left done born drawn held built found brought
     caught kept sent spent thought told won worn torn chosen frozen hidden stolen""".split()
 )
@@ -561,7 +561,7 @@ def _participle(lower: str, language: str) -> bool:
     if language == "en":
         if lower in ING_NOUNS:
             return False
-        return lower.endswith(("ed", "ing")) and len(lower) > 5 or lower in _EN_PARTICIPLES
+        return lower.endswith(("ed", "ing")) and len(lower) > 5 or lower in EN_PARTICIPLES
     if len(lower) <= 3 or lower in _NOT_PARTICIPLES_FR:
         return False
     return (
