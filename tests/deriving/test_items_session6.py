@@ -10,7 +10,7 @@ from quizzes.deriving.engine.answers import text_aliases
 from quizzes.deriving.engine.documents import segment
 from quizzes.deriving.engine.questions import slash_wordings, unspelled
 from quizzes.deriving.engine.sentences import sentences
-from quizzes.deriving.engine.terms import cut_short, phrase_spans, term_stats
+from quizzes.deriving.engine.terms import cut_short, is_verb, phrase_spans, term_stats
 
 
 def blanks(c: Candidate) -> list[str]:
@@ -158,6 +158,8 @@ def test_a_noun_in_ing_is_no_participle():
     found = phrases("Before the next release the DebConf annual meeting continued with the fourth conference.", "en")
     assert "DebConf annual meeting" in found
     assert "DebConf annual" not in found
+    assert not is_verb("meeting", "en")  # nor does the gate trim it off the blank as a verb
+    assert is_verb("contains", "en")
 
 
 def test_a_symbol_after_its_term_stays_outside_the_blank():

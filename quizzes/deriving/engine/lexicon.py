@@ -444,3 +444,5 @@ NAMING_NOUNS = set(
     fonction fonctions commande commandes paquet paquets option options programme programmes outil
     utilitaire""".split()
 )
+# An -ing noun is no verb anywhere (the gate took "meeting" out of "[[DebConf annual meeting]]" as a verb).
+VERBS["en"] -= ING_NOUNS

@@ -330,7 +330,7 @@ def _content(tok: Token, language: str, prev: Token | None) -> bool:
         return False
     if is_function(tok, language, prev) or re.match(r"(?i)fig\d", tok.text):
         return False
-    if is_verb(tok.lower, language) and not (language == "en" and tok.lower in ING_NOUNS):
+    if is_verb(tok.lower, language):
         return False
     return not tok.text.isdigit()
 
