@@ -225,3 +225,14 @@ def test_no_flashcard_on_a_count_defined_by_a_passive():
     )
     fronts = [c.prompt for c in derive(text, language="en") if c.kind == "flashcard"]
     assert not [f for f in fronts if "summaries" in f]
+
+
+def test_two_things_joined_by_a_slash_are_not_one_term():
+    # "(le [[BIOS/l'UEFI]] et le chargeur de démarrage ne fonctionnent que quelques secondes chacun)"
+    found = phrases(
+        "Nous arrivons au premier logiciel durable (le BIOS/l'UEFI et le chargeur de démarrage ne fonctionnent que "
+        "quelques secondes) : le noyau du système d'exploitation.",
+        "fr",
+    )
+    assert "BIOS/l'UEFI" not in found
+    assert "noyau" in found

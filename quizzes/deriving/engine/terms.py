@@ -630,6 +630,8 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
             continue
         if lang == "fr" and _complement(toks, i, j, document_text):
             continue
+        if re.search(r"/(?:l|d|L|D)['’]", text):
+            continue  # "le BIOS/l'UEFI": two things joined by a slash, not one term
         if all(w.lower in QUANTITY_WORDS[lang] for w in words):
             continue  # "thousands", "milliers": a count, not a term
         lowers = [w.lower for w in words]
