@@ -8,7 +8,7 @@ import re
 from quizzes.deriving.engine import Candidate, ExistingQuestion, derive
 from quizzes.deriving.engine.answers import text_aliases
 from quizzes.deriving.engine.documents import segment
-from quizzes.deriving.engine.questions import slash_wordings, unspelled
+from quizzes.deriving.engine.questions import named_after, slash_wordings, unspelled
 from quizzes.deriving.engine.sentences import sentences
 from quizzes.deriving.engine.terms import cut_short, is_verb, phrase_spans, term_stats
 
@@ -236,3 +236,22 @@ def test_two_things_joined_by_a_slash_are_not_one_term():
     )
     assert "BIOS/l'UEFI" not in found
     assert "noyau" in found
+
+
+# ------------------------------------------------------------------------------------------------ true/false
+
+
+def test_no_false_statement_on_a_year_a_name_carries():
+    # "The eleventh DebConf, Debconf10, was held … 2009" {*False}: "Debconf10" gives the swap away
+    assert named_after("The eleventh DebConf, Debconf10, was held in New York City in August 2010.", "2010")
+    assert not named_after("Debian 4.0 Etch a été publiée le 8 avril 2007 avec le même nombre.", "2007")
+    assert not named_after("The fifth conference, Debconf4, took place in June 2004 in Porto Alegre.", "2004")
+    text = (
+        "DebConf\n\n"
+        "The eleventh DebConf, Debconf10, was held in New York City, United States of America, from August 1st to "
+        "7th, 2010 with DebCamp preceding it from July 25th to 31st. The twelfth DebConf, Debconf11, was held in "
+        "Banja Luka from 24 to 30 July 2011. The tenth DebConf, Debconf9, was held in Cáceres in July 2009."
+    )
+    for c in derive(text, language="en"):
+        if c.kind == "true_false" and "Debconf10" in c.prompt:
+            assert c.answer == "True", c.prompt

@@ -13,6 +13,7 @@ from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
     EN_PARTICIPLES,
+    YEAR,
     Span,
     gender_of,
     is_verb,
@@ -547,7 +548,7 @@ def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | 
     statement = clean(sentence.text)
     if make_false:
         other = _other_value(value, span.type, inventory, seed)
-        if other is None:
+        if other is None or named_after(sentence.text, value):
             make_false = False
         else:
             swapped = clean(
@@ -573,6 +574,16 @@ def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | 
         explanation=says + clean(sentence.text),
         highlight=value,
         flags=flags,
+    )
+
+
+def named_after(sentence_text: str, year: str) -> bool:
+    """Does a name in the sentence carry the year ("Debconf10 was held … in 2010", "Windows 95")? Swapped, the
+    statement would be seen false at a glance."""
+    if not YEAR.fullmatch(year.strip()):
+        return False
+    return bool(
+        re.search(r"[^\W\d_][\w-]*?\s?(?:" + year[-2:] + "|" + year + r")\b(?!\s*%)", sentence_text.replace(year, " "))
     )
 
 
