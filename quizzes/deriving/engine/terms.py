@@ -521,7 +521,12 @@ def _complement(toks: list[Token], i: int, j: int, document_text: str) -> bool:
         return False
     joint = "" if toks[i - 1].lower == "d'" else " "
     phrase = f"{head.text} {toks[i - 1].text}{joint}{toks[i].text}"
-    return len(re.findall(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", document_text, re.IGNORECASE)) >= 2
+    return _folded(document_text).count(phrase.casefold()) >= 2
+
+
+@lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    return text.casefold()
 
 
 # French past participles in -u: "reconnue", "obtenus", "perdues", "reçus" (not "-ique", "-gue", "tissus", "virus").
