@@ -8,7 +8,7 @@ import re
 from quizzes.deriving.engine import Candidate, ExistingQuestion, derive
 from quizzes.deriving.engine.answers import text_aliases
 from quizzes.deriving.engine.documents import segment
-from quizzes.deriving.engine.questions import named_after, slash_wordings, unspelled
+from quizzes.deriving.engine.questions import full_stop, named_after, slash_wordings, unspelled
 from quizzes.deriving.engine.sentences import sentences
 from quizzes.deriving.engine.terms import cut_short, is_verb, phrase_spans, term_stats
 
@@ -255,3 +255,14 @@ def test_no_false_statement_on_a_year_a_name_carries():
     for c in derive(text, language="en"):
         if c.kind == "true_false" and "Debconf10" in c.prompt:
             assert c.answer == "True", c.prompt
+
+
+def test_a_sentence_ending_on_a_colon_is_asked_with_a_full_stop():
+    # "… between the two [[ecdf]]’s, assuming a common continuous distribution:" (the listing it introduced is gone)
+    assert full_stop("[[ecdf]]’s, assuming a common continuous distribution:") == (
+        "[[ecdf]]’s, assuming a common continuous distribution."
+    )
+    assert full_stop("Ces combinaisons sont équivalentes aux touches du curseur :") == (
+        "Ces combinaisons sont équivalentes aux touches du curseur."
+    )
+    assert full_stop("Le ratio 3:1 est courant.") == "Le ratio 3:1 est courant."

@@ -391,6 +391,12 @@ def fitting_choices(answer: str, kind: str, distractors: list[str], inventory: I
     return classes == {klass}
 
 
+def full_stop(prompt: str) -> str:
+    """A sentence that ended on a colon introduced a listing the prompt leaves out ("… assuming a common continuous
+    distribution:"): asked alone, it ends with a full stop."""
+    return re.sub(r"\s*:\s*$", ".", prompt)
+
+
 def unspelled(prompt: str) -> str:
     """The prompt without the parenthesis that spells a blank out: "[[M-f]] (Meta-f) avance d'un mot" gave the
     answer away; "[[M-f]] avance d'un mot" asks it."""
@@ -453,7 +459,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             flags=flags,
         )
     else:
-        prompt = unspelled(blank_out(sentence, answer, f"[[{answer}]]"))
+        prompt = full_stop(unspelled(blank_out(sentence, answer, f"[[{answer}]]")))
         draft = Draft(
             "cloze",
             prompt,
@@ -504,7 +510,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     prompt = clean(marked)
     for answer, marker in markers.items():
         prompt = prompt.replace(marker, f"[[{answer}]]")
-    prompt = unspelled(prompt)
+    prompt = full_stop(unspelled(prompt))
     visible = re.sub(r"\[\[.*?\]\]", " ", prompt).split()
     if "\x00" in prompt or len(visible) < sum(len(a.split()) for a in answers) or len(visible) < 5:
         return None
