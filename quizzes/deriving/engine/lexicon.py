@@ -413,3 +413,36 @@ GLOSSARY = {
     "vrai": "true",
     "faux": "false",
 }
+
+# Words that count things rather than name them: "[[thousands of prepackaged applications]]" blanks the count with
+# the term; "des milliers de paquets" the same in French.
+QUANTITY_WORDS = {
+    "en": {"thousands", "hundreds", "millions", "billions", "dozens", "tens", "lots", "plenty", "scores"},
+    "fr": {"milliers", "centaines", "millions", "milliards", "dizaines", "douzaines", "tas", "foule"},
+}
+
+# English words that are nouns as often as verbs, and verbs after "to" or a modal: "R has a function hist to
+# [[plot histograms]]" took the verb into the blank.
+VERB_AFTER_TO = set(
+    """plot test use show install compute display run build print list sort check load call report update
+    search fit draw compare examine estimate obtain type set change remove add start stop open close save
+    copy move edit select enable disable configure boot scan log map access""".split()
+)
+MODALS = {"to", "can", "could", "will", "would", "may", "might", "must", "should", "shall"}
+
+# English nouns in -ing, not participles: "the DebConf annual [[meeting]]" is no "annual meeting" cut from a verb.
+ING_NOUNS = set(
+    """meeting meetings building buildings training setting settings string strings thing things morning
+    evening warning warnings beginning ending wedding painting drawing heading headings opening feeling
+    meaning meanings offering offerings spelling funding packaging programming computing networking
+    booting scheduling listing listings rating ratings ceiling""".split()
+)
+
+# Nouns that introduce a name: "the function [[hist]]", "la commande [[ls]]"; the blank is the name.
+NAMING_NOUNS = set(
+    """function functions command commands package packages option options program programs tool utility
+    fonction fonctions commande commandes paquet paquets option options programme programmes outil
+    utilitaire""".split()
+)
+# An -ing noun is no verb anywhere (the gate took "meeting" out of "[[DebConf annual meeting]]" as a verb).
+VERBS["en"] -= ING_NOUNS

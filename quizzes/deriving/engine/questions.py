@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from . import importance, reasons
+from .answers import text_aliases
 from .context import leans_on_previous
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
+    EN_PARTICIPLES,
+    YEAR,
     Span,
     gender_of,
     is_verb,
@@ -365,6 +368,55 @@ def _gloss(inside: str, sentence_text: str, answer: str) -> bool:
     return (french * 2 > len(words)) if answer_english else (english * 2 > len(words))
 
 
+# A choice blank needs distractors of the answer's own fine-grained kind, named by the text: every choice item whose
+# distractors were only "acronyms" or "symbols" (an organisation against architectures, a function key against
+# genes of the bank) was rejected or edited on the tuning texts. Those types are too coarse a pool; a person, a
+# place, a drug, a gene or a disease is a kind already, and an acronym or a symbol of a known class (an antigen, a
+# receptor) is one too.
+_FINE_TYPES = {"person", "place", "drug", "gene", "disease"}
+TYPED_INSTEAD_TEXT = 0.85  # as gate.FITTING_CHOICE_PENALTY: the typed blank keeps the choice item's rank
+TYPED_INSTEAD_BANK = 0.6  # as gate.CHOICE_PENALTY
+
+
+def fitting_choices(answer: str, kind: str, distractors: list[str], inventory: Inventory, text: str) -> bool:
+    """Are these distractors the answer's kind, and wrong according to the text (not the bank's other topics)?"""
+    if not all(d in text for d in distractors):
+        return False
+    if kind in _FINE_TYPES:
+        return True
+    klass = importance.answer_class(answer)
+    if not klass or klass in ("identifier", "category"):
+        return False
+    classes = {e.klass for d in distractors for e in inventory.by_type.get(kind, {}).values() if e.text == d}
+    return classes == {klass}
+
+
+def full_stop(prompt: str) -> str:
+    """A sentence that ended on a colon introduced a listing the prompt leaves out ("… assuming a common continuous
+    distribution:"): asked alone, it ends with a full stop."""
+    return re.sub(r"\s*:\s*$", ".", prompt)
+
+
+def unspelled(prompt: str) -> str:
+    """The prompt without the parenthesis that spells a blank out: "[[M-f]] (Meta-f) avance d'un mot" gave the
+    answer away; "[[M-f]] avance d'un mot" asks it."""
+
+    def drop(m: re.Match) -> str:
+        blank, inside = m.group(1), m.group(2)
+        return blank if _spelled_out(blank[2:-2], inside) else m.group(0)
+
+    return re.sub(r"(\[\[[^\]\s]+\]\]) ?\(([^\W\d_][\w-]*)\)", drop, prompt)
+
+
+def _spelled_out(short: str, long: str) -> bool:
+    """ "M-f" of "Meta-f": one word, the first letter the same, the others in order, the end the same."""
+    short, long = short.casefold(), long.casefold()
+    if len(short) >= len(long) or " " in short or not short or short[0] != long[0] or short[-1] != long[-1]:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in short[1:])
+
+
 def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: str) -> Draft | None:
     """A multiple-choice blank when three same-type distractors exist, else a typed cloze blank."""
     language = sentence.language
@@ -375,9 +427,15 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         return None  # blanked twice, or left visible beside its blank (in its context, or as its translation)
     flags = sentence_flags(sentence)
     distractors = []
+    typed_instead = 1.0
     if span.type not in ("year", "percent", "number", "term"):
         first = next((k for k, t in enumerate(sentence.tokens) if t.start == span.start), span.first)
         distractors = inventory.distractors(answer, span.type, sentence, first)
+        if len(distractors) >= 3 and not fitting_choices(answer, span.type, distractors, inventory, text):
+            # a coarse pool ("BSD / ARM / CD" for an organisation, "CD19" for a key): the learner types the answer
+            # instead, ranked where the choice item stood (the gate lowers a choice item by as much)
+            typed_instead = TYPED_INSTEAD_TEXT if all(d in text for d in distractors) else TYPED_INSTEAD_BANK
+            distractors = []
     if len(distractors) >= 3:
         prompt = blank_out(sentence, answer, BLANK)
         intro = "Fill in the blank: " if language == "en" else "Complétez : "
@@ -401,7 +459,7 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
             flags=flags,
         )
     else:
-        prompt = blank_out(sentence, answer, f"[[{answer}]]")
+        prompt = full_stop(unspelled(blank_out(sentence, answer, f"[[{answer}]]")))
         draft = Draft(
             "cloze",
             prompt,
@@ -417,7 +475,10 @@ def blank_question(sentence: Sentence, span: Span, inventory: Inventory, text: s
         )
     if leaks(draft.prompt, answer) or "[[" not in prompt and BLANK not in prompt:
         return None
-    draft.confidence = blank_confidence(span)
+    # the other name the text gives the answer is right too ("CONTROLE (souvent désignée par CTRL)"), unless the
+    # prompt shows it
+    draft.alternatives = [a for a in text_aliases(answer, text) if not leaks(draft.prompt, a)]
+    draft.confidence = round(blank_confidence(span) * typed_instead, 3)
     draft.highlight = answer
     draft.explanation = clean(sentence.text)
     return draft
@@ -449,6 +510,7 @@ def multi_blank_question(sentence: Sentence, spans: list[Span]) -> Draft | None:
     prompt = clean(marked)
     for answer, marker in markers.items():
         prompt = prompt.replace(marker, f"[[{answer}]]")
+    prompt = full_stop(unspelled(prompt))
     visible = re.sub(r"\[\[.*?\]\]", " ", prompt).split()
     if "\x00" in prompt or len(visible) < sum(len(a.split()) for a in answers) or len(visible) < 5:
         return None
@@ -492,7 +554,7 @@ def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | 
     statement = clean(sentence.text)
     if make_false:
         other = _other_value(value, span.type, inventory, seed)
-        if other is None:
+        if other is None or named_after(sentence.text, value):
             make_false = False
         else:
             swapped = clean(
@@ -518,6 +580,16 @@ def true_false(sentence: Sentence, span: Span, inventory: Inventory) -> Draft | 
         explanation=says + clean(sentence.text),
         highlight=value,
         flags=flags,
+    )
+
+
+def named_after(sentence_text: str, year: str) -> bool:
+    """Does a name in the sentence carry the year ("Debconf10 was held … in 2010", "Windows 95")? Swapped, the
+    statement would be seen false at a glance."""
+    if not YEAR.fullmatch(year.strip()):
+        return False
+    return bool(
+        re.search(r"[^\W\d_][\w-]*?\s?(?:" + year[-2:] + "|" + year + r")\b(?!\s*%)", sentence_text.replace(year, " "))
     )
 
 
@@ -557,7 +629,8 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
         listed = re.match(r"([A-Za-z][A-Za-z0-9-]{1,9}),\s*\*?([^,;]{5,80}?)\*?$", inside)
         if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{1,9}", inside) and sum(c.isupper() for c in inside) >= 2:
             short = inside
-            words = re.findall(r"[\w’'-]+", text[: m.start()])
+            # "Mode/Module" stays one word: two wordings of one expansion, not two words of it
+            words = re.findall(r"[\w’'-]+(?:/[^\W\d_][\w’'-]*)?", text[: m.start()])
             long = _schwartz_hearst(short, words[-(len(short) + 4) :])
         elif listed and sum(c.isupper() for c in listed.group(1)) >= 2:
             # "lymphocytes T à récepteur antigénique chimérique (CAR-T, chimeric antigen receptor T cells)"
@@ -579,6 +652,7 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 short = prefix  # "CAR-T (chimeric antigen receptor)": the expansion is CAR's
         if not short or not long or normal(long) == normal(short):
             continue
+        long, *wordings = slash_wordings(long)
         prompt = f"What does {short} stand for?" if language == "en" else f"Que signifie le sigle {short} ?"
         highlight = text[max(0, text.find(long)) : m.end()] if long in text else long
         explain = f"{short} stands for {long}." if language == "en" else f"{short} signifie {long}."
@@ -600,13 +674,24 @@ def acronym_questions(sentence: Sentence) -> list[Draft]:
                 reasons.EXPANSION,
                 "acronym",
                 short,
-                alternatives=[translation] if translation else [],
+                alternatives=wordings + ([translation] if translation else []),
                 explanation=explain,
                 highlight=highlight,
                 flags=[],
             )
         )
     return out
+
+
+def slash_wordings(long: str) -> list[str]:
+    """The wordings an expansion gives with a slash, the first one first: "Compatibility Support Mode/Module" ->
+    "Compatibility Support Mode", "Compatibility Support Module" (the answer key once read "Mode Module")."""
+    words = long.split()
+    slashed = [k for k, w in enumerate(words) if "/" in w]
+    if len(slashed) != 1:
+        return [long]
+    k = slashed[0]
+    return [" ".join([*words[:k], part, *words[k + 1 :]]) for part in words[k].split("/") if part]
 
 
 def _french_equivalent(text: str, m: re.Match, inside: str, long: str) -> str | None:
@@ -696,6 +781,13 @@ _CEST_A_DIRE = re.compile(
 _IE = re.compile(r"(?P<term>\b[\w-]+(?: [\w-]+)?) \(i\.e\.,? (?P<def>[^)]{10,})\)")
 
 
+# Words that count what follows: a phrase they open is no term to define.
+_COUNTS = set(
+    """two three four five six seven eight nine ten several many some few various numerous both
+    deux trois quatre cinq six sept huit neuf dix plusieurs quelques nombreux nombreuses divers diverses""".split()
+)
+
+
 def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft]:
     language = sentence.language
     text = clean(sentence.text)
@@ -720,6 +812,8 @@ def definition_questions(sentence: Sentence, inventory: Inventory) -> list[Draft
             continue
         if lowers[0] in STOPWORDS[language] or lowers[0] in _ANAPHORA[language] or lowers[0] in {"one", "another"}:
             continue
+        if lowers[0] in _COUNTS:
+            continue  # "Two slightly different summaries are given by…": a count of things, not a term
         if any(is_verb(w, language) for w in lowers) or any(w in {"is", "are", "est", "sont"} for w in lowers):
             continue
         if len(term) < 3 or set(lowers) & {"and", "or", "et", "ou", "example", "exemple", "reason"}:
@@ -775,6 +869,8 @@ def _plural_definition(term: str, definition: str) -> bool:
     head = words[0].casefold().strip(",")
     if head in STOPWORDS["en"] or is_verb(head, "en") or head.endswith(("ed", "ing", "ly")):
         return False
+    if head in EN_PARTICIPLES:
+        return False  # "are given by summary and fivenum": a passive, not a definition
     return not head.endswith(("al", "ic", "ous", "ive", "able", "ible", "ary", "ful", "less", "ent", "ant"))
 
 

@@ -18,8 +18,13 @@ from .lexicon import (
     DRUG_CUES,
     GENERIC_MODIFIERS,
     GENERIC_NOUNS,
+    ING_NOUNS,
+    MODALS,
+    NAMING_NOUNS,
     PLACES,
+    QUANTITY_WORDS,
     STOPWORDS,
+    VERB_AFTER_TO,
     VERBS,
 )
 from .sentences import Sentence, Token
@@ -323,7 +328,9 @@ def known_drug_spans(sentence: Sentence, document_text: str, drugs: set[str], ta
 def _content(tok: Token, language: str, prev: Token | None) -> bool:
     if tok.kind != "word":
         return False
-    if is_function(tok, language, prev) or is_verb(tok.lower, language) or re.match(r"(?i)fig\d", tok.text):
+    if is_function(tok, language, prev) or re.match(r"(?i)fig\d", tok.text):
+        return False
+    if is_verb(tok.lower, language):
         return False
     return not tok.text.isdigit()
 
@@ -412,13 +419,21 @@ def finite_verb(toks: list[Token], k: int, language: str) -> bool:
     return opens and prev.kind == "word" and _content(prev, language, None) and not participle
 
 
+def _verb_after_modal(toks: list[Token], k: int, language: str) -> bool:
+    """ "to plot", "can install": a word that is a noun as often as a verb, used as a verb."""
+    return language == "en" and k > 0 and toks[k - 1].lower in MODALS and toks[k].lower in VERB_AFTER_TO
+
+
 def noun_phrases(sentence: Sentence, document_text: str) -> list[tuple[int, int]]:
     """Token ranges of candidate noun phrases: runs of content words, joined once by of/de (FR: noun first)."""
     toks = sentence.tokens
     lang = sentence.language
     links = {"of"} if lang == "en" else {"de", "d'", "du", "des"}
     content = [
-        _content(t, lang, toks[k - 1] if k else None) and not finite_verb(toks, k, lang) for k, t in enumerate(toks)
+        _content(t, lang, toks[k - 1] if k else None)
+        and not finite_verb(toks, k, lang)
+        and not _verb_after_modal(toks, k, lang)
+        for k, t in enumerate(toks)
     ]
     runs: list[tuple[int, int]] = []
     i = 0
@@ -478,6 +493,7 @@ def cut_short(sentence: Sentence, span: "Span") -> bool:
             0 <= k < len(toks)
             and _content(toks[k], language, toks[k - 1] if k else None)
             and not finite_verb(toks, k, language)
+            and not _verb_after_modal(toks, k, language)
         )
 
     nxt = last + 1
@@ -488,9 +504,29 @@ def cut_short(sentence: Sentence, span: "Span") -> bool:
     if nxt < len(toks) and toks[nxt].lower in links and content(nxt + 1) and not toks[nxt + 1].text[:1].isupper():
         return True  # a complement without its own determiner: part of the term
     before = first - 1
+    if before >= 0 and toks[before].lower in NAMING_NOUNS and first == last and _name(toks[first].text):
+        return False  # "a function [[hist]]": a name after the noun that introduces it
     if content(before) and toks[before].lower not in GENERIC_MODIFIERS[language]:
         return not _participle(toks[before].lower, language) and not toks[before].text[:1].isupper()
     return False
+
+
+def _complement(toks: list[Token], i: int, j: int, document_text: str) -> bool:
+    """Is this one lowercase French word the complement of a term the text repeats ("chargeur de [[démarrage]]",
+    "système d'[[exploitation]]": the blank would leave the head of the term outside it)?"""
+    if j - i != 1 or i < 2 or toks[i - 1].lower not in ("de", "d'") or not toks[i].text[:1].islower():
+        return False
+    head = toks[i - 2]
+    if head.kind != "word" or not head.text[:1].islower() or head.lower in GENERIC_NOUNS["fr"] | STOPWORDS["fr"]:
+        return False
+    joint = "" if toks[i - 1].lower == "d'" else " "
+    phrase = f"{head.text} {toks[i - 1].text}{joint}{toks[i].text}"
+    return _folded(document_text).count(phrase.casefold()) >= 2
+
+
+@lru_cache(maxsize=4)
+def _folded(text: str) -> str:
+    return text.casefold()
 
 
 # French past participles in -u: "reconnue", "obtenus", "perdues", "reçus" (not "-ique", "-gue", "tissus", "virus").
@@ -516,24 +552,60 @@ _NOT_PARTICIPLES_FR = {
 }
 
 
-_EN_PARTICIPLES = set(
+EN_PARTICIPLES = set(
     """made taken given known shown grown written bound led lost seen left done born drawn held built found brought
     caught kept sent spent thought told won worn torn chosen frozen hidden stolen""".split()
 )
 
 
+# French past participles in -it: "construits", "écrite", "introduit" (not "produit", a noun as often).
+_FR_IT_PARTICIPLE = re.compile(r"(?:truit|crit|troduit|traduit|réduit)e?s?$")
+
+
 def _participle(lower: str, language: str) -> bool:
     if language == "en":
-        return lower.endswith(("ed", "ing")) and len(lower) > 5 or lower in _EN_PARTICIPLES
+        if lower in ING_NOUNS:
+            return False
+        return lower.endswith(("ed", "ing")) and len(lower) > 5 or lower in EN_PARTICIPLES
     if len(lower) <= 3 or lower in _NOT_PARTICIPLES_FR:
         return False
-    return lower.endswith(("é", "ée", "és", "ées", "ant", "ants")) or bool(_FR_U_PARTICIPLE.search(lower))
+    return (
+        lower.endswith(("é", "ée", "és", "ées", "ant", "ants"))
+        or bool(_FR_U_PARTICIPLE.search(lower))
+        or bool(_FR_IT_PARTICIPLE.search(lower))
+    )
+
+
+def _symbol_of(symbol: str, words: list[str]) -> bool:
+    """ "ncp" of "non-centrality parameter", "bw" of "bandwidth": a short lowercase symbol the text puts after the
+    term it stands for; the blank is the term, the symbol its label."""
+    if not (2 <= len(symbol) <= 4 and symbol.isalpha() and symbol.islower()) or not words:
+        return False
+    if zipf(symbol, "en") >= 4.0 or zipf(symbol, "fr") >= 4.0:
+        return False  # a word ("ton", "and"), not a symbol
+    long = " ".join(words).casefold()
+    if symbol[0] != long[0] or len(long) <= len(symbol) + 2:
+        return False
+    rest = iter(long[1:])
+    return all(ch in rest for ch in symbol[1:])
+
+
+def _name(word: str) -> bool:
+    """A program's, function's or package's name rather than a word: "hist", "dpkg-deb", "apparmor_parser"."""
+    return bool(re.search(r"[\d_.-]", word)) or word.islower() and zipf(word, "en") < 3.5 and zipf(word, "fr") < 3.5
 
 
 def _trim(toks: list[Token], i: int, j: int, language: str) -> tuple[int, int]:
     generic = GENERIC_MODIFIERS[language]
     while j > i and (toks[i].lower in generic or toks[i].kind != "word"):
         i += 1
+    links = {"of"} if language == "en" else {"de", "d'"}
+    while j - i > 2 and toks[i].lower in QUANTITY_WORDS[language] and toks[i + 1].lower in links:
+        i += 2  # "thousands of [[prepackaged applications]]": the count is no part of the term
+    if j - i > 1 and _symbol_of(toks[j - 1].text, [t.lower for t in toks[i : j - 1]]):
+        j -= 1  # "the [[non-centrality parameter]] ncp"
+    if j - i == 2 and toks[i].lower in NAMING_NOUNS and _name(toks[i + 1].text):
+        i += 1  # "a function [[hist]]": the name, not the noun that introduces it
     while j > i and (toks[j - 1].kind != "word" or toks[j - 1].lower in {"of", "de", "du", "d'"}):
         j -= 1
     while j - i > 1 and _participle(toks[j - 1].lower, language):
@@ -561,6 +633,12 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
         text = document_text[start:end]
         if len(text) < 3 or text.isupper() and len(words) == 1:
             continue
+        if lang == "fr" and _complement(toks, i, j, document_text):
+            continue
+        if re.search(r"/(?:l|d|L|D)['’]", text):
+            continue  # "le BIOS/l'UEFI": two things joined by a slash, not one term
+        if all(w.lower in QUANTITY_WORDS[lang] for w in words):
+            continue  # "thousands", "milliers": a count, not a term
         lowers = [w.lower for w in words]
         link = next((k for k, w in enumerate(lowers) if w in {"of", "de", "du", "d'", "des"}), None)
         left = lowers[:link] if link is not None else []
