@@ -2,9 +2,10 @@
 
 Rendered, the page costs four queries (the due counts per set, the held questions, the queue's counts, the
 assignments) and its templates: several times what a logged-in request costs. Kept, it costs one query: a
-fingerprint of what the learner's part is made from (their cards' count, versions and last id: every write to
-a card bumps its version; their own questions; today's ratings), read with what else it depends on without a
-query (the settings, the local day, the bank's version, the language, the time zone, the name, the roles).
+fingerprint of what the learner's part is made from (the cards it counts, new or due before the day ends: their
+count, versions, states, removals, last id; every write to a card bumps its version; their own questions; today's
+ratings), read with what else it depends on without a query (the settings, the local day, the bank's version,
+the language, the time zone, the name). Only learners' pages are kept: no navigation of a role that sees more.
 
 What moves with time alone: a learning card comes within the queue's look-ahead, a buried card comes back (the
 same query reads the first of these moments: the page is kept only until then), and a new day (in the key).
@@ -109,7 +110,6 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str | 
             bank_version.current(),
             get_language(),
             timezone.get_current_timezone_name(),
-            request.session.get("roles"),
         )
     )
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), until
