@@ -121,12 +121,15 @@ def test_a_rating_shows_at_once(alice, studied, seen):
     with mock.patch("django.utils.timezone.now", return_value=NOW):
         response = alice.post(f"/review/{studied[0].pk}/rate/", {"rating": 3, "token": str(uuid.uuid4())})
     assert response.status_code in (200, 302)
-    html = page(alice)
-    assert to_review(html) == 2 and badges(html) == [1]
+    for _ in range(2):  # the first page may use up a message; the second comes from the cache
+        html = page(alice)
+        assert to_review(html) == 2 and badges(html) == [1]
 
 
 def test_a_new_card_shows_at_once(alice, learner, seen):
-    scheduling.add_study(learner, quizset=factory.make_quizset("more", [factory.make_question("q-new")]))
+    more = factory.make_quizset("more", [factory.make_question("q-new")])  # a new bank version
+    assert to_review(page(alice)) == 3
+    scheduling.add_study(learner, quizset=more)
     assert to_review(page(alice)) == 4
 
 
