@@ -34,6 +34,10 @@ from .study import scheduling
 from .study.models import StudySettings
 
 TIMEOUT = 60 * 60
+# This process's copy of the pages it last read from the cache, by key: no unpickling, nor a trip to Redis, on
+# each request. A key names what its page is made from, so a copy is never stale but for its `until`, checked.
+RECENT = 64
+_recent: dict[str, dict] = {}
 
 # The learner's cards that the page counts (new, or due before the day ends: their count, versions, last id,
 # states, suspensions, removals, and when the first buried one comes back; a card moved into or out of them
@@ -89,7 +93,8 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str | 
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
     soon, u = now + scheduling.LEARN_AHEAD, user.pk
     counted = max(end, soon)  # the queue counts learning cards due within the look-ahead, past the day's end too
-    params = [u, at(soon), u, at(soon), at(now), u, u, at(counted), u, True, u, at(start), u]
+    ahead = at(soon)
+    params = [u, ahead, u, ahead, at(now), u, u, at(counted), u, True, u, at(start), u]
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, params)
         row = cursor.fetchone()
@@ -124,17 +129,20 @@ def page(request, now: datetime, render) -> str | None:
         return None
     key = f"learnapp:library-page:{request.user.pk}:{key}"
     token, nonce = get_token(request), str(get_nonce(request))
-    found = cache.get(key)
-    if found is not None and (found["until"] is None or now < found["until"]):
-        parts = found["parts"]
-    else:
+    found = _recent.get(key) or cache.get(key)
+    if found is None or (found["until"] is not None and now >= found["until"]):
         html = render(token, nonce)
         # Cut where the token and the nonce are (random: no text can hold them by chance); odd items name them.
         parts = re.split(f"({re.escape(token)}|{re.escape(nonce)})", html)
         for i in range(1, len(parts), 2):
             parts[i] = "csrf" if parts[i] == token else "nonce"
-        if until is None or now < until:
-            cache.set(key, {"parts": parts, "until": until}, TIMEOUT)
+        found = {"parts": parts, "until": until}
+        cache.set(key, found, TIMEOUT)  # `until` is always later than now: a moment to come, or none
+    if _recent.get(key) is not found:
+        if len(_recent) >= RECENT:
+            _recent.clear()
+        _recent[key] = found
+    parts = found["parts"]
     out = parts[:]
     for i in range(1, len(parts), 2):
         out[i] = token if parts[i] == "csrf" else nonce
