@@ -93,8 +93,7 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str | 
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
     soon, u = now + scheduling.LEARN_AHEAD, user.pk
     counted = max(end, soon)  # the queue counts learning cards due within the look-ahead, past the day's end too
-    ahead = at(soon)
-    params = [u, ahead, u, ahead, at(now), u, u, at(counted), u, True, u, at(start), u]
+    params = [u, at(soon), u, at(soon), at(now), u, u, at(counted), u, True, u, at(start), u]
     with connection.cursor() as cursor:
         cursor.execute(FINGERPRINT_SQL, params)
         row = cursor.fetchone()
@@ -102,8 +101,8 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str | 
         return None, None
     buried, learning, relearning = (_moment(v) for v in row[FINGERPRINTED + 1 :])
     ahead = scheduling.LEARN_AHEAD
-    ends = [buried, learning and learning - ahead, relearning and relearning - ahead]
-    until = min((end for end in ends if end is not None), default=None)
+    moments = [buried, learning and learning - ahead, relearning and relearning - ahead]
+    until = min((moment for moment in moments if moment is not None), default=None)
     fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)
     text = repr(
         (
