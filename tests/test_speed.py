@@ -191,9 +191,12 @@ class TestQueriesAreBounded:
         client.force_login(learner)
         with django_assert_max_num_queries(11):  # first visit: the shared part is built
             assert client.get("/").status_code == 200
-        # then: session, user, assignments, the cards due per set and today's queue
-        with django_assert_max_num_queries(6):
+        # then the page kept for this learner (quizzes/library_cache.py): session, user, the fingerprint
+        with django_assert_max_num_queries(3):
             assert client.get("/").status_code == 200
+        # searched: session, user, the cards due per set, the held questions, today's queue, the assignments
+        with django_assert_max_num_queries(6):
+            assert client.get("/?q=history").status_code == 200
 
 
 class TestCachedTeacherResults:
