@@ -257,7 +257,7 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "reveal": question.kind == Question.Kind.FLASHCARD
         and (response is not None or "reveal" in request.GET or bool(form and form.is_bound)),
         "answered_count": answered,
-        "next_url": _next_url(attempt, position),
+        "next_url": _next_url(attempt, position) if response is not None else None,  # only the feedback links on
         # Only an answered question shows feedback: an unanswered one never asks the reveal policy.
         "show_answers": response is not None and attempt.answers_visible(now, attempt.held_ids),
         "is_last": position >= attempt.total or attempt.is_finished,
