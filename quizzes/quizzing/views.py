@@ -281,15 +281,24 @@ _ASKED_LIMIT = 1024
 
 
 def _question(question_id: int) -> Question:
-    key = (question_id, version.current())
-    question = _asked.get(key)
+    question = _questions([question_id]).get(question_id)
     if question is None:
-        questions = Question.objects.prefetch_related("choices").select_related("passage__source")
-        question = get_object_or_404(questions.defer(*_SOURCE_TEXT), pk=question_id)
-        if len(_asked) >= _ASKED_LIMIT:
-            _asked.clear()
-        _asked[key] = question
+        raise Http404
     return question
+
+
+def _questions(ids: list[int]) -> dict[int, Question]:
+    """The questions of `ids` that exist, by id: those kept for the bank's version, the others read (two queries)."""
+    current = version.current()
+    found = {pk: question for pk in ids if (question := _asked.get((pk, current))) is not None}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        questions = Question.objects.prefetch_related("choices").select_related("passage__source")
+        for question in questions.defer(*_SOURCE_TEXT).filter(pk__in=missing):
+            if len(_asked) >= _ASKED_LIMIT:
+                _asked.clear()
+            _asked[(question.pk, current)] = found[question.pk] = question
+    return found
 
 
 def _ordered_choices(attempt: Attempt, question: Question) -> list:
@@ -369,7 +378,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
-    questions = Question.objects.with_content().defer(*_SOURCE_TEXT).in_bulk(attempt.question_ids)
+    questions = _questions(attempt.question_ids)
     rows = []
     for position, question_id in enumerate(attempt.question_ids, start=1):
         response = responses.get(question_id)
@@ -377,7 +386,7 @@ def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
         if question is None:
             continue
         if response is not None:
-            response.question = question  # reuse the prefetched choices
+            response.question = question  # the kept question: its choices are read
         rows.append({"position": position, "question": question, "response": response})
     return rows
 
