@@ -287,9 +287,10 @@ class TestCachedQuizResults:
             record_answer(attempt, position, question, {"choices": [question.choices.first().pk]})
         client.force_login(learner)
         url = f"/attempts/{attempt.pk}/results/"
-        with django_assert_max_num_queries(12):
+        # session, user, the attempt, its responses, the questions with passage and source, their choices
+        with django_assert_max_num_queries(6):
             assert "Prompt number 3?" in client.get(url).content.decode()
-        with django_assert_max_num_queries(6):  # the list is cached: session, user, attempt, responses, attempts
+        with django_assert_max_num_queries(3):  # the list is cached: session, user, the attempt with its answers
             client.get(url)
         questions[3].prompt = "Prompt number three, reworded?"
         questions[3].save()

@@ -94,21 +94,22 @@ class Attempt(models.Model):
         self.score = total / self.total if self.total else 0.0
         self.save(update_fields=["finished_at", "score"])
 
-    def answers_visible(self, now=None) -> bool:
+    def answers_visible(self, now=None, held=None) -> bool:
         """Whether right answers and explanations may be shown for this attempt: as the assignment's reveal policy
         says for class work (a verb of the assignment, reached through the relation); for practice and retakes,
         unless an assignment withholds one of its questions from the learner (Question.objects.withheld_from)."""
-        return self.withheld_message(now) is None
+        return self.withheld_message(now, held) is None
 
-    def withheld_message(self, now=None) -> str | None:
-        """Why the answers are not shown (the rule, in the assignment's words), or None when they are."""
+    def withheld_message(self, now=None, held=None) -> str | None:
+        """Why the answers are not shown (the rule, in the assignment's words), or None when they are. `held`: the
+        ids withheld_ids(learner, now) gives, when the page has read them already (quizzing.reading.attempt_of)."""
         now = now or timezone.now()
         if self.assignment_id is not None:
             if self.assignment.reveals_answers_to(self.user, now):
                 return None
             return self.assignment.hold_message(self.user)
         # Most learners have nothing held, or nothing of this attempt: the rule's ids say so in one query.
-        held = set(withheld_ids(self.user, now)).intersection(self.question_ids)
+        held = set(withheld_ids(self.user, now) if held is None else held).intersection(self.question_ids)
         return Question.objects.filter(pk__in=held).withheld_reason(self.user, now) if held else None
 
     def missed_question_ids(self) -> list[int]:

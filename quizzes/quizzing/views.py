@@ -19,10 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect
 from ..bank import version
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source, visible_questions, withheld_ids
+from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study.models import Study
 from . import flow as quizzing
 from .models import Attempt
+from .reading import attempt_of
 
 
 @require_safe
@@ -137,10 +138,13 @@ def try_question(request: HttpRequest, key: str, position: int = 1) -> HttpRespo
 # --- taking a quiz ---------------------------------------------------------------------------
 
 
-def _get_attempt_for_user(request: HttpRequest, pk: int) -> Attempt:
-    """The learner's own attempt; anyone else's id is a 404, for pages and fragments alike."""
-    attempt = get_object_or_404(Attempt.objects.select_related("quizset", "assignment"), pk=pk, user=request.user)
-    attempt.user = request.user  # already loaded: the reveal policy reads it
+def _get_attempt_for_user(request: HttpRequest, pk: int, held_at=None) -> Attempt:
+    """The learner's own attempt, with which questions were answered, right or wrong (and, given `held_at`, the
+    ids the assignment rule withholds then: reading.attempt_of); anyone else's id is a 404, for pages and fragments
+    alike."""
+    attempt = attempt_of(request.user, pk, held_at=held_at)
+    if attempt is None:
+        raise Http404
     return attempt
 
 
@@ -179,7 +183,7 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     attempt = _get_attempt_for_user(request, pk)
     if closed := _close_when_time_is_up(request, attempt):
         return closed
-    answered = attempt.responses.count()
+    answered = len(attempt.answers)
     if attempt.is_finished or answered >= attempt.total:
         return redirect("quizzes:results", pk=attempt.pk)
     return redirect("quizzes:question", pk=attempt.pk, position=answered + 1)
@@ -195,7 +199,9 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     Questions are taken in order: asking for a later one than the next unanswered redirects to it,
     so nothing of a future question reaches the page.
     """
-    attempt = _get_attempt_for_user(request, pk)
+    # An answer shows its feedback, which asks the assignment rule: read with the attempt.
+    now = timezone.now() if request.method == "POST" else None
+    attempt = _get_attempt_for_user(request, pk, held_at=now)
     if not 1 <= position <= attempt.total:
         raise Http404
     # The countdown's own submission at zero (`timeup`) may arrive a moment late; any other late request closes.
@@ -203,16 +209,11 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     if not time_up and (closed := _close_when_time_is_up(request, attempt)):
         return closed
     question_id = attempt.question_ids[position - 1]
-    answered_ids = set(attempt.responses.order_by().values_list("question_id", flat=True))
-    answered = len(answered_ids)
-    response = attempt.responses.filter(question_id=question_id).first() if question_id in answered_ids else None
+    answered = len(attempt.answers)
+    response = attempt.responses.filter(question_id=question_id).first() if question_id in attempt.answers else None
     if response is None and (attempt.is_finished or position != answered + 1):
         return _redirect(request, reverse("quizzes:attempt", args=[attempt.pk]))
-    if response is None and request.method == "GET":
-        question = _question_to_answer(question_id)
-    else:  # the feedback quotes the passage and names its source
-        questions = Question.objects.prefetch_related("choices").select_related("passage__source")
-        question = get_object_or_404(questions.defer(*_SOURCE_TEXT), pk=question_id)
+    question = _question(question_id)
 
     choices = _ordered_choices(attempt, question)
     form = None
@@ -256,9 +257,9 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "reveal": question.kind == Question.Kind.FLASHCARD
         and (response is not None or "reveal" in request.GET or bool(form and form.is_bound)),
         "answered_count": answered,
-        "next_url": _next_url(attempt, position),
+        "next_url": _next_url(attempt, position) if response is not None else None,  # only the feedback links on
         # Only an answered question shows feedback: an unanswered one never asks the reveal policy.
-        "show_answers": response is not None and attempt.answers_visible(),
+        "show_answers": response is not None and attempt.answers_visible(now, attempt.held_ids),
         "is_last": position >= attempt.total or attempt.is_finished,
         "closes_at": attempt.deadline,
     }
@@ -268,25 +269,36 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     return render(request, template, context)
 
 
-# The questions asked unanswered, with their choices, as every learner taking them reads them, by id and bank
-# version (an edit shows at once): read once per process, not twice per page. The form only reads them.
+# A question's page never shows its source's text (up to tens of kB), only its title and language.
+_SOURCE_TEXT = ("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
+
+# The questions asked, with their choices, passage and source (the feedback quotes the passage and names its
+# source), as every learner taking them reads them, by id and bank version (an edit shows at once, a source's
+# too): read once per process, not on each question and answer. The form, the grading and the feedback only
+# read them.
 _asked: dict[tuple[int, str], Question] = {}
 _ASKED_LIMIT = 1024
 
 
-def _question_to_answer(question_id: int) -> Question:
-    key = (question_id, version.current())
-    question = _asked.get(key)
+def _question(question_id: int) -> Question:
+    question = _questions([question_id]).get(question_id)
     if question is None:
-        question = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
-        if len(_asked) >= _ASKED_LIMIT:
-            _asked.clear()
-        _asked[key] = question
+        raise Http404
     return question
 
 
-# A question's page never shows its source's text (up to tens of kB), only its title and language.
-_SOURCE_TEXT = ("passage__source__text", "passage__source__paragraph_languages", "passage__source__licence")
+def _questions(ids: list[int]) -> dict[int, Question]:
+    """The questions of `ids` that exist, by id: those kept for the bank's version, the others read (two queries)."""
+    current = version.current()
+    found = {pk: question for pk in ids if (question := _asked.get((pk, current))) is not None}
+    missing = [pk for pk in ids if pk not in found]
+    if missing:
+        questions = Question.objects.prefetch_related("choices").select_related("passage__source")
+        for question in questions.defer(*_SOURCE_TEXT).filter(pk__in=missing):
+            if len(_asked) >= _ASKED_LIMIT:
+                _asked.clear()
+            _asked[(question.pk, current)] = found[question.pk] = question
+    return found
 
 
 def _ordered_choices(attempt: Attempt, question: Question) -> list:
@@ -319,7 +331,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method in ("GET", "HEAD"):  # HEAD must never finish the attempt
         if closed := _close_when_time_is_up(request, attempt):
             return closed
-        answered = attempt.responses.count()
+        answered = len(attempt.answers)
         return render(
             request,
             "quizzing/finish.html",
@@ -335,22 +347,22 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
-    attempt = _get_attempt_for_user(request, pk)
+    now = timezone.now()
+    attempt = _get_attempt_for_user(request, pk, held_at=now)  # what is held: the reveal policy, the retake
     if not attempt.is_finished:
         if not attempt.is_late():
             return redirect(attempt)
         attempt.finish(now=attempt.deadline)  # the time limit passed while the learner was away
         messages.info(request, _time_up_message())
-    correct = dict(attempt.responses.order_by().values_list("question_id", "is_correct"))
+    correct = attempt.answers
     # Built only if the template's cached list of a finished attempt is missing (results.html).
     rows = SimpleLazyObject(lambda: _result_rows(attempt, {r.question_id: r for r in attempt.responses.all()}))
     right = sum(correct.values())
-    now = timezone.now()
-    withheld = attempt.withheld_message(now)
+    withheld = attempt.withheld_message(now, attempt.held_ids)
     retakable = []
     if withheld is None:  # which questions were missed is itself what a withholding policy hides
         missed = [pk for pk in attempt.question_ids if not correct.get(pk, False)]
-        held = set(withheld_ids(request.user, now)) if missed else set()
+        held = set(attempt.held_ids)
         retakable = [pk for pk in missed if pk not in held]
     context = {
         "attempt": attempt,
@@ -366,7 +378,7 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
-    questions = Question.objects.with_content().defer(*_SOURCE_TEXT).in_bulk(attempt.question_ids)
+    questions = _questions(attempt.question_ids)
     rows = []
     for position, question_id in enumerate(attempt.question_ids, start=1):
         response = responses.get(question_id)
@@ -374,7 +386,7 @@ def _result_rows(attempt: Attempt, responses: dict) -> list[dict]:
         if question is None:
             continue
         if response is not None:
-            response.question = question  # reuse the prefetched choices
+            response.question = question  # the kept question: its choices are read
         rows.append({"position": position, "question": question, "response": response})
     return rows
 
