@@ -197,6 +197,7 @@ def derive(
             used.add(normal(draft.term))
             drafts.append(draft)
     drafts.extend(q.indication_questions(pairs, inventory, text))
+    drafts.extend(q.heading_list_questions(text, segments, drafts))  # table rows, bare list lines: headings above
     if progress is not None:
         progress(total, total)
     return _finish(text, drafts, existing, profile)

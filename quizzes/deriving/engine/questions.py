@@ -1182,3 +1182,223 @@ def list_question(lead: Sentence, items: list[Sentence], text: str) -> Draft | N
         explanation=clean(lead.text) + " " + " ".join(clean(item.text) for item in items),
         highlight=highlight,
     )
+
+
+# ------------------------------------------------------------------------------------------------ tables
+
+# A table pasted as text comes as one line per row, cells separated by single spaces ("normal norm mean, sd"),
+# under a header line ("Distribution R name additional arguments"): the segmenter takes every line for a heading.
+# A row is asked when its second cell is a code name abbreviating its first ("normal" -> "norm"), the header's
+# second column naming what it is ("R name"): "What is the R name of the normal distribution?".
+_NAME_COLUMN = re.compile(
+    r"^(\S+)\s+(.{0,30}?\b(?:name|nom|symbol|symbole|code|abbreviation|abréviation|command|commande|function"
+    r"|fonction|key|touche))\b",
+    re.IGNORECASE,
+)
+_CODE_CELL = re.compile(r"[a-z][a-z0-9_.]{0,15}$")
+MIN_TABLE_ROWS = 3
+MAX_TABLE_ITEMS = 3
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """Is `short` an abbreviation of `long`: its first letter a word's first letter, its letters in order?"""
+    words = re.findall(r"[^\W\d_]+", long.casefold())
+    short = short.casefold()
+    if not short or not words or short[0] not in {w[0] for w in words}:
+        return False
+    letters = iter("".join(words))
+    return all(c in letters for c in short)
+
+
+def _table_row(line: str) -> tuple[str, str] | None:
+    """A row's first cell and the code name after it, or None when the row does not read so."""
+    words = line.split()
+    for k in range(1, min(4, len(words))):
+        cell, code = " ".join(words[:k]), words[k]
+        if _CODE_CELL.match(code) and _abbreviates(code, cell):
+            return cell, code
+    return None
+
+
+def table_questions(text: str, segments: list, used: set[str] = frozenset()) -> list[Draft]:
+    """Short questions on the rows of a table whose second column is a code name, for the rows whose first cell
+    the text also names outside the table (the ones it dwells on), at most MAX_TABLE_ITEMS of them."""
+    out: list[Draft] = []
+    n = 0
+    while n < len(segments):
+        header = segments[n]
+        found = _NAME_COLUMN.match(text[header.start : header.end]) if header.kind == "heading" else None
+        rows = []
+        m = n + 1
+        while found and m < len(segments) and segments[m].kind == "heading":
+            row = _table_row(text[segments[m].start : segments[m].end])
+            if row is None:
+                break
+            rows.append((segments[m], *row))
+            m += 1
+        if len(rows) < MIN_TABLE_ROWS:
+            n += 1
+            continue
+        column, named = found.group(1), found.group(2)
+        outside = (text[: header.start] + " " + text[rows[-1][0].end :]).casefold()
+        scored = []
+        for seg, cell, code in rows:
+            language = seg.language
+            if language == "en":
+                prompt = f"What is the {named} of the {cell} {column.casefold()}?"
+            else:
+                prompt = f"Quel est le {named.casefold()} de « {cell} » ({column.casefold()}) ?"
+            if leaks(prompt, code) or normal(code) in used:
+                continue  # "beta" -> "beta": the answer is readable in its question
+            mentions = len(re.findall(rf"\b{re.escape(cell.casefold())}\b", outside))
+            if mentions:
+                scored.append((mentions, seg, cell, code, prompt))
+        scored.sort(key=lambda row: -row[0])
+        for _, seg, _cell, code, prompt in scored[:MAX_TABLE_ITEMS]:
+            line = text[seg.start : seg.end]
+            out.append(
+                Draft(
+                    "short",
+                    prompt,
+                    code,
+                    seg.start,
+                    seg.end,
+                    seg.language,
+                    0.7,
+                    reasons.TABLE_ROW,
+                    "term",
+                    code,
+                    explanation=f"{text[header.start : header.end]}: {line}",
+                    highlight=code,
+                )
+            )
+        n = m
+    return out
+
+
+# A release line of a list: its version number, then its name, then when ("1.1 Buzz released June 1996 (474
+# packages…)"). Without its bullet such a line is short and unpunctuated, so the segmenter reads it as a heading;
+# the name is what the version number and the date tell apart from the other members.
+_RELEASE_ITEM = re.compile(r"(\d+(?:\.\d+)+)\s+([A-Z][\w’'-]+)\s+(?=.*\b(?:1[89]|20)\d\d\b)")
+MAX_RELEASE_ITEMS = 4
+_THIS_TIME = re.compile(
+    r"\s+(?:during|at|in)\s+(?:this|that)\s+(?:time|period)\b|\s+à cette (?:époque|période)\b", re.I
+)
+
+
+def release_list_questions(text: str, segments: list) -> list[Draft]:
+    """A cloze on each release's name in a list of releases introduced by a sentence ending with a colon ("The
+    following Debian versions were released during this time: 1.1 [[Buzz]] released June 1996 (474 packages…)")."""
+    out: list[Draft] = []
+    for n, seg in enumerate(segments):
+        lead = clean(text[seg.start : seg.end])
+        if seg.kind != "paragraph" or not lead.endswith(":"):
+            continue
+        lead = lead.rsplit(". ", 1)[-1]  # the sentence that introduces the list, not its whole paragraph
+        # "during this time" points at the paragraphs above; each item says its own date
+        lead = _THIS_TIME.sub("", lead)
+        items = []
+        for item in segments[n + 1 : n + 1 + MAX_RELEASE_ITEMS + 1]:
+            line = clean(text[item.start : item.end])
+            m = _RELEASE_ITEM.match(line)
+            if item.kind != "heading" or m is None:
+                break
+            items.append((item, line, m))
+        if not 2 <= len(items) <= MAX_RELEASE_ITEMS:
+            continue
+        for item, line, m in items:
+            name = m.group(2)
+            prompt = (
+                lead[:-1].rstrip() + ": " + line[: m.start(2)] + f"[[{name}]]" + _strip_final(line[m.end(2) :]) + "."
+            )
+            if leaks(prompt, name):
+                continue
+            out.append(
+                Draft(
+                    "cloze",
+                    prompt,
+                    name,
+                    item.start,
+                    item.end,
+                    item.language,
+                    0.5,
+                    reasons.LIST_ITEM,
+                    "term",
+                    name,
+                    explanation=f"{lead} {line}",
+                    highlight=name,
+                )
+            )
+    return out
+
+
+def heading_list_questions(text: str, segments: list, drafts: list[Draft] = ()) -> list[Draft]:
+    """Items from the lines the segmenter takes for headings although they are a table's rows or a list's items;
+    none on a term one of the `drafts` asks already (its term or any blank), nor on a key beside a key asked
+    already: the final gate may yet blank it there ("avancer d'un écran avec [[C-v]]. …, tapez [[M-v]]")."""
+    from .gate import furniture  # noqa: PLC0415 - the gate imports this module
+
+    # an exercise line (">> Essayez de faire [[C-b]]…") is dropped by the gate: it asks nothing the card would repeat
+    drafts = [d for d in drafts if not furniture(text[d.passage_start : d.passage_end])]
+    used = {normal(d.term) for d in drafts} | {
+        normal(b) for d in drafts for b in re.findall(r"\[\[(.*?)\]\]", d.prompt)
+    }
+    used |= {
+        normal(k)
+        for d in drafts
+        if re.fullmatch(_KEY, d.term)
+        for k in re.findall(_KEY, text[d.passage_start : d.passage_end])
+    }
+    drafts = table_questions(text, segments, used) + release_list_questions(text, segments)
+    return drafts + key_binding_cards(text, segments, used)
+
+
+# A summary of key bindings: each key, then what it does with a capital, often two to a line ("C-f Avance d'un
+# caractère C-b Recule d'un caractère"; `prepare` has turned the tabs into spaces). Each binding is a card: front
+# the key, back its action.
+_KEY = r"(?:(?:[CM]-)+(?:<[A-Za-z]+>|[^\s<]+|<)|<[A-Z]{2,}>)"
+_BINDING = re.compile(rf"(?:^|(?<=\s))({_KEY})\s+(?=[A-ZÀ-Ý][a-zà-ÿ])")
+MAX_KEY_CARDS = 6
+
+
+def key_binding_cards(text: str, segments: list, used: set[str] = frozenset()) -> list[Draft]:
+    """A flashcard per key of a key-binding summary, for the keys the text uses most (at most MAX_KEY_CARDS)."""
+    found = []
+    for seg in segments:
+        line = text[seg.start : seg.end]
+        keys = list(_BINDING.finditer(line))
+        if not keys or keys[0].start() != 0:
+            continue  # a summary line starts with its key
+        for m, after in zip(keys, [*keys[1:], None], strict=True):
+            key = m.group(1)
+            action = line[m.end() : after.start() if after else len(line)]
+            action = _strip_final(re.split(r"\s\(|, qui\b|, which\b", action)[0])
+            if not 1 <= len(action.split()) <= 12:
+                continue
+            end = m.end() + len(action)
+            found.append((seg, seg.start + m.start(1), seg.start + end, key, action))
+    if len(found) < MIN_TABLE_ROWS:
+        return []
+    uses = {key: len(re.findall(rf"(?<![\w-]){re.escape(key)}(?![\w-])", text)) for _, _, _, key, _ in found}
+    found = sorted((f for f in found if normal(f[3]) not in used), key=lambda f: -uses[f[3]])
+    out = []
+    for seg, start, end, key, action in found[:MAX_KEY_CARDS]:
+        front = f"What does {key} do?" if seg.language == "en" else f"Que fait {key} ?"
+        out.append(
+            Draft(
+                "flashcard",
+                front,
+                key,
+                start,
+                end,
+                seg.language,
+                0.6,
+                reasons.KEY_BINDING,
+                "term",
+                key,
+                back=action,
+                explanation=f"{key} : {action}." if seg.language == "fr" else f"{key}: {action}.",
+                highlight=text[start:end],
+            )
+        )
+    return out

@@ -64,6 +64,8 @@ INDICATION = gettext_noop("drug name in a sentence with an indication cue ({cues
 INDICATED_DISEASE = gettext_noop("disease named after an indication cue for a drug")
 LIST_ITEM = gettext_noop("a list item's leading noun phrase blanked after the sentence that introduces the list")
 LIST = gettext_noop("the {n} items of a list blanked after the sentence that introduces it")
+TABLE_ROW = gettext_noop("a row of a table asked by its name column")
+KEY_BINDING = gettext_noop("a key and its action in a summary of key bindings")
 
 TEMPLATES = (
     BLANKED,
@@ -80,6 +82,8 @@ TEMPLATES = (
     INDICATED_DISEASE,
     LIST_ITEM,
     LIST,
+    TABLE_ROW,
+    KEY_BINDING,
 )
 WHY = (
     PERCENTAGE,

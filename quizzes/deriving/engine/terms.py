@@ -650,6 +650,8 @@ def phrase_spans(sentence: Sentence, document_text: str, stats: "TermStats") -> 
             continue  # "treatment of melanoma", "preclinical models of X": the right-hand side is a phrase of its own
         if len(words) == 1 and words[0].lower.endswith(("ed",)) and lang == "en":
             continue
+        if listed_chord(text, document_text[sentence.start : start], document_text[end : sentence.end]):
+            continue
         kind = "disease" if any(is_disease_word(w.text) for w in words) else "term"
         score = TYPE_PRIOR[kind] + term_score(text, lowers, lang, stats)
         reason = reasons.DISEASE_NAMED if kind == "disease" else reasons.RARE_PHRASE
@@ -748,6 +750,18 @@ def term_stats(sentences: list[Sentence]) -> TermStats:
 
 # A key chord of a tutorial or a manual: Control, Meta or Shift and a key ("C-v", "M-<", "C-x").
 KEY_CHORD = re.compile(r"[CMS]-[^\s\w]|[CMS]-\w{1,3}")
+
+_CHORD = r"(?:[CMS]-[^\s\w,.;]|[CMS]-\w{1,3}|<[A-Z]{2,}>|M-<[A-Z]{2,}>)"
+_CHORD_BEFORE = re.compile(rf"{_CHORD}\s*(?:,\s*(?:(?:et|and|ou|or)\s+)?|\s(?:et|and|ou|or)\s+)$")
+_CHORD_AFTER = re.compile(rf"^\s*(?:,\s*(?:(?:et|and|ou|or)\s+)?|\s(?:et|and|ou|or)\s+){_CHORD}(?![\w-])")
+
+
+def listed_chord(text: str, before: str, after: str) -> bool:
+    """A key chord named in a bare enumeration of keys ("les commandes C-p, C-b, C-f, et C-n", "C-f et C-b d'un
+    côté et M-f et M-b de l'autre"): nothing in the sentence tells the members apart, so a blank on one is
+    guesswork. A key the sentence says something of ("[[M-f]] avance d'un mot et [[M-b]] recule d'un mot") stays."""
+    return bool(KEY_CHORD.fullmatch(text)) and bool(_CHORD_BEFORE.search(before) or _CHORD_AFTER.match(after))
+
 
 # A family of coined names: three hyphenated names or more sharing their first part (aa-enforce, aa-complain,
 # aa-logprof; dpkg-deb, dpkg-source) are the commands or modules of one tool, each as rare as an unknown word
