@@ -663,24 +663,39 @@ def queue(
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself. Each count is a range of an
-# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at: today's ratings, read in
-# one pass for the three counts made of them), and the new and review
-# counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
-# not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
-# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM, checked
-# on each card's question by its key: visible_question), so neither does the cost follow the size of the bank.
+# where the ORM's query building would cost more than the query itself. Each kind of card is read once, in a
+# common table expression, and its count, first card and next due time are read from that: the rule of which
+# cards count (ACTIVE, with {visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM and
+# checked on each card's question by its key: visible_question) appears three times in the statement, not eight
+# (PostgreSQL plans every copy on every request: 8 ms of its 13 at 200 cards). Each kind is a range of an index
+# (card_queue: user, state, due; card_new_order: user, state, created_at; reviewlog_user_time: user, reviewed_at:
+# today's ratings, read in one pass for the three counts made of them), read in the queue's order; the new and
+# review kinds stop at the daily limits, the most the queue can show: the cost follows what is due today, not the
+# size of the collection nor of the bank (100,000 cards: docs/performance.md). Learning cards are few (they
+# leave that state within a day or two), and are read up to the end of the day for when the next one comes back.
+# The limited kinds are read in their index's order alone (due, created_at): with the id too, PostgreSQL sorts
+# every due card before it stops. The pick is then the first by (due, id) of what was read, which is the first of
+# all but when more cards than the limit share the earliest due time (one of them is then shown first).
+# MATERIALIZED: each kind is read once however many times it is used (PostgreSQL and SQLite both take the hint).
 ACTIVE = (
     "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.removed_at IS NULL"
     " AND {visible}{held}{deck}"
 )
 QUEUE_COUNTS_SQL = f"""
+WITH queue_learning AS MATERIALIZED (
+  SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
+), queue_reviews AS MATERIALIZED (
+  SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
+  ORDER BY c.due LIMIT %s
+), queue_new AS MATERIALIZED (
+  SELECT c.id, c.created_at FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
+  ORDER BY c.created_at LIMIT %s
+)
 SELECT
-  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
-  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
-  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
-     AND {ACTIVE} LIMIT %s) AS r),
-  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
+  (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
+  (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
+  (SELECT COUNT(*) FROM queue_reviews),
+  (SELECT COUNT(*) FROM queue_new),
   COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}
     THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}
@@ -688,19 +703,15 @@ SELECT
   COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0){{picks}}
 FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 """
-# The queue's next card of each kind, and when the next learning card comes back: the first of each in the
-# order of the card_queue index (or, for new cards, of their creation), picked without joins (joined first, a
-# planner may sort every due card to find one: 26 ms at 20,000 cards). Learning cards due within LEARN_AHEAD:
-# when one is due now, the first of them is.
-QUEUE_PICKS_SQL = f"""
+# The queue's next card of each kind (the first in the order the queue shows them: learning cards due within
+# LEARN_AHEAD, by due date; reviews by due date; new cards by creation), and when the next learning card comes
+# back today.
+QUEUE_PICKS_SQL = """
 SELECT
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
-     ORDER BY c.due, c.id LIMIT 1),
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
-     ORDER BY c.due, c.id LIMIT 1),
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
-     ORDER BY c.created_at, c.id LIMIT 1),
-  (SELECT MIN(c.due) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due < %s AND {ACTIVE})
+  (SELECT q.id FROM queue_learning q WHERE q.due <= %s ORDER BY q.due, q.id LIMIT 1),
+  (SELECT q.id FROM queue_reviews q ORDER BY q.due, q.id LIMIT 1),
+  (SELECT q.id FROM queue_new q ORDER BY q.created_at, q.id LIMIT 1),
+  (SELECT MIN(q.due) FROM queue_learning q WHERE q.due < %s)
 """
 
 
@@ -728,10 +739,11 @@ def _queue_counts(
     in_deck = [deck_id] if deck_id is not None else []
     active = [False, at(now), *visible.params, *held, *in_deck]
     params = [
-        *(user_id, at(now), *active),
-        *(user_id, at(soon), *active),
+        *(user_id, at(max(soon, end)), *active),  # the learning cards due now, soon, or later today
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
+        at(now),
+        at(soon),
         *in_deck,
         *in_deck,
     ]
@@ -742,12 +754,7 @@ def _queue_counts(
     if picks:
         # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
         picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
-        params += [
-            *(user_id, at(soon), *active),
-            *(user_id, at(end), *active),
-            *(user_id, *active),
-            *(user_id, at(end), *active),
-        ]
+        params += [at(soon), at(end)]
     params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
     sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
     sql = (
