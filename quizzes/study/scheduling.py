@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -25,7 +26,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question, QuestionRule, visible_question, withheld_ids
+from ..bank.models import Question, QuestionRule, visible_question, withheld_ids, withheld_questions
 from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
@@ -273,7 +274,7 @@ def rate(
     origin: str = ReviewLog.Origin.REVIEW,
     answer: dict | None = None,
     settings: StudySettings | None = None,
-    held: Collection[int] = (),
+    held: Collection[int] | RawSQL = (),
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
@@ -281,7 +282,7 @@ def rate(
 
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
     transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
-    question is in `held` (held_questions, read once by the caller for the rating and the queue after it) is
+    question is in `held` (held_questions, or the rule itself, withheld_questions, read in the card's statement) is
     refused with Held."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
@@ -289,12 +290,13 @@ def rate(
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = reading.card_to_rate(user, card_id, visible_question(user))
-            if card is None:
+            read = reading.card_to_rate(user, card_id, visible_question(user), held=held, token=token)
+            if read is None:
                 raise Card.DoesNotExist
-            if card.question_id in held:
+            card = read.card
+            if read.held:
                 raise Held(_("This card is held by an assignment."))
-            existing = _existing(token, card)
+            existing = _existing(token, card) if read.token_used else None
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
@@ -604,11 +606,12 @@ def queue(
     With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
     what is left of the learner's limits for the day (all their ratings count against those). The card
     comes with everything the review page renders, its question in `language` when the item has a
-    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it."""
+    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it; else the
+    rule (withheld_questions) is read in the queue's statement."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_question(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
-    held = held_questions(user, now) if held is None else held
+    held = withheld_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
     if deck is not None:
         everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
@@ -682,7 +685,7 @@ ACTIVE = (
     " AND {visible}{held}{deck}"
 )
 QUEUE_COUNTS_SQL = f"""
-WITH queue_learning AS MATERIALIZED (
+WITH {{heldcte}}queue_learning AS MATERIALIZED (
   SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
 ), queue_reviews AS MATERIALIZED (
   SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
@@ -728,17 +731,25 @@ def _queue_counts(
     *,
     picks: bool = False,
 ) -> dict:
-    """The queue's counts, only for cards whose question is `visible` and not `held`, of one deck if
+    """The queue's counts, only for cards whose question is `visible` and not `held` (ids, or the rule:
+    withheld_questions, then read once in this statement), of one deck if
     `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
     limits given (the daily limits). With `picks`, in the same statement, the first card of each kind
     (ids) and when the next learning card is due (QUEUE_PICKS_SQL)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
-    held = list(held)
+    held_cte, held_params = "", []
+    if isinstance(held, RawSQL):
+        held_cte, held_params = f"queue_held (id) AS MATERIALIZED ({held.sql}), ", list(held.params)
+        held_sql, held = " AND c.question_id NOT IN (SELECT h.id FROM queue_held h)", []
+    else:
+        held = list(held)
+        held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     in_deck = [deck_id] if deck_id is not None else []
     active = [False, at(now), *visible.params, *held, *in_deck]
     params = [
+        *held_params,
         *(user_id, at(max(soon, end)), *active),  # the learning cards due now, soon, or later today
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
@@ -747,7 +758,6 @@ def _queue_counts(
         *in_deck,
         *in_deck,
     ]
-    held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
     logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
     picks_sql = ""
@@ -760,6 +770,7 @@ def _queue_counts(
     sql = (
         sql.replace("{visible}", visible.on("c.question_id"))
         .replace("{held}", held_sql)
+        .replace("{heldcte}", held_cte)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
     )
