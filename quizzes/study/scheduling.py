@@ -184,15 +184,16 @@ class Outcome:
         return self.due - self.reviewed_at
 
 
-def outcomes(card: Card, settings: StudySettings, now: datetime) -> dict[int, Outcome]:
-    """What each of the four ratings would do to `card` at `now` (pure: nothing is saved)."""
+def outcomes(card: Card, settings: StudySettings, now: datetime, ratings=RATINGS) -> dict[int, Outcome]:
+    """What each of the four ratings (or of `ratings`, in order) would do to `card` at `now` (pure: nothing is
+    saved)."""
     now = now.astimezone(UTC)
     scheduler = scheduler_for(settings)
     fsrs_card = _to_fsrs(card)
     result: dict[int, Outcome] = {}
     seed = (card.pk << 8) + card.reps
     minimum = 1
-    for rating in RATINGS:
+    for rating in ratings:
         new, _log = scheduler.review_card(fsrs_card, rating, review_datetime=now)
         days = 0
         due = new.due
@@ -216,6 +217,17 @@ def outcomes(card: Card, settings: StudySettings, now: datetime) -> dict[int, Ou
             reviewed_at=now,
         )
     return result
+
+
+def outcome(card: Card, settings: StudySettings, now: datetime, rating: int) -> Outcome:
+    """What `rating` does to `card` at `now`: outcomes(…)[rating], computing only the ratings it depends on (on a
+    review card Hard's interval is the floor of Good's, and Good's of Easy's; Again and the other states stand
+    alone). A rating is applied once per answer, where the four are computed only for the buttons."""
+    if card.state == Card.State.REVIEW and rating != Rating.Again:
+        needed = RATINGS[1:rating]
+    else:
+        needed = (Rating(rating),)
+    return outcomes(card, settings, now, needed)[rating]
 
 
 def interval_text(delta: timedelta) -> str:
@@ -334,8 +346,8 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     fsrs_card = _to_fsrs(card)
     retrievability = scheduler.get_card_retrievability(fsrs_card, now) if card.last_review else None
     elapsed = (now - card.last_review).days if card.last_review else 0
-    outcome = outcomes(card, settings, now)[rating]
-    if advance(card, outcome, now):
+    applied = outcome(card, settings, now, rating)
+    if advance(card, applied, now):
         if card.lapses >= LEECH_LAPSES and (card.lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0:
             card.is_leech = True
             card.suspended = True
@@ -352,10 +364,10 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
         duration_ms=duration_ms,
         state_before=state_before,
         elapsed_days=elapsed,
-        scheduled_days=outcome.scheduled_days,
+        scheduled_days=applied.scheduled_days,
         retrievability=retrievability,
-        stability_after=outcome.stability,
-        difficulty_after=outcome.difficulty,
+        stability_after=applied.stability,
+        difficulty_after=applied.difficulty,
         origin=origin,
         params_version=settings.params_version,
         desired_retention=settings.desired_retention,

@@ -79,9 +79,10 @@ def _front_context(request: HttpRequest, settings: StudySettings, now, held=None
 def _ratings_context(
     request: HttpRequest, card: Card, settings: StudySettings, now, only: int | None = None, **extra
 ) -> dict:
-    outcomes = scheduling.outcomes(card, settings, now)
     if only:
-        outcomes = {only: outcomes[only]}
+        outcomes = {only: scheduling.outcome(card, settings, now, only)}
+    else:
+        outcomes = scheduling.outcomes(card, settings, now)
     return {
         "card": card,
         "choices": _choices(card),
