@@ -308,7 +308,11 @@ def rate(
             card = read.card
             if read.held:
                 raise Held(_("This card is held by an assignment."))
-            existing = _existing(token, card) if read.token_used else None
+            # The token's log row as the card's statement saw it: on PostgreSQL, a statement that waited for the
+            # lock sees the card as the rating that held it left it, but not that rating's log row. A card changed
+            # since it was shown may then be that same rating, replayed: the log is read again, after the lock.
+            stale = version is not None and card.version != version
+            existing = _existing(token, card) if read.token_used or stale else None
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
