@@ -360,7 +360,7 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     if not updated:
         raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
     card.version += 1
-    log = ReviewLog.objects.create(
+    log = ReviewLog(
         user_id=card.user_id,
         card=card,
         reviewed_at=now,
@@ -379,6 +379,7 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
         card_before=before,
         answer=answer,
     )
+    _insert_log(log)
     _tally(card.user_id, local_day(now, settings.timezone, settings.rollover_hour), state_before, rating, +1)
     return Rated(log, card)
 
@@ -423,6 +424,30 @@ UPDATE quizzes_reviewday SET reviews = reviews + %s, new_cards = new_cards + %s,
   review_cards = review_cards + %s, review_passed = review_passed + %s
 WHERE user_id = %s AND day = %s
 """
+
+
+@lru_cache(maxsize=2)
+def _log_insert(vendor: str) -> tuple[str, list]:
+    """The log row's INSERT (every column but the key, which comes back) and its fields, as the ORM writes them."""
+    fields = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(ReviewLog._meta.pk.column)}"
+    return sql, fields
+
+
+def _insert_log(log: ReviewLog) -> None:
+    """log.save() for a new row, without the ORM's building of the statement (a third of a rating's time)."""
+    sql, fields = _log_insert(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(log, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        log.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    log._state.adding, log._state.db = False, connection.alias
 
 
 def _save_review_state(card: Card) -> int:
