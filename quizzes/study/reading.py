@@ -6,10 +6,13 @@ fields, the values go through the same converters as the ORM's, and the instance
 (Model.from_db), so the page reads them as it would read a queryset's.
 """
 
+from collections.abc import Collection
 from functools import lru_cache
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Model
+from django.db.models.expressions import RawSQL
 
 from ..bank.models import Choice, Passage, Question, QuestionRule, Source
 from .models import Card, Deck, ReviewLog
@@ -89,8 +92,10 @@ JOIN quizzes_source s ON s.id = p.source_id
 WHERE q.id = %s
 """
 CHOICES_SQL = "SELECT {choice} FROM quizzes_choice ch WHERE ch.question_id = %s ORDER BY ch.position, ch.id"
+# With the card: whether an assignment holds its question ({held}), and whether the rating's token is already in the
+# log (a replay, or a token used on another card: rare, then the log row is read).
 CARD_TO_RATE_SQL = """
-SELECT {card} FROM quizzes_card c
+SELECT {card}, {held}, EXISTS (SELECT 1 FROM quizzes_reviewlog l WHERE l.token = %s) FROM quizzes_card c
 WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
@@ -99,7 +104,7 @@ LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
 @lru_cache(maxsize=8)
 def _sql(template: str, vendor: str) -> str:
     columns = {name: cols.sql for name, cols in _columns().items()}
-    return template.format(**columns, visible="{visible}", visible_version="{visible_version}")
+    return template.format(**columns, visible="{visible}", visible_version="{visible_version}", held="{held}")
 
 
 # The widest id a database column holds (a signed 64-bit integer): a path may carry a larger number, which no card
@@ -176,19 +181,41 @@ def _prefetched(instance: Model, name: str, objects: list) -> None:
         back.set_cached_value(obj, instance)
 
 
-def card_to_rate(user, card_id: int, visible: QuestionRule) -> Card | None:
+class CardToRate(NamedTuple):
+    card: Card
+    held: bool  # its question is held by an assignment
+    token_used: bool  # the rating's token is in the log already
+
+
+def card_to_rate(
+    user, card_id: int, visible: QuestionRule, held: Collection[int] | RawSQL = (), token=None
+) -> CardToRate | None:
     """The learner's card `card_id` if they may see its question (else None), locked until the end of the
     transaction where the database locks rows (SELECT … FOR UPDATE; SQLite's IMMEDIATE transaction holds
-    the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id)."""
+    the write lock already): Card.objects.visible_to(user).select_for_update().get(pk=card_id). In the same
+    statement: whether its question is `held` (ids, or the rule: withheld_questions) and whether `token` is in
+    the log already."""
     if not 0 < card_id <= MAX_ID:
         return None
-    sql = _sql(CARD_TO_RATE_SQL, connection.vendor).replace("{visible}", visible.on("c.question_id"))
+    held_sql, held_params = "0", []
+    if isinstance(held, RawSQL):
+        held_sql, held_params = f"CASE WHEN c.question_id IN ({held.sql}) THEN 1 ELSE 0 END", list(held.params)
+    token_value = ReviewLog._meta.get_field("token").get_db_prep_value(token, connection)
+    sql = (
+        _sql(CARD_TO_RATE_SQL, connection.vendor)
+        .replace("{visible}", visible.on("c.question_id"))
+        .replace("{held}", held_sql)
+    )
     if connection.features.has_select_for_update:
-        sql += " FOR UPDATE"
+        sql += " FOR UPDATE OF c" if connection.features.has_select_for_update_of else " FOR UPDATE"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [card_id, user.pk, *visible.params])
+        cursor.execute(sql, [*held_params, token_value, card_id, user.pk, *visible.params])
         row = cursor.fetchone()
-    return _columns()["card"].make(row) if row else None
+    if row is None:
+        return None
+    card = _columns()["card"].make(row[:-2])
+    is_held = bool(row[-2]) or (not isinstance(held, RawSQL) and card.question_id in held)
+    return CardToRate(card, is_held, bool(row[-1]))
 
 
 def log_by_token(token) -> ReviewLog | None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.expressions import RawSQL
 from django.utils import formats
 from django.utils import timezone as djtz
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -25,7 +26,7 @@ from fsrs import Rating, Scheduler
 from fsrs import State as FsrsState
 from fsrs.scheduler import DEFAULT_PARAMETERS, FUZZ_RANGES
 
-from ..bank.models import Question, QuestionRule, visible_question, withheld_ids
+from ..bank.models import Question, QuestionRule, visible_question, withheld_ids, withheld_questions
 from . import reading
 from .models import Card, Deck, ExamDate, ReviewDay, ReviewLog, Study, StudySettings
 
@@ -183,15 +184,16 @@ class Outcome:
         return self.due - self.reviewed_at
 
 
-def outcomes(card: Card, settings: StudySettings, now: datetime) -> dict[int, Outcome]:
-    """What each of the four ratings would do to `card` at `now` (pure: nothing is saved)."""
+def outcomes(card: Card, settings: StudySettings, now: datetime, ratings=RATINGS) -> dict[int, Outcome]:
+    """What each of the four ratings (or of `ratings`, in order) would do to `card` at `now` (pure: nothing is
+    saved)."""
     now = now.astimezone(UTC)
     scheduler = scheduler_for(settings)
     fsrs_card = _to_fsrs(card)
     result: dict[int, Outcome] = {}
     seed = (card.pk << 8) + card.reps
     minimum = 1
-    for rating in RATINGS:
+    for rating in ratings:
         new, _log = scheduler.review_card(fsrs_card, rating, review_datetime=now)
         days = 0
         due = new.due
@@ -215,6 +217,17 @@ def outcomes(card: Card, settings: StudySettings, now: datetime) -> dict[int, Ou
             reviewed_at=now,
         )
     return result
+
+
+def outcome(card: Card, settings: StudySettings, now: datetime, rating: int) -> Outcome:
+    """What `rating` does to `card` at `now`: outcomes(…)[rating], computing only the ratings it depends on (on a
+    review card Hard's interval is the floor of Good's, and Good's of Easy's; Again and the other states stand
+    alone). A rating is applied once per answer, where the four are computed only for the buttons."""
+    if card.state == Card.State.REVIEW and rating != Rating.Again:
+        needed = RATINGS[1:rating]
+    else:
+        needed = (Rating(rating),)
+    return outcomes(card, settings, now, needed)[rating]
 
 
 def interval_text(delta: timedelta) -> str:
@@ -273,7 +286,7 @@ def rate(
     origin: str = ReviewLog.Origin.REVIEW,
     answer: dict | None = None,
     settings: StudySettings | None = None,
-    held: Collection[int] = (),
+    held: Collection[int] | RawSQL = (),
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
@@ -281,7 +294,7 @@ def rate(
 
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
     transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
-    question is in `held` (held_questions, read once by the caller for the rating and the queue after it) is
+    question is in `held` (held_questions, or the rule itself, withheld_questions, read in the card's statement) is
     refused with Held."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
@@ -289,12 +302,17 @@ def rate(
         version = version_shown_by(token, card_id)
     try:
         with transaction.atomic():
-            card = reading.card_to_rate(user, card_id, visible_question(user))
-            if card is None:
+            read = reading.card_to_rate(user, card_id, visible_question(user), held=held, token=token)
+            if read is None:
                 raise Card.DoesNotExist
-            if card.question_id in held:
+            card = read.card
+            if read.held:
                 raise Held(_("This card is held by an assignment."))
-            existing = _existing(token, card)
+            # The token's log row as the card's statement saw it: on PostgreSQL, a statement that waited for the
+            # lock sees the card as the rating that held it left it, but not that rating's log row. A card changed
+            # since it was shown may then be that same rating, replayed: the log is read again, after the lock.
+            stale = version is not None and card.version != version
+            existing = _existing(token, card) if read.token_used or stale else None
             if existing is not None:  # a replay: report the first result
                 return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
@@ -332,8 +350,8 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     fsrs_card = _to_fsrs(card)
     retrievability = scheduler.get_card_retrievability(fsrs_card, now) if card.last_review else None
     elapsed = (now - card.last_review).days if card.last_review else 0
-    outcome = outcomes(card, settings, now)[rating]
-    if advance(card, outcome, now):
+    applied = outcome(card, settings, now, rating)
+    if advance(card, applied, now):
         if card.lapses >= LEECH_LAPSES and (card.lapses - LEECH_LAPSES) % (LEECH_LAPSES // 2) == 0:
             card.is_leech = True
             card.suspended = True
@@ -342,7 +360,7 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
     if not updated:
         raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
     card.version += 1
-    log = ReviewLog.objects.create(
+    log = ReviewLog(
         user_id=card.user_id,
         card=card,
         reviewed_at=now,
@@ -350,10 +368,10 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
         duration_ms=duration_ms,
         state_before=state_before,
         elapsed_days=elapsed,
-        scheduled_days=outcome.scheduled_days,
+        scheduled_days=applied.scheduled_days,
         retrievability=retrievability,
-        stability_after=outcome.stability,
-        difficulty_after=outcome.difficulty,
+        stability_after=applied.stability,
+        difficulty_after=applied.difficulty,
         origin=origin,
         params_version=settings.params_version,
         desired_retention=settings.desired_retention,
@@ -361,6 +379,7 @@ def _apply(card, settings, rating, token, now, duration_ms, origin, answer) -> R
         card_before=before,
         answer=answer,
     )
+    _insert_log(log)
     _tally(card.user_id, local_day(now, settings.timezone, settings.rollover_hour), state_before, rating, +1)
     return Rated(log, card)
 
@@ -405,6 +424,30 @@ UPDATE quizzes_reviewday SET reviews = reviews + %s, new_cards = new_cards + %s,
   review_cards = review_cards + %s, review_passed = review_passed + %s
 WHERE user_id = %s AND day = %s
 """
+
+
+@lru_cache(maxsize=2)
+def _log_insert(vendor: str) -> tuple[str, list]:
+    """The log row's INSERT (every column but the key, which comes back) and its fields, as the ORM writes them."""
+    fields = [f for f in ReviewLog._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(ReviewLog._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        sql += f" RETURNING {quote(ReviewLog._meta.pk.column)}"
+    return sql, fields
+
+
+def _insert_log(log: ReviewLog) -> None:
+    """log.save() for a new row, without the ORM's building of the statement (a third of a rating's time)."""
+    sql, fields = _log_insert(connection.vendor)
+    values = [f.get_db_prep_save(f.pre_save(log, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        log.pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    log._state.adding, log._state.db = False, connection.alias
 
 
 def _save_review_state(card: Card) -> int:
@@ -604,11 +647,12 @@ def queue(
     With a `deck`, only its cards, within its own limits (its ratings of today count against them) and
     what is left of the learner's limits for the day (all their ratings count against those). The card
     comes with everything the review page renders, its question in `language` when the item has a
-    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it."""
+    version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it; else the
+    rule (withheld_questions) is read in the queue's statement."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_question(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
-    held = held_questions(user, now) if held is None else held
+    held = withheld_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
     if deck is not None:
         everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
@@ -663,24 +707,39 @@ def queue(
 
 
 # Every count the queue needs in one statement: this runs on each review page and after each rating,
-# where the ORM's query building would cost more than the query itself. Each count is a range of an
-# index (card_queue: user, state, due; reviewlog_user_time: user, reviewed_at: today's ratings, read in
-# one pass for the three counts made of them), and the new and review
-# counts stop at the daily limits, the most the queue can show: the cost follows what is due today,
-# not the size of the collection (100,000 cards: docs/performance.md). Only the cards whose question the
-# learner may see count ({visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM, checked
-# on each card's question by its key: visible_question), so neither does the cost follow the size of the bank.
+# where the ORM's query building would cost more than the query itself. Each kind of card is read once, in a
+# common table expression, and its count, first card and next due time are read from that: the rule of which
+# cards count (ACTIVE, with {visible}: the bank's rule, Question.objects.visible_to, compiled by the ORM and
+# checked on each card's question by its key: visible_question) appears three times in the statement, not eight
+# (PostgreSQL plans every copy on every request: 8 ms of its 13 at 200 cards). Each kind is a range of an index
+# (card_queue: user, state, due; card_new_order: user, state, created_at; reviewlog_user_time: user, reviewed_at:
+# today's ratings, read in one pass for the three counts made of them), read in the queue's order; the new and
+# review kinds stop at the daily limits, the most the queue can show: the cost follows what is due today, not the
+# size of the collection nor of the bank (100,000 cards: docs/performance.md). Learning cards are few (they
+# leave that state within a day or two), and are read up to the end of the day for when the next one comes back.
+# The limited kinds are read in their index's order alone (due, created_at): with the id too, PostgreSQL sorts
+# every due card before it stops. The pick is then the first by (due, id) of what was read, which is the first of
+# all but when more cards than the limit share the earliest due time (one of them is then shown first).
+# MATERIALIZED: each kind is read once however many times it is used (PostgreSQL and SQLite both take the hint).
 ACTIVE = (
     "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.removed_at IS NULL"
     " AND {visible}{held}{deck}"
 )
 QUEUE_COUNTS_SQL = f"""
+WITH {{heldcte}}queue_learning AS MATERIALIZED (
+  SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
+), queue_reviews AS MATERIALIZED (
+  SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
+  ORDER BY c.due LIMIT %s
+), queue_new AS MATERIALIZED (
+  SELECT c.id, c.created_at FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
+  ORDER BY c.created_at LIMIT %s
+)
 SELECT
-  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
-  (SELECT COUNT(*) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}),
-  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s
-     AND {ACTIVE} LIMIT %s) AS r),
-  (SELECT COUNT(*) FROM (SELECT 1 FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE} LIMIT %s) AS n),
+  (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
+  (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
+  (SELECT COUNT(*) FROM queue_reviews),
+  (SELECT COUNT(*) FROM queue_new),
   COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}
     THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}
@@ -688,19 +747,15 @@ SELECT
   COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0){{picks}}
 FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 """
-# The queue's next card of each kind, and when the next learning card comes back: the first of each in the
-# order of the card_queue index (or, for new cards, of their creation), picked without joins (joined first, a
-# planner may sort every due card to find one: 26 ms at 20,000 cards). Learning cards due within LEARN_AHEAD:
-# when one is due now, the first of them is.
-QUEUE_PICKS_SQL = f"""
+# The queue's next card of each kind (the first in the order the queue shows them: learning cards due within
+# LEARN_AHEAD, by due date; reviews by due date; new cards by creation), and when the next learning card comes
+# back today.
+QUEUE_PICKS_SQL = """
 SELECT
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
-     ORDER BY c.due, c.id LIMIT 1),
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 2 AND c.due < %s AND {ACTIVE}
-     ORDER BY c.due, c.id LIMIT 1),
-  (SELECT c.id FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
-     ORDER BY c.created_at, c.id LIMIT 1),
-  (SELECT MIN(c.due) FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due < %s AND {ACTIVE})
+  (SELECT q.id FROM queue_learning q WHERE q.due <= %s ORDER BY q.due, q.id LIMIT 1),
+  (SELECT q.id FROM queue_reviews q ORDER BY q.due, q.id LIMIT 1),
+  (SELECT q.id FROM queue_new q ORDER BY q.created_at, q.id LIMIT 1),
+  (SELECT MIN(q.due) FROM queue_learning q WHERE q.due < %s)
 """
 
 
@@ -717,42 +772,46 @@ def _queue_counts(
     *,
     picks: bool = False,
 ) -> dict:
-    """The queue's counts, only for cards whose question is `visible` and not `held`, of one deck if
+    """The queue's counts, only for cards whose question is `visible` and not `held` (ids, or the rule:
+    withheld_questions, then read once in this statement), of one deck if
     `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
     limits given (the daily limits). With `picks`, in the same statement, the first card of each kind
     (ids) and when the next learning card is due (QUEUE_PICKS_SQL)."""
     ops = connection.ops
     at = ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
-    held = list(held)
+    held_cte, held_params = "", []
+    if isinstance(held, RawSQL):
+        held_cte, held_params = f"queue_held (id) AS MATERIALIZED ({held.sql}), ", list(held.params)
+        held_sql, held = " AND c.question_id NOT IN (SELECT h.id FROM queue_held h)", []
+    else:
+        held = list(held)
+        held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     in_deck = [deck_id] if deck_id is not None else []
     active = [False, at(now), *visible.params, *held, *in_deck]
     params = [
-        *(user_id, at(now), *active),
-        *(user_id, at(soon), *active),
+        *held_params,
+        *(user_id, at(max(soon, end)), *active),  # the learning cards due now, soon, or later today
         *(user_id, at(end), *active, max(0, review_limit)),
         *(user_id, *active, max(0, new_limit)),
+        at(now),
+        at(soon),
         *in_deck,
         *in_deck,
     ]
-    held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
     logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
     picks_sql = ""
     if picks:
         # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
         picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
-        params += [
-            *(user_id, at(soon), *active),
-            *(user_id, at(end), *active),
-            *(user_id, *active),
-            *(user_id, at(end), *active),
-        ]
+        params += [at(soon), at(end)]
     params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
     sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
     sql = (
         sql.replace("{visible}", visible.on("c.question_id"))
         .replace("{held}", held_sql)
+        .replace("{heldcte}", held_cte)
         .replace("{deck}", deck_sql)
         .replace("{logdeck}", logdeck_sql)
     )

@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
-from ..bank.models import Question, QuizSet, Source, visible_question
+from ..bank.models import Question, QuizSet, Source, visible_question, withheld_questions
 from . import optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
@@ -59,7 +59,7 @@ def _current_deck(request: HttpRequest) -> Deck | None:
     return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
 
 
-def _front_context(request: HttpRequest, settings: StudySettings, now, held: list[int] | None = None) -> dict:
+def _front_context(request: HttpRequest, settings: StudySettings, now, held=None) -> dict:
     deck = _current_deck(request)
     q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held)
     card = q.card
@@ -79,9 +79,10 @@ def _front_context(request: HttpRequest, settings: StudySettings, now, held: lis
 def _ratings_context(
     request: HttpRequest, card: Card, settings: StudySettings, now, only: int | None = None, **extra
 ) -> dict:
-    outcomes = scheduling.outcomes(card, settings, now)
     if only:
-        outcomes = {only: outcomes[only]}
+        outcomes = {only: scheduling.outcome(card, settings, now, only)}
+    else:
+        outcomes = scheduling.outcomes(card, settings, now)
     return {
         "card": card,
         "choices": _choices(card),
@@ -252,8 +253,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer = {"given": data["answer"], "correct": data["correct"]}
             if data["answer"].get("dont_know"):
                 rating = 1  # the learner said they did not know: that is Again, whatever button was sent
-    # Read once, for this rating and the queue shown after it.
-    held = scheduling.held_questions(request.user, now)
+    # The assignments' rule, read in the card's statement for this rating and in the queue's after it.
+    held = withheld_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     try:
         rated = scheduling.rate(
@@ -302,9 +303,7 @@ def _duration_ms(shown_at: str | None, now) -> int | None:
     return max(0, min(int(now.timestamp() * 1000) - shown, 10 * 60 * 1000))
 
 
-def _back_to_queue(
-    request: HttpRequest, settings: StudySettings, now, status: int = 200, held: list[int] | None = None
-) -> HttpResponse:
+def _back_to_queue(request: HttpRequest, settings: StudySettings, now, status: int = 200, held=None) -> HttpResponse:
     if not request.htmx:
         response = redirect("quizzes:review")
         if status == 409:  # a stale tab: show the message on a page that says so

@@ -76,6 +76,26 @@ class TestAgainstTheLibrary:
         assert previews[2].scheduled_days < previews[3].scheduled_days < previews[4].scheduled_days
         assert previews[1].state == Card.State.RELEARNING
 
+    @pytest.mark.parametrize("state", [Card.State.NEW, Card.State.LEARNING, Card.State.REVIEW, Card.State.RELEARNING])
+    def test_one_rating_alone_does_what_it_does_among_the_four(self, state):
+        """A rating computes only the outcomes it depends on (on a review card, Hard's and Good's intervals are the
+        floors of the ones above them): the same as when the four are computed for the buttons."""
+        settings = StudySettings()
+        for days in (0.01, 3, 11, 40, 400):
+            card = Card(
+                pk=41,
+                state=state,
+                step=0 if state in (Card.State.LEARNING, Card.State.RELEARNING) else None,
+                stability=None if state == Card.State.NEW else 9.5,
+                difficulty=None if state == Card.State.NEW else 5.2,
+                due=T0 - timedelta(days=1),
+                last_review=None if state == Card.State.NEW else T0 - timedelta(days=days),
+                reps=0 if state == Card.State.NEW else 4,
+            )
+            four = scheduling.outcomes(card, settings, T0)
+            for rating in (1, 2, 3, 4):
+                assert scheduling.outcome(card, settings, T0, rating) == four[rating]
+
     def test_desired_retention_changes_intervals(self, card):
         when = T0
         for rating in [3, 3, 3]:
