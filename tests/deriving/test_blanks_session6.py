@@ -3,8 +3,8 @@ texts' judged queues, each on the sentence that used to produce it (docs/derivin
 context, second round").
 """
 
-from quizzes.deriving.engine import derive
-from quizzes.deriving.engine.gate import members_blanked, repair_cloze
+from quizzes.deriving.engine import Candidate, derive
+from quizzes.deriving.engine.gate import MID_THOUGHT_PENALTY, gate, members_blanked, repair_cloze
 from quizzes.deriving.engine.sentences import split_sentences
 
 
@@ -78,3 +78,44 @@ def test_several_members_of_one_list_blanked_go_down():
     # a pair says the same of both, and "x for [[dxxx]], q for [[pxxx]]" pairs each name with its argument
     assert not members_blanked("The [[pxxx]] and [[qxxx]] functions all have logical arguments lower.tail.")
     assert not members_blanked("The first argument is x for [[dxxx]], q for [[pxxx]], p for [[qxxx]] and n for rxxx.")
+
+
+# --- a sentence that leans on an earlier one -----------------------------------------------------------------------
+
+
+def _cloze(prompt: str, answer: str, language: str) -> Candidate:
+    passage = prompt.replace("[[", "").replace("]]", "")
+    return Candidate(
+        kind="cloze",
+        prompt=prompt,
+        answer=answer,
+        passage=passage,
+        language=language,
+        confidence=0.5,
+        reason="",
+        answer_type="term",
+        term=answer,
+        highlight=answer,
+        start=0,
+        end=len(passage),
+    )
+
+
+def test_a_sentence_that_leans_on_an_earlier_one_goes_below_one_that_stands_alone():
+    # "Comme pour la version précédente, le portage … [[m68k]] …" (reject: which version?) and "Notice that this
+    # access request is not part of the [[dhclient profile]] …" (reject: a detail of the example run) stood above
+    # clozes that stand alone and were judged usable ("The profile applied by the kernel depends on the
+    # [[installation path]] of the program being executed."): such a sentence now loses half its confidence
+    text = "x"
+    leaning = [
+        _cloze(
+            "Comme pour la version précédente, le portage pour l'architecture [[m68k]] était disponible.", "m68k", "fr"
+        ),
+        _cloze(
+            "Notice that this access request is not part of the [[dhclient profile]] at all.", "dhclient profile", "en"
+        ),
+    ]
+    for c in leaning:
+        (out,) = gate([c], text)
+        assert out.confidence <= 0.5 * MID_THOUGHT_PENALTY + 1e-9
+    assert MID_THOUGHT_PENALTY <= 0.5

@@ -654,7 +654,7 @@ CHOICE_PENALTY = 0.6  # a fill-in-the-blank choice whose distractors do not fit,
 FITTING_CHOICE_PENALTY = 0.85
 COMMON_BLANK_PENALTY = 0.75
 CROSS_REFERENCE_PENALTY = 0.7
-MID_THOUGHT_PENALTY = 0.7
+MID_THOUGHT_PENALTY = 0.5
 SAID_ONCE_PENALTY = 0.85
 # A blank on one member of a list of at least LIST_MEMBERS others, on a term below this importance (a key term
 # listed with its siblings, "(expérimental, instable, [[testing]] et stable)", stays where it was).
