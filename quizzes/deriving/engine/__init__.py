@@ -429,6 +429,7 @@ def _more_blanks(main: Span, ranked: list[Span], taken: set[str], stem) -> list[
     """Other key terms of the sentence that can be blanked beside `main`: not overlapping it or one another, not
     already asked, none the other's part, an acronym not next to its expansion."""
     chosen = [main]
+    tokens = None
     for span in ranked:
         if len(chosen) >= q.MAX_BLANKS:
             break
@@ -445,9 +446,16 @@ def _more_blanks(main: Span, ranked: list[Span], taken: set[str], stem) -> list[
             continue
         if span.type == "acronym" and (len(span.text) < 3 or q.next_to_expansion(stem.text, span.text)):
             continue  # "CE", "UE" are marks and unions, not the text's subject
+        tokens = tokens or [importance.list_tokens(stem.text)]
+        if importance.list_size(span.text, tokens) >= EXTRA_BLANK_LIST:
+            # one member of a list the sentence gives ("Intel i386, Motorola 68000, Alpha, SUN Sparc, PowerPC"):
+            # which one was left out is guesswork beside the blank the sentence teaches
+            continue
         chosen.append(span)
     return chosen[1:]
 
+
+EXTRA_BLANK_LIST = 4  # a further blank is no member of a list of five or more
 
 # A one-word term as a further blank must be rarer than this (Zipf): "resistant", "euros", "tissu" are not.
 EXTRA_BLANK_ZIPF = 3.0

@@ -22,7 +22,7 @@ import re
 from collections.abc import Sequence
 
 from . import reasons
-from .importance import list_tokens, listed_with
+from .importance import list_size, list_tokens, listed_with
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
 from .terms import YEAR, families, family_name, is_verb, zipf
@@ -381,6 +381,7 @@ def repair_cloze(
     pieces: list[str] = []
     kept: list[tuple[str, str]] = []  # (old, new) of the blanks that stay
     at = 0
+    members = _list_members(prompt)
     for m in _BLANK.finditer(prompt):
         pieces.append(prompt[at : m.start()])
         at = m.end()
@@ -410,7 +411,10 @@ def repair_cloze(
             )
             and any(b != inner and _strong_blank(b, language, topics) for b in blanks)
         )
-        if glued or cited_year or one_verb or (common or on_topic(inner, topics, language)) and several:
+        # one member of a list the sentence gives beside a blank on something else: "le 19 juillet [[2002]] pour les
+        # architectures … PowerPC, ARM, HP PA-RISC, [[IA-64]], MIPS": the date is asked, the member was guesswork
+        listed = inner in members and any(b not in members for b in blanks)
+        if glued or cited_year or one_verb or (common or listed or on_topic(inner, topics, language)) and several:
             pieces.append(inner)
             continue
         new = after_verb if after_verb != inner else _trimmed(inner, language) or inner
@@ -594,6 +598,29 @@ def list_member(prompt: str) -> bool:
     return any(len(listed_with(b, tokens)) >= LIST_MEMBERS for b in _BLANK.findall(prompt))
 
 
+def _list_members(prompt: str) -> set[str]:
+    """The blanks of a cloze that are members of a list of five or more the sentence gives."""
+    blanks = _BLANK.findall(prompt)
+    if len(blanks) < 2:
+        return set()
+    tokens = [list_tokens(_BLANK.sub(lambda m: m.group(1), prompt))]
+    return {b for b in blanks if list_size(b, tokens) >= LONG_LIST_MEMBERS}
+
+
+def members_blanked(prompt: str) -> bool:
+    """A cloze blanking two or more members of one list of three or more ("les commandes [[C-p]], [[C-b]], [[C-f]],
+    et C-n", "32 and 64 bit [[x86]], [[ARM]], MIPS, [[PowerPC]]"): nothing in the sentence tells which goes where,
+    however important each member is to the text."""
+    blanks = _BLANK.findall(prompt)
+    if len(blanks) < 2:
+        return False
+    plain = _BLANK.sub(lambda m: m.group(1), prompt)
+    tokens = [list_tokens(plain)]
+    keys = {" ".join(w for w in list_tokens(b) if w not in ",;") for b in blanks}
+    # a pair ("the [[pxxx]] and [[qxxx]] functions all have…") says the same of both: asked as it is
+    return any(len(members := listed_with(b, tokens)) >= LIST_MEMBERS and members & keys for b in blanks)
+
+
 _COUNT_BEFORE = re.compile(r"(?<![\w.,])\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?:[^\W\d_]+\s+)?$")
 _COUNT_INSIDE = re.compile(r"^\d{1,3}(?:[ \u00a0\u202f.,]\d{3})*\s+(?=[^\W\d_])(?!\w*[A-Z])")
 
@@ -627,14 +654,16 @@ CHOICE_PENALTY = 0.6  # a fill-in-the-blank choice whose distractors do not fit,
 FITTING_CHOICE_PENALTY = 0.85
 COMMON_BLANK_PENALTY = 0.75
 CROSS_REFERENCE_PENALTY = 0.7
-MID_THOUGHT_PENALTY = 0.7
+MID_THOUGHT_PENALTY = 0.5
 SAID_ONCE_PENALTY = 0.85
 # A blank on one member of a list of at least LIST_MEMBERS others, on a term below this importance (a key term
 # listed with its siblings, "(expérimental, instable, [[testing]] et stable)", stays where it was).
 LIST_MEMBER_PENALTY = 0.7
 LIST_MEMBERS = 2
+LONG_LIST_MEMBERS = 4  # a list of five or more: a blank on one member is taken out beside another blank
 LIST_MEMBER_IMPORTANCE = 0.6
 COUNTED_PENALTY = 0.7
+MEMBERS_BLANKED_PENALTY = 0.5
 SAME_PARAGRAPH_PENALTY = 0.8  # the third item and later from one paragraph
 PER_PARAGRAPH = 2
 STATEMENT_PENALTY = 0.85  # the fifth true/false and later: a queue of statements tests recognition only
@@ -705,6 +734,8 @@ def _check(c, text: str, topics: frozenset[str] = frozenset()) -> bool:
         factor *= SAID_ONCE_PENALTY
     if c.kind == "cloze" and list_member(c.prompt) and c.ranking.get("importance", 1.0) < LIST_MEMBER_IMPORTANCE:
         factor *= LIST_MEMBER_PENALTY
+    if c.kind == "cloze" and members_blanked(c.prompt):
+        factor *= MEMBERS_BLANKED_PENALTY
     if c.kind == "cloze" and counted(c.prompt):
         factor *= COUNTED_PENALTY
     if cross_reference(passage):

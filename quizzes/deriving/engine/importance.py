@@ -508,3 +508,21 @@ def co_listed(key: str, members: set[str]) -> bool:
     """Is a term (normal form) one of the items, or the head of one ("lymphome" of "lymphome diffus")?"""
     padded = f" {key} "
     return any(padded in f" {m} " or f" {m} " in padded for m in members)
+
+
+def list_size(phrase: str, sentences: list[list[str]]) -> int:
+    """How many other members the list holding `phrase` has, `phrase` taken with the words that follow it up to the
+    next separator: "[[SUN]] Sparc, PowerPC, ARM…" is a member of the list as "SUN Sparc" is."""
+    needle = [w for w in list_tokens(phrase) if w not in _SEPARATORS]
+    best = len(listed_with(phrase, sentences))
+    n = len(needle)
+    for toks in sentences:
+        for i in range(len(toks) - n + 1):
+            if toks[i : i + n] != needle:
+                continue
+            k = i + n
+            while k < len(toks) and toks[k] not in _SEPARATORS and k - i < 5:
+                k += 1
+            if k > i + n:
+                best = max(best, len(listed_with(" ".join(toks[i:k]), sentences)))
+    return best

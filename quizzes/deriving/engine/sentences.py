@@ -93,6 +93,9 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
     return tokens
 
 
+_NEW_SUBJECT = re.compile(r"(?:Il|Elle|Ils|Elles|On|Cela|Ceci|It|They|This|These)\b")
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph."""
     spans = []
@@ -101,7 +104,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         before = text[start : m.start()]
         word = re.search(r"([\w.°]+)$", before)
         last = word.group(1).casefold() if word else ""
-        if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()) or re.fullmatch(r"(\w\.)+\w", last):
+        # a key chord ("tapez C-g. Dans ce didacticiel…") ends on one letter too, but no initial follows a hyphen
+        initial = len(last) == 1 and last.isalpha() and not before[:-1].endswith(("C-", "M-", "S-"))
+        # "etc." then a subject pronoun ("…, etc. Il finit donc par…") ends the sentence
+        after_etc = last == "etc" and re.match(_NEW_SUBJECT, text[m.end() :].lstrip())
+        if (last in _ABBREVIATIONS and not after_etc) or initial or re.fullmatch(r"(\w\.)+\w", last):
             continue
         if m.group().startswith(".") and re.search(r"\d$", before) and re.match(r"\s+\d", text[m.end() :]):
             continue  # "3.1. 2" numbering
