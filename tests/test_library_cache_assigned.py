@@ -1,0 +1,178 @@
+"""The library page of a learner with assignments is kept whole too (quizzes/library_cache.py): each change to what
+their part is made from shows on the next request, exactly as a page rendered anew (their attempts, retakes, the
+teacher's edits, new assignments, extensions, enrolments, archiving, the teacher's own questions, the clock), and
+never on another learner's page."""
+
+import re
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.test import Client
+
+from quizzes.bank.models import QuizSetItem
+from quizzes.quizzing.models import Attempt
+from quizzes.study.models import Card
+from quizzes.teaching.models import Assignment, Classroom, Enrollment, Extension
+from tests import factory
+from tests.test_library_cache import NOW, badges, content, page, studied, to_review  # noqa: F401 - fixture
+
+__all__ = ["studied"]
+
+
+def fresh(client, now=NOW) -> str:
+    """The page rendered anew, the cache left aside: what the kept page must show."""
+    with mock.patch("quizzes.library_cache.keeps", return_value=False):
+        return page(client, now)
+
+
+def same(client, now=NOW) -> str:
+    """The page, twice (the second from the cache), checked against one rendered anew."""
+    first = page(client, now)
+    kept = page(client, now)
+    assert content(kept) == content(first) == content(fresh(client, now))
+    return kept
+
+
+@pytest.fixture
+def quiz(teacher, learner, studied):  # noqa: F811 - the fixture, imported
+    """A quiz assignment of the learner's class on the set holding their first card, its answers shown after the
+    due date (in three days): that card is held back from their reviews until then."""
+    classroom = Classroom.objects.create(teacher=teacher, name="Class of Ada")
+    Enrollment.objects.create(classroom=classroom, learner=learner)
+    held = factory.make_quizset("held", [studied[0].question], title="Held set")
+    return Assignment.objects.create(
+        classroom=classroom,
+        quizset=held,
+        opens_at=NOW - timedelta(days=1),
+        due_at=NOW + timedelta(days=3),
+        reveal=Assignment.Reveal.AFTER_DUE,
+    )
+
+
+@pytest.fixture
+def seen(alice, quiz):
+    html = same(alice)
+    assert "Class of Ada" in html and "to do" in html and ">Start<" in html
+    assert to_review(html) == 2 and badges(html) == [1]
+    return html
+
+
+def attempt(user, assignment, finished=None, score=None, **kwargs) -> Attempt:
+    return Attempt.objects.create(
+        user=user,
+        quizset=assignment.quizset,
+        assignment=assignment,
+        question_ids=[i.question_id for i in assignment.quizset.items.all()],
+        started_at=NOW - timedelta(minutes=10),
+        finished_at=finished,
+        score=score,
+        **kwargs,
+    )
+
+
+def test_an_assigned_learners_page_is_kept_and_cheap(alice, seen, django_assert_max_num_queries):
+    # session, user with settings, the fingerprint
+    with django_assert_max_num_queries(3):
+        html = page(alice)
+    assert content(html) == content(seen)
+
+
+def test_an_attempt_started_finished_and_retaken_shows_at_once(alice, learner, seen, quiz):
+    started = attempt(learner, quiz)
+    assert ">Continue<" in same(alice)
+    started.finished_at, started.score = NOW - timedelta(minutes=1), 0.5
+    started.save()
+    html = same(alice)
+    assert ">Try again<" in html and "50" in html
+    attempt(learner, quiz, finished=NOW, score=1.0)  # best kept
+    assert "100" in same(alice)
+    Attempt.objects.create(user=learner, quizset=quiz.quizset, question_ids=[], retake_of=started)
+    same(alice)
+
+
+def test_the_teachers_edits_show_at_once(alice, seen, quiz):
+    quiz.due_at = NOW + timedelta(hours=5)
+    quiz.save()
+    assert "due soon" in same(alice)
+    quiz.reveal = Assignment.Reveal.IMMEDIATELY
+    quiz.save()
+    html = same(alice)
+    assert to_review(html) == 3 and badges(html) == [1, 2]  # no longer held
+    quiz.mode = Assignment.Mode.STUDY
+    quiz.save()
+    html = same(alice)
+    assert ">Start<" not in html and "Your predicted recall" in html
+    quiz.classroom.name = "Class of Grace"
+    quiz.classroom.save()
+    assert "Class of Grace" in same(alice)
+
+
+def test_a_new_assignment_shows_at_once(alice, seen, quiz, teacher):
+    other = factory.make_quizset("other", [factory.make_question("q-other")], title="Other set")
+    same(alice)  # the set made before the page is seen: no new bank version below
+    Assignment.objects.create(classroom=quiz.classroom, quizset=other, due_at=NOW + timedelta(days=9))
+    html = same(alice)
+    assert "Other set" in html and html.count("assignment-list") == 1
+
+
+def test_an_extension_shows_at_once(alice, learner, seen, quiz):
+    quiz.due_at = NOW - timedelta(hours=1)
+    quiz.save()
+    html = same(alice)
+    assert "overdue" in html and to_review(html) == 3
+    Extension.objects.create(assignment=quiz, learner=learner, due_at=NOW + timedelta(days=1))
+    html = same(alice)
+    assert "due soon" in html and to_review(html) == 2  # held again until the new date
+
+
+def test_the_clock_shows_at_once(alice, seen, quiz):
+    html = same(alice, NOW + timedelta(days=1, hours=1))
+    assert "due soon" in html and to_review(html) == 2
+    later = same(alice, NOW + timedelta(days=3, seconds=1))  # past the due date: answers shown, no longer held
+    assert "overdue" in later and to_review(later) == 3 and badges(later) == [1, 2]
+
+
+def test_an_assignment_opening_shows_at_once(alice, seen, quiz):
+    quiz.opens_at = NOW + timedelta(hours=1)
+    quiz.save()
+    assert "opens later" in same(alice)
+    assert "opens later" not in same(alice, NOW + timedelta(hours=1, seconds=1))
+
+
+def test_unenrolment_and_archiving_show_at_once(alice, learner, seen, quiz):
+    quiz.classroom.archived = True
+    quiz.classroom.save()
+    html = same(alice)
+    assert "Class of Ada" not in html and to_review(html) == 2  # still held: the rule reads every class of theirs
+    Enrollment.objects.filter(learner=learner).delete()
+    html = same(alice)
+    assert to_review(html) == 3
+
+
+def test_a_teachers_own_question_added_to_the_set_shows_at_once(alice, learner, seen, quiz, teacher):
+    study = Assignment.objects.create(
+        classroom=quiz.classroom,
+        quizset=factory.make_quizset("studied-set", [], title="Studied set", owner=teacher),
+        mode=Assignment.Mode.STUDY,
+        due_at=NOW + timedelta(days=9),
+    )
+    own = factory.make_question("t-own", owner=teacher)
+    Card.objects.create(user=learner, question=own, state=Card.State.REVIEW, due=NOW - timedelta(hours=1))
+    html = same(alice)
+    assert to_review(html) == 2  # not theirs to see: not counted
+    # written without signals (no new bank version): the fingerprint sees it on its own
+    QuizSetItem.objects.bulk_create([QuizSetItem(quizset=study.quizset, question=own, position=0)])
+    assert to_review(same(alice)) == 3
+
+
+def test_two_learners_of_one_class_never_see_each_others_page(alice, learner, seen, quiz):
+    bob = factory.make_user("bob-other", factory.Role.LEARNER)
+    Enrollment.objects.create(classroom=quiz.classroom, learner=bob)
+    other = Client()
+    other.force_login(bob)
+    attempt(bob, quiz, finished=NOW, score=0.25)
+    html = same(other)
+    assert "25" in html and ">Try again<" in html and learner.username not in html
+    mine = same(alice)
+    assert ">Start<" in mine and "bob-other" not in mine and not re.search(r">\s*25\s*%", mine)
