@@ -30,17 +30,14 @@ def home(request: HttpRequest) -> HttpResponse:
     cache while nothing it is made from changes (quizzes/library_cache.py)."""
     now = timezone.now()
     if library_cache.keeps(request):
-        html = library_cache.page(
-            request, now, lambda token, nonce: library_page(request, now, token, nonce, assignments=[])
+        return HttpResponse(
+            library_cache.page(request, now, lambda token, nonce: library_page(request, now, token, nonce))
         )
-        if html is not None:
-            return HttpResponse(html)
     return library_page(request, now)
 
 
-def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None, assignments=None):
-    """The library rendered; with the CSRF token and the CSP nonce given, the page's HTML with them in it.
-    `assignments`: the learner's, when the caller knows them (a kept page's learner has none)."""
+def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None):
+    """The library rendered; with the CSRF token and the CSP nonce given, the page's HTML with them in it."""
     filters = library.LibraryFilterForm(request.GET).filters()
     data = library.shared_rows(request)
     sets = library.filtered(data["sets"], filters)
@@ -62,7 +59,7 @@ def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None, ass
             queue = scheduling.queue(request.user, settings, now, fetch_card=False)
             context["queue"] = queue
             context["to_review"] = queue.new_left + queue.learning_due + queue.review_left
-            context["assignments"] = teaching.for_learner(request.user, now) if assignments is None else assignments
+            context["assignments"] = teaching.for_learner(request.user, now)
     context["cards"] = library.cards(sets, due)
     if csrf_token is not None:
         # Given values win over the context processors': the same token and nonce everywhere in the page.

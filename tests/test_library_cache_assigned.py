@@ -176,3 +176,45 @@ def test_two_learners_of_one_class_never_see_each_others_page(alice, learner, se
     assert "25" in html and ">Try again<" in html and learner.username not in html
     mine = same(alice)
     assert ">Start<" in mine and "bob-other" not in mine and not re.search(r">\s*25\s*%", mine)
+
+
+def test_limited_attempts_late_work_and_the_score_kept_show_at_once(alice, learner, seen, quiz):
+    quiz.reveal = Assignment.Reveal.IMMEDIATELY
+    quiz.save()
+    assert to_review(same(alice)) == 3
+    quiz.max_attempts = 2  # held until the due date: its attempts are counted
+    quiz.save()
+    assert to_review(same(alice)) == 2
+    attempt(learner, quiz, finished=NOW - timedelta(minutes=5), score=0.25)
+    attempt(learner, quiz, finished=NOW - timedelta(minutes=1), score=0.75)
+    assert "75" in same(alice)
+    quiz.grading = Assignment.Grading.FIRST
+    quiz.save()
+    assert "25" in same(alice)
+    quiz.due_at, quiz.max_attempts = NOW - timedelta(hours=1), None
+    quiz.save()
+    Attempt.objects.filter(user=learner).delete()
+    assert ">Start<" in same(alice)
+    quiz.accept_late = False
+    quiz.save()
+    assert "The due date has passed." in same(alice)
+
+
+def test_an_older_attempt_finished_after_a_newer_one_shows_at_once(alice, learner, seen, quiz):
+    older = attempt(learner, quiz)
+    attempt(learner, quiz, finished=NOW - timedelta(minutes=1), score=0.25)
+    assert "25" in same(alice)
+    older.finished_at, older.score = NOW - timedelta(minutes=2), 0.75  # its time limit ended before
+    older.save()
+    assert "75" in same(alice)
+
+
+def test_the_recall_of_a_study_assignment_shows_at_once(alice, learner, seen, quiz, studied):  # noqa: F811
+    quiz.mode = Assignment.Mode.STUDY
+    quiz.save()
+    card = Card.objects.filter(pk=studied[0].pk)
+    card.update(due=NOW + timedelta(days=7), last_review=NOW - timedelta(days=1), version=studied[0].version + 1)
+    before = same(alice)  # reviewed, due next week: not counted by the page, only in their recall
+    card.update(stability=60, version=studied[0].version + 2)
+    after = same(alice)
+    assert re.findall(r"<strong>(\d+)", after) != re.findall(r"<strong>(\d+)", before)
