@@ -48,15 +48,17 @@ _recent: dict[str, dict] = {}
 # Then, on as many rows as the learner has assignments (one row of nulls for none), what their part is made from:
 # each assignment of a class they are enrolled in, archived or not (what an assignment holds back reads every
 # class of theirs: quizzes/bank/models.py withheld_*), with every column the page or that rule reads (not its
-# time limit nor its shuffling: its attempts read them), its class's name and archiving, their extension, their
-# attempts on it (count, last id, last finish, how many finished: an attempt's score is written when it
-# finishes; a retake is practice, of no assignment, and moves only their cards, read above), its set's items
-# (a teacher's own question added to it is shown to them: count, last id) and, for their recall on the due
-# date, their cards of that set (count, versions: every write to a card bumps its version). Each by an index of
-# the assignment, the class, the set or the learner: the cost follows the assignments the page shows.
+# time limit nor its shuffling: its attempts read them; its class is shown by its name, and is one of theirs),
+# its class's name and archiving, their extension, their attempts on it (last id: a new one; how many finished,
+# and the last finish: an attempt's score is written when it finishes; how many there are only shows as none or
+# some, which the last id tells; a retake is practice, of no assignment, and moves only their cards, read
+# above), its set's items (a teacher's own question added to it is shown to them: count, last id) and, for
+# their recall on the due date, their cards of that set (the sum of their versions plus one: every write to a
+# card bumps its version, a card gone takes at least one away). Each by an index of the assignment, the class,
+# the set or the learner: the cost follows the assignments the page shows.
 CARD_COLUMNS = "id, version, state, suspended, removed_at, buried_until"
 ASSIGNMENT_COLUMNS = (
-    "a.id, a.classroom_id, a.quizset_id, a.mode, a.opens_at, a.due_at, a.max_attempts, a.reveal, a.accept_late,"
+    "a.id, a.quizset_id, a.mode, a.opens_at, a.due_at, a.max_attempts, a.reveal, a.accept_late,"
     " a.grading, cl.name, cl.archived, x.due_at AS extended_at"
 )
 FINGERPRINT_SQL = f"""
@@ -77,7 +79,6 @@ FROM
   (SELECT COUNT(*) AS n, COALESCE(MAX(id), 0) AS m FROM quizzes_reviewlog WHERE user_id = %s AND reviewed_at >= %s) l
   LEFT JOIN
   (SELECT {ASSIGNMENT_COLUMNS},
-     (SELECT COUNT(*) FROM quizzes_attempt t WHERE t.assignment_id = a.id AND t.user_id = e.learner_id) AS tn,
      (SELECT MAX(t.id) FROM quizzes_attempt t WHERE t.assignment_id = a.id AND t.user_id = e.learner_id) AS tm,
      (SELECT MAX(t.finished_at) FROM quizzes_attempt t WHERE t.assignment_id = a.id AND t.user_id = e.learner_id)
        AS tf,
@@ -85,9 +86,7 @@ FROM
        AS tc,
      (SELECT COUNT(*) FROM quizzes_quizsetitem i WHERE i.quizset_id = a.quizset_id) AS i_n,
      (SELECT MAX(i.id) FROM quizzes_quizsetitem i WHERE i.quizset_id = a.quizset_id) AS i_m,
-     (SELECT COUNT(*) FROM quizzes_card d JOIN quizzes_quizsetitem i ON i.question_id = d.question_id
-      WHERE d.user_id = e.learner_id AND i.quizset_id = a.quizset_id) AS d_n,
-     (SELECT SUM(d.version) FROM quizzes_card d JOIN quizzes_quizsetitem i ON i.question_id = d.question_id
+     (SELECT SUM(d.version + 1) FROM quizzes_card d JOIN quizzes_quizsetitem i ON i.question_id = d.question_id
       WHERE d.user_id = e.learner_id AND i.quizset_id = a.quizset_id) AS d_v
    FROM quizzes_enrollment e
    JOIN quizzes_classroom cl ON cl.id = e.classroom_id
@@ -98,7 +97,7 @@ ORDER BY y.id
 """
 FINGERPRINTED = 10  # the columns that say what the page is made from; then the moments; then each assignment's
 MOMENTS = 3
-OPENS, DUE, EXTENDED = 4, 5, 12  # in ASSIGNMENT_COLUMNS
+OPENS, DUE, EXTENDED = 3, 4, 11  # in ASSIGNMENT_COLUMNS
 # An assignment's status moves at its opening, two days before the learner's due date ("due soon"), and at
 # that date (overdue; answers revealed, questions no longer held). The rules compare with < or <=: the moment
 # and the next microsecond are both ends of a kept page.

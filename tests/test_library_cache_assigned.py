@@ -9,6 +9,7 @@ from unittest import mock
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from quizzes.bank.models import QuizSetItem
 from quizzes.quizzing.models import Attempt
@@ -218,3 +219,71 @@ def test_the_recall_of_a_study_assignment_shows_at_once(alice, learner, seen, qu
     card.update(stability=60, version=studied[0].version + 2)
     after = same(alice)
     assert re.findall(r"<strong>(\d+)", after) != re.findall(r"<strong>(\d+)", before)
+
+
+def test_an_assignment_replaced_or_given_another_set_shows_at_once(alice, seen, quiz):
+    first = factory.make_quizset("empty-a", [], title="Empty A")
+    second = factory.make_quizset("empty-b", [], title="Empty B")
+    quiz.quizset = first
+    quiz.save()
+    assert "Empty A" in same(alice)
+    quiz.quizset = second  # no new bank version, the same items (none)
+    quiz.save()
+    html = same(alice)
+    assert "Empty B" in html and "Empty A" not in html
+    fields = {f.attname: getattr(quiz, f.attname) for f in Assignment._meta.concrete_fields if not f.primary_key}
+    quiz.delete()
+    again = Assignment.objects.create(**fields)  # the same in all but its id, which its Start form posts to
+    assert reverse("quizzes:start_assignment", args=[again.pk]) in same(alice)
+
+
+def test_the_teachers_own_questions_removed_or_swapped_show_at_once(alice, learner, seen, quiz, teacher):
+    study = Assignment.objects.create(
+        classroom=quiz.classroom,
+        quizset=factory.make_quizset("studied-set", [], title="Studied set", owner=teacher),
+        mode=Assignment.Mode.STUDY,
+        due_at=NOW + timedelta(days=9),
+    )
+    own = [factory.make_question(f"t-own-{i}", owner=teacher) for i in range(4)]
+    for question in own[:2]:
+        Card.objects.create(user=learner, question=question, state=Card.State.REVIEW, due=NOW - timedelta(hours=1))
+    # written without signals (no new bank version): the fingerprint sees it on its own
+    QuizSetItem.objects.bulk_create([QuizSetItem(quizset=study.quizset, question=q, position=0) for q in own[:3]])
+    assert to_review(same(alice)) == 4
+    QuizSetItem.objects.filter(quizset=study.quizset, question=own[0]).delete()  # not the last item
+    assert to_review(same(alice)) == 3
+    QuizSetItem.objects.filter(quizset=study.quizset, question=own[1]).delete()
+    QuizSetItem.objects.bulk_create([QuizSetItem(quizset=study.quizset, question=own[3], position=0)])  # as many
+    assert to_review(same(alice)) == 2
+
+
+def test_a_finished_attempt_gone_as_another_finishes_shows_at_once(alice, learner, seen, quiz):
+    gone = attempt(learner, quiz, finished=NOW - timedelta(minutes=5), score=0.25)
+    middle = attempt(learner, quiz)
+    attempt(learner, quiz)  # the last one, open
+    assert "25" in same(alice)
+    gone.delete()
+    middle.finished_at, middle.score = NOW - timedelta(minutes=1), 0.75
+    middle.save()
+    assert "75" in same(alice)  # as many attempts finished, the same last one
+
+
+@pytest.mark.parametrize("extended", [False, True])
+def test_the_due_date_passing_within_the_day_shows_at_once(alice, learner, seen, quiz, extended):
+    # NOW is 20:30 and the learner's day ends at 04:00: every moment below falls within it
+    if extended:
+        Extension.objects.create(assignment=quiz, learner=learner, due_at=NOW + timedelta(hours=1))
+    else:
+        quiz.due_at = NOW + timedelta(hours=1)
+        quiz.save()
+    html = same(alice)
+    assert "due soon" in html and to_review(html) == 2
+    later = same(alice, NOW + timedelta(hours=1, seconds=1))
+    assert "overdue" in later and to_review(later) == 3
+
+
+def test_the_due_date_coming_near_within_the_day_shows_at_once(alice, seen, quiz):
+    quiz.due_at = NOW + timedelta(days=2, hours=1)
+    quiz.save()
+    assert "due soon" not in same(alice)
+    assert "due soon" in same(alice, NOW + timedelta(hours=2))
