@@ -7,13 +7,17 @@ count, versions, states, removals, last id; every write to a card bumps its vers
 ratings), read with what else it depends on without a query (the settings, the local day, the bank's version,
 the language, the time zone, the name). Only learners' pages are kept: no navigation of a role that sees more.
 
-What moves with time alone: a learning card comes within the queue's look-ahead, a buried card comes back (the
-same query reads the first of these moments: the page is kept only until then), and a new day (in the key).
+A learner with assignments: the same query reads, per assignment of their classes, what their part is made
+from (the assignment's columns that the page and the withheld rule read, its class's name and archiving, their
+extension, their attempts on it, its set's items, their cards of that set: FINGERPRINT_SQL).
 
-Not kept: a learner with an assignment in one of their classes (its status, score and recall move with their
-attempts, the teacher's edits and the clock, and it may hold questions back or show a teacher's own: their page
-is rendered each time), a teacher or an admin (their library is their own), a filtered or htmx request, and a
-page with a message to show. The CSRF token and the CSP nonce are cut out of the kept page and written in at
+What moves with time alone: a learning card comes within the queue's look-ahead, a buried card comes back, an
+assignment opens, comes within two days of the learner's due date, or reaches it (its status moves, its answers
+are revealed, its questions are no longer held); the page is kept only until the first of these moments, which
+the same query reads; and a new day (in the key).
+
+Not kept: a teacher or an admin (their library is their own), a filtered or htmx request, and a page with a
+message to show. The CSRF token and the CSP nonce are cut out of the kept page and written in at
 each request."""
 
 import hashlib

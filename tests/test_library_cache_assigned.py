@@ -287,3 +287,17 @@ def test_the_due_date_coming_near_within_the_day_shows_at_once(alice, seen, quiz
     quiz.save()
     assert "due soon" not in same(alice)
     assert "due soon" in same(alice, NOW + timedelta(hours=2))
+
+
+def test_a_question_left_out_of_a_study_set_moves_the_recall_at_once(alice, learner, seen, quiz, teacher):
+    quiz.mode = Assignment.Mode.STUDY
+    quiz.save()
+    own = [factory.make_question(f"t-own-{i}", owner=teacher) for i in range(2)]
+    with mock.patch("quizzes.bank.version.bump"):  # a write the bank's version does not see
+        QuizSetItem.objects.bulk_create([QuizSetItem(quizset=quiz.quizset, question=q, position=1) for q in own])
+    Card.objects.filter(user=learner).update(last_review=NOW - timedelta(days=1), stability=30, version=9)
+    before = same(alice)  # their recall on the due date: the average over the set's questions, with a card or not
+    with mock.patch("quizzes.bank.version.bump"):
+        QuizSetItem.objects.filter(quizset=quiz.quizset, question=own[0]).delete()  # no card of theirs, not last
+    after = same(alice)
+    assert re.findall(r"<strong>(\d+)", after) != re.findall(r"<strong>(\d+)", before)
