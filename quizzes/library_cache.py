@@ -130,9 +130,9 @@ def _moment(value) -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, datetime | None]:
-    """What the learner's page is made from, as a short key, and until when it holds (None: no end), in one
-    query."""
+def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, datetime | None, bool]:
+    """What the learner's page is made from, as a short key, until when it holds (None: no end), and whether
+    they have an assignment, in one query."""
     user = request.user
     at = connection.ops.adapt_datetimefield_value
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
@@ -166,19 +166,20 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, d
             timezone.get_current_timezone_name(),
         )
     )
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), until
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), until, bool(assignments)
 
 
 def page(request, now: datetime, render) -> str | None:
-    """The page's HTML: from the cache while nothing it is made from changed, else `render(token, nonce)`,
-    which renders it with the CSRF token and the CSP nonce given."""
+    """The page's HTML: from the cache while nothing it is made from changed, else `render(token, nonce,
+    assigned)`, which renders it with the CSRF token and the CSP nonce given (`assigned`: whether the learner has
+    an assignment; when not, the render need not look for them)."""
     settings = StudySettings.read_for(request.user)
-    key, until = fingerprint(request, settings, now)
+    key, until, assigned = fingerprint(request, settings, now)
     key = f"learnapp:library-page:{request.user.pk}:{key}"
     token, nonce = get_token(request), str(get_nonce(request))
     found = _recent.get(key) or cache.get(key)
     if found is None or (found["until"] is not None and now >= found["until"]):
-        html = render(token, nonce)
+        html = render(token, nonce, assigned)
         # Cut where the token and the nonce are (random: no text can hold them by chance); odd items name them.
         parts = re.split(f"({re.escape(token)}|{re.escape(nonce)})", html)
         for i in range(1, len(parts), 2):

@@ -31,13 +31,20 @@ def home(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     if library_cache.keeps(request):
         return HttpResponse(
-            library_cache.page(request, now, lambda token, nonce: library_page(request, now, token, nonce))
+            library_cache.page(
+                request,
+                now,
+                lambda token, nonce, assigned: library_page(
+                    request, now, token, nonce, assignments=None if assigned else []
+                ),
+            )
         )
     return library_page(request, now)
 
 
-def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None):
-    """The library rendered; with the CSRF token and the CSP nonce given, the page's HTML with them in it."""
+def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None, assignments=None):
+    """The library rendered; with the CSRF token and the CSP nonce given, the page's HTML with them in it.
+    `assignments`: the learner's, when the caller knows them (a kept page's fingerprint says when they have none)."""
     filters = library.LibraryFilterForm(request.GET).filters()
     data = library.shared_rows(request)
     sets = library.filtered(data["sets"], filters)
@@ -59,7 +66,7 @@ def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None):
             queue = scheduling.queue(request.user, settings, now, fetch_card=False)
             context["queue"] = queue
             context["to_review"] = queue.new_left + queue.learning_due + queue.review_left
-            context["assignments"] = teaching.for_learner(request.user, now)
+            context["assignments"] = teaching.for_learner(request.user, now) if assignments is None else assignments
     context["cards"] = library.cards(sets, due)
     if csrf_token is not None:
         # Given values win over the context processors': the same token and nonce everywhere in the page.
