@@ -30,17 +30,21 @@ def home(request: HttpRequest) -> HttpResponse:
     cache while nothing it is made from changes (quizzes/library_cache.py)."""
     now = timezone.now()
     if library_cache.keeps(request):
-        html = library_cache.page(
-            request, now, lambda token, nonce: library_page(request, now, token, nonce, assignments=[])
+        return HttpResponse(
+            library_cache.page(
+                request,
+                now,
+                lambda token, nonce, assigned: library_page(
+                    request, now, token, nonce, assignments=None if assigned else []
+                ),
+            )
         )
-        if html is not None:
-            return HttpResponse(html)
     return library_page(request, now)
 
 
 def library_page(request: HttpRequest, now, csrf_token=None, csp_nonce=None, assignments=None):
     """The library rendered; with the CSRF token and the CSP nonce given, the page's HTML with them in it.
-    `assignments`: the learner's, when the caller knows them (a kept page's learner has none)."""
+    `assignments`: the learner's, when the caller knows them (a kept page's fingerprint says when they have none)."""
     filters = library.LibraryFilterForm(request.GET).filters()
     data = library.shared_rows(request)
     sets = library.filtered(data["sets"], filters)
