@@ -22,7 +22,7 @@ each request."""
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -36,6 +36,7 @@ from . import library
 from .bank import version as bank_version
 from .study import scheduling
 from .study.models import StudySettings
+from .study.reading import read_datetime
 
 TIMEOUT = 60 * 60
 # This process's copy of the pages it last read from the cache, by key: no unpickling, nor a trip to Redis, on
@@ -121,15 +122,6 @@ def keeps(request) -> bool:
     )
 
 
-def _moment(value) -> datetime | None:
-    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, datetime | None, bool]:
     """What the learner's page is made from, as a short key, until when it holds (None: no end), and whether
     they have an assignment, in one query."""
@@ -143,13 +135,13 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, d
         cursor.execute(FINGERPRINT_SQL, params)
         rows = cursor.fetchall()
     first = rows[0]
-    buried, learning, relearning = (_moment(v) for v in first[FINGERPRINTED : FINGERPRINTED + MOMENTS])
+    buried, learning, relearning = (read_datetime(v) for v in first[FINGERPRINTED : FINGERPRINTED + MOMENTS])
     ahead = scheduling.LEARN_AHEAD
     moments = [buried, learning and learning - ahead, relearning and relearning - ahead]
     assignments = [row[FINGERPRINTED + MOMENTS :] for row in rows if row[FINGERPRINTED + MOMENTS] is not None]
     for row in assignments:
-        due = _moment(row[EXTENDED]) or _moment(row[DUE])
-        for moment in (_moment(row[OPENS]), due - SOON, due):
+        due = read_datetime(row[EXTENDED]) or read_datetime(row[DUE])
+        for moment in (read_datetime(row[OPENS]), due - SOON, due):
             moments += [moment, moment + TICK]
     until = min((moment for moment in moments if moment is not None and moment > now), default=None)
     fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)

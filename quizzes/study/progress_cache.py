@@ -18,7 +18,7 @@ command's `update(due=…)`) shows after the learner's next change."""
 
 import hashlib
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db import connection
@@ -34,6 +34,7 @@ from ..bank import version as bank_version
 from ..bank.models import withheld_questions
 from . import scheduling
 from .models import StudySettings
+from .reading import read_datetime
 
 TIMEOUT = 60 * 60
 FORECAST = timedelta(days=30)  # stats.FORECAST_DAYS: a card due within 30 days of now is in the forecast
@@ -79,15 +80,6 @@ FROM
 FINGERPRINTED = 22  # the columns that say what the page is made from; then the moments, then the held questions
 
 
-def _moment(value) -> datetime | None:
-    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def fingerprint(user, settings: StudySettings, now: datetime) -> tuple[str, datetime | None, list[int]]:
     """What the page is made from, as a short key, until when its HTML holds (None: no end), and the questions
     held from the learner now (scheduling.held_questions: the queue needs them), in one query."""
@@ -105,7 +97,7 @@ def fingerprint(user, settings: StudySettings, now: datetime) -> tuple[str, date
     # When the page changes with time alone: a card comes back from being buried, a review falls due (at risk),
     # a learning card comes within the look-ahead of the count due today, a card comes within the forecast's 30
     # days, a card stops being mastered. The HTML is kept until the first of these.
-    buried, at_risk, learning, relearning, *forecast, mastered = (_moment(v) for v in row[FINGERPRINTED:-1])
+    buried, at_risk, learning, relearning, *forecast, mastered = (read_datetime(v) for v in row[FINGERPRINTED:-1])
     ends = [buried, at_risk, learning and learning - ahead, relearning and relearning - ahead, mastered]
     ends += [end - FORECAST for end in forecast if end is not None]
     until = min((end for end in ends if end is not None), default=None)

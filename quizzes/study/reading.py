@@ -7,6 +7,7 @@ fields, the values go through the same converters as the ORM's, and the instance
 """
 
 from collections.abc import Collection
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -16,6 +17,16 @@ from django.db.models.expressions import RawSQL
 
 from ..bank.models import Choice, Passage, Question, QuestionRule, Source
 from .models import Card, Deck, ReviewLog
+
+
+def read_datetime(value) -> datetime | None:
+    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
 
 # The source's full text (up to tens of kB) and what goes with it are never shown on a review.
 SOURCE_TEXT = ("text", "licence", "paragraph_languages")

@@ -826,18 +826,9 @@ def _queue_counts(
             first_learning=first_learning,
             first_review=first_review,
             first_new=first_new,
-            next_learning=_read_datetime(next_learning),
+            next_learning=reading.read_datetime(next_learning),
         )
     return counts
-
-
-def _read_datetime(value) -> datetime | None:
-    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def record_quiz_answer(

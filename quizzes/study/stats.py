@@ -2,7 +2,7 @@
 
 import sqlite3
 from bisect import bisect_right
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -16,6 +16,7 @@ from ..bank.models import Question, Source, Topic, visible_questions
 from . import planning, scheduling
 from .charts import MONTH_LABELS
 from .models import Card, StudySettings
+from .reading import read_datetime
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 30
@@ -99,13 +100,6 @@ def _date(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
-def _datetime(value) -> datetime:
-    """A timestamp read by plain SQL: SQLite gives UTC text, PostgreSQL an aware datetime."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _materialized() -> str:
     """MATERIALIZED where the database knows it (PostgreSQL 12, SQLite 3.35): else SQLite may read a common
     table expression again for each use. The progress page reads every card of the learner, so the list of visible
@@ -124,7 +118,9 @@ def _cards(user_id: int, visible: RawSQL, now: datetime) -> dict[str, list[Card]
         rows = cursor.fetchall()
     lists: dict[str, list[Card]] = {"at_risk": [], "leeches": []}
     for which, pk, due, lapses, suspended, is_leech, qid, kind, prompt, language in rows:
-        card = _read(Card, id=pk, due=_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech))
+        card = _read(
+            Card, id=pk, due=read_datetime(due), lapses=lapses, suspended=bool(suspended), is_leech=bool(is_leech)
+        )
         card.question = _read(Question, id=qid, kind=kind, prompt=prompt, language=language)
         lists["at_risk" if which == "r" else "leeches"].append(card)
     return lists
