@@ -22,6 +22,8 @@ import re
 from collections.abc import Sequence
 
 from . import reasons
+from .furniture import URL as _URL
+from .furniture import furniture
 from .importance import list_size, list_tokens, listed_with
 from .lexicon import STOPWORDS
 from .questions import BLANK, leaks
@@ -29,29 +31,8 @@ from .terms import YEAR, families, family_name, is_verb, zipf
 
 # --- text furniture ----------------------------------------------------------------------------------------------
 
-# menu options of an interactive tool: "(A)llow", "[(D)eny]", "(S)ave"
-_MENU_OPTION = re.compile(r"\(\w\)\w|\[\(\w\)")
-# "Profile: /usr/sbin/x", "Severity: 8": a capitalised label followed by a value, as a tool prints it
-_LABEL = re.compile(r"(?:^|\s)[A-Z][a-z]+(?: [A-Z][a-z]+)?: (?=\S)")
-_PATH = re.compile(r"(?<![\w/])/?(?:[\w.+-]+/){1,}[\w.+-]*")
-_URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+", re.IGNORECASE)
 # key chords: C-v, M-<, C-x C-c, <Maj>
 _CHORD = re.compile(r"(?<!\w)[CMS]-(?:\S)")
-_HEADING_RULE = re.compile(r"(?:^|\s)=\s.+\s=(?:\s|$)")
-_EXERCISE = re.compile(r"^\s*(?:>>|\$ |# |% |C:\\>)")
-
-
-def furniture(passage: str) -> bool:
-    """A passage that is a transcript, a menu, a table or an exercise line rather than prose."""
-    if _EXERCISE.match(passage) or _HEADING_RULE.search(passage):
-        return True
-    if len(_MENU_OPTION.findall(passage)) >= 2 or len(_LABEL.findall(passage)) >= 2:
-        return True
-    paths = [p for p in _PATH.findall(_URL.sub(" ", passage)) if p.count("/") >= 2 or p.startswith("/")]
-    if len(paths) >= 3:
-        return True
-    # a key table flattened into a line: "C-v Avance d'un écran M-v Recule d'un écran C-l Efface…"
-    return len(re.findall(r"(?<!\w)[CMS]-\S+ [A-ZÀ-Ý][a-zà-ÿ]", passage)) >= 2
 
 
 def cut_short(passage: str, language: str) -> bool:

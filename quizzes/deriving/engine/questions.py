@@ -9,6 +9,7 @@ from rapidfuzz import fuzz
 from . import importance, reasons
 from .answers import text_aliases
 from .context import leans_on_previous
+from .furniture import furniture
 from .lexicon import ARTICLES, INDICATION_CUES, STOPWORDS
 from .sentences import Sentence
 from .terms import (
@@ -1336,7 +1337,6 @@ def heading_list_questions(text: str, segments: list, drafts: list[Draft] = ()) 
     """Items from the lines the segmenter takes for headings although they are a table's rows or a list's items;
     none on a term one of the `drafts` asks already (its term or any blank), nor on a key beside a key asked
     already: the final gate may yet blank it there ("avancer d'un écran avec [[C-v]]. …, tapez [[M-v]]")."""
-    from .gate import furniture  # noqa: PLC0415 - the gate imports this module
 
     # an exercise line (">> Essayez de faire [[C-b]]…") is dropped by the gate: it asks nothing the card would repeat
     drafts = [d for d in drafts if not furniture(text[d.passage_start : d.passage_end])]
