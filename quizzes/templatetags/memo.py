@@ -15,7 +15,11 @@ from django.urls import get_script_prefix
 
 register = template.Library()
 
-LIMIT = 256  # combinations kept per fragment: languages × pages × roles stay far below
+# Combinations kept per fragment, then all forgotten. The navigation's languages × pages × roles stay far below;
+# a question's inputs (one per question, version and language: the shipped bank's 339 in one or two languages, a
+# school's bank of a thousand) fit at a few kB each, a few MB per process. At 256 they were all forgotten every few
+# hundred questions and rendered again.
+LIMIT = 2048
 _generation = 0  # bumped when a setting changes: every fragment renders again
 
 
