@@ -6,6 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 from django.utils import timezone
 
 from quizzes.accounts.roles import Role, grant_role, sync_roles
@@ -45,7 +46,8 @@ def simulate_history(user, days: int = HISTORY_DAYS, seed: int = 2026) -> int:
             scheduling.add_study(user, quizset=quizset)
     settings = StudySettings.for_user(user)
     scheduler = scheduling.scheduler_for(settings)
-    Card.objects.filter(user=user).update(due=timezone.now() - timedelta(days=days + 1))
+    # The version too: what is kept per learner (the library page, progress) sees a card change by its version.
+    Card.objects.filter(user=user).update(due=timezone.now() - timedelta(days=days + 1), version=F("version") + 1)
     count = 0
     for day in range(days, 0, -1):
         if rng.random() < 0.12:  # a day off now and then
