@@ -3,9 +3,10 @@ texts' judged queues, each on the sentence that used to produce it (docs/derivin
 context, second round").
 """
 
-from quizzes.deriving.engine import Candidate, derive
+from quizzes.deriving.engine import derive
 from quizzes.deriving.engine.gate import MID_THOUGHT_PENALTY, gate, members_blanked, repair_cloze
 from quizzes.deriving.engine.sentences import split_sentences
+from tests.deriving.candidates import cloze
 
 
 def _split(text: str) -> list[str]:
@@ -83,24 +84,6 @@ def test_several_members_of_one_list_blanked_go_down():
 # --- a sentence that leans on an earlier one -----------------------------------------------------------------------
 
 
-def _cloze(prompt: str, answer: str, language: str) -> Candidate:
-    passage = prompt.replace("[[", "").replace("]]", "")
-    return Candidate(
-        kind="cloze",
-        prompt=prompt,
-        answer=answer,
-        passage=passage,
-        language=language,
-        confidence=0.5,
-        reason="",
-        answer_type="term",
-        term=answer,
-        highlight=answer,
-        start=0,
-        end=len(passage),
-    )
-
-
 def test_a_sentence_that_leans_on_an_earlier_one_goes_below_one_that_stands_alone():
     # "Comme pour la version précédente, le portage … [[m68k]] …" (reject: which version?) and "Notice that this
     # access request is not part of the [[dhclient profile]] …" (reject: a detail of the example run) stood above
@@ -108,10 +91,10 @@ def test_a_sentence_that_leans_on_an_earlier_one_goes_below_one_that_stands_alon
     # [[installation path]] of the program being executed."): such a sentence now loses half its confidence
     text = "x"
     leaning = [
-        _cloze(
+        cloze(
             "Comme pour la version précédente, le portage pour l'architecture [[m68k]] était disponible.", "m68k", "fr"
         ),
-        _cloze(
+        cloze(
             "Notice that this access request is not part of the [[dhclient profile]] at all.", "dhclient profile", "en"
         ),
     ]

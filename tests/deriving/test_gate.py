@@ -25,26 +25,7 @@ from quizzes.deriving.engine.gate import (
     unquoted,
     verb_like,
 )
-
-
-def cloze(prompt: str, answer: str, language: str = "en", confidence: float = 0.5) -> Candidate:
-    passage = prompt.replace("[[", "").replace("]]", "")
-    text = passage
-    return Candidate(
-        kind="cloze",
-        prompt=prompt,
-        answer=answer,
-        passage=text,
-        language=language,
-        confidence=confidence,
-        reason="",
-        answer_type="term",
-        term=answer,
-        highlight=answer,
-        start=0,
-        end=len(text),
-    )
-
+from tests.deriving.candidates import cloze
 
 # --- blanks glued to paths, URLs, versions, menu options ---------------------------------------------------------
 

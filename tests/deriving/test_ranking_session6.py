@@ -3,13 +3,14 @@ the sentence that used to produce it (docs/deriving.md, "Session 6: ranking and 
 """
 
 from quizzes.deriving import engine as E
-from quizzes.deriving.engine import Candidate, derive, importance
+from quizzes.deriving.engine import derive, importance
 from quizzes.deriving.engine import questions as q
 from quizzes.deriving.engine.context import leans_on_previous
 from quizzes.deriving.engine.documents import segment
 from quizzes.deriving.engine.gate import counted, english_front, gate, list_member, repair_cloze, topic_words
 from quizzes.deriving.engine.sentences import sentences as split
 from quizzes.deriving.engine.terms import Span
+from tests.deriving.candidates import cloze
 
 
 def _setup(text: str, language: str):
@@ -137,22 +138,6 @@ def test_a_flashcard_front_opening_on_a_count_needs_its_context():
 # --- list members and counted things ------------------------------------------------------------------------------
 
 
-def _cloze(prompt: str, answer: str, language: str, importance_score: float) -> Candidate:
-    passage = prompt.replace("[[", "").replace("]]", "")
-    return Candidate(
-        kind="cloze",
-        prompt=prompt,
-        answer=answer,
-        passage=passage,
-        language=language,
-        confidence=0.5,
-        reason="",
-        answer_type="term",
-        term=answer,
-        ranking={"importance": importance_score},
-    )
-
-
 def test_a_blank_on_one_member_of_a_list_waits():
     # was "… 32 and 64 bit [[x86]], [[ARM]], MIPS, [[PowerPC]] and IBM S/390." (edit: a list to guess) and
     # "nommée « [[Delete]] », « Del » ou « [[Suppr]] »" (edit)
@@ -160,15 +145,20 @@ def test_a_blank_on_one_member_of_a_list_waits():
     assert list_member("Votre clavier peut comporter une touche nommée « [[Delete]] », « Del » ou « Suppr ».")
     assert not list_member("Un [[disque dur]] est constitué de plateaux rotatifs et de têtes de lecture.")
     text = "Processors: x86, ARM, MIPS, PowerPC and S/390 are supported."
-    listed = _cloze("Processors: [[x86]], ARM, MIPS, PowerPC and S/390 are supported.", "x86", "en", 0.3)
+    listed = cloze(
+        "Processors: [[x86]], ARM, MIPS, PowerPC and S/390 are supported.", "x86", ranking={"importance": 0.3}
+    )
     assert gate([listed], text)[0].confidence < 0.5
 
 
 def test_a_key_term_listed_with_its_siblings_keeps_its_place():
     # "(expérimental, instable, [[testing]] et stable)" was usable: testing is what the text is about
     text = "La version testing. Un pool est une collection (expérimental, instable, testing et stable) de paquets."
-    key = _cloze(
-        "Un pool est une collection (expérimental, instable, [[testing]] et stable) de paquets.", "testing", "fr", 0.66
+    key = cloze(
+        "Un pool est une collection (expérimental, instable, [[testing]] et stable) de paquets.",
+        "testing",
+        "fr",
+        ranking={"importance": 0.66},
     )
     assert gate([key], text)[0].confidence == 0.5
 
