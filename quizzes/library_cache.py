@@ -21,28 +21,18 @@ message to show. The CSRF token and the CSP nonce are cut out of the kept page a
 each request."""
 
 import hashlib
-import re
 from datetime import datetime, timedelta
 
 from django.contrib.messages import get_messages
-from django.core.cache import cache
 from django.db import connection
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from . import library
+from . import kept, library
 from .bank import version as bank_version
 from .study import scheduling
 from .study.models import StudySettings
 from .study.reading import read_datetime
-
-TIMEOUT = 60 * 60
-# This process's copy of the pages it last read from the cache, by key: no unpickling, nor a trip to Redis, on
-# each request. A key names what its page is made from, so a copy is never stale but for its `until`, checked.
-RECENT = 64
-_recent: dict[str, dict] = {}
 
 # The learner's cards that the page counts (new, or due before the day ends: their count, versions, last id,
 # states, suspensions, removals, and when the first buried one comes back; a card moved into or out of them
@@ -161,29 +151,11 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, d
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest(), until, bool(assignments)
 
 
-def page(request, now: datetime, render) -> str | None:
+def page(request, now: datetime, render) -> str:
     """The page's HTML: from the cache while nothing it is made from changed, else `render(token, nonce,
     assigned)`, which renders it with the CSRF token and the CSP nonce given (`assigned`: whether the learner has
     an assignment; when not, the render need not look for them)."""
     settings = StudySettings.read_for(request.user)
     key, until, assigned = fingerprint(request, settings, now)
     key = f"learnapp:library-page:{request.user.pk}:{key}"
-    token, nonce = get_token(request), str(get_nonce(request))
-    found = _recent.get(key) or cache.get(key)
-    if found is None or (found["until"] is not None and now >= found["until"]):
-        html = render(token, nonce, assigned)
-        # Cut where the token and the nonce are (random: no text can hold them by chance); odd items name them.
-        parts = re.split(f"({re.escape(token)}|{re.escape(nonce)})", html)
-        for i in range(1, len(parts), 2):
-            parts[i] = "csrf" if parts[i] == token else "nonce"
-        found = {"parts": parts, "until": until}
-        cache.set(key, found, TIMEOUT)  # `until` is always later than now: a moment to come, or none
-    if _recent.get(key) is not found:
-        if len(_recent) >= RECENT:
-            _recent.clear()
-        _recent[key] = found
-    parts = found["parts"]
-    out = parts[:]
-    for i in range(1, len(parts), 2):
-        out[i] = token if parts[i] == "csrf" else nonce
-    return "".join(out)
+    return kept.html(request, key, until, now, lambda marks: render(marks["csrf"], marks["nonce"], assigned))

@@ -1,0 +1,59 @@
+"""Pages kept whole: the HTML of a page is rendered once per key and served again while the key holds, with the
+values that differ on every request (the CSRF token, the CSP nonce, a page's own) written in at each request.
+
+The caller's key names everything the page is made from (a fingerprint read in one query: quizzes/library_cache.py),
+so a kept page is never stale but for `until`, the first moment its content changes with time alone, checked
+here. A page is cut where its per-request values are and stored as parts: text, then (odd items) the name of
+the value that goes there.
+"""
+
+import re
+import secrets
+from collections.abc import Callable
+from datetime import datetime
+
+from django.core.cache import cache
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
+
+TIMEOUT = 60 * 60
+# This process's copy of the pages it last read from the cache, by key: no unpickling, nor a trip to Redis, on
+# each request. A key names what its page is made from, so a copy is never stale but for its `until`, checked.
+RECENT = 64
+_recent: dict[str, dict] = {}
+
+
+def html(
+    request,
+    key: str,
+    until: datetime | None,
+    now: datetime,
+    render: Callable[[dict[str, str]], str],
+    fresh: dict[str, str] | None = None,
+) -> str:
+    """The page's HTML: from the cache while `key` holds and `now` is before the kept page's `until`, else
+    `render(marks)`. `marks` maps "csrf", "nonce" and the names of `fresh` to the text the render must put where
+    each per-request value goes (the token and the nonce are their own marks: random, no text holds them by
+    chance; the others are random words), and `fresh` gives this request's values of its names."""
+    token, nonce = get_token(request), str(get_nonce(request))
+    found = _recent.get(key) or cache.get(key)
+    if found is None or (found["until"] is not None and now >= found["until"]):
+        marks = {"csrf": token, "nonce": nonce} | {name: f"kept{secrets.token_hex(12)}" for name in fresh or {}}
+        page = render(marks)
+        by_mark = {mark: name for name, mark in marks.items()}
+        parts = re.split("(" + "|".join(re.escape(mark) for mark in by_mark) + ")", page)
+        for i in range(1, len(parts), 2):
+            parts[i] = by_mark[parts[i]]
+        found = {"parts": parts, "until": until}
+        if until is None or now < until:
+            cache.set(key, found, TIMEOUT)
+    if _recent.get(key) is not found:
+        if len(_recent) >= RECENT:
+            _recent.clear()
+        _recent[key] = found
+    values = {"csrf": token, "nonce": nonce} | (fresh or {})
+    parts = found["parts"]
+    out = parts[:]
+    for i in range(1, len(parts), 2):
+        out[i] = values[parts[i]]
+    return "".join(out)
