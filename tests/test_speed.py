@@ -165,8 +165,11 @@ class TestQueriesAreBounded:
     def test_review_page(self, client, learner, cards, reviews, django_assert_max_num_queries):
         make_history(learner, cards, reviews)
         client.force_login(learner)
-        # session, user, the queue (what is held read in its statement), the card, its choices
-        with django_assert_max_num_queries(5):
+        # session, user, the fingerprint, the queue (what is held read in its statement), the card, its choices
+        with django_assert_max_num_queries(6):
+            assert client.get("/review/").status_code == 200
+        # then the page kept for this learner (quizzes/study/learner_pages.py): session, user, the fingerprint
+        with django_assert_max_num_queries(3):
             assert client.get("/review/").status_code == 200
 
     def test_rate_and_next(self, client, learner, cards, reviews, django_assert_max_num_queries):

@@ -1,5 +1,6 @@
 """Spaced-repetition views: the review queue, ratings, undo, studies, settings, the learner's log."""
 
+import hashlib
 import logging
 import uuid
 from datetime import timedelta
@@ -20,10 +21,11 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from .. import kept
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_question, withheld_questions
-from . import optimizing, progress_cache, reading, scheduling, stats
+from . import learner_pages, optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -59,8 +61,8 @@ def _current_deck(request: HttpRequest) -> Deck | None:
     return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
 
 
-def _front_context(request: HttpRequest, settings: StudySettings, now, held=None) -> dict:
-    deck = _current_deck(request)
+def _front_context(request: HttpRequest, settings: StudySettings, now, held=None, deck=False) -> dict:
+    deck = _current_deck(request) if deck is False else deck
     q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held)
     card = q.card
     choices = _choices(card) if card else []
@@ -103,7 +105,39 @@ def _ratings_context(
 @login_required
 def review(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
-    return _review_page(request, _front_context(request, settings, timezone.now()))
+    now = timezone.now()
+    if _keeps(request):
+        return HttpResponse(_kept_review_page(request, settings, now))
+    return _review_page(request, _front_context(request, settings, now))
+
+
+def _keeps(request: HttpRequest) -> bool:
+    """Whether the review page may come from the cache: a learner's, in full, with no message waiting (showing it
+    uses it up)."""
+    return (
+        not request.GET
+        and not request.htmx
+        and learner_pages.is_learner(request)
+        and not len(messages.get_messages(request))
+    )
+
+
+def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str:
+    """The review page, kept whole while nothing it is made from changes: the library's fingerprint (the cards
+    the queue reads, today's ratings, the assignments and what they hold, the settings, the day, the bank, the
+    language; until a learning card comes due: quizzes/study/learner_pages.py) and the deck studied. The time
+    the card was shown is written in at each request, as the CSRF token and the CSP nonce are."""
+    deck = _current_deck(request)
+    key, until, _assigned = learner_pages.fingerprint(request, settings, now)
+    studied = (deck.pk, deck.name, deck.new_per_day, deck.reviews_per_day) if deck else None
+    key = f"learnapp:review-page:{request.user.pk}:{key}:{hashlib.blake2b(repr(studied).encode()).hexdigest()}"
+
+    def render(marks: dict[str, str]) -> str:
+        context = _front_context(request, settings, now, deck=deck)
+        context.update(shown_at=marks["shown_at"], csrf_token=marks["csrf"], csp_nonce=marks["nonce"])
+        return render_to_string("study/review.html", context, request)
+
+    return kept.html(request, key, until, now, render, fresh={"shown_at": str(int(now.timestamp() * 1000))})
 
 
 def _held_back(request: HttpRequest, card: Card, settings: StudySettings, now) -> HttpResponse | None:
