@@ -143,9 +143,59 @@ LOWERED = {
 }
 
 
+# The features of the learned score (engine.learned.FEATURES), as the reviewer reads them.
+FEATURE_LABELS = {
+    "kind_short": _("a short-answer question"),
+    "kind_flashcard": _("a flashcard"),
+    "kind_true_false": _("a true/false statement"),
+    "kind_single": _("a multiple choice"),
+    "type_acronym": _("an acronym"),
+    "type_number": _("a number or date"),
+    "type_name": _("a person or place"),
+    "answer_words": _("the answer's length in words"),
+    "answer_long": _("a long answer"),
+    "answer_code": _("an answer shaped like code"),
+    "answer_capital": _("a capitalised answer"),
+    "answer_common": _("one common word"),
+    "blanks": _("several blanks"),
+    "mentions": _("how often the text names it"),
+    "in_title": _("in the title"),
+    "in_heading": _("in a heading"),
+    "defined": _("defined in the text"),
+    "importance": _("importance"),
+    "central": _("a central sentence"),
+    "rarity": _("a rare term"),
+    "definition_cue": _("a sentence that defines or names"),
+    "leaning_start": _("a sentence opening on a connective or pronoun"),
+    "first_person": _("a sentence in the first person"),
+    "symbols": _("symbols in the passage"),
+    "digits": _("digits in the passage"),
+    "passage_words": _("the passage's length"),
+    "position": _("its place in the text"),
+    "rule_score": _("the rules' score"),
+    "gate_factor": _("the checks' penalties"),
+    "lowered": _("what lowered it"),
+    "flags": _("its flags"),
+    "french": _("a French passage"),
+}
+
+
+def _learned(ranking: dict) -> str:
+    """The learned score and the features that raised and lowered it most."""
+    shown = number_format(ranking["learned"], decimal_pos=2)
+    why = []
+    for key, template in (("for", gettext("raised by %(what)s")), ("against", gettext("lowered by %(what)s"))):
+        names = [str(FEATURE_LABELS.get(name, name)) for name, _share in ranking.get(key, [])]
+        if names:
+            why.append(template % {"what": ", ".join(names)})
+    score = gettext("learned score %(score)s") % {"score": shown}
+    return f"{score} ({'; '.join(why)})" if why else score
+
+
 def localized_ranking(ranking: dict) -> str:
-    """The deriver's score breakdown (see engine.Candidate.ranking) as one line: how important the item is to the
-    text and why, its type and rarity, and what lowered it. Empty for a candidate stored before it was kept."""
+    """The deriver's score breakdown (see engine.Candidate.ranking) as one line: the learned score and what moved it
+    most (when the learned ranker is on), how important the item is to the text and why, its type and rarity, and
+    what lowered it. Empty for a candidate stored before it was kept."""
     if not ranking or "importance" not in ranking:
         return ""
     level = ranking["importance"]
@@ -174,7 +224,8 @@ def localized_ranking(ranking: dict) -> str:
         why.append(gettext("central sentence"))
     elif central < 0.3:
         why.append(gettext("sentence off the subject"))
-    parts = [f"{importance} ({', '.join(why)})" if why else importance]
+    parts = [_learned(ranking)] if "learned" in ranking else []
+    parts.append(f"{importance} ({', '.join(why)})" if why else importance)
     label = reasons.label(ranking.get("type") or "term")
     kind = gettext("type: %(label)s") % {"label": gettext(label) if label else ""}
     if ranking.get("rarity", 0.0) >= 0.7 and ranking.get("type") not in ("year", "percent", "number"):

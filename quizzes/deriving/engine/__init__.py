@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from . import importance
+from . import learned as learned_rank
 from . import questions as q
 from .answers import Respeller, clean_answer
 from .answers import alternatives as answer_alternatives
@@ -111,6 +112,7 @@ def derive(
     existing: Sequence[ExistingQuestion] = (),
     progress: Callable[[int, int], None] | None = None,
     corrections: Mapping[int, str] | None = None,
+    learned: bool = True,
 ) -> list[Candidate]:
     """Draft questions from a source's full text, best first.
 
@@ -118,7 +120,8 @@ def derive(
     questions already in the bank: a candidate that near-duplicates one gets its external id in `duplicate_of`
     and the flag "duplicate". Near-duplicates among the candidates themselves are merged (the better one kept).
     `progress(done, total)` is called as sentences are processed. `corrections` are paragraph languages set by
-    hand (paragraph start offset -> "en" | "fr"); they win over detection.
+    hand (paragraph start offset -> "en" | "fr"); they win over detection. `learned=False` ranks by the rules
+    alone, as the ranker's training does (the learned score is on when its weights file enables it: see learned.py).
     """
     segments = segment(text, language, corrections)
     sents = split_into_sentences(text, segments)
@@ -200,7 +203,8 @@ def derive(
     drafts.extend(q.heading_list_questions(text, segments, drafts))  # table rows, bare list lines: headings above
     if progress is not None:
         progress(total, total)
-    return _finish(text, drafts, existing, profile)
+    candidates = _finish(text, drafts, existing, profile)
+    return learned_rank.rerank(candidates, text) if learned else candidates
 
 
 # A sentence asked with the sentences before it stays at most this long, and takes at most CONTEXT_SENTENCES.
