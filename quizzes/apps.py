@@ -17,4 +17,18 @@ class QuizzesConfig(AppConfig):
             if request is not None and hasattr(request, "session"):
                 request.session["roles"] = sorted(role_names(user))
 
-        user_logged_in.connect(remember_roles, dispatch_uid="quizzes.remember_roles")
+        # weak=False: a receiver defined here is referenced by nothing else once ready() returns.
+        user_logged_in.connect(remember_roles, weak=False, dispatch_uid="quizzes.remember_roles")
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import post_save
+
+        from .study.models import PageGeneration
+
+        def give_a_page_generation(sender, instance, created, raw=False, **kwargs) -> None:
+            if created and not raw:
+                PageGeneration.objects.bulk_create([PageGeneration(user=instance)], ignore_conflicts=True)
+
+        post_save.connect(
+            give_a_page_generation, sender=get_user_model(), weak=False, dispatch_uid="quizzes.page_generation"
+        )

@@ -26,7 +26,7 @@ _recent: dict[str, dict] = {}
 def html(
     request,
     key: str,
-    until: datetime | None,
+    until: datetime | None | Callable[[], datetime | None],
     now: datetime,
     render: Callable[[dict[str, str]], str],
     fresh: dict[str, str] | None = None,
@@ -34,10 +34,13 @@ def html(
     """The page's HTML: from the cache while `key` holds and `now` is before the kept page's `until`, else
     `render(marks)`. `marks` maps "csrf", "nonce" and the names of `fresh` to the text the render must put where
     each per-request value goes (the token and the nonce are their own marks: random, no text holds them by
-    chance; the others are random words), and `fresh` gives this request's values of its names."""
+    chance; the others are random words), and `fresh` gives this request's values of its names. `until` may be a
+    function, called (before the render) only when the page is rendered."""
     token, nonce = get_token(request), str(get_nonce(request))
     found = _recent.get(key) or cache.get(key)
     if found is None or (found["until"] is not None and now >= found["until"]):
+        if callable(until):
+            until = until()
         marks = {"csrf": token, "nonce": nonce} | {name: f"kept{secrets.token_hex(12)}" for name in fresh or {}}
         page = render(marks)
         by_mark = {mark: name for name, mark in marks.items()}

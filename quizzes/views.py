@@ -30,15 +30,15 @@ def home(request: HttpRequest) -> HttpResponse:
     cache while nothing it is made from changes (quizzes/library_cache.py)."""
     now = timezone.now()
     if library_cache.keeps(request):
-        return HttpResponse(
-            library_cache.page(
-                request,
-                now,
-                lambda token, nonce, assigned: library_page(
-                    request, now, token, nonce, assignments=None if assigned else []
-                ),
-            )
+        html = library_cache.page(
+            request,
+            now,
+            lambda token, nonce, assigned: library_page(
+                request, now, token, nonce, assignments=None if assigned else []
+            ),
         )
+        if html is not None:
+            return HttpResponse(html)
     return library_page(request, now)
 
 

@@ -73,8 +73,8 @@ def seen(alice, studied):
 
 
 def test_the_second_visit_is_kept_and_cheap(alice, studied, seen, django_assert_max_num_queries):
-    # session, user with settings, the fingerprint
-    with django_assert_max_num_queries(3):
+    # session, user with settings and page generation
+    with django_assert_max_num_queries(2):
         html = page(alice)
     assert to_review(html) == 3 and badges(html) == [2]
 

@@ -168,8 +168,8 @@ class TestQueriesAreBounded:
         # session, user, the fingerprint, the queue (what is held read in its statement), the card, its choices
         with django_assert_max_num_queries(6):
             assert client.get("/review/").status_code == 200
-        # then the page kept for this learner (quizzes/study/learner_pages.py): session, user, the fingerprint
-        with django_assert_max_num_queries(3):
+        # then the page kept for this learner (quizzes/study/learner_pages.py): session, user with its page generation
+        with django_assert_max_num_queries(2):
             assert client.get("/review/").status_code == 200
 
     def test_rate_and_next(self, client, learner, cards, reviews, django_assert_max_num_queries):
@@ -198,8 +198,8 @@ class TestQueriesAreBounded:
         client.force_login(learner)
         with django_assert_max_num_queries(11):  # first visit: the shared part is built
             assert client.get("/").status_code == 200
-        # then the page kept for this learner (quizzes/library_cache.py): session, user, the fingerprint
-        with django_assert_max_num_queries(3):
+        # then the page kept for this learner (quizzes/library_cache.py): session, user with its page generation
+        with django_assert_max_num_queries(2):
             assert client.get("/").status_code == 200
         # searched: session, user, the cards due per set, the held questions, today's queue, the assignments
         with django_assert_max_num_queries(6):

@@ -3,13 +3,13 @@ from django.contrib.auth.backends import ModelBackend
 
 
 class AccountBackend(ModelBackend):
-    """Django's ModelBackend, loading the learner's study settings with the user: every study page
-    needs them, and this saves a query on each of them."""
+    """Django's ModelBackend, loading the learner's study settings and page generation with the user: every
+    study page needs them, and this saves a query on each of them."""
 
     def get_user(self, user_id):
         User = get_user_model()
         try:
-            user = User._default_manager.select_related("study_settings").get(pk=user_id)
+            user = User._default_manager.select_related("study_settings", "page_generation").get(pk=user_id)
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

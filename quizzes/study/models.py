@@ -70,6 +70,35 @@ class StudySettings(models.Model):
             return cls(user=user)
 
 
+class PageGeneration(models.Model):
+    """How many times what a learner's study pages are made from has changed: a key of their kept pages
+    (quizzes/study/learner_pages.py), loaded with the user (quizzes.accounts.auth), so a kept page costs no query
+    of its own.
+
+    Only database triggers write it (migration 0024): every insert, update and delete of the learner's cards,
+    review log, studies, decks, own questions and their choices, attempts, extensions and enrollments, and of the
+    classes, assignments and assigned sets' items of the classes they are in. No path to that data can forget it:
+    a queryset update, a raw statement, the admin, a cascade. Each user gets their row when they are made
+    (quizzes/apps.py); one made without it (a bulk insert) gets no kept page until their first page makes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="page_generation"
+    )
+    n = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.n}"
+
+    @classmethod
+    def of(cls, user) -> int | None:
+        """The learner's generation as loaded with them; None (and a row made for the next request) without one."""
+        try:
+            return user.page_generation.n
+        except cls.DoesNotExist:
+            cls.objects.bulk_create([cls(user=user)], ignore_conflicts=True)
+            return None
+
+
 class Deck(models.Model):
     """A learner's group of cards (their own, and those of the sets and texts they study), studied on its
     own or with all the others. Its limits apply when it is studied on its own; empty: the learner's."""

@@ -106,8 +106,9 @@ def _ratings_context(
 def review(request: HttpRequest) -> HttpResponse:
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
-    if _keeps(request):
-        return HttpResponse(_kept_review_page(request, settings, now))
+    html = _kept_review_page(request, settings, now) if _keeps(request) else None
+    if html is not None:
+        return HttpResponse(html)
     return _review_page(request, _front_context(request, settings, now))
 
 
@@ -122,13 +123,16 @@ def _keeps(request: HttpRequest) -> bool:
     )
 
 
-def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str:
-    """The review page, kept whole while nothing it is made from changes: the library's fingerprint (the cards
-    the queue reads, today's ratings, the assignments and what they hold, the settings, the day, the bank, the
-    language; until a learning card comes due: quizzes/study/learner_pages.py) and the deck studied. The time
-    the card was shown is written in at each request, as the CSRF token and the CSP nonce are."""
+def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str | None:
+    """The review page, kept whole while nothing it is made from changes: the learner's page generation (their
+    cards, today's ratings, the assignments and what they hold), the settings, the day, the bank, the language
+    (quizzes/study/learner_pages.py), and the deck studied; until a learning card comes due, a buried card comes
+    back or an assignment's moment comes. The time the card was shown is written in at each request, as the CSRF
+    token and the CSP nonce are. None when the learner's page cannot be kept."""
+    key = learner_pages.key(request, settings, now)
+    if key is None:
+        return None
     deck = _current_deck(request)
-    key, until, _assigned = learner_pages.fingerprint(request, settings, now)
     studied = (deck.pk, deck.name, deck.new_per_day, deck.reviews_per_day) if deck else None
     key = f"learnapp:review-page:{request.user.pk}:{key}:{hashlib.blake2b(repr(studied).encode()).hexdigest()}"
 
@@ -136,6 +140,9 @@ def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str
         context = _front_context(request, settings, now, deck=deck)
         context.update(shown_at=marks["shown_at"], csrf_token=marks["csrf"], csp_nonce=marks["nonce"])
         return render_to_string("study/review.html", context, request)
+
+    def until():
+        return learner_pages.moments(request, settings, now)[0]
 
     return kept.html(request, key, until, now, render, fresh={"shown_at": str(int(now.timestamp() * 1000))})
 

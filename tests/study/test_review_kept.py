@@ -57,8 +57,8 @@ def seen(alice, studied):  # noqa: F811 - the fixture imported above
 
 
 def test_the_second_visit_is_kept_and_cheap(alice, seen, django_assert_max_num_queries):
-    # session, user with settings, the fingerprint
-    with django_assert_max_num_queries(3):
+    # session, user with settings and page generation
+    with django_assert_max_num_queries(2):
         html = page(alice)
     assert shown(html) == "PROMPT 0" and left(html) == 3
 
