@@ -127,12 +127,14 @@ if os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         # A sqlite:/// URL would otherwise silently drop the options above.
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+        DATABASES["default"]["ENGINE"] = "learnapp.sqlite3"
 else:
     SQLITE_PATH = Path(os.environ.get("LEARNAPP_SQLITE_PATH", BASE_DIR / "data" / "db.sqlite3"))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's, converting each statement's placeholders once (learnapp/sqlite3/base.py).
+            "ENGINE": "learnapp.sqlite3",
             "NAME": SQLITE_PATH,
             "OPTIONS": SQLITE_OPTIONS,
             # Keep the connection between requests: opening one runs the five PRAGMAs above.

@@ -48,11 +48,11 @@ def alice(client, learner):
 
 
 # session, user, the questions an assignment holds, the queue's counts with its next card, the card with its
-# question, passage, source, deck (and the id of its version in the learner's language), its choices.
-REVIEW_QUERIES = 6
+# question, passage, source, deck, choices (and the id of its version in the learner's language).
+REVIEW_QUERIES = 5
 # + the rating: a transaction (SQLite's BEGIN and COMMIT are counted), the card locked, a replayed token, the
 # card, the log row and the day's counts written; the held questions are read once for the rating and the queue.
-RATE_QUERIES = 13
+RATE_QUERIES = 12
 # Its content not yet cached (quizzes.study.progress_cache): session, user, the fingerprint (with the held
 # questions), the queue's counts, the days, totals, forecast, topics and sources, at risk and leeches, calibration.
 PROGRESS_QUERIES = 10
@@ -108,7 +108,7 @@ class TestTheCardReadByPlainSql:
         return card
 
     def test_is_the_orms_card_with_what_the_page_renders(self, learner, card, django_assert_num_queries):
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):  # the choices come in the card's statement
             read = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
         orm = Card.objects.select_related("question__passage__source", "deck").get(pk=card.pk)
         with django_assert_num_queries(0):
@@ -121,6 +121,46 @@ class TestTheCardReadByPlainSql:
             assert [c.text for c in read.question.choices.all()] == ["B", "A"]
             assert read.question.choices.all()[1].is_correct is True
         assert "text" in read.question.passage.source.get_deferred_fields(), "the source's text is never read"
+
+    def test_a_question_without_choices_has_none(self, learner, django_assert_num_queries):
+        question = factory.make_question("f-1", kind=Question.Kind.FLASHCARD, back="The back.", choices=[])
+        scheduling.add_study(learner, quizset=factory.make_quizset("cards", [question]))
+        card = Card.objects.get(user=learner)
+        with django_assert_num_queries(1):
+            read = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
+            assert read.question.back == "The back." and read.deck is None
+        with django_assert_num_queries(0):
+            assert list(read.question.choices.all()) == []
+
+    def test_the_choices_come_in_their_order_once_each(self, learner):
+        question = factory.make_question("q-2", choices=[("C", False), ("A", True), ("B", False)])
+        question.choices.filter(text="C").update(position=9)
+        scheduling.add_study(learner, quizset=factory.make_quizset("set-2", [question]))
+        card = Card.objects.get(user=learner, question=question)
+        read = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
+        assert [c.text for c in read.question.choices.all()] == [c.text for c in question.choices.order_by("position")]
+        assert [c.text for c in read.question.choices.all()][-1] == "C"
+        assert all(c.question is read.question for c in read.question.choices.all())
+
+    def test_a_version_in_the_learners_language_comes_with_its_own_choices(self, learner, django_assert_num_queries):
+        en = factory.make_question("item-en", prompt="English?", choices=[("Yes", True), ("No", False)])
+        fr_source = factory.make_source("intro-fr", language="fr", title="Introduction", text="Un texte.")
+        fr = factory.make_question(
+            "item-fr",
+            source=fr_source,
+            passage="Un texte.",
+            prompt="Français ?",
+            translation_of=en,
+            choices=[("Oui", True), ("Non", False)],
+        )
+        scheduling.add_study(learner, quizset=factory.make_quizset("en", [en]))
+        card = Card.objects.get(user=learner)
+        with django_assert_num_queries(2):  # the card, then the version with its choices
+            read = reading.card_to_show(learner, card.pk, "fr", visible_question(learner))
+        with django_assert_num_queries(0):
+            assert read.question.pk == fr.pk and read.question.passage.source.title == "Introduction"
+            assert [c.text for c in read.question.choices.all()] == ["Oui", "Non"]
+        assert read.pk == card.pk and read.version == card.version
 
     def test_is_none_for_another_learner_a_removed_card_or_a_hidden_question(self, learner, card):
         other = factory.make_user("bob", factory.Role.LEARNER)

@@ -119,6 +119,27 @@ class TestReviewFlow:
         assert "The last rating was undone." in r.content.decode()
         assert Card.objects.get(pk=card.pk).reps == 0 and not ReviewLog.objects.exists()
 
+    def test_the_kept_counts_title_and_forms_follow_the_numbers_the_language_and_the_card(self, alice, studies):
+        # The counts, the title and the fixed forms are kept per language and number (templates/study/review.html):
+        # each page still shows its own numbers, in its own language, with its own card and CSRF token.
+        flash, choice = studies
+        html = alice.get("/review/", headers=HX).content.decode()
+        assert "<title>2 cards left · Review · learnapp</title>" in html
+        assert ">2 new</span>" in html and ">0 learning</span>" in html and ">0 to review</span>" in html
+        card = Card.objects.get(question=flash)
+        back = alice.get(f"/review/{card.pk}/reveal/", headers=HX).content.decode()
+        html = alice.post(f"/review/{card.pk}/rate/", {"rating": 1, **rating_form(back)}, headers=HX).content.decode()
+        assert "<title>2 cards left · Review · learnapp</title>" in html
+        assert ">1 new</span>" in html and ">1 learning</span>" in html
+        other = Card.objects.get(question=choice)
+        assert f'action="/review/{other.pk}/bury/"' in html and f'action="/review/{other.pk}/suspend/"' in html
+        assert 'action="/review/undo/"' in html and "Undo last rating" in html
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        assert html.count(f'name="csrfmiddlewaretoken" value="{token}"') == 4, "every form has this response's token"
+        fr = alice.get("/review/", headers={**HX, "Accept-Language": "fr"}).content.decode()
+        assert ">1 à découvrir</span>" in fr and ">0 à réviser</span>" in fr and "1 new" not in fr
+        assert "Undo last rating" not in fr and 'action="/review/undo/"' in fr
+
     def test_suspend_and_bury_take_a_card_out_of_today(self, alice, studies):
         flash, choice = (Card.objects.get(question__external_id=k) for k in ("flash", "choice"))
         alice.post(f"/review/{flash.pk}/suspend/")
