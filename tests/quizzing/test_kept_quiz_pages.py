@@ -371,6 +371,24 @@ def test_an_edit_of_the_bank_shows_at_once(alice, learner, quizset):
     assert "A NEW EXPLANATION" in same(alice, results_url(attempt))
 
 
+def test_an_edit_of_a_teachers_own_question_shows_at_once(alice, learner, classroom, teacher):
+    own = factory.make_question("kq-own", owner=teacher, prompt="OWN PROMPT?", explanation="OWN-EXPLAIN")
+    mine = factory.make_quizset("own-set", [own], title="Own set", owner=teacher)
+    assignment = assign(classroom, mine, reveal=Assignment.Reveal.IMMEDIATELY)
+    attempt = start(learner, mine, assignment=assignment)
+    assert "OWN PROMPT?" in same(alice, question_url(attempt, 1))
+    own.prompt = "OWN PROMPT, REWORDED?"
+    own.save()
+    assert "OWN PROMPT, REWORDED?" in same(alice, question_url(attempt, 1))
+    answer(attempt, 1)
+    assert "OWN-EXPLAIN" in same(alice, results_url(attempt))
+    choice = own.choices.get(is_correct=True)
+    choice.text = "A TEACHERS RENAMED CHOICE"
+    choice.save()
+    assert "A TEACHERS RENAMED CHOICE" in same(alice, results_url(attempt))
+    assert "A TEACHERS RENAMED CHOICE" in same(alice, question_url(attempt, 1))
+
+
 def test_the_language_shows_at_once(alice, learner, quizset):
     attempt = start(learner, quizset)
     french = same(alice, question_url(attempt, 1), headers={"Accept-Language": "fr"})
