@@ -16,16 +16,17 @@ is not theirs, and the view answers 404 as before, the kept pages left aside). I
 
 With what it depends on without a query: the bank's version (the questions, their choices and passages, the set:
 quizzing/views.py's questions are kept by it too), the language, the time zone, the learner's name and roles, the
-URL, and whether htmx asks for the question alone (kept apart from the whole page).
+URL.
 
 What moves with time alone: a timed attempt's time left, written in at each request as the CSRF token is, and its
 deadline (the view closes the attempt; the kept page ends then); the learner's due date of the assignment (its
 answers are shown from then on: the kept page ends then too). Nothing on these pages moves at the assignment's
 opening: an attempt exists only once it opened.
 
-Not kept: a POST, a request with a query string (a flashcard's back), a page with a message to show, staff, a
-session without its roles yet (the navigation shows them), and whatever the view answers otherwise than with the
-page (a redirect, a 404, an attempt to close): the view does those itself.
+Not kept: a POST, an htmx request (the next question is asked for once, then its answer posted: kept, it would
+only cost the cut and the store), a request with a query string (a flashcard's back), a page with a message to
+show, staff, a session without its roles yet (the navigation shows them), and whatever the view answers otherwise
+than with the page (a redirect, a 404, an attempt to close): the view does those itself.
 """
 
 import hashlib
@@ -115,6 +116,7 @@ def keeps(request) -> bool:
     user = request.user
     return (
         request.method in ("GET", "HEAD")
+        and not request.htmx
         and not request.META.get("QUERY_STRING")
         and user.is_authenticated
         and not user.is_staff
@@ -152,7 +154,6 @@ def _page(request, name: str, found: Fingerprint, now: datetime, render, fresh=N
         (
             name,
             request.get_full_path(),
-            bool(request.htmx),
             user.pk,
             user.get_username(),
             tuple(request.session["roles"]),
