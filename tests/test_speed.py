@@ -294,10 +294,11 @@ class TestCachedQuizResults:
             record_answer(attempt, position, question, {"choices": [question.choices.first().pk]})
         client.force_login(learner)
         url = f"/attempts/{attempt.pk}/results/"
-        # session, user, the attempt, its responses, the questions with passage and source, their choices
-        with django_assert_max_num_queries(6):
+        # session, user, the kept page's fingerprint (quizzing/kept_pages.py); rendered: the attempt, its responses,
+        # the questions with passage and source, their choices
+        with django_assert_max_num_queries(7):
             assert "Prompt number 3?" in client.get(url).content.decode()
-        with django_assert_max_num_queries(3):  # the list is cached: session, user, the attempt with its answers
+        with django_assert_max_num_queries(3):  # the page is kept: session, user, the fingerprint
             client.get(url)
         questions[3].prompt = "Prompt number three, reworded?"
         questions[3].save()

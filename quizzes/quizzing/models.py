@@ -79,11 +79,10 @@ class Attempt(models.Model):
     def seconds_left(self, now=None) -> int | None:
         if self.deadline is None:
             return None
-        return max(0, int((self.deadline - (now or timezone.now())).total_seconds()))
+        return seconds_until(self.deadline, now or timezone.now())
 
-    def time_left_text(self) -> str:
-        left = self.seconds_left() or 0
-        return f"{left // 60}:{left % 60:02d}"
+    def time_left_text(self, now=None) -> str:
+        return clock_text(self.seconds_left(now) or 0)
 
     def finish(self, now=None) -> None:
         """Close the attempt; questions not answered count as wrong."""
@@ -131,6 +130,16 @@ class Attempt(models.Model):
         if self.deadline and end > self.deadline:
             end = self.deadline
         return end - self.started_at
+
+
+def seconds_until(deadline, now) -> int:
+    """Whole seconds from `now` to a timed attempt's deadline, none once it passed."""
+    return max(0, int((deadline - now).total_seconds()))
+
+
+def clock_text(seconds: int) -> str:
+    """The time left as the countdown shows it: "4:05"."""
+    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 RESPONSE_REVIEWS = uuid.UUID("6f0b3f7e-2f55-4c0e-9a57-6a1d3c1f5e21")  # namespace of Response.review_token

@@ -17,7 +17,7 @@ from ..study.reading import MAX_ID, Columns
 from .models import Attempt
 
 # The answers as one JSON array of [question id, right] pairs, and the held ids as one array: one row per attempt.
-_ARRAY = {"sqlite": "json_group_array({})", "postgresql": "json_agg({})"}
+ARRAY = {"sqlite": "json_group_array({})", "postgresql": "json_agg({})"}
 _PAIR = {"sqlite": "json_array({}, {})", "postgresql": "json_build_array({}, {})"}
 
 ATTEMPT_SQL = """
@@ -49,12 +49,12 @@ def _sql(vendor: str, with_held: bool) -> str:
         attempt=cols["attempt"].sql,
         quizset=cols["quizset"].sql,
         assignment=cols["assignment"].sql,
-        pairs=_ARRAY[vendor].format(_PAIR[vendor].format("r.question_id", "r.is_correct")),
-        held=HELD_SQL.format(ids=_ARRAY[vendor].format("h.id")) if with_held else "",
+        pairs=ARRAY[vendor].format(_PAIR[vendor].format("r.question_id", "r.is_correct")),
+        held=HELD_SQL.format(ids=ARRAY[vendor].format("h.id")) if with_held else "",
     )
 
 
-def _json(value) -> list:
+def json_list(value) -> list:
     """SQLite gives the JSON text, psycopg the value; PostgreSQL's json_agg of no rows is NULL."""
     if value is None:
         return []
@@ -87,8 +87,8 @@ def attempt_of(user, pk: int, *, held_at=None) -> Attempt | None:
     assignment = parts["assignment"]
     _cache(attempt, "assignment", cols["assignment"].make(assignment) if assignment[0] is not None else None)
     _cache(attempt, "user", user)
-    attempt.answers = {question_id: bool(right) for question_id, right in _json(row[start])}
-    attempt.held_ids = sorted(_json(row[start + 1])) if held_at is not None else None
+    attempt.answers = {question_id: bool(right) for question_id, right in json_list(row[start])}
+    attempt.held_ids = sorted(json_list(row[start + 1])) if held_at is not None else None
     return attempt
 
 

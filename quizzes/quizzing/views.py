@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -22,6 +23,7 @@ from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_questions
 from ..study.models import Study
 from . import flow as quizzing
+from . import kept_pages
 from .models import Attempt
 from .reading import attempt_of
 
@@ -189,6 +191,19 @@ def attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("quizzes:question", pk=attempt.pk, position=answered + 1)
 
 
+class _NotThePage(Exception):
+    """The view answered otherwise than with the page to keep (the attempt moved since its fingerprint was read)."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        self.response = response
+
+
+def _html(answer: str | HttpResponse) -> str:
+    if isinstance(answer, HttpResponse):
+        raise _NotThePage(answer)
+    return answer
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 @vary_on_headers("HX-Request")
@@ -197,8 +212,28 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
     """Question number `position` of an attempt: the form, or once answered, the feedback.
 
     Questions are taken in order: asking for a later one than the next unanswered redirects to it,
-    so nothing of a future question reaches the page.
+    so nothing of a future question reaches the page. A plain GET comes from the cache while nothing the page
+    is made from changes (kept_pages.py), after the same ownership check, in its one query.
     """
+    if kept_pages.keeps(request):
+        try:
+            html = kept_pages.question_page(
+                request,
+                pk,
+                position,
+                timezone.now(),
+                lambda marks: _html(_question_page(request, pk, position, marks)),
+            )
+        except _NotThePage as other:
+            return other.response
+        if html is not None:
+            return HttpResponse(html)
+    return _question_page(request, pk, position)
+
+
+def _question_page(request: HttpRequest, pk: int, position: int, marks: dict | None = None) -> HttpResponse | str:
+    """The question's page; given kept.html's marks, the page's HTML with them where the request's own values go
+    (the CSRF token, the nonce, the time left), unless the view answers otherwise (a redirect)."""
     # An answer shows its feedback, which asks the assignment rule: read with the attempt.
     now = timezone.now() if request.method == "POST" else None
     attempt = _get_attempt_for_user(request, pk, held_at=now)
@@ -262,11 +297,21 @@ def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
         "show_answers": response is not None and attempt.answers_visible(now, attempt.held_ids),
         "is_last": position >= attempt.total or attempt.is_finished,
         "closes_at": attempt.deadline,
+        "seconds_left": attempt.seconds_left(),
+        "time_left": attempt.time_left_text(),
     }
     template = "quizzing/attempt.html"
     if request.htmx:
         template += "#quiz"
+    if marks is not None:
+        return render_to_string(template, context | _marked(marks), request)
     return render(request, template, context)
+
+
+def _marked(marks: dict) -> dict:
+    """The context's per-request values as kept.html's marks: given, they win over the context processors'."""
+    names = {"csrf": "csrf_token", "nonce": "csp_nonce", "seconds_left": "seconds_left", "time_left": "time_left"}
+    return {names[name]: mark for name, mark in marks.items()}
 
 
 # A question's page never shows its source's text (up to tens of kB), only its title and language.
@@ -347,6 +392,20 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 @never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
+    """A finished attempt's score and, as the reveal rule allows, its answers; kept as the question's page."""
+    if kept_pages.keeps(request):
+        try:
+            html = kept_pages.results_page(
+                request, pk, timezone.now(), lambda marks: _html(_results_page(request, pk, marks))
+            )
+        except _NotThePage as other:
+            return other.response
+        if html is not None:
+            return HttpResponse(html)
+    return _results_page(request, pk)
+
+
+def _results_page(request: HttpRequest, pk: int, marks: dict | None = None) -> HttpResponse | str:
     now = timezone.now()
     attempt = _get_attempt_for_user(request, pk, held_at=now)  # what is held: the reveal policy, the retake
     if not attempt.is_finished:
@@ -374,6 +433,8 @@ def results(request: HttpRequest, pk: int) -> HttpResponse:
         "show_answers": withheld is None,
         "withheld_message": withheld,
     }
+    if marks is not None:
+        return render_to_string("quizzing/results.html", context | _marked(marks), request)
     return render(request, "quizzing/results.html", context)
 
 

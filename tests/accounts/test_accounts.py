@@ -1,5 +1,10 @@
 """Sign up, log in and out, change password, roles, and login throttling (RELIABILITY.md §A4)."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.models import Group, User
@@ -7,6 +12,7 @@ from django.contrib.auth.models import Group, User
 from tests import factory
 
 PASSWORD = "a-long-test-password"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.mark.django_db
@@ -68,6 +74,23 @@ class TestLogin:
         client.post("/accounts/logout/")
         client.cookies["sessionid"] = session
         assert not client.get("/").context["user"].is_authenticated
+
+    def test_the_roles_come_with_the_session_at_login(self, client, learner):
+        """The navigation, the library and the kept quiz pages read them there (quizzes/apps.py)."""
+        client.post("/accounts/login/", {"username": "alice", "password": PASSWORD})
+        assert client.session["roles"] == [factory.Role.LEARNER.value]
+
+    def test_the_roles_receiver_lives_in_a_process_without_debug(self):
+        """A signal holds its receivers by weak references: made inside ready(), the receiver that keeps the roles
+        was gone once ready() returned in a process with DEBUG off (not in this one: DEBUG was on at its setup)."""
+        code = (
+            "import django; django.setup(); from django.contrib.auth.signals import user_logged_in as s; "
+            "print(any(r.__name__ == 'remember_roles' for r in s._live_receivers(None)[0]))"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+        env.update(DJANGO_SETTINGS_MODULE="learnapp.settings", DJANGO_DEBUG="0")
+        done = subprocess.run([sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True)
+        assert done.stdout.strip() == "True", done.stderr
 
     def test_logout_needs_post(self, client, learner):
         client.force_login(learner)
