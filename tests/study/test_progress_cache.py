@@ -14,9 +14,12 @@ from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 from django.test.utils import override_script_prefix
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.timesince import timesince
 
 from quizzes.accounts.roles import Role, grant_role
-from quizzes.study import scheduling
+from quizzes.study import progress_cache, scheduling
 from quizzes.study.models import Card, StudySettings
 from quizzes.teaching.models import Assignment
 from tests import factory
@@ -296,3 +299,12 @@ def test_the_prefix_the_app_is_served_under_shows_at_once(alice, seen):
         html = page(alice)
     assert 'href="/learn/review/"' in html and 'href="/review/"' not in html
     assert 'href="/review/"' in kept_page(alice)
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_since_texts_are_timesinces(language):
+    deltas = [timedelta(seconds=s) for s in (0, 59, 60, 61, 3599, 3600, 86_399, 86_400, 90_061)]
+    deltas += [timedelta(days=d, hours=h) for d in (1, 2, 6, 7, 13, 30, 31, 45, 364, 365, 400, 800) for h in (0, 5)]
+    with translation.override(language):
+        for delta in deltas:
+            assert progress_cache.since(NOW - delta, NOW) == escape(timesince(NOW - delta, NOW))
