@@ -49,7 +49,8 @@ def html(
     fresh: dict[str, str] | None = None,
     *,
     fill: Callable[[Any], dict[str, str]] | None = None,
-) -> str:
+    encoded: bool = False,
+) -> str | bytes:
     """The page's HTML: from the cache while `key` holds and `now` is before the kept page's `until`, else
     `render(marks)`. `marks` maps "csrf", "nonce" and the names of `fresh` to the text the render must put where
     each per-request value goes (the token and the nonce are their own marks: random, no text holds them by
@@ -57,7 +58,10 @@ def html(
     function, called (before the render) only when the page is rendered.
 
     With `fill`, `render(marks)` returns the page and data to keep with it, may ask `marks` for names of its own,
-    and `fill(data)` gives this request's values of those (their text as it goes in the HTML: escaped)."""
+    and `fill(data)` gives this request's values of those (their text as it goes in the HTML: escaped).
+
+    With `encoded`, the page as UTF-8 bytes, its text encoded once per process: encoding a page of tens of kB
+    that holds non-ASCII text costs more at each request than the rest of the writing-in."""
     token, nonce = get_token(request), str(get_nonce(request))
     found = _recent.get(key) or cache.get(key)
     if found is None or (found["until"] is not None and now >= found["until"]):
@@ -80,6 +84,13 @@ def html(
     if fill:
         values |= fill(found["data"])
     parts = found["parts"]
+    if encoded:
+        if "encoded" not in found:  # this process's copy only: the cache's is pickled when set
+            found["encoded"] = [part.encode() for part in parts]
+        out = found["encoded"][:]
+        for i in range(1, len(parts), 2):
+            out[i] = values[parts[i]].encode()
+        return b"".join(out)
     out = parts[:]
     for i in range(1, len(parts), 2):
         out[i] = values[parts[i]]

@@ -1,6 +1,7 @@
 """Pages kept whole (quizzes/kept.py): rendered once per key, the per-request values written in at each request:
 the CSRF token, the nonce, a page's own fresh values, and values worked out from data kept with the page."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -70,3 +71,16 @@ def test_a_page_is_rendered_again_from_its_until():
     assert kept.html(request("n"), "k3", until, NOW, render) == "<p>1</p>"
     assert kept.html(request("n"), "k3", until, until - timedelta(microseconds=1), render) == "<p>1</p>"
     assert kept.html(request("n"), "k3", until, until, render) == "<p>2</p>"
+
+
+def test_a_page_as_bytes_is_the_page_encoded():
+    def render(marks):
+        return f"<p nonce='{marks['nonce']}'>≥ {marks['name']} <i>{marks['csrf']}</i></p>"
+
+    token = re.compile(r"<i>\w+</i>")
+    text = kept.html(request("n0nce"), "k4", None, NOW, render, {"name": "Zoé"})
+    for _ in range(2):  # the first encodes the kept text, the second uses this process's encoded copy
+        page = kept.html(request("n0nce"), "k4", None, NOW, render, {"name": "Zoé"}, encoded=True)
+        assert isinstance(page, bytes)
+        assert token.sub("", page.decode()) == token.sub("", text) == "<p nonce='n0nce'>≥ Zoé </p>"
+        assert token.search(page.decode()).group() != token.search(text).group()

@@ -177,10 +177,10 @@ def keeps(request) -> bool:
     )
 
 
-def page(request, settings: StudySettings, now: datetime, render) -> str:
-    """The page's HTML: kept while nothing it is made from changed, else `render(marks, held)`, which renders it
-    with the marks given (quizzes/kept.py: the CSRF token, the nonce, and "since-<i>" for the "due … ago" of the
-    i-th card at risk) and returns it with those cards' due dates."""
+def page(request, settings: StudySettings, now: datetime, render) -> bytes:
+    """The page's HTML, encoded: kept while nothing it is made from changed, else `render(marks, held)`, which
+    renders it with the marks given (quizzes/kept.py: the CSRF token, the nonce, and "since-<i>" for the "due …
+    ago" of the i-th card at risk) and returns it with those cards' due dates."""
     key, until, held = fingerprint(request, settings, now)
     key = f"learnapp:progress-page:{request.user.pk}:{key}"
     return kept.html(
@@ -190,4 +190,5 @@ def page(request, settings: StudySettings, now: datetime, render) -> str:
         now,
         lambda marks: render(marks, held),
         fill=lambda dues: {f"since-{i}": since(due, now) for i, due in enumerate(dues)},
+        encoded=True,
     )
