@@ -14,8 +14,8 @@ and the page is kept only until then. The CSRF token (the forms of the navigatio
 and the "due … ago" of the cards at risk (from their due dates, kept with the page) are written in at each
 request.
 
-Not kept: a request with a query string (the language form sends the visitor back to the full path), an htmx
-request, and a page with a message waiting (showing it uses it up).
+Not kept: a request with a query string (the language form sends the visitor back to the full path), a HEAD, and
+a page with a message waiting (showing it uses it up).
 
 Not in the fingerprint: a write to a card that bumps neither its version nor its review counts shows after the
 learner's next change."""
@@ -168,13 +168,9 @@ def since(due: datetime, now: datetime) -> str:
 
 
 def keeps(request) -> bool:
-    """Whether this request's page may be kept: a plain GET of it, no message waiting."""
-    return (
-        request.method == "GET"
-        and not request.META.get("QUERY_STRING")
-        and not request.htmx
-        and not len(get_messages(request))
-    )
+    """Whether this request's page may be kept: a GET of it without a query string, no message waiting. (An htmx
+    request gets the same page: asking `request.htmx` would build the request's headers, ~30 µs, for nothing.)"""
+    return request.method == "GET" and not request.META.get("QUERY_STRING") and not len(get_messages(request))
 
 
 def page(request, settings: StudySettings, now: datetime, render) -> bytes:
