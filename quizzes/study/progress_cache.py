@@ -1,24 +1,25 @@
 """The learner's progress page, kept whole while nothing it is made from changes (quizzes/kept.py, as the library).
 
 Rendered, the page reads the learner's cards, days and log through seven statements and renders ~6 ms of
-template: it changes only when one of these does. One query reads a fingerprint of them (the cards' count,
-versions and removals, the days' sums, the log's latest review, the classes, assignments, extensions and held
-questions that decide what is visible and withheld, the learner's own questions), and the page's HTML is kept
-under it, with what else it is made from read without a query: the bank's version, the settings, the local day,
-the language and time zone, and the navigation around the content (the username, the role: teacher, admin, staff;
-the prefix the app is served under).
+template: it changes only when one of these does. The page's HTML is kept under the learner's page generation,
+which the database bumps at every write to their cards, log, own questions, classes, assignments and extensions
+(study.models.PageGeneration; their days move with their log, or with a time zone, in the settings), loaded with
+the user: no query of its own. With it, in the key, what else the page is made from: the bank's version, the
+settings, the local day, the language and time zone (learner_pages.key), whether the user is an admin, and the
+navigation around the content (the username, the roles it is drawn for, the prefix the app is served under).
+
+A user without a generation yet (made in bulk; theirs is made on that request) has their page keyed by a
+fingerprint read in one query (`fingerprint`: the cards' count, versions and removals, the days' sums, the log's
+latest review, the classes, assignments, extensions and held questions, their own questions).
 
 What moves with time alone (a card falls due, is no longer mastered, comes back from being buried, enters the
-30-day forecast) is not in the fingerprint: the same query reads the first moment at which any of these happens,
-and the page is kept only until then. The CSRF token (the forms of the navigation and the leeches), the CSP nonce
-and the "due … ago" of the cards at risk (from their due dates, kept with the page) are written in at each
-request.
+30-day forecast; an assignment's due date comes and its questions are no longer held) is in neither: the
+fingerprint's query reads the first moment at which any of these happens, when the page is rendered, and the page
+is kept only until then. The CSRF token (the forms of the navigation and the leeches), the CSP nonce and the "due
+… ago" of the cards at risk (from their due dates, kept with the page) are written in at each request.
 
 Not kept: a request with a query string (the language form sends the visitor back to the full path), a HEAD, and
-a page with a message waiting (showing it uses it up).
-
-Not in the fingerprint: a write to a card that bumps neither its version nor its review counts shows after the
-learner's next change."""
+a page with a message waiting (showing it uses it up)."""
 
 import hashlib
 import itertools
@@ -39,7 +40,7 @@ from ..accounts.context_processors import roles
 from ..accounts.roles import is_admin
 from ..bank import version as bank_version
 from ..bank.models import withheld_questions
-from . import scheduling
+from . import learner_pages, scheduling
 from .models import StudySettings
 from .reading import read_datetime
 
@@ -64,6 +65,10 @@ SELECT c.n, c.v, c.s, c.r, c.rm, c.m, d.n, d.r, d.c, d.p, d.w, e.n, e.s, a.n, a.
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %(u)s AND state = 2 AND due >= %(later)s),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %(u)s AND state = 3 AND due >= %(later)s),
   (SELECT MIN(mastered_until) FROM quizzes_card WHERE user_id = %(u)s AND mastered_until >= %(now)s),
+  (SELECT MIN(COALESCE(dx.due_at, da.due_at)) FROM quizzes_enrollment de
+   JOIN quizzes_assignment da ON da.classroom_id = de.classroom_id
+   LEFT JOIN quizzes_extension dx ON dx.assignment_id = da.id AND dx.learner_id = de.learner_id
+   WHERE de.learner_id = %(u)s AND COALESCE(dx.due_at, da.due_at) > %(now)s),
   CASE WHEN e.n > 0 THEN (SELECT {held_list} FROM quizzes_question h WHERE h.id IN ({held})) END
 FROM
   (SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v, COALESCE(SUM(state + 4 * reps + 64 * lapses), 0) AS s,
@@ -111,9 +116,11 @@ def fingerprint(request, settings: StudySettings, now: datetime) -> tuple[str, d
         row = cursor.fetchone()
     # When the page changes with time alone: a card comes back from being buried, a review falls due (at risk),
     # a learning card comes within the look-ahead of the count due today, a card comes within the forecast's 30
-    # days, a card stops being mastered. The HTML is kept until the first of these.
-    buried, at_risk, learning, relearning, *forecast, mastered = (read_datetime(v) for v in row[FINGERPRINTED:-1])
-    ends = [buried, at_risk, learning and learning - ahead, relearning and relearning - ahead, mastered]
+    # days, a card stops being mastered, an assignment's due date (the learner's) comes and its questions are no
+    # longer held (they are while it is later than now). The HTML is kept until the first of these.
+    moments = (read_datetime(v) for v in row[FINGERPRINTED:-1])
+    buried, at_risk, learning, relearning, *forecast, mastered, due = moments
+    ends = [buried, at_risk, learning and learning - ahead, relearning and relearning - ahead, mastered, due]
     ends += [end - FORECAST for end in forecast if end is not None]
     until = min((end for end in ends if end is not None), default=None)
     held_ids = sorted(int(pk) for pk in (row[-1] or "").split(",") if pk)
@@ -176,15 +183,30 @@ def keeps(request) -> bool:
 def page(request, settings: StudySettings, now: datetime, render) -> bytes:
     """The page's HTML, encoded: kept while nothing it is made from changed, else `render(marks, held)`, which
     renders it with the marks given (quizzes/kept.py: the CSRF token, the nonce, and "since-<i>" for the "due …
-    ago" of the i-th card at risk) and returns it with those cards' due dates."""
-    key, until, held = fingerprint(request, settings, now)
-    key = f"learnapp:progress-page:{request.user.pk}:{key}"
+    ago" of the i-th card at risk) and returns it with those cards' due dates.
+
+    Keyed by the learner's page generation (learner_pages.key: no query) with what the navigation shows, the
+    fingerprint then read only when the page is rendered, for its moments and the held questions; by the
+    fingerprint, one query, for a user without a generation yet."""
+    generation = learner_pages.key(request, settings, now)
+    read = {}
+    if generation is None:
+        key, until, read["held"] = fingerprint(request, settings, now)
+    else:
+        user, navigation = request.user, roles(request)
+        shown = (generation, is_admin(user), navigation["is_teacher"], navigation["is_admin"], get_script_prefix())
+        key = "g" + hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+
+        def until():
+            _key, moment, read["held"] = fingerprint(request, settings, now)
+            return moment
+
     return kept.html(
         request,
-        key,
+        f"learnapp:progress-page:{request.user.pk}:{key}",
         until,
         now,
-        lambda marks: render(marks, held),
+        lambda marks: render(marks, read["held"]),
         fill=lambda dues: {f"since-{i}": since(due, now) for i, due in enumerate(dues)},
         encoded=True,
     )

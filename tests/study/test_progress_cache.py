@@ -20,8 +20,8 @@ from django.utils.timesince import timesince
 
 from quizzes.accounts.roles import Role, grant_role
 from quizzes.study import progress_cache, scheduling
-from quizzes.study.models import Card, StudySettings
-from quizzes.teaching.models import Assignment
+from quizzes.study.models import Card, PageGeneration, StudySettings
+from quizzes.teaching.models import Assignment, Extension
 from tests import factory
 
 NOW = datetime(2026, 6, 15, 20, 30, tzinfo=UTC)
@@ -132,6 +132,18 @@ def test_an_assignment_that_stops_withholding_at_its_due_date_shows_at_once(alic
     assert due_today(page(alice, now=NOW + timedelta(hours=2))) == 2
 
 
+def test_an_extension_holds_the_questions_until_the_learners_own_due_date(alice, learner, studied, classroom):
+    quizset = factory.make_quizset("held", [studied[0].question])
+    assignment = Assignment.objects.create(
+        classroom=classroom, quizset=quizset, due_at=NOW + timedelta(hours=1), reveal=Assignment.Reveal.AFTER_DUE
+    )
+    Extension.objects.create(assignment=assignment, learner=learner, due_at=NOW + timedelta(hours=3))
+    assert due_today(page(alice)) == 1
+    assert due_today(kept_page(alice, now=NOW + timedelta(hours=2))) == 1
+    assert due_today(page(alice, now=NOW + timedelta(hours=3))) == 2
+    assert due_today(kept_page(alice, now=NOW + timedelta(hours=4))) == 2
+
+
 def test_a_time_zone_change_and_a_new_day_show_at_once(alice, learner, seen):
     assert "June 15, 2026" in seen  # the forecast: what is overdue counts for today
     settings = StudySettings.for_user(learner)
@@ -181,11 +193,27 @@ def test_one_learner_never_sees_anothers_content(client, learner, studied):
     assert any(f"/{card.pk}/" in html for card in theirs) and html != mine
 
 
-def test_a_kept_page_costs_a_few_queries_and_no_template(alice, studied, seen, django_assert_max_num_queries):
-    # session, user, the fingerprint.
-    with django_assert_max_num_queries(3):
+def test_a_kept_page_costs_no_query_of_its_own_and_no_template(alice, studied, seen, django_assert_max_num_queries):
+    # session, user (with their settings and page generation).
+    with django_assert_max_num_queries(2):
         html = kept_page(alice)
     assert shown(html) == shown(seen)
+
+
+def test_without_a_page_generation_yet_the_fingerprint_keys_the_page(
+    alice, learner, studied, django_assert_max_num_queries
+):
+    PageGeneration.objects.filter(user=learner).delete()  # a user made in bulk
+    html = page(alice)  # the fingerprint's key, and a generation made for the next request
+    assert due_today(html) == 2 and PageGeneration.objects.filter(user=learner).exists()
+    PageGeneration.objects.filter(user=learner).delete()
+    with django_assert_max_num_queries(4):  # session, user, the generation made, the fingerprint
+        assert shown(kept_page(alice)) == shown(html)
+    Card.objects.filter(pk=studied[0].pk).update(suspended=True, version=studied[0].version + 1)
+    PageGeneration.objects.filter(user=learner).delete()
+    assert due_today(page(alice)) == 1
+    assert due_today(page(alice)) == 1  # by the generation from now on
+    assert due_today(kept_page(alice)) == 1
 
 
 def test_the_kept_page_is_the_page_rendered_anew(alice, studied, seen):
