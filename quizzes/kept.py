@@ -5,12 +5,17 @@ The caller's key names everything the page is made from (a fingerprint read in o
 so a kept page is never stale but for `until`, the first moment its content changes with time alone, checked
 here. A page is cut where its per-request values are and stored as parts: text, then (odd items) the name of
 the value that goes there.
+
+A value may also be worked out at each request from data kept with the page (`fill`): the "due … ago" of the
+progress page's cards, from their due dates (quizzes/study/progress_cache.py). The render then names those values
+as it meets them: asked for a name it was not given, `marks` makes a new mark.
 """
 
 import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from django.core.cache import cache
 from django.middleware.csp import get_nonce
@@ -23,31 +28,52 @@ RECENT = 64
 _recent: dict[str, dict] = {}
 
 
+def _word() -> str:
+    return f"kept{secrets.token_hex(12)}"
+
+
+class Marks(dict):
+    """The marks of a render: a name not yet marked gets a new random word."""
+
+    def __missing__(self, name: str) -> str:
+        mark = self[name] = _word()
+        return mark
+
+
 def html(
     request,
     key: str,
     until: datetime | None | Callable[[], datetime | None],
     now: datetime,
-    render: Callable[[dict[str, str]], str],
+    render: Callable[[dict[str, str]], Any],
     fresh: dict[str, str] | None = None,
-) -> str:
+    *,
+    fill: Callable[[Any], dict[str, str]] | None = None,
+    encoded: bool = False,
+) -> str | bytes:
     """The page's HTML: from the cache while `key` holds and `now` is before the kept page's `until`, else
     `render(marks)`. `marks` maps "csrf", "nonce" and the names of `fresh` to the text the render must put where
     each per-request value goes (the token and the nonce are their own marks: random, no text holds them by
     chance; the others are random words), and `fresh` gives this request's values of its names. `until` may be a
-    function, called (before the render) only when the page is rendered."""
+    function, called (before the render) only when the page is rendered.
+
+    With `fill`, `render(marks)` returns the page and data to keep with it, may ask `marks` for names of its own,
+    and `fill(data)` gives this request's values of those (their text as it goes in the HTML: escaped).
+
+    With `encoded`, the page as UTF-8 bytes, its text encoded once per process: encoding a page of tens of kB
+    that holds non-ASCII text costs more at each request than the rest of the writing-in."""
     token, nonce = get_token(request), str(get_nonce(request))
     found = _recent.get(key) or cache.get(key)
     if found is None or (found["until"] is not None and now >= found["until"]):
         if callable(until):
             until = until()
-        marks = {"csrf": token, "nonce": nonce} | {name: f"kept{secrets.token_hex(12)}" for name in fresh or {}}
-        page = render(marks)
+        marks = Marks({"csrf": token, "nonce": nonce} | {name: _word() for name in fresh or {}})
+        page, data = render(marks) if fill else (render(marks), None)
         by_mark = {mark: name for name, mark in marks.items()}
         parts = re.split("(" + "|".join(re.escape(mark) for mark in by_mark) + ")", page)
         for i in range(1, len(parts), 2):
             parts[i] = by_mark[parts[i]]
-        found = {"parts": parts, "until": until}
+        found = {"parts": parts, "until": until, "data": data}
         if until is None or now < until:
             cache.set(key, found, TIMEOUT)
     if _recent.get(key) is not found:
@@ -55,7 +81,16 @@ def html(
             _recent.clear()
         _recent[key] = found
     values = {"csrf": token, "nonce": nonce} | (fresh or {})
+    if fill:
+        values |= fill(found["data"])
     parts = found["parts"]
+    if encoded:
+        if "encoded" not in found:  # this process's copy only: the cache's is pickled when set
+            found["encoded"] = [part.encode() for part in parts]
+        out = found["encoded"][:]
+        for i in range(1, len(parts), 2):
+            out[i] = values[parts[i]].encode()
+        return b"".join(out)
     out = parts[:]
     for i in range(1, len(parts), 2):
         out[i] = values[parts[i]]

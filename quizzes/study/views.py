@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
@@ -542,16 +542,24 @@ def optimize(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def progress(request: HttpRequest) -> HttpResponse:
+    """The learner's progress; a plain GET is kept whole while nothing it is made from changes
+    (progress_cache), with the CSRF token, the nonce and the "due … ago" of the cards at risk written in."""
     settings = StudySettings.for_user(request.user)
     now = timezone.now()
 
-    def render_content(held: list[int]) -> tuple[str, list]:
-        context = {"settings": settings, "csrf_input": mark_safe(progress_cache.CSRF_MARKER)}
-        context |= stats.progress(request.user, settings, now, held)
+    def context(held: list[int] | None, since) -> dict:
+        context = {"settings": settings} | stats.progress(request.user, settings, now, held)
         for i, card in enumerate(context["at_risk"]):
-            card.since = mark_safe(progress_cache.SINCE_MARKER.format(i))
-        html = render_to_string("study/progress.html#content", context)
-        return html, [card.due for card in context["at_risk"]]
+            card.since = since(i, card)
+        return context
 
-    content = progress_cache.content(request, settings, now, render_content)
-    return render(request, "study/progress.html", {"content": content})
+    if not progress_cache.keeps(request):
+        return render(request, "study/progress.html", context(None, lambda _i, card: timesince(card.due, now)))
+
+    def render_page(marks: dict[str, str], held: list[int]) -> tuple[str, list]:
+        page = context(held, lambda i, _card: marks[f"since-{i}"])
+        # Given values win over the context processors': the marks are what the kept page is cut at.
+        page |= {"csrf_token": marks["csrf"], "csp_nonce": marks["nonce"]}
+        return render_to_string("study/progress.html", page, request), [card.due for card in page["at_risk"]]
+
+    return HttpResponse(progress_cache.page(request, settings, now, render_page))

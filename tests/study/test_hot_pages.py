@@ -53,7 +53,7 @@ REVIEW_QUERIES = 5
 # + the rating: a transaction (SQLite's BEGIN and COMMIT are counted), the card locked, a replayed token, the
 # card, the log row and the day's counts written; the held questions are read once for the rating and the queue.
 RATE_QUERIES = 12
-# Its content not yet cached (quizzes.study.progress_cache): session, user, the fingerprint (with the held
+# Not yet kept (quizzes.study.progress_cache): session, user, the fingerprint (with the held
 # questions), the queue's counts, the days, totals, forecast, topics and sources, at risk and leeches, calibration.
 PROGRESS_QUERIES = 10
 

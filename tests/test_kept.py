@@ -1,0 +1,86 @@
+"""Pages kept whole (quizzes/kept.py): rendered once per key, the per-request values written in at each request:
+the CSRF token, the nonce, a page's own fresh values, and values worked out from data kept with the page."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import RequestFactory
+
+from quizzes import kept
+
+NOW = datetime(2026, 6, 15, 20, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _nothing_kept_in_this_process():
+    kept._recent.clear()
+    yield
+    kept._recent.clear()
+
+
+def request(nonce: str):
+    made = RequestFactory().get("/")
+    made._csp_nonce = nonce
+    return made
+
+
+def test_a_page_is_rendered_once_and_its_per_request_values_written_in():
+    renders = []
+
+    def render(marks):
+        renders.append(marks)
+        return f"<p nonce='{marks['nonce']}'>{marks['csrf']}|{marks['name']}</p>"
+
+    first = kept.html(request("n0nce1"), "k1", None, NOW, render, {"name": "Ada"})
+    second_request = request("n0nce2")
+    second = kept.html(second_request, "k1", None, NOW, render, {"name": "Bob &amp; co"})
+    assert len(renders) == 1
+    assert first.startswith("<p nonce='n0nce1'>") and first.endswith("|Ada</p>")
+    token = second[second.index(">") + 1 : second.index("|")]
+    assert second == f"<p nonce='n0nce2'>{token}|Bob &amp; co</p>" and token not in first
+
+
+def test_values_worked_out_from_data_kept_with_the_page():
+    renders = []
+
+    def render(marks):
+        renders.append(marks)
+        # The render names values as it meets them; their data is kept with the page.
+        items = [3, 5]
+        html = "".join(f"<li>{marks[f'item-{i}']}</li>" for i in range(len(items)))
+        return f"<ul>{html}</ul>", items
+
+    def at(now):
+        return lambda items: {f"item-{i}": str(n * now.hour) for i, n in enumerate(items)}
+
+    assert kept.html(request("n"), "k2", None, NOW, render, fill=at(NOW)) == "<ul><li>60</li><li>100</li></ul>"
+    later = NOW + timedelta(hours=1)
+    assert kept.html(request("n"), "k2", None, later, render, fill=at(later)) == "<ul><li>63</li><li>105</li></ul>"
+    assert len(renders) == 1
+
+
+def test_a_page_is_rendered_again_from_its_until():
+    renders = []
+
+    def render(marks):
+        renders.append(marks)
+        return f"<p>{len(renders)}</p>"
+
+    until = NOW + timedelta(minutes=5)
+    assert kept.html(request("n"), "k3", until, NOW, render) == "<p>1</p>"
+    assert kept.html(request("n"), "k3", until, until - timedelta(microseconds=1), render) == "<p>1</p>"
+    assert kept.html(request("n"), "k3", until, until, render) == "<p>2</p>"
+
+
+def test_a_page_as_bytes_is_the_page_encoded():
+    def render(marks):
+        return f"<p nonce='{marks['nonce']}'>≥ {marks['name']} <i>{marks['csrf']}</i></p>"
+
+    token = re.compile(r"<i>\w+</i>")
+    text = kept.html(request("n0nce"), "k4", None, NOW, render, {"name": "Zoé"})
+    for _ in range(2):  # the first encodes the kept text, the second uses this process's encoded copy
+        page = kept.html(request("n0nce"), "k4", None, NOW, render, {"name": "Zoé"}, encoded=True)
+        assert isinstance(page, bytes)
+        assert token.sub("", page.decode()) == token.sub("", text) == "<p nonce='n0nce'>≥ Zoé </p>"
+        assert token.search(page.decode()).group() != token.search(text).group()
