@@ -11,12 +11,15 @@ progress page's cards, from their due dates (quizzes/study/progress_cache.py). T
 as it meets them: asked for a name it was not given, `marks` makes a new mark.
 """
 
-import re
+import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import datetime
+from functools import cache as cache_result
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
@@ -38,6 +41,43 @@ class Marks(dict):
     def __missing__(self, name: str) -> str:
         mark = self[name] = _word()
         return mark
+
+
+def _cut(page: str, marks: dict[str, str]) -> list[str]:
+    """The page cut at its marks: text, then (odd items) the name of the mark that was there. Plain splits, one
+    mark after the other: a regular expression of every mark costs ten times as much on a page of tens of kB."""
+    parts = [page]
+    for name, mark in marks.items():
+        cut = []
+        for i, part in enumerate(parts):
+            if i % 2:
+                cut.append(part)
+                continue
+            for j, piece in enumerate(part.split(mark)):
+                if j:
+                    cut.append(name)
+                cut.append(piece)
+        parts = cut
+    return parts
+
+
+@cache_result
+def release() -> str:
+    """What this process renders pages with: a digest of the app's code, templates and translations. In the keys,
+    so a page kept in a shared cache (Redis) by the code before a deploy is not served by the code after it."""
+    digest = hashlib.blake2b(digest_size=8)
+    root = Path(settings.BASE_DIR)
+    for path in sorted(
+        [
+            *root.glob("quizzes/**/*.py"),
+            *root.glob("templates/**/*.html"),
+            *root.glob("quizzes/**/templates/**/*.html"),
+            *root.glob("locale/**/*.mo"),
+        ]
+    ):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def html(
@@ -63,16 +103,14 @@ def html(
     With `encoded`, the page as UTF-8 bytes, its text encoded once per process: encoding a page of tens of kB
     that holds non-ASCII text costs more at each request than the rest of the writing-in."""
     token, nonce = get_token(request), str(get_nonce(request))
+    key = f"{key}:{release()}"
     found = _recent.get(key) or cache.get(key)
     if found is None or (found["until"] is not None and now >= found["until"]):
         if callable(until):
             until = until()
         marks = Marks({"csrf": token, "nonce": nonce} | {name: _word() for name in fresh or {}})
         page, data = render(marks) if fill else (render(marks), None)
-        by_mark = {mark: name for name, mark in marks.items()}
-        parts = re.split("(" + "|".join(re.escape(mark) for mark in by_mark) + ")", page)
-        for i in range(1, len(parts), 2):
-            parts[i] = by_mark[parts[i]]
+        parts = _cut(page, marks)
         found = {"parts": parts, "until": until, "data": data}
         if until is None or now < until:
             cache.set(key, found, TIMEOUT)

@@ -84,3 +84,43 @@ def test_a_page_as_bytes_is_the_page_encoded():
         assert isinstance(page, bytes)
         assert token.sub("", page.decode()) == token.sub("", text) == "<p nonce='n0nce'>≥ Zoé </p>"
         assert token.search(page.decode()).group() != token.search(text).group()
+
+
+def test_a_mark_met_several_times_and_marks_side_by_side_are_all_written_in():
+    def render(marks):
+        return f"{marks['a']}{marks['b']}-{marks['a']}{marks['csrf']}{marks['a']}"
+
+    html = kept.html(request("n"), "k-side", None, NOW, render, {"a": "1", "b": "2"})
+    assert html.startswith("12-1") and html.endswith("1") and len(html) == len("12-1") + 64 + 1
+    assert kept._cut("x", {"a": "y"}) == ["x"]
+    assert kept._cut("ayb", {"n": "y"}) == ["a", "n", "b"]
+
+
+def test_pages_kept_by_other_code_are_not_served(monkeypatch, tmp_path, settings):
+    renders = []
+
+    def render(marks):
+        renders.append(1)
+        return "<p>page</p>"
+
+    kept.html(request("n"), "k-release", None, NOW, render)
+    kept.html(request("n"), "k-release", None, NOW, render)
+    assert len(renders) == 1
+    monkeypatch.setattr(kept, "release", lambda: "another-deploy")  # a shared cache, another version of the code
+    kept.html(request("n"), "k-release", None, NOW, render)
+    assert len(renders) == 2
+
+
+def test_the_release_follows_the_code_and_the_templates(tmp_path, settings):
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    try:
+        kept.release.cache_clear()
+        first = kept.release()
+        page.write_text("<p>two</p>")
+        kept.release.cache_clear()
+        assert kept.release() != first
+    finally:
+        kept.release.cache_clear()

@@ -11,6 +11,7 @@ from django.db import migrations, models
 BUMPS = {
     "quizzes_card": "SELECT {row}.user_id",
     "quizzes_reviewlog": "SELECT {row}.user_id",
+    "quizzes_reviewday": "SELECT {row}.user_id",
     "quizzes_study": "SELECT {row}.user_id",
     "quizzes_deck": "SELECT {row}.user_id",
     "quizzes_question": "SELECT {row}.owner_id",

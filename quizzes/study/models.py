@@ -76,10 +76,11 @@ class PageGeneration(models.Model):
     of its own.
 
     Only database triggers write it (migration 0024): every insert, update and delete of the learner's cards,
-    review log, studies, decks, own questions and their choices, attempts, extensions and enrollments, and of the
-    classes, assignments and assigned sets' items of the classes they are in. No path to that data can forget it:
-    a queryset update, a raw statement, the admin, a cascade. Each user gets their row when they are made
-    (quizzes/apps.py); one made without it (a bulk insert) gets no kept page until their first page makes it."""
+    review log and its days, studies, decks, own questions and their choices, attempts, extensions and
+    enrollments, and of the classes, assignments and assigned sets' items of the classes they are in. No path to
+    that data can forget it: a queryset update, a raw statement, the admin, a cascade. Each user gets their row when
+    they are made (quizzes/apps.py); one made without it (a bulk insert) gets no kept page until their first page
+    makes it."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="page_generation"
