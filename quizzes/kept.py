@@ -1,10 +1,12 @@
 """Pages kept whole: the HTML of a page is rendered once per key and served again while the key holds, with the
 values that differ on every request (the CSRF token, the CSP nonce, a page's own) written in at each request.
 
-The caller's key names everything the page is made from (a fingerprint read in one query: quizzes/library_cache.py),
-so a kept page is never stale but for `until`, the first moment its content changes with time alone, checked
-here. A page is cut where its per-request values are and stored as parts: text, then (odd items) the name of
-the value that goes there.
+The caller's key names everything the page is made from (a learner's page generation, which the database bumps on
+every write to what their pages are made from: quizzes/study/learner_pages.py; or a fingerprint read in one query:
+quizzes/quizzing/kept_pages.py), and this module adds a digest of the code that renders it (`release`), so a kept
+page is never stale but for `until`, the first moment its content changes with time alone, checked here. A page is
+cut where its per-request values are and stored as parts: text, then (odd items) the name of the value that goes
+there.
 
 A value may also be worked out at each request from data kept with the page (`fill`): the "due … ago" of the
 progress page's cards, from their due dates (quizzes/study/progress_cache.py). The render then names those values
