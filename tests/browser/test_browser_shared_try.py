@@ -73,5 +73,9 @@ def test_a_visitor_tries_what_is_not_held(make_page, mixed, language, size, java
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the phone"
     page.click(f"text={said['results']}")
     page.wait_for_load_state()
+    # With JavaScript the summary is swapped in by htmx: wait until the old <main> has gone and the new one settled.
+    page.wait_for_function(
+        "document.querySelectorAll('main').length === 1 && !document.querySelector('.htmx-settling')"
+    )
     assert "EXPLAIN-ONE" not in page.locator("main").inner_text()
     assert page.console_errors == []
