@@ -8,16 +8,24 @@ database, and the HTML is cached under it, so a change shows on the next request
 whatever the cache. Study assignments (their recall moves with every review) are never cached.
 
 Not in the fingerprint: a learner's new username shows after the class's next change.
+
+The whole page (`page`) is kept too, for a plain GET with no message waiting: under the same fingerprint, with
+what the rest of the page shows (the assignment's and its class's columns, read with the assignment) and the
+navigation drawn for the viewer (their name, roles, the prefix); the CSRF token and the nonce are written in at
+each request (quizzes/kept.py).
 """
 
 import hashlib
 
 from django.core.cache import cache
 from django.db import connection
+from django.urls import get_script_prefix
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .. import kept
+from ..accounts.context_processors import roles
 from ..bank import version as bank_version
 from .models import Assignment
 
@@ -73,3 +81,19 @@ def cached(assignment: Assignment, parts: dict) -> dict[str, str]:
             html[name] = render()
             cache.set(key, str(html[name]), TIMEOUT)
     return html
+
+
+def page(request, assignment: Assignment, render) -> str:
+    """The teacher's whole results page of a quiz assignment: kept while nothing it is made from changes, else
+    `render(marks)` (quizzes/kept.py: the CSRF token and the nonce go where their marks are)."""
+    shown = (
+        tuple(getattr(assignment, f.attname) for f in Assignment._meta.concrete_fields),
+        tuple(getattr(assignment.classroom, f.attname) for f in assignment.classroom._meta.concrete_fields),
+        request.user.get_username(),
+        request.user.is_staff,
+        roles(request),
+        get_script_prefix(),
+    )
+    key = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
+    key = f"learnapp:results-page:{request.user.pk}:{assignment.pk}:{fingerprint(assignment)}:{key}"
+    return kept.html(request, key, None, timezone.now(), render)

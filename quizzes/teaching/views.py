@@ -61,6 +61,10 @@ def teacher_required(view):
     return wrapper
 
 
+def _messages_waiting(request: HttpRequest) -> bool:
+    return bool(len(messages.get_messages(request)))
+
+
 def _get_classroom_for_teacher(request: HttpRequest, pk: int) -> Classroom:
     return get_object_or_404(Classroom, pk=pk, teacher=request.user)
 
@@ -273,6 +277,18 @@ def assignment(request: HttpRequest, pk: int) -> HttpResponse:
         rows, items = teaching.results(assignment)
         context = {"assignment": assignment, "rows": rows, "items": items}
         return render_to_string("teaching/_results.html", context, request)
+
+    if form is None and not request.htmx and assignment.mode == Assignment.Mode.QUIZ and not _messages_waiting(request):
+
+        def whole_page(marks: dict[str, str]) -> str:
+            html = results_cache.cached(
+                assignment, {"results": results_html, "form": lambda: ExtensionForm(assignment).as_p()}
+            )
+            context = {"assignment": assignment, "results_html": html["results"], "form_html": html["form"]}
+            context.update(csrf_token=marks["csrf"], csp_nonce=marks["nonce"])
+            return render_to_string("teaching/assignment.html", context, request)
+
+        return HttpResponse(results_cache.page(request, assignment, whole_page))
 
     parts = {"results": results_html}
     if form is None:
