@@ -39,7 +39,7 @@ def keeps(request) -> bool:
     )
 
 
-def page(request, now: datetime, render) -> str | None:
+def page(request, now: datetime, render) -> bytes | None:
     """The page's HTML: from the cache while nothing it is made from changed, else `render(token, nonce,
     assigned)`, which renders it with the CSRF token and the CSP nonce given (`assigned`: whether the learner has
     an assignment; when not, the render need not look for them). None when the learner's page cannot be kept."""
@@ -60,4 +60,5 @@ def page(request, now: datetime, render) -> str | None:
         until,
         now,
         lambda marks: render(marks["csrf"], marks["nonce"], found["assigned"]),
+        encoded=True,
     )

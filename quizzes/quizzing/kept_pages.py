@@ -137,7 +137,7 @@ def _read(request, pk: int, position: int | None = None) -> Fingerprint | None:
     return None if row is None else Fingerprint._make(row)
 
 
-def _page(request, name: str, found: Fingerprint, now: datetime, render, fresh=None) -> str | None:
+def _page(request, name: str, found: Fingerprint, now: datetime, render, fresh=None) -> bytes | None:
     """The page kept under what `found` and the request say it is made from, until its first moment in time;
     None when an assignment holds questions of a practice attempt (the page names it)."""
     question_ids = json_list(found.question_ids)
@@ -164,10 +164,10 @@ def _page(request, name: str, found: Fingerprint, now: datetime, render, fresh=N
         )
     )
     digest = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-    return kept.html(request, f"learnapp:{name}:{user.pk}:{digest}", until, now, render, fresh)
+    return kept.html(request, f"learnapp:{name}:{user.pk}:{digest}", until, now, render, fresh, encoded=True)
 
 
-def question_page(request, pk: int, position: int, now: datetime, render: Callable[[dict], str]) -> str | None:
+def question_page(request, pk: int, position: int, now: datetime, render: Callable[[dict], str]) -> bytes | None:
     """Question `position` of the learner's attempt `pk`: from the cache while nothing it is made from changed, else
     `render(marks)` (kept.html's marks: the CSRF token, the nonce, and for a timed attempt "seconds_left" and
     "time_left"). None when the view must answer itself: not their attempt, no such question, time up, or a
@@ -193,7 +193,7 @@ def question_page(request, pk: int, position: int, now: datetime, render: Callab
     return _page(request, "quiz-question", found, now, render, fresh)
 
 
-def results_page(request, pk: int, now: datetime, render: Callable[[dict], str]) -> str | None:
+def results_page(request, pk: int, now: datetime, render: Callable[[dict], str]) -> bytes | None:
     """The results of the learner's finished attempt `pk`, as question_page; None when the view must answer itself
     (not their attempt, not finished)."""
     found = _read(request, pk)

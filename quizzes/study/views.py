@@ -123,7 +123,7 @@ def _keeps(request: HttpRequest) -> bool:
     )
 
 
-def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str | None:
+def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> bytes | None:
     """The review page, kept whole while nothing it is made from changes: the learner's page generation (their
     cards, today's ratings, the assignments and what they hold), the settings, the day, the bank, the language
     (quizzes/study/learner_pages.py), and the deck studied; until a learning card comes due, a buried card comes
@@ -144,7 +144,8 @@ def _kept_review_page(request: HttpRequest, settings: StudySettings, now) -> str
     def until():
         return learner_pages.moments(request, settings, now)[0]
 
-    return kept.html(request, key, until, now, render, fresh={"shown_at": str(int(now.timestamp() * 1000))})
+    shown_at = str(int(now.timestamp() * 1000))
+    return kept.html(request, key, until, now, render, fresh={"shown_at": shown_at}, encoded=True)
 
 
 def _held_back(request: HttpRequest, card: Card, settings: StudySettings, now) -> HttpResponse | None:

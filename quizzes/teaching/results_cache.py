@@ -83,7 +83,7 @@ def cached(assignment: Assignment, parts: dict) -> dict[str, str]:
     return html
 
 
-def page(request, assignment: Assignment, render) -> str:
+def page(request, assignment: Assignment, render) -> bytes:
     """The teacher's whole results page of a quiz assignment: kept while nothing it is made from changes, else
     `render(marks)` (quizzes/kept.py: the CSRF token and the nonce go where their marks are)."""
     shown = (
@@ -96,4 +96,4 @@ def page(request, assignment: Assignment, render) -> str:
     )
     key = hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()
     key = f"learnapp:results-page:{request.user.pk}:{assignment.pk}:{fingerprint(assignment)}:{key}"
-    return kept.html(request, key, None, timezone.now(), render)
+    return kept.html(request, key, None, timezone.now(), render, encoded=True)
