@@ -26,3 +26,14 @@ def input_value(page: str, name: str) -> str | None:
         return None
     v = re.search(r'value="([^"]*)"', m.group(0))
     return html.unescape(v.group(1)) if v else ""
+
+
+def assert_own_tokens_and_nonces(first, second) -> None:
+    """Two responses of a kept page carry their own CSRF tokens and a nonce each, the one of their CSP header."""
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    a, b = token.findall(first.content.decode()), token.findall(second.content.decode())
+    assert a and set(a).isdisjoint(b)
+    for response in (first, second):
+        nonces = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
+        assert len(nonces) == 1
+        assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]

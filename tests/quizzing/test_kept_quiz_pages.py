@@ -18,6 +18,7 @@ from quizzes.quizzing.models import Attempt
 from quizzes.study.models import StudySettings
 from quizzes.teaching.models import Assignment, Classroom, Enrollment, Extension
 from tests import factory
+from tests.markup import assert_own_tokens_and_nonces
 from tests.test_library_cache import content
 
 NOW = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
@@ -132,14 +133,7 @@ def test_the_results_page_is_kept_and_cheap(alice, learner, quizset, django_asse
 def test_tokens_and_nonces_are_each_requests_own(alice, learner, quizset):
     attempt = start(learner, quizset)
     same(alice, question_url(attempt, 1))
-    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-    first, second = get(alice, question_url(attempt, 1)), get(alice, question_url(attempt, 1))
-    a, b = first.content.decode(), second.content.decode()
-    assert token.findall(a) and set(token.findall(a)).isdisjoint(token.findall(b))
-    for response in (first, second):
-        nonces = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
-        assert len(nonces) == 1
-        assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+    assert_own_tokens_and_nonces(get(alice, question_url(attempt, 1)), get(alice, question_url(attempt, 1)))
 
 
 def test_another_learner_gets_a_404_even_when_kept(alice, learner, quizset):

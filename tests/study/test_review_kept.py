@@ -17,6 +17,7 @@ from quizzes.study import scheduling
 from quizzes.study.models import Card, Deck, StudySettings
 from quizzes.teaching.models import Assignment, Classroom, Enrollment
 from tests import factory
+from tests.markup import assert_own_tokens_and_nonces
 from tests.test_library_cache import NOW, content, studied  # noqa: F401 - fixture
 
 
@@ -67,13 +68,7 @@ def test_the_moment_shown_and_the_token_are_each_requests_own(alice, seen):
     first, second = get(alice), get(alice, now=NOW + timedelta(seconds=7))
     moments = [set(re.findall(r'name="shown_at" value="(\d+)"', r.content.decode())) for r in (first, second)]
     assert moments == [{str(int(NOW.timestamp() * 1000))}, {str(int((NOW + timedelta(seconds=7)).timestamp() * 1000))}]
-    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-    a, b = first.content.decode(), second.content.decode()
-    assert token.findall(a) and set(token.findall(a)).isdisjoint(token.findall(b))
-    for response in (first, second):
-        nonces = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
-        assert len(nonces) == 1
-        assert f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
+    assert_own_tokens_and_nonces(first, second)
 
 
 def test_the_moment_shown_still_times_the_rating(alice, learner, studied, seen):  # noqa: F811

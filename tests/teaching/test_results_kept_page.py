@@ -12,6 +12,7 @@ from django.utils import timezone
 from quizzes.accounts.roles import Role, grant_role
 from quizzes.teaching.models import Classroom, Enrollment
 from tests import factory
+from tests.markup import assert_own_tokens_and_nonces
 from tests.teaching.test_teaching import make_assignment, take
 
 
@@ -49,13 +50,8 @@ def test_the_second_visit_renders_no_template(setup, django_assert_max_num_queri
 
 def test_tokens_and_nonces_are_each_requests_own(setup):
     client, assignment = setup
-    first, second = get(client, assignment), get(client, assignment)
+    assert_own_tokens_and_nonces(get(client, assignment), get(client, assignment))
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-    a, b = token.findall(first.content.decode()), token.findall(second.content.decode())
-    assert a and set(a).isdisjoint(b)
-    for response in (first, second):
-        nonces = set(re.findall(r'nonce="([^"]+)"', response.content.decode()))
-        assert len(nonces) == 1 and f"'nonce-{nonces.pop()}'" in response["Content-Security-Policy"]
     # The token written in is this session's: an extension posted with it is accepted.
     client = Client(enforce_csrf_checks=True)
     client.force_login(assignment.classroom.teacher)
