@@ -73,10 +73,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "quizzes.accounts.middleware.RefusalLogMiddleware",  # sees the 403s of CSRF too
+    # Django's CommonMiddleware, the request limits and the refusal log in one layer: before CSRF (it logs its
+    # 403s, and reads the body before it does).
+    "quizzes.accounts.middleware.RequestsMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "quizzes.accounts.middleware.RequestLimitsMiddleware",  # before CSRF, which reads the body first
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "quizzes.study.middleware.TimeZoneMiddleware",  # the viewer's time zone, once the user is known

@@ -1,11 +1,18 @@
-"""Two small middlewares about requests as a whole: a body past the upload limits, and a log line
-for every refused page (403, 404), so that an admin can see an attack or a broken link."""
+"""What the app does to every request as a whole, in one middleware: Django's CommonMiddleware (the host checked, a
+missing slash redirected, the response's length), a body past the upload limits sent back to the form with a
+message, and a log line for every refused page (403, 404), so that an admin can see an attack or a broken link.
+
+One layer rather than three: every layer of the stack costs each request its own wrappers (Django's exception
+handler around it, MiddlewareMixin's calls), about 10-20 µs each, and a logged-in page is measured against a view
+behind only the session, CSRF and auth middleware (docs/performance.md, session 8)."""
 
 import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.core.handlers.exception import response_for_exception
+from django.middleware.common import CommonMiddleware
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,22 +22,27 @@ from django_htmx.http import HttpResponseClientRedirect
 refused = logging.getLogger("quizzes.refused")
 
 
-class RequestLimitsMiddleware:
-    """A POST past DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) sends the user back to the
-    form with a message, instead of Django's bare 400 page.
+class RequestsMiddleware(CommonMiddleware):
+    """Django's CommonMiddleware, with the request limits and the refusal log.
 
-    Django raises RequestDataTooBig when request.POST is first read, and CsrfViewMiddleware reads it
-    before any view: so this must come before CsrfViewMiddleware, and read the body first. Nothing is
-    saved and no view runs, so going back needs no CSRF check.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
+    It comes after SessionMiddleware (messages need the session) and before CsrfViewMiddleware: its log sees the
+    403s of the CSRF check, and its process_view reads the body before CSRF's does (below)."""
 
     def __call__(self, request):
-        return self.get_response(request)
+        try:
+            response = self.process_request(request) or self.get_response(request)
+        except Exception as exc:  # as Django's handler answers it, so that its 403 or 404 is logged too
+            response = response_for_exception(request, exc)
+        response = self.process_response(request, response)
+        if response.status_code in (403, 404):
+            _log_refusal(request, response)
+        return response
 
     def process_view(self, request, view, args, kwargs):
+        """A POST past DATA_UPLOAD_MAX_MEMORY_SIZE (or with too many fields) goes back to the form with a message,
+        instead of Django's bare 400 page. Django raises RequestDataTooBig when request.POST is first read, and
+        CsrfViewMiddleware reads it before any view: so this reads the body first. Nothing is saved and no view
+        runs, so going back needs no CSRF check."""
         if request.method not in ("POST", "PUT", "PATCH"):
             return None
         try:
@@ -51,24 +63,16 @@ class RequestLimitsMiddleware:
         return redirect(back)
 
 
-class RefusalLogMiddleware:
-    """Logs each 403 and 404 at INFO with the user, the method and the path (never the query string
-    or the body, where passwords and tokens travel)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if response.status_code in (403, 404):
-            user = getattr(request, "user", None)
-            who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
-            refused.info(
-                "%s %s %s user=%s ip=%s",
-                response.status_code,
-                request.method,
-                request.path,
-                who,
-                request.META.get("REMOTE_ADDR", ""),
-            )
-        return response
+def _log_refusal(request, response) -> None:
+    """At INFO, with the user, the method and the path: never the query string or the body, where passwords and
+    tokens travel."""
+    user = getattr(request, "user", None)
+    who = user.get_username() if user is not None and user.is_authenticated else "anonymous"
+    refused.info(
+        "%s %s %s user=%s ip=%s",
+        response.status_code,
+        request.method,
+        request.path,
+        who,
+        request.META.get("REMOTE_ADDR", ""),
+    )
