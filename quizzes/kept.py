@@ -33,6 +33,12 @@ RECENT = 64
 _recent: dict[str, dict] = {}
 
 
+def htmx(request) -> bool:
+    """Whether the request came from htmx, read as django-htmx's `request.htmx` reads it but from the environ: that
+    builds the request's headers, ~30 µs, which a kept page's request reads nothing else of."""
+    return request.META.get("HTTP_HX_REQUEST") == "true"
+
+
 def _word() -> str:
     return f"kept{secrets.token_hex(12)}"
 

@@ -33,7 +33,7 @@ def keeps(request) -> bool:
     return (
         request.user.is_authenticated
         and not request.GET
-        and not request.htmx
+        and not kept.htmx(request)
         and library.sees_the_published_bank(request)
         and not len(get_messages(request))
     )

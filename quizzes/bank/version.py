@@ -5,11 +5,16 @@ Signals on Source, Passage, Topic, Question, its topics and choices, QuizSet and
 changes the bank without signals (queryset.update(), as in the admin's actions) calls `bump()` itself.
 It is kept in two places, both read in a few microseconds:
 
-- in the cache, so that every process sharing it (Redis, with REDIS_URL) sees a new version;
-- as the modification time of a stamp file (settings.LEARNAPP_BANK_STAMP), so that processes with
-  their own local-memory cache on one machine (gunicorn's workers, without Redis) see it too.
+- a token in the cache, so that every process sharing it (Redis, with REDIS_URL) sees a new version (with a
+  cache of each process's own memory, in a variable of the process);
+- in a stamp file (settings.LEARNAPP_BANK_STAMP), so that processes with their own local-memory cache on one
+  machine (gunicorn's workers, without Redis) see it too. Its first 8 bytes are rewritten in place at each change,
+  and each process reads them through a shared memory map of the file, which sees another process's write at once
+  without a system call: a stat of the file cost each kept page 10-25 µs (docs/performance.md, session 8). So the
+  file is never replaced nor deleted while the app runs (a process would keep reading the old one).
 """
 
+import mmap
 import os
 import uuid
 from pathlib import Path
@@ -28,32 +33,94 @@ def _stamp() -> Path:
     return Path(settings.LEARNAPP_BANK_STAMP)
 
 
+STAMP_BYTES = 8
+# This process's map of the stamp file: (the setting, its path, the map). One at a time: the path is a setting (each test has its
+# own), and a map holds a file descriptor.
+_mapped: tuple[object, str, mmap.mmap] | None = None
+
+
+def _map() -> mmap.mmap | None:
+    """The stamp file mapped in memory, made (8 zero bytes) if it is not there; None if it cannot be (a read-only
+    disk without it)."""
+    global _mapped
+    setting = settings.LEARNAPP_BANK_STAMP
+    if _mapped is not None and _mapped[0] is setting:  # the setting's own object: no path to build
+        return _mapped[2]
+    path = str(setting)
+    if _mapped is not None and _mapped[1] == path:
+        _mapped = (setting, path, _mapped[2])
+        return _mapped[2]
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        if os.fstat(fd).st_size < STAMP_BYTES:
+            os.pwrite(fd, bytes(STAMP_BYTES), 0)
+        mapped = mmap.mmap(fd, STAMP_BYTES, mmap.MAP_SHARED, mmap.PROT_READ)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)  # the map keeps its own
+    if _mapped is not None:
+        _mapped[2].close()
+    _mapped = (setting, path, mapped)
+    return mapped
+
+
+# With a cache of this process's own memory (no REDIS_URL), the token is this process's alone: kept in a variable,
+# as reading it from that cache cost each kept page ~30 µs. The stamp carries changes between processes.
+_own_token: str | None = None
+
+
+def _cache_is_shared() -> bool:
+    return not settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache")
+
+
 def current() -> str:
-    """The bank's current version: the cache's token and the stamp file's modification time."""
-    token = cache.get(VERSION_KEY)
-    if token is None:
+    """The bank's current version: the cache's token and the stamp file's bytes."""
+    global _own_token
+    if not _cache_is_shared():
+        _own_token = token = _own_token or uuid.uuid4().hex
+    elif (token := cache.get(VERSION_KEY)) is None:
         token = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, token, None):
             token = cache.get(VERSION_KEY, token)
-    try:
-        mtime = os.stat(_stamp()).st_mtime_ns
-    except FileNotFoundError:
-        mtime = 0
-    return f"{token}.{mtime}"
+    stamp = _map()
+    return f"{token}.{stamp[:STAMP_BYTES].hex() if stamp is not None else 0}"
 
 
 def _bump_cache() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    global _own_token
+    if _cache_is_shared():
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    else:
+        _own_token = uuid.uuid4().hex
+
+
+def _bump_stamp() -> None:
+    """New random bytes in place (random, not a counter: two processes bumping at once never write one value). A
+    reader meeting a write half done reads bytes it never saw before: a miss, never a stale page."""
+    try:
+        fd = os.open(_stamp(), os.O_WRONLY | os.O_CREAT, 0o644)
+    except FileNotFoundError:
+        try:
+            _stamp().parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(_stamp(), os.O_WRONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return
+    except OSError:  # a read-only disk: the cache's version still changes
+        return
+    try:
+        os.pwrite(fd, os.urandom(STAMP_BYTES), 0)
+    finally:
+        os.close(fd)
 
 
 def _bump_all() -> None:
     _bump_cache()
-    stamp = _stamp()
-    try:
-        stamp.parent.mkdir(parents=True, exist_ok=True)
-        stamp.write_text(uuid.uuid4().hex)  # a new modification time
-    except OSError:  # a read-only disk: the cache's version still changes
-        pass
+    _bump_stamp()
 
 
 def bump() -> None:

@@ -116,7 +116,7 @@ def keeps(request) -> bool:
     user = request.user
     return (
         request.method in ("GET", "HEAD")
-        and not request.htmx
+        and not kept.htmx(request)
         and not request.META.get("QUERY_STRING")
         and user.is_authenticated
         and not user.is_staff

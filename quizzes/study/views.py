@@ -117,7 +117,7 @@ def _keeps(request: HttpRequest) -> bool:
     uses it up)."""
     return (
         not request.GET
-        and not request.htmx
+        and not kept.htmx(request)
         and learner_pages.is_learner(request)
         and not len(messages.get_messages(request))
     )
