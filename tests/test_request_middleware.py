@@ -94,3 +94,12 @@ def test_a_post_with_too_many_fields_goes_back_with_a_message(learner_client, se
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("quizzes:undo")
     assert "too many fields" in learner_client.get(reverse("quizzes:review")).content.decode()
+
+
+def test_a_refused_user_agent_is_a_logged_403(client, db, settings, caplog):
+    import re
+
+    caplog.set_level(logging.INFO, logger="quizzes.refused")
+    settings.DISALLOWED_USER_AGENTS = [re.compile("BadBot")]
+    assert client.get("/", HTTP_USER_AGENT="BadBot/1.0").status_code == 403
+    assert refusals(caplog) == ["403 GET / user=anonymous ip=127.0.0.1"]
