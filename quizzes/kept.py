@@ -15,9 +15,11 @@ as it meets them: asked for a name it was not given, `marks` makes a new mark.
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache as cache_result
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 
 TIMEOUT = 60 * 60
 # This process's copy of the pages it last read from the cache, by key: no unpickling, nor a trip to Redis, on
@@ -37,6 +41,32 @@ def htmx(request) -> bool:
     """Whether the request came from htmx, read as django-htmx's `request.htmx` reads it but from the environ: that
     builds the request's headers, ~30 µs, which a kept page's request reads nothing else of."""
     return request.META.get("HTTP_HX_REQUEST") == "true"
+
+
+NEVER_CACHE = "max-age=0, no-cache, no-store, must-revalidate, private"
+_expires: tuple[int, str] = (0, "")
+
+
+def never_cache(view):
+    """Django's `never_cache`, its headers written at once: Django's parses and joins the Cache-Control header
+    twice and formats the date, ~30 µs of a kept page's ~300. The same headers (tests/test_kept.py compares them);
+    a response that already has either goes through Django's."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        global _expires
+        response = view(request, *args, **kwargs)
+        if "Cache-Control" in response or "Expires" in response:
+            add_never_cache_headers(response)
+            return response
+        second = int(time.time())
+        if _expires[0] != second:
+            _expires = (second, http_date(second))
+        response.headers["Expires"] = _expires[1]
+        response.headers["Cache-Control"] = NEVER_CACHE
+        return response
+
+    return wrapper
 
 
 def _word() -> str:

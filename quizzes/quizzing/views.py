@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from .. import kept
 from ..bank import version
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
@@ -205,7 +206,7 @@ def _html(answer: str | HttpResponse) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@never_cache
+@kept.never_cache
 @vary_on_headers("HX-Request")
 @login_required
 def question(request: HttpRequest, pk: int, position: int) -> HttpResponse:
@@ -389,7 +390,7 @@ def finish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@never_cache
+@kept.never_cache
 @login_required
 def results(request: HttpRequest, pk: int) -> HttpResponse:
     """A finished attempt's score and, as the reveal rule allows, its answers; kept as the question's page."""

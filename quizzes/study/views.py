@@ -100,7 +100,7 @@ def _ratings_context(
 
 
 @require_safe
-@never_cache
+@kept.never_cache
 @vary_on_headers("HX-Request")
 @login_required
 def review(request: HttpRequest) -> HttpResponse:

@@ -439,3 +439,15 @@ def test_a_revealed_flashcard_is_not_kept_as_the_page(alice, learner):
     assert "BACK-OF-CARD" not in same(alice, question_url(attempt, 1))
     assert "BACK-OF-CARD" in page(alice, question_url(attempt, 1) + "?reveal=1")
     assert "BACK-OF-CARD" not in page(alice, question_url(attempt, 1))
+
+
+def test_the_pages_are_never_stored_rendered_or_kept(alice, learner, quizset):
+    attempt = start(learner, quizset)
+    finished = start(learner, quizset)
+    for position in (1, 2, 3):
+        answer(finished, position)
+    for url in (question_url(attempt, 1), results_url(finished)):
+        for response in (get(alice, url), get(alice, url)):  # rendered, then kept
+            cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+            assert {"no-cache", "no-store", "must-revalidate", "private", "max-age=0"} <= cache_control, url
+            assert response["Expires"]

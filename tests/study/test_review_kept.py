@@ -182,3 +182,10 @@ def test_a_teachers_page_is_not_kept(studied, teacher):  # noqa: F811
     with CaptureQueriesContext(connection) as queries:
         assert shown(page(other)) == "PROMPT 0"
     assert len(queries) >= 4  # the queue and the card are read again
+
+
+def test_the_page_is_never_stored_rendered_or_kept(alice, studied):  # noqa: F811
+    for response in (get(alice), get(alice)):  # rendered, then kept
+        cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+        assert {"no-cache", "no-store", "must-revalidate", "private", "max-age=0"} <= cache_control
+        assert response["Expires"]
