@@ -88,9 +88,7 @@ def test_a_post_past_the_size_limit_goes_back_with_a_message_and_no_view_runs(le
 
 def test_a_post_with_too_many_fields_goes_back_with_a_message(learner_client, settings):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
-    response = learner_client.post(
-        reverse("quizzes:undo"), {f"f{i}": "x" for i in range(10)}, HTTP_HX_REQUEST="true"
-    )
+    response = learner_client.post(reverse("quizzes:undo"), {f"f{i}": "x" for i in range(10)}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert response["HX-Redirect"] == reverse("quizzes:undo")
     assert "too many fields" in learner_client.get(reverse("quizzes:review")).content.decode()

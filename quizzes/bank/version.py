@@ -34,8 +34,8 @@ def _stamp() -> Path:
 
 
 STAMP_BYTES = 8
-# This process's map of the stamp file: (the setting, its path, the map). One at a time: the path is a setting (each test has its
-# own), and a map holds a file descriptor.
+# This process's map of the stamp file: (the setting, its path, the map). One at a time: the path is a setting
+# (each test has its own), and a map holds a file descriptor.
 _mapped: tuple[object, str, mmap.mmap] | None = None
 
 
