@@ -109,7 +109,10 @@ def try_question(request: HttpRequest, key: str, position: int = 1) -> HttpRespo
             "answered": len(results),
             "held_message": held_message,
         }
-        return render(request, "quizzing/try_results.html", context)
+        # "See your results" swaps them for the quiz (hx-target #quiz): the part that replaces it, not a page.
+        return render(
+            request, "quizzing/try_results.html#results" if request.htmx else "quizzing/try_results.html", context
+        )
     question = questions[position - 1]
     choices = list(question.choices.all())
     form = AnswerForm(question, choices, request.POST if request.method == "POST" else None)

@@ -16,12 +16,14 @@ SAID = {
         "try": "Try it without an account",
         "one": "Question 1 of 1",
         "results": "See your results",
+        "summary": "right answer out of 1",
     },
     "fr": {
         "held": "font partie d’un devoir de classe",
         "try": "Essayer sans compte",
         "one": "Question 1 sur 1",
         "results": "Voir vos résultats",
+        "summary": "bonne réponse sur 1",
     },
 }
 
@@ -73,9 +75,14 @@ def test_a_visitor_tries_what_is_not_held(make_page, mixed, language, size, java
         assert page.evaluate("document.documentElement.scrollWidth") <= 390, "nothing wider than the phone"
     page.click(f"text={said['results']}")
     page.wait_for_load_state()
-    # With JavaScript the summary is swapped in by htmx: wait until the old <main> has gone and the new one settled.
+    # With JavaScript the summary is swapped in by htmx: wait until it is there, the old <main> has gone and the new
+    # one settled (waiting for one <main> alone passed before the swap had begun).
     page.wait_for_function(
-        "document.querySelectorAll('main').length === 1 && !document.querySelector('.htmx-settling')"
+        "summary => document.querySelectorAll('main').length === 1 && !document.querySelector('.htmx-settling')"
+        " && document.querySelector('main').innerText.includes(summary)",
+        arg=said["summary"],
     )
     assert "EXPLAIN-ONE" not in page.locator("main").inner_text()
+    assert said["summary"] in page.locator("main").inner_text()
+    page.screenshot(path=f"{name}-results.png", full_page=True)
     assert page.console_errors == []

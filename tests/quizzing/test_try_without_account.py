@@ -75,3 +75,15 @@ def test_a_next_to_another_site_is_ignored(shared):
     data = {"username": "newbie", "password1": "a-long-test-password-9", "password2": "a-long-test-password-9"}
     r = client.post("/accounts/signup/", {**data, "next": "https://evil.example/"})
     assert r.status_code == 302 and r.url == "/"
+
+
+def test_the_results_asked_by_htmx_come_as_the_quiz_they_replace(client, shared):
+    """"See your results" swaps the quiz for them (hx-target #quiz): a whole page there would nest a second page,
+    header, navigation and <main>, inside the first."""
+    client.post("/sets/basics/try/1/", {"choice": shared[1].choices.get(is_correct=True).pk})
+    partial = client.get("/sets/basics/try/3/", headers=HX).content.decode()
+    assert "<html" not in partial and "<main" not in partial and "<nav" not in partial
+    assert partial.lstrip().startswith('<div id="quiz"')
+    assert "1 right answer out of 2." in partial and 'href="/accounts/signup/?next=/sets/basics/"' in partial
+    whole = client.get("/sets/basics/try/3/").content.decode()
+    assert "<html" in whole and partial.strip() in whole
