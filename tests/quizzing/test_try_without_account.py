@@ -78,7 +78,7 @@ def test_a_next_to_another_site_is_ignored(shared):
 
 
 def test_the_results_asked_by_htmx_come_as_the_quiz_they_replace(client, shared):
-    """"See your results" swaps the quiz for them (hx-target #quiz): a whole page there would nest a second page,
+    """The results, asked by "See your results", swap the quiz for them (hx-target #quiz): a whole page there would nest a second page,
     header, navigation and <main>, inside the first."""
     client.post("/sets/basics/try/1/", {"choice": shared[1].choices.get(is_correct=True).pk})
     partial = client.get("/sets/basics/try/3/", headers=HX).content.decode()
