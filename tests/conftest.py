@@ -82,8 +82,20 @@ def chromium_path_session() -> str:
     return path
 
 
+# After each htmx swap: a view that answered an htmx request for a part of the page with the whole page nests a
+# second page (header, navigation, <main>) in the first; said as a console error, which every browser test checks.
+NESTED_PAGE_CHECK = """
+document.addEventListener("htmx:afterSettle", () => {
+  if (document.querySelectorAll("main").length > 1) {
+    console.error("htmx swapped a whole page into a part of the page at " + location.pathname);
+  }
+});
+"""
+
+
 class Page:
-    """A Playwright page bound to the live server, that records console errors (e.g. CSP violations)."""
+    """A Playwright page bound to the live server, that records console errors (e.g. CSP violations, a whole page
+    swapped by htmx into a part of one)."""
 
     def __init__(self, page, base_url: str) -> None:
         self.page = page
@@ -92,6 +104,7 @@ class Page:
         page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.console_errors.append(str(e)))
         page.on("response", lambda r: self.console_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        page.add_init_script(NESTED_PAGE_CHECK)
 
     def goto(self, path: str):
         return self.page.goto(self.base_url + path)
