@@ -22,7 +22,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
 
 from .. import kept
@@ -225,7 +226,8 @@ def keep(user_id: int, snapshot: Snapshot) -> None:
     if len(_recent) >= RECENT:
         _recent.clear()
     _recent[user_id] = snapshot
-    cache.set(_key(user_id), snapshot, TIMEOUT)
+    if not isinstance(caches["default"], LocMemCache):  # a cache of this process only holds what _recent holds
+        cache.set(_key(user_id), snapshot, TIMEOUT)
 
 
 def read(user, settings: StudySettings, now: datetime, held, context: str) -> tuple[Snapshot, bool]:

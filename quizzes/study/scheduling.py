@@ -299,7 +299,8 @@ def rate(
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
     transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
     question is in `held` (held_questions, or the rule itself, withheld_questions, read in the card's statement) is
-    refused with Held."""
+    refused with Held. With `generations`, a rating applied also says the learner's page generation its card's
+    statement read and the one its writes left (Rated.generations: quizzes/study/kept_queue.py), at one query more."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
     if version is None and token is not None:

@@ -328,3 +328,22 @@ def test_the_counts_of_a_snapshot():
     assert only_tomorrow.counts(NOW)["next_learning"] is None  # the next one comes after the day's end
     on_the_edge = replace(kept, learning=kept_queue.Kind([(us(NOW + scheduling.LEARN_AHEAD), 3), (us(NOW), 4)]))
     assert (on_the_edge.counts(NOW)["learning_now"], on_the_edge.counts(NOW)["learning_soon"]) == (1, 2)
+
+
+def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another_process(alice, learner):
+    world = Learner(alice, learner, random.Random(6), 20, 200)
+    moves = []
+    moved = kept_queue.Snapshot.moved
+
+    def counted(snapshot, *args):
+        moves.append(moved(snapshot, *args))
+        return moves[-1]
+
+    # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
+    with mock.patch.object(kept_queue, "LocMemCache", type(None)), mock.patch.object(kept_queue.Snapshot, "moved", counted):
+        world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+        kept_queue._recent.clear()  # the next rating reaches another process
+        world.rate(world.shown, 1, str(uuid.uuid4()))
+        kept_queue._recent.clear()
+        world.rate(world.shown, 3, str(uuid.uuid4()))
+    assert len(moves) == 2 and all(moves)
