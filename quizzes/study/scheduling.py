@@ -850,7 +850,15 @@ def _queue_counts(
         picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
         picks_params = [at(soon), at(end)]
     sql, params = _queue_sql(
-        QUEUE_COUNTS_SQL.replace("{picks}", picks_sql), user_id, visible, now, end, held, new_limit, review_limit, deck_id
+        QUEUE_COUNTS_SQL.replace("{picks}", picks_sql),
+        user_id,
+        visible,
+        now,
+        end,
+        held,
+        new_limit,
+        review_limit,
+        deck_id,
     )
     params += [at(now), at(soon), *in_deck, *in_deck, *picks_params]
     params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them

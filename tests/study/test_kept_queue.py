@@ -81,9 +81,7 @@ class Learner:
 
     def rate(self, card_id: int, rating: int, token: str) -> None:
         with self.at():
-            response = self.client.post(
-                f"/review/{card_id}/rate/", {"rating": rating, "token": token}, headers=HX
-            )
+            response = self.client.post(f"/review/{card_id}/rate/", {"rating": rating, "token": token}, headers=HX)
         assert response.status_code in (200, 404, 409), response.status_code
         if response.status_code == 404:
             return
@@ -105,7 +103,9 @@ class Learner:
         elif op < 0.67:  # another card than the one shown (another tab), often one suspended
             suspended = list(Card.objects.filter(user=user, suspended=True).values_list("pk", flat=True))
             self.token = str(uuid.uuid4())
-            self.rate(rng.choice(suspended if suspended and rng.random() < 0.5 else cards), rng.randint(1, 4), self.token)
+            self.rate(
+                rng.choice(suspended if suspended and rng.random() < 0.5 else cards), rng.randint(1, 4), self.token
+            )
         elif op < 0.71 and self.token:  # a replay: the first result, nothing written
             self.rate(self.shown or rng.choice(cards), 3, self.token)
         elif op < 0.78:
@@ -127,7 +127,9 @@ class Learner:
         elif op < 0.85:  # a clock a little behind (another server's)
             self.now -= timedelta(seconds=rng.randint(1, 120))
         elif op < 0.86:  # a card buried until a moment of the day, written without the app (an import)
-            Card.objects.filter(pk=rng.choice(cards)).update(buried_until=self.now + timedelta(minutes=rng.randint(1, 9)))
+            Card.objects.filter(pk=rng.choice(cards)).update(
+                buried_until=self.now + timedelta(minutes=rng.randint(1, 9))
+            )
         elif op < 0.88:
             StudySettings.objects.filter(user=user).update(
                 new_per_day=rng.choice([0, 1, 2, 5, 20]), reviews_per_day=rng.choice([1, 2, 3, 200])
@@ -340,7 +342,10 @@ def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another
         return moves[-1]
 
     # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
-    with mock.patch.object(kept_queue, "LocMemCache", type(None)), mock.patch.object(kept_queue.Snapshot, "moved", counted):
+    with (
+        mock.patch.object(kept_queue, "LocMemCache", type(None)),
+        mock.patch.object(kept_queue.Snapshot, "moved", counted),
+    ):
         world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
         kept_queue._recent.clear()  # the next rating reaches another process
         world.rate(world.shown, 1, str(uuid.uuid4()))
