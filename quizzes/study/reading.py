@@ -108,10 +108,12 @@ LEFT JOIN quizzes_choice ch ON ch.question_id = q.id
 WHERE q.id = %s
 ORDER BY ch.position, ch.id
 """
-# With the card: whether an assignment holds its question ({held}), and whether the rating's token is already in the
-# log (a replay, or a token used on another card: rare, then the log row is read).
+# With the card: whether an assignment holds its question ({held}), whether the rating's token is already in the
+# log (a replay, or a token used on another card: rare, then the log row is read), and the learner's page
+# generation as this statement sees it (what a queue kept by generation was read at: quizzes/study/kept_queue.py).
 CARD_TO_RATE_SQL = """
-SELECT {card}, {held}, EXISTS (SELECT 1 FROM quizzes_reviewlog l WHERE l.token = %s) FROM quizzes_card c
+SELECT {card}, {held}, EXISTS (SELECT 1 FROM quizzes_reviewlog l WHERE l.token = %s),
+  (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = c.user_id) FROM quizzes_card c
 WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
@@ -205,6 +207,7 @@ class CardToRate(NamedTuple):
     card: Card
     held: bool  # its question is held by an assignment
     token_used: bool  # the rating's token is in the log already
+    generation: int | None  # the learner's page generation (PageGeneration), as the card's statement read it
 
 
 def card_to_rate(
@@ -233,9 +236,9 @@ def card_to_rate(
         row = cursor.fetchone()
     if row is None:
         return None
-    card = _columns()["card"].make(row[:-2])
-    is_held = bool(row[-2]) or (not isinstance(held, RawSQL) and card.question_id in held)
-    return CardToRate(card, is_held, bool(row[-1]))
+    card = _columns()["card"].make(row[:-3])
+    is_held = bool(row[-3]) or (not isinstance(held, RawSQL) and card.question_id in held)
+    return CardToRate(card, is_held, bool(row[-2]), row[-1])
 
 
 def log_by_token(token) -> ReviewLog | None:

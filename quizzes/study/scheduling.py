@@ -255,6 +255,9 @@ class Rated:
     log: ReviewLog
     card: Card
     duplicate: bool = False
+    # With rate(…, generations=True), a rating applied: the learner's page generation the card's statement read, and
+    # the one the rating's writes left, read before its commit (quizzes/study/kept_queue.py).
+    generations: tuple[int | None, int | None] | None = None
 
 
 def _snapshot(card: Card) -> dict:
@@ -287,6 +290,7 @@ def rate(
     answer: dict | None = None,
     settings: StudySettings | None = None,
     held: Collection[int] | RawSQL = (),
+    generations: bool = False,
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
@@ -295,7 +299,8 @@ def rate(
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
     transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
     question is in `held` (held_questions, or the rule itself, withheld_questions, read in the card's statement) is
-    refused with Held."""
+    refused with Held. With `generations`, a rating applied also says the learner's page generation its card's
+    statement read and the one its writes left (Rated.generations: quizzes/study/kept_queue.py), at one query more."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
     if version is None and token is not None:
@@ -317,7 +322,10 @@ def rate(
                 return Rated(existing, card, duplicate=True)
             if version is not None and card.version != version:
                 raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
-            return _apply(card, settings, rating, token, now, duration_ms, origin, answer)
+            rated = _apply(card, settings, rating, token, now, duration_ms, origin, answer)
+            if generations:
+                rated.generations = (read.generation, _generation(user.pk))
+            return rated
     except IntegrityError:
         # The token reached the log in a transaction that raced this one (PostgreSQL, two cards):
         # this attempt was rolled back whole.
@@ -327,6 +335,13 @@ def rate(
         if existing.card_id != card_id:
             raise TokenReused(_("This rating was already used for another card: reload the page.")) from None
         return Rated(existing, existing.card, duplicate=True)
+
+
+def _generation(user_id: int) -> int | None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT n FROM quizzes_pagegeneration WHERE user_id = %s", [user_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _existing(token, card: Card) -> ReviewLog | None:
@@ -641,6 +656,7 @@ def queue(
     deck: Deck | None = None,
     language: str | None = None,
     held: list[int] | None = None,
+    counts: dict | None = None,
 ) -> Queue:
     """Today's queue: learning cards due now, then reviews due today, then new cards (within limits).
 
@@ -648,7 +664,8 @@ def queue(
     what is left of the learner's limits for the day (all their ratings count against those). The card
     comes with everything the review page renders, its question in `language` when the item has a
     version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it; else the
-    rule (withheld_questions) is read in the queue's statement."""
+    rule (withheld_questions) is read in the queue's statement. `counts`: what that statement reads (without a deck),
+    when the caller has it (quizzes/study/kept_queue.py: the queue moved by a rating)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_question(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
@@ -662,18 +679,19 @@ def queue(
             new_limit = min(new_limit, deck.new_per_day)
         if deck.reviews_per_day is not None:
             review_limit = min(review_limit, deck.reviews_per_day)
-    counts = _queue_counts(
-        user.pk,
-        visible,
-        now,
-        start,
-        end,
-        held,
-        new_limit,
-        review_limit,
-        deck.pk if deck is not None else None,
-        picks=fetch_card,
-    )
+    if counts is None or deck is not None or not fetch_card:
+        counts = _queue_counts(
+            user.pk,
+            visible,
+            now,
+            start,
+            end,
+            held,
+            new_limit,
+            review_limit,
+            deck.pk if deck is not None else None,
+            picks=fetch_card,
+        )
     if deck is None:
         new_left = max(0, min(counts["new"], new_limit - counts["done_new"]))
         review_left = max(0, min(counts["reviews"], review_limit - counts["done_reviews"]))
@@ -725,7 +743,7 @@ ACTIVE = (
     "c.suspended = %s AND (c.buried_until IS NULL OR c.buried_until <= %s) AND c.removed_at IS NULL"
     " AND {visible}{held}{deck}"
 )
-QUEUE_COUNTS_SQL = f"""
+QUEUE_CTES_SQL = f"""
 WITH {{heldcte}}queue_learning AS MATERIALIZED (
   SELECT c.id, c.due FROM quizzes_card c WHERE c.user_id = %s AND c.state IN (1, 3) AND c.due <= %s AND {ACTIVE}
 ), queue_reviews AS MATERIALIZED (
@@ -734,17 +752,21 @@ WITH {{heldcte}}queue_learning AS MATERIALIZED (
 ), queue_new AS MATERIALIZED (
   SELECT c.id, c.created_at FROM quizzes_card c WHERE c.user_id = %s AND c.state = 0 AND {ACTIVE}
   ORDER BY c.created_at LIMIT %s
-)
+)"""
+# Today's ratings, read in one pass for the three counts made of them: new cards and reviews rated (of the deck's
+# cards, with a deck), and ratings that can be undone.
+DONE_TODAY_SQL = """COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{logdeck}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{logdeck}
+    THEN 1 ELSE 0 END), 0),
+  COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0)"""
+QUEUE_COUNTS_SQL = f"""{QUEUE_CTES_SQL}
 SELECT
   (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
   (SELECT COUNT(*) FROM queue_learning WHERE due <= %s),
   (SELECT COUNT(*) FROM queue_reviews),
   (SELECT COUNT(*) FROM queue_new),
-  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{{logdeck}}
-    THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{{logdeck}}
-    THEN 1 ELSE 0 END), 0),
-  COALESCE(SUM(CASE WHEN l.card_before IS NOT NULL THEN 1 ELSE 0 END), 0){{picks}}
+  {DONE_TODAY_SQL}{{picks}}
 FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 """
 # The queue's next card of each kind (the first in the order the queue shows them: learning cards due within
@@ -757,6 +779,48 @@ SELECT
   (SELECT q.id FROM queue_new q ORDER BY q.created_at, q.id LIMIT 1),
   (SELECT MIN(q.due) FROM queue_learning q WHERE q.due < %s)
 """
+
+
+def _queue_sql(
+    template: str,
+    user_id: int,
+    visible: QuestionRule,
+    now: datetime,
+    end: datetime,
+    held,
+    new_limit: int,
+    review_limit: int,
+    deck_id: int | None,
+) -> tuple[str, list]:
+    """`template` (QUEUE_CTES_SQL, then what it reads from the kinds of cards) with the visibility rule, what is
+    held and the deck written in, and the parameters of what comes before the template's own."""
+    at = connection.ops.adapt_datetimefield_value
+    soon = now + LEARN_AHEAD
+    held_cte, held_params = "", []
+    if isinstance(held, RawSQL):
+        held_cte, held_params = f"queue_held (id) AS MATERIALIZED ({held.sql}), ", list(held.params)
+        held_sql, held = " AND c.question_id NOT IN (SELECT h.id FROM queue_held h)", []
+    else:
+        held = list(held)
+        held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
+    in_deck = [deck_id] if deck_id is not None else []
+    active = [False, at(now), *visible.params, *held, *in_deck]
+    params = [
+        *held_params,
+        *(user_id, at(max(soon, end)), *active),  # the learning cards due now, soon, or later today
+        *(user_id, at(end), *active, max(0, review_limit)),
+        *(user_id, *active, max(0, new_limit)),
+    ]
+    deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
+    logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
+    sql = (
+        template.replace("{visible}", visible.on("c.question_id"))
+        .replace("{held}", held_sql)
+        .replace("{heldcte}", held_cte)
+        .replace("{deck}", deck_sql)
+        .replace("{logdeck}", logdeck_sql)
+    )
+    return sql, params
 
 
 def _queue_counts(
@@ -777,44 +841,27 @@ def _queue_counts(
     `deck_id` is given (and the ratings of today of that deck's cards); "new" and "reviews" stop at the
     limits given (the daily limits). With `picks`, in the same statement, the first card of each kind
     (ids) and when the next learning card is due (QUEUE_PICKS_SQL)."""
-    ops = connection.ops
-    at = ops.adapt_datetimefield_value
+    at = connection.ops.adapt_datetimefield_value
     soon = now + LEARN_AHEAD
-    held_cte, held_params = "", []
-    if isinstance(held, RawSQL):
-        held_cte, held_params = f"queue_held (id) AS MATERIALIZED ({held.sql}), ", list(held.params)
-        held_sql, held = " AND c.question_id NOT IN (SELECT h.id FROM queue_held h)", []
-    else:
-        held = list(held)
-        held_sql = " AND c.question_id NOT IN (" + ", ".join(["%s"] * len(held)) + ")" if held else ""
     in_deck = [deck_id] if deck_id is not None else []
-    active = [False, at(now), *visible.params, *held, *in_deck]
-    params = [
-        *held_params,
-        *(user_id, at(max(soon, end)), *active),  # the learning cards due now, soon, or later today
-        *(user_id, at(end), *active, max(0, review_limit)),
-        *(user_id, *active, max(0, new_limit)),
-        at(now),
-        at(soon),
-        *in_deck,
-        *in_deck,
-    ]
-    deck_sql = " AND c.deck_id = %s" if deck_id is not None else ""
-    logdeck_sql = " AND l.card_id IN (SELECT d.id FROM quizzes_card d WHERE d.deck_id = %s)" if in_deck else ""
-    picks_sql = ""
+    picks_sql, picks_params = "", []
     if picks:
         # One statement: the picks' subqueries after the counts' (their SELECT list goes on).
         picks_sql = ",\n" + QUEUE_PICKS_SQL.strip().removeprefix("SELECT")
-        params += [at(soon), at(end)]
-    params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
-    sql = QUEUE_COUNTS_SQL.replace("{picks}", picks_sql)
-    sql = (
-        sql.replace("{visible}", visible.on("c.question_id"))
-        .replace("{held}", held_sql)
-        .replace("{heldcte}", held_cte)
-        .replace("{deck}", deck_sql)
-        .replace("{logdeck}", logdeck_sql)
+        picks_params = [at(soon), at(end)]
+    sql, params = _queue_sql(
+        QUEUE_COUNTS_SQL.replace("{picks}", picks_sql),
+        user_id,
+        visible,
+        now,
+        end,
+        held,
+        new_limit,
+        review_limit,
+        deck_id,
     )
+    params += [at(now), at(soon), *in_deck, *in_deck, *picks_params]
+    params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

@@ -25,7 +25,7 @@ from .. import kept
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_question, withheld_questions
-from . import learner_pages, optimizing, progress_cache, reading, scheduling, stats
+from . import kept_queue, learner_pages, optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -61,9 +61,9 @@ def _current_deck(request: HttpRequest) -> Deck | None:
     return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
 
 
-def _front_context(request: HttpRequest, settings: StudySettings, now, held=None, deck=False) -> dict:
+def _front_context(request: HttpRequest, settings: StudySettings, now, held=None, deck=False, counts=None) -> dict:
     deck = _current_deck(request) if deck is False else deck
-    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held)
+    q = scheduling.queue(request.user, settings, now, deck=deck, language=get_language(), held=held, counts=counts)
     card = q.card
     choices = _choices(card) if card else []
     return {
@@ -298,6 +298,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     # The assignments' rule, read in the card's statement for this rating and in the queue's after it.
     held = withheld_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
+    # The next card after an htmx rating comes from the learner's queue moved by this rating, when it is kept.
+    kept_context = kept_queue.context(request, settings, now) if request.htmx else None
     try:
         rated = scheduling.rate(
             request.user,
@@ -310,6 +312,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer=answer,
             settings=settings,
             held=held,
+            generations=kept_context is not None,
         )
     except Card.DoesNotExist:
         raise Http404 from None
@@ -334,7 +337,10 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
                 "your progress page so you can study it differently."
             ),
         )
-    return _back_to_queue(request, settings, now, held=held)
+    counts = None
+    if kept_context is not None:
+        counts = kept_queue.after_rating(request.user, settings, now, held, rated, kept_context)
+    return _back_to_queue(request, settings, now, held=held, counts=counts)
 
 
 def _duration_ms(shown_at: str | None, now) -> int | None:
@@ -345,13 +351,15 @@ def _duration_ms(shown_at: str | None, now) -> int | None:
     return max(0, min(int(now.timestamp() * 1000) - shown, 10 * 60 * 1000))
 
 
-def _back_to_queue(request: HttpRequest, settings: StudySettings, now, status: int = 200, held=None) -> HttpResponse:
+def _back_to_queue(
+    request: HttpRequest, settings: StudySettings, now, status: int = 200, held=None, counts=None
+) -> HttpResponse:
     if not request.htmx:
         response = redirect("quizzes:review")
         if status == 409:  # a stale tab: show the message on a page that says so
             return _review_page(request, _front_context(request, settings, now, held), status=409)
         return response
-    return _review_page(request, _front_context(request, settings, now, held), status=status)
+    return _review_page(request, _front_context(request, settings, now, held, counts=counts), status=status)
 
 
 @require_POST

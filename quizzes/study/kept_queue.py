@@ -1,0 +1,298 @@
+"""The review queue kept per learner and moved by their ratings: rate-and-next without the queue's statement.
+
+After a rating, the next card is what `scheduling.queue` picks from its statement's counts (QUEUE_COUNTS_SQL). Here
+that statement's result comes from a snapshot of what it reads (the ids of the due cards of each kind, in the
+queue's order, and today's done counts), kept under the learner's page generation (PageGeneration: the database
+bumps it on every write to what their pages are made from). A rating that finds the snapshot at the generation its
+card's statement read, and whose own writes are then the only change before its commit (the generation it leaves
+is that one plus its own bumps), moves the snapshot itself: the rated card leaves its kind, and joins the learning
+cards if it is learning again; the done counts grow by the rating. Anything else (a first rating, a bury, an
+edit, a deck studied, a replay, a refused rating) reads the snapshot again in one statement: the queue's own common
+table expressions (scheduling.QUEUE_CTES_SQL), so the rule of which cards count is written once.
+
+A snapshot holds while its day, the learner's settings, the bank and the code are those it was read with, and
+until a buried card comes back or the learning look-ahead reaches past what it read. It is kept only for learners
+with no class (an assignment's hold moves with time) studying all their cards (no deck), and is read only by
+rate-and-next: the queue's counts are `scheduling.queue`'s, from the snapshot (`counts`).
+tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue.
+"""
+
+from array import array
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+
+from .. import kept
+from ..bank import version as bank_version
+from ..bank.models import visible_question
+from . import learner_pages, scheduling
+from .models import Card, StudySettings
+from .reading import read_datetime
+
+TIMEOUT = 60 * 60
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+US = timedelta(microseconds=1)
+# The last snapshot of each learner this process made or read: no unpickling on the next rating of theirs.
+RECENT = 256
+_recent: dict[int, "Snapshot"] = {}
+
+# What the queue's statement reads, as rows (kind, id, moment): the learning cards (0: due), the reviews (1: due),
+# the new cards (2: created), each as the queue's CTEs read them; and one row (3) of the learner's page generation,
+# the first moment a buried card comes back (MOMENTS_SQL's reading: the cards the queue may count), today's done
+# counts, and whether they are in a class. One statement, so all of it is of one moment of the database.
+QUEUE_LISTS_SQL = f"""{scheduling.QUEUE_CTES_SQL}
+SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
+  (SELECT MIN(k.buried_until)
+   FROM (SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state = 0
+         UNION ALL
+         SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state IN (1, 2, 3) AND due <= %s) k
+   WHERE k.buried_until > %s),
+  {scheduling.DONE_TODAY_SQL},
+  (SELECT COUNT(*) FROM quizzes_enrollment e WHERE e.learner_id = %s)
+FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL FROM queue_learning q
+UNION ALL SELECT 1, q.id, q.due, NULL, NULL, NULL, NULL FROM queue_reviews q
+UNION ALL SELECT 2, q.id, q.created_at, NULL, NULL, NULL, NULL FROM queue_new q
+"""
+
+
+def _us(moment: datetime) -> int:
+    return (moment - EPOCH) // US
+
+
+class Kind:
+    """One kind of card as the queue reads it: their moments (due, or created) and ids, in the queue's order (moment,
+    id). Arrays: a snapshot is pickled at each rating, and the rated card is looked for among hundreds."""
+
+    __slots__ = ("moments", "ids")
+
+    def __init__(self, rows=()):
+        rows = sorted(rows)
+        self.moments = array("q", [moment for moment, _pk in rows])
+        self.ids = array("q", [pk for _moment, pk in rows])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getstate__(self):
+        return self.moments, self.ids
+
+    def __setstate__(self, state):
+        self.moments, self.ids = state
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Kind) and (self.moments, self.ids) == (other.moments, other.ids)
+
+    def first(self) -> tuple[int, int] | None:
+        return (self.moments[0], self.ids[0]) if self.ids else None
+
+    def without(self, pk: int) -> "Kind":
+        """This kind without the card `pk` (itself when it is not in it)."""
+        try:
+            i = self.ids.index(pk)
+        except ValueError:
+            return self
+        kind = Kind()
+        kind.moments, kind.ids = self.moments[:i] + self.moments[i + 1 :], self.ids[:i] + self.ids[i + 1 :]
+        return kind
+
+    def with_card(self, moment: int, pk: int) -> "Kind":
+        """This kind with the card `pk`, in its place."""
+        lo, hi = bisect_left(self.moments, moment), bisect_right(self.moments, moment)
+        i = lo + bisect_left(self.ids[lo:hi], pk)
+        kind = Kind()
+        kind.moments = self.moments[:i] + array("q", [moment]) + self.moments[i:]
+        kind.ids = self.ids[:i] + array("q", [pk]) + self.ids[i:]
+        return kind
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the queue's statement read at `generation`, from `since`. Moments are microseconds since the epoch (a
+    snapshot is pickled at each rating). Each kind is sorted in the queue's order: (due or created, id)."""
+
+    context: str
+    generation: int
+    since: int
+    until: int | None  # the first buried card comes back
+    bound: int  # the learning cards read are those due by then
+    end: int  # the day's end
+    learning: Kind
+    reviews: Kind
+    new: Kind
+    # When a kind stopped at its daily limit: its last moment (the cards not read come at it or after); else None.
+    reviews_cut: int | None
+    new_cut: int | None
+    done_new: int
+    done_reviews: int
+    undoable: int
+
+    def holds(self, context: str, now: datetime) -> bool:
+        """Whether the queue's statement, at `now`, would read what this snapshot holds (its generation aside)."""
+        at = _us(now)
+        soon = _us(now + scheduling.LEARN_AHEAD)
+        return (
+            context == self.context
+            and self.since <= at
+            and (self.until is None or at < self.until)
+            and max(soon, self.end) == self.bound
+        )
+
+    def counts(self, now: datetime) -> dict:
+        """What scheduling._queue_counts(…, picks=True) reads, without a deck, at `now`."""
+        at, soon = _us(now), _us(now + scheduling.LEARN_AHEAD)
+        moments = self.learning.moments
+        learning_soon = bisect_right(moments, soon)
+        next_learning = moments[0] if moments and moments[0] < self.end else None
+        return {
+            "learning_now": bisect_right(moments, at),
+            "learning_soon": learning_soon,
+            "reviews": len(self.reviews),
+            "new": len(self.new),
+            "done_new": self.done_new,
+            "done_reviews": self.done_reviews,
+            "undoable": self.undoable,
+            "first_learning": self.learning.ids[0] if learning_soon else None,
+            "first_review": self.reviews.ids[0] if self.reviews else None,
+            "first_new": self.new.ids[0] if self.new else None,
+            "next_learning": EPOCH + next_learning * US if next_learning is not None else None,
+        }
+
+    def moved(self, rated: scheduling.Rated, generation: int) -> "Snapshot | None":
+        """This snapshot after `rated` (a rating applied at this snapshot's generation, leaving `generation`), or
+        None when what the statement would read then is not known from it."""
+        card: Card = rated.card
+        pk = card.pk
+        learning, reviews, new = self.learning.without(pk), self.reviews.without(pk), self.new.without(pk)
+        # A kind that stopped at its limit: the first of what is left is the first of all only while it comes before
+        # the moment it stopped at (the cards not read may share that moment, in any order).
+        for kind, cut, before in ((reviews, self.reviews_cut, self.reviews), (new, self.new_cut, self.new)):
+            if cut is not None and kind is not before and (not kind or kind.moments[0] >= cut):
+                return None
+        if not card.suspended and card.removed_at is None:
+            due = _us(card.due)
+            if card.state in (Card.State.LEARNING, Card.State.RELEARNING):
+                if due <= self.bound:
+                    learning = learning.with_card(due, pk)
+            elif card.state == Card.State.REVIEW:
+                if due < self.end:  # a review due today again: not a rating's outcome (a day at least)
+                    return None
+            else:
+                return None
+        before = rated.log.state_before
+        return replace(
+            self,
+            generation=generation,
+            learning=learning,
+            reviews=reviews,
+            new=new,
+            done_new=self.done_new + (before == Card.State.NEW),
+            done_reviews=self.done_reviews + (before == Card.State.REVIEW),
+            undoable=self.undoable + 1,
+        )
+
+
+def context(request, settings: StudySettings, now: datetime) -> str | None:
+    """What a learner's snapshot is read with besides their cards and log; None when none is kept for them (no
+    saved settings, not a learner, a deck studied)."""
+    if settings.pk is None or request.session.get("deck") is not None or not learner_pages.is_learner(request):
+        return None
+    fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)
+    day = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
+    return repr((request.user.pk, fields, day.isoformat(), bank_version.current(), kept.release()))
+
+
+def _key(user_id: int) -> str:
+    return f"learnapp:kept-queue:{user_id}"
+
+
+def found(user_id: int, generation: int | None) -> Snapshot | None:
+    """The learner's snapshot at `generation`, if one is kept."""
+    if generation is None:
+        return None
+    snapshot = _recent.get(user_id)
+    if snapshot is None or snapshot.generation != generation:
+        snapshot = cache.get(_key(user_id))
+        if snapshot is None or snapshot.generation != generation:
+            return None
+    return snapshot
+
+
+def keep(user_id: int, snapshot: Snapshot) -> None:
+    if len(_recent) >= RECENT:
+        _recent.clear()
+    _recent[user_id] = snapshot
+    if not isinstance(caches["default"], LocMemCache):  # a cache of this process only holds what _recent holds
+        cache.set(_key(user_id), snapshot, TIMEOUT)
+
+
+def read(user, settings: StudySettings, now: datetime, held, context: str) -> tuple[Snapshot, bool]:
+    """The snapshot, read in one statement, and whether it may be kept (the learner is in no class)."""
+    at = connection.ops.adapt_datetimefield_value
+    start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
+    bound = max(now + scheduling.LEARN_AHEAD, end)
+    new_limit, review_limit = max(0, settings.new_per_day), max(0, settings.reviews_per_day)
+    sql, params = scheduling._queue_sql(
+        QUEUE_LISTS_SQL, user.pk, visible_question(user), now, end, held, new_limit, review_limit, None
+    )
+    u = user.pk
+    params += [u, u, u, at(bound), at(now), u, u, at(start)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    kinds: dict[int, list] = {0: [], 1: [], 2: []}
+    summary = None
+    for kind, pk, moment, *rest in rows:
+        if kind == 3:
+            summary = (pk, moment, *rest)
+        else:
+            kinds[kind].append((_us(read_datetime(moment)), pk))
+    generation, buried, done_new, done_reviews, undoable, classes = summary
+    learning, reviews, new = (Kind(kinds[k]) for k in (0, 1, 2))
+    buried = read_datetime(buried)
+    snapshot = Snapshot(
+        context=context,
+        generation=generation if generation is not None else -1,
+        since=_us(now),
+        until=_us(buried) if buried is not None else None,
+        bound=_us(bound),
+        end=_us(end),
+        learning=learning,
+        reviews=reviews,
+        new=new,
+        reviews_cut=reviews.moments[-1] if reviews and len(reviews) == review_limit else None,
+        new_cut=new.moments[-1] if new and len(new) == new_limit else None,
+        done_new=int(done_new),
+        done_reviews=int(done_reviews),
+        undoable=int(undoable),
+    )
+    return snapshot, generation is not None and not classes
+
+
+def after_rating(user, settings: StudySettings, now: datetime, held, rated, context: str) -> dict:
+    """The queue's counts after `rated` (scheduling.queue's `counts`; rated with generations=True, or None for a
+    rating refused), from the snapshot it moved or from one read again; the snapshot is kept for the next rating.
+    `context`: context(…), not None."""
+    snapshot = None
+    if rated is not None and not rated.duplicate and rated.generations is not None:
+        was, after = rated.generations
+        before = found(user.pk, was)
+        # Nothing but this rating wrote between the snapshot and its commit: the generation moved by its own
+        # writes only.
+        if before is not None and after == was + BUMPS and before.holds(context, now):
+            snapshot = before.moved(rated, after)
+    if snapshot is None:
+        snapshot, keeps = read(user, settings, now, held, context)
+        if not keeps:
+            return snapshot.counts(now)
+    keep(user.pk, snapshot)
+    return snapshot.counts(now)
+
+
+# The page generation's bumps of one rating's writes (migration 0024's triggers): the card's update, the log row's
+# insert, the day's update (or insert). A rating that finds any other bump reads the snapshot again.
+BUMPS = 3

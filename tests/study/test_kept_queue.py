@@ -1,0 +1,354 @@
+"""Rate-and-next's queue kept per learner and moved by their ratings (quizzes/study/kept_queue.py): after every
+rating, the queue it shows is the one `scheduling.queue` reads from scratch, whatever came before (ratings of every
+kind, learning and relearning steps, daily limits reached, replays, undo, bury, suspend, a deck studied, an
+assignment holding a question, cards added, settings changed, time passing, days ending)."""
+
+import random
+import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from unittest import mock
+
+import pytest
+
+from quizzes.study import kept_queue, scheduling
+from quizzes.study.models import Card, Deck, PageGeneration, ReviewLog, StudySettings
+from quizzes.teaching.models import Assignment, Classroom, Enrollment
+from tests import factory
+
+NOW = datetime(2026, 6, 15, 20, 30, tzinfo=UTC)  # the day ends at 04:00 UTC (rollover hour, time zone UTC)
+HX = {"HX-Request": "true"}
+
+
+def seen(queue) -> tuple:
+    return (
+        queue.card.pk if queue.card else None,
+        queue.new_left,
+        queue.learning_due,
+        queue.review_left,
+        queue.next_learning,
+        queue.can_undo,
+    )
+
+
+class Learner:
+    """A learner's client, the moment it is, and what the kept path did."""
+
+    def __init__(self, client, user, rng: random.Random, new_per_day: int, reviews_per_day: int):
+        self.client, self.user, self.rng, self.now = client, user, rng, NOW
+        StudySettings.objects.update_or_create(
+            user=user,
+            defaults={
+                "timezone": "UTC",
+                "rollover_hour": 4,
+                "new_per_day": new_per_day,
+                "reviews_per_day": reviews_per_day,
+            },
+        )
+        self.questions = [factory.make_question(f"q-{i:02}", prompt=f"PROMPT {i}") for i in range(14)]
+        self.quizset = factory.make_quizset("studied", self.questions[:12])
+        scheduling.add_study(user, quizset=self.quizset)
+        cards = list(Card.objects.filter(user=user).order_by("pk"))
+        for i, card in enumerate(cards[:7]):  # reviews: overdue, due today, due later
+            Card.objects.filter(pk=card.pk).update(
+                state=Card.State.REVIEW,
+                stability=3 + i,
+                difficulty=5,
+                reps=3,
+                last_review=NOW - timedelta(days=5),
+                due=NOW + timedelta(hours=rng.choice([-30, -2, 0, 3, 5, 30])),
+            )
+        Card.objects.filter(pk=cards[0].pk).update(lapses=7)  # a leech at its next lapse: suspended
+        Card.objects.filter(pk=cards[7].pk).update(
+            state=Card.State.LEARNING, step=1, stability=1, difficulty=5, reps=1, due=NOW + timedelta(minutes=12)
+        )
+        self.token = None
+        self.shown = None
+        self.ratings = 0
+        self.classroom = None
+
+    def at(self):
+        return mock.patch("django.utils.timezone.now", return_value=self.now)
+
+    def settings(self) -> StudySettings:
+        return StudySettings.objects.get(user=self.user)
+
+    def from_scratch(self):
+        deck_id = self.client.session.get("deck")
+        deck = Deck.objects.filter(pk=deck_id).first() if deck_id else None
+        self.user.refresh_from_db()
+        return scheduling.queue(self.user, self.settings(), self.now, deck=deck, language="en")
+
+    def rate(self, card_id: int, rating: int, token: str) -> None:
+        with self.at():
+            response = self.client.post(f"/review/{card_id}/rate/", {"rating": rating, "token": token}, headers=HX)
+        assert response.status_code in (200, 404, 409), response.status_code
+        if response.status_code == 404:
+            return
+        self.ratings += 1
+        shown = response.context["queue"]
+        assert seen(shown) == seen(self.from_scratch()), (self.ratings, self.now)
+        self.shown = shown.card.pk if shown.card else None
+
+    def step(self) -> None:
+        rng, user = self.rng, self.user
+        self.now += timedelta(seconds=rng.randint(1, 90))
+        cards = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+        op = rng.random()
+        if (self.classroom or self.client.session.get("deck")) and rng.random() < 0.15:
+            op = 0.9 if self.client.session.get("deck") else 0.93  # back to all the cards, out of the class
+        if op < 0.55 and self.shown:
+            self.token = str(uuid.uuid4())
+            self.rate(self.shown, rng.choice([1, 1, 2, 3, 3, 3, 4]), self.token)
+        elif op < 0.67:  # another card than the one shown (another tab), often one suspended
+            suspended = list(Card.objects.filter(user=user, suspended=True).values_list("pk", flat=True))
+            self.token = str(uuid.uuid4())
+            self.rate(
+                rng.choice(suspended if suspended and rng.random() < 0.5 else cards), rng.randint(1, 4), self.token
+            )
+        elif op < 0.71 and self.token:  # a replay: the first result, nothing written
+            self.rate(self.shown or rng.choice(cards), 3, self.token)
+        elif op < 0.78:
+            with self.at():
+                self.client.post("/review/undo/", headers=HX)
+        elif op < 0.76:
+            with self.at():
+                self.client.post(f"/review/{rng.choice(cards)}/bury/", headers=HX)
+        elif op < 0.78:
+            with self.at():
+                self.client.post(
+                    f"/review/{rng.choice(cards)}/suspend/", {"suspended": rng.choice(["0", "1"])}, headers=HX
+                )
+        elif op < 0.83:  # time passes: minutes, hours, past the day's end
+            self.now += timedelta(minutes=rng.choice([1, 5, 11, 25, 60, 300, 700]))
+        elif op < 0.84:  # the last minutes of the day: the look-ahead reaches into the next
+            end = scheduling.day_bounds(self.now, "UTC", 4)[1]
+            self.now = max(self.now, end - timedelta(minutes=rng.randint(1, 25)))
+        elif op < 0.85:  # a clock a little behind (another server's)
+            self.now -= timedelta(seconds=rng.randint(1, 120))
+        elif op < 0.86:  # a card buried until a moment of the day, written without the app (an import)
+            Card.objects.filter(pk=rng.choice(cards)).update(
+                buried_until=self.now + timedelta(minutes=rng.randint(1, 9))
+            )
+        elif op < 0.88:
+            StudySettings.objects.filter(user=user).update(
+                new_per_day=rng.choice([0, 1, 2, 5, 20]), reviews_per_day=rng.choice([1, 2, 3, 200])
+            )
+        elif op < 0.91:  # a deck studied, or all the cards again
+            session = self.client.session
+            if session.get("deck"):
+                del session["deck"]
+            else:
+                deck, _ = Deck.objects.get_or_create(user=user, name="Half")
+                Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
+                session["deck"] = deck.pk
+            session.save()
+        elif op < 0.94:  # an assignment holding a question of theirs, or the class left
+            if self.classroom is None:
+                teacher = factory.make_user(f"tom{rng.randint(0, 10**9)}", factory.Role.TEACHER)
+                self.classroom = Classroom.objects.create(teacher=teacher, name="Class")
+                Enrollment.objects.create(classroom=self.classroom, learner=user)
+                held = factory.make_quizset(f"held-{rng.randint(0, 10**9)}", [rng.choice(self.questions[:12])])
+                Assignment.objects.create(
+                    classroom=self.classroom,
+                    quizset=held,
+                    due_at=self.now + timedelta(minutes=rng.choice([5, 120])),
+                    reveal=Assignment.Reveal.AFTER_DUE,
+                )
+            else:
+                Enrollment.objects.filter(learner=user).delete()
+                self.classroom = None
+        elif op < 0.96:  # cards added
+            new = self.questions[12:]
+            self.quizset.items.get_or_create(question=new[rng.randint(0, 1)], defaults={"position": 50})
+            with self.at():
+                scheduling.add_study(user, quizset=self.quizset)
+        elif op < 0.98:
+            with self.at():
+                self.client.get("/review/")
+        else:  # a card due now, written without the app
+            Card.objects.filter(pk=rng.choice(cards)).update(due=self.now - timedelta(minutes=1))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
+def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, limits):
+    moves = []
+    moved = kept_queue.Snapshot.moved
+
+    def counted(snapshot, *args):
+        result = moved(snapshot, *args)
+        moves.append(result is not None)
+        return result
+
+    world = Learner(client, learner, random.Random(seed), *limits)
+    client.force_login(learner)
+    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+        for _ in range(200):
+            world.step()
+    # The kept path was taken, and most ratings moved the snapshot rather than read it again.
+    assert world.ratings > 60
+    assert sum(moves) > world.ratings / 4, (sum(moves), world.ratings)
+
+
+def test_a_rating_bumps_the_generation_by_what_the_kept_queue_expects(alice, learner):
+    world = Learner(alice, learner, random.Random(1), 20, 200)
+    with world.at():
+        card = scheduling.queue(learner, world.settings(), NOW).card
+    before = PageGeneration.objects.get(user=learner).n
+    world.rate(card.pk, 3, str(uuid.uuid4()))  # the day's first rating: its row inserted
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # then updated
+    assert PageGeneration.objects.get(user=learner).n == before + 2 * kept_queue.BUMPS
+
+
+def test_a_rating_after_another_change_reads_the_queue_again(alice, learner, django_assert_num_queries):
+    world = Learner(alice, learner, random.Random(2), 20, 200)
+    world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+
+    def rate(card_id):
+        with world.at():
+            response = alice.post(f"/review/{card_id}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX)
+        assert response.status_code == 200
+        return response.context["queue"].card.pk
+
+    # Kept: session, user; BEGIN, the card, its update, the log, the day, the generation, COMMIT; the next card
+    with django_assert_num_queries(10):
+        shown = rate(world.shown)
+    with django_assert_num_queries(10):
+        shown = rate(shown)
+    Card.objects.filter(pk=shown).update(suspended=True)  # no version, no app: the generation moves
+    other = Card.objects.filter(user=learner, suspended=False).last().pk
+    with django_assert_num_queries(11):  # the queue read again
+        shown = rate(other)
+    with django_assert_num_queries(10):
+        rate(shown)
+
+
+def test_no_queue_is_kept_for_a_learner_in_a_class(alice, learner, teacher):
+    world = Learner(alice, learner, random.Random(3), 20, 200)
+    Enrollment.objects.create(classroom=Classroom.objects.create(teacher=teacher, name="C"), learner=learner)
+    kept_queue._recent.clear()
+    world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+    assert learner.pk not in kept_queue._recent
+
+
+def test_a_write_during_the_rating_makes_the_queue_read_again(alice, learner):
+    """On PostgreSQL, another request's write may commit between the card's statement and the rating's first write:
+    the generation the rating leaves is then more than its own bumps, and the snapshot is not moved."""
+    world = Learner(alice, learner, random.Random(4), 20, 200)
+    world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+    other = world.from_scratch().card.pk
+    apply = scheduling._apply
+
+    def with_another_write(card, *args):
+        Card.objects.filter(pk=other).exclude(pk=card.pk).update(suspended=True)
+        return apply(card, *args)
+
+    shown = world.shown if world.shown != other else Card.objects.filter(user=learner).last().pk
+    with mock.patch.object(scheduling, "_apply", with_another_write):
+        world.rate(shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+    assert world.shown != other
+
+
+def test_settings_changed_between_two_ratings_show_at_once(alice, learner):
+    world = Learner(alice, learner, random.Random(5), 1, 200)
+    world.rate(Card.objects.filter(user=learner, state=Card.State.NEW).first().pk, 3, str(uuid.uuid4()))
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+    StudySettings.objects.filter(user=learner).update(new_per_day=20)  # no generation of its own
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+
+
+def snapshot(**kinds) -> kept_queue.Snapshot:
+    fields = {
+        "context": "",
+        "generation": 1,
+        "since": 0,
+        "until": None,
+        "bound": 10**15,
+        "end": 10**15,
+        "learning": kept_queue.Kind(),
+        "reviews": kept_queue.Kind(),
+        "new": kept_queue.Kind(),
+        "reviews_cut": None,
+        "new_cut": None,
+        "done_new": 0,
+        "done_reviews": 0,
+        "undoable": 0,
+    }
+    return kept_queue.Snapshot(**(fields | kinds))
+
+
+def rated(pk: int, state: int, due: datetime, before: int) -> scheduling.Rated:
+    card = Card(pk=pk, state=state, due=due, suspended=False)
+    return scheduling.Rated(ReviewLog(state_before=before), card)
+
+
+def test_a_kind_stopped_at_its_limit_moves_only_while_its_first_card_is_known():
+    # The reviews read stopped at the limit, at the moment 20: cards not read may be due then too, in any order.
+    kept = snapshot(reviews=kept_queue.Kind([(10, 5), (15, 7), (20, 6)]), reviews_cut=20)
+    later = NOW + timedelta(days=3)
+    moved = kept.moved(rated(5, Card.State.REVIEW, later, Card.State.REVIEW), 4)
+    assert list(moved.reviews.ids) == [7, 6] and moved.done_reviews == 1 and moved.generation == 4
+    assert (moved.done_new, moved.undoable) == (0, 1)
+    assert moved.moved(rated(7, Card.State.REVIEW, later, Card.State.REVIEW), 7) is None
+    roomy = snapshot(reviews=kept_queue.Kind([(15, 7), (20, 6)]))
+    assert list(roomy.moved(rated(7, Card.State.REVIEW, later, Card.State.REVIEW), 4).reviews.ids) == [6]
+
+
+def test_a_review_due_again_the_same_day_makes_the_queue_read_again():
+    # A day of 25 hours (the clocks go back): a day's interval may fall before the day ends.
+    kept = snapshot(reviews=kept_queue.Kind([(10, 5)]), end=kept_queue._us(NOW + timedelta(hours=25)))
+    assert kept.moved(rated(5, Card.State.REVIEW, NOW + timedelta(days=1), Card.State.REVIEW), 4) is None
+    assert kept.moved(rated(5, Card.State.REVIEW, NOW + timedelta(days=2), Card.State.REVIEW), 4) is not None
+
+
+def test_a_snapshot_holds_while_the_statement_would_read_the_same_cards():
+    us = kept_queue._us
+    end = NOW + timedelta(hours=7)
+    kept = snapshot(context="c", since=us(NOW), until=us(NOW + timedelta(hours=1)), bound=us(end), end=us(end))
+    assert kept.holds("c", NOW) and kept.holds("c", NOW + timedelta(minutes=59))
+    assert not kept.holds("other", NOW)  # the settings, the day, the bank, the code
+    assert not kept.holds("c", NOW - timedelta(seconds=1))  # a card buried until a moment before it is back then
+    assert not kept.holds("c", NOW + timedelta(hours=1))  # a buried card comes back
+    roomy = replace(kept, until=None)
+    assert roomy.holds("c", end - timedelta(minutes=20))
+    assert not roomy.holds("c", end - timedelta(minutes=19))  # the look-ahead reaches past the learning cards read
+
+
+def test_the_counts_of_a_snapshot():
+    us = kept_queue._us
+    end = NOW + timedelta(minutes=10)
+    learning = kept_queue.Kind([(us(NOW + timedelta(minutes=30)), 3), (us(NOW - timedelta(minutes=1)), 4)])
+    kept = snapshot(learning=learning, end=us(end), bound=us(NOW + timedelta(minutes=40)), undoable=2)
+    counts = kept.counts(NOW)
+    assert (counts["learning_now"], counts["learning_soon"], counts["first_learning"]) == (1, 1, 4)
+    assert counts["next_learning"] == NOW - timedelta(minutes=1)
+    later = kept.counts(NOW + timedelta(minutes=15))  # the card due in 30 minutes: within the look-ahead
+    assert (later["learning_now"], later["learning_soon"], later["first_learning"]) == (1, 2, 4)
+    only_tomorrow = replace(kept, learning=kept_queue.Kind([(us(NOW + timedelta(minutes=30)), 3)]))
+    assert only_tomorrow.counts(NOW)["next_learning"] is None  # the next one comes after the day's end
+    on_the_edge = replace(kept, learning=kept_queue.Kind([(us(NOW + scheduling.LEARN_AHEAD), 3), (us(NOW), 4)]))
+    assert (on_the_edge.counts(NOW)["learning_now"], on_the_edge.counts(NOW)["learning_soon"]) == (1, 2)
+
+
+def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another_process(alice, learner):
+    world = Learner(alice, learner, random.Random(6), 20, 200)
+    moves = []
+    moved = kept_queue.Snapshot.moved
+
+    def counted(snapshot, *args):
+        moves.append(moved(snapshot, *args))
+        return moves[-1]
+
+    # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
+    with (
+        mock.patch.object(kept_queue, "LocMemCache", type(None)),
+        mock.patch.object(kept_queue.Snapshot, "moved", counted),
+    ):
+        world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+        kept_queue._recent.clear()  # the next rating reaches another process
+        world.rate(world.shown, 1, str(uuid.uuid4()))
+        kept_queue._recent.clear()
+        world.rate(world.shown, 3, str(uuid.uuid4()))
+    assert len(moves) == 2 and all(moves)
