@@ -78,8 +78,8 @@ def test_a_next_to_another_site_is_ignored(shared):
 
 
 def test_the_results_asked_by_htmx_come_as_the_quiz_they_replace(client, shared):
-    """The results, asked by "See your results", swap the quiz for them (hx-target #quiz): a whole page there would nest a second page,
-    header, navigation and <main>, inside the first."""
+    """The results, asked by "See your results", take the quiz's place (hx-target #quiz): a whole page there would
+    nest a second page, header, navigation and <main>, inside the first."""
     client.post("/sets/basics/try/1/", {"choice": shared[1].choices.get(is_correct=True).pk})
     partial = client.get("/sets/basics/try/3/", headers=HX).content.decode()
     assert "<html" not in partial and "<main" not in partial and "<nav" not in partial
