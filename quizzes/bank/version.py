@@ -16,6 +16,7 @@ It is kept in two places, both read in a few microseconds:
 
 import mmap
 import os
+import threading
 import uuid
 from pathlib import Path
 
@@ -37,6 +38,7 @@ STAMP_BYTES = 8
 # This process's map of the stamp file: (the setting, its path, the map). One at a time: the path is a setting
 # (each test has its own), and a map holds a file descriptor.
 _mapped: tuple[object, str, mmap.mmap] | None = None
+_mapping = threading.Lock()
 
 
 def _map() -> mmap.mmap | None:
@@ -44,8 +46,15 @@ def _map() -> mmap.mmap | None:
     disk without it)."""
     global _mapped
     setting = settings.LEARNAPP_BANK_STAMP
-    if _mapped is not None and _mapped[0] is setting:  # the setting's own object: no path to build
-        return _mapped[2]
+    mapped = _mapped
+    if mapped is not None and mapped[0] is setting:  # the setting's own object: no path to build
+        return mapped[2]
+    with _mapping:  # threads (runserver, gthread workers) map it once
+        return _map_anew(setting)
+
+
+def _map_anew(setting) -> mmap.mmap | None:
+    global _mapped
     path = str(setting)
     if _mapped is not None and _mapped[1] == path:
         _mapped = (setting, path, _mapped[2])
@@ -64,9 +73,22 @@ def _map() -> mmap.mmap | None:
     finally:
         os.close(fd)  # the map keeps its own
     if _mapped is not None:
-        _mapped[2].close()
+        _mapped[2].close()  # another path's: a thread still reading it reads again (_stamp_text)
     _mapped = (setting, path, mapped)
     return mapped
+
+
+def _stamp_text() -> str:
+    """The stamp's bytes as text; "0" without a stamp."""
+    for _attempt in range(3):
+        stamp = _map()
+        if stamp is None:
+            return "0"
+        try:
+            return stamp[:STAMP_BYTES].hex()
+        except ValueError:  # closed by a thread that mapped the stamp of a new setting (tests change it)
+            continue
+    return "0"
 
 
 # With a cache of this process's own memory (no REDIS_URL), the token is this process's alone: kept in a variable,
@@ -87,8 +109,7 @@ def current() -> str:
         token = uuid.uuid4().hex
         if not cache.add(VERSION_KEY, token, None):
             token = cache.get(VERSION_KEY, token)
-    stamp = _map()
-    return f"{token}.{stamp[:STAMP_BYTES].hex() if stamp is not None else 0}"
+    return f"{token}.{_stamp_text()}"
 
 
 def _bump_cache() -> None:

@@ -99,3 +99,26 @@ def test_with_a_shared_cache_the_version_is_read_from_it(settings):
         assert not version.current().startswith("another-machine-bumped-it.")
     finally:
         cache.delete(version.VERSION_KEY)
+
+
+def test_threads_reading_it_at_once_map_it_once_and_all_read_it(settings, tmp_path):
+    """A threaded server's first requests all ask at once: none may read a map another thread closed."""
+    import threading
+
+    def read(start, seen, errors):
+        start.wait()
+        try:
+            seen.append(version.current())
+        except Exception as exc:  # noqa: BLE001 - the failure is what is checked
+            errors.append(exc)
+
+    for attempt in range(5):
+        settings.LEARNAPP_BANK_STAMP = tmp_path / f"stamp-{attempt}"  # a new setting: every thread maps it anew
+        start, seen, errors = threading.Barrier(16), [], []
+        threads = [threading.Thread(target=read, args=(start, seen, errors)) for _ in range(16)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == [] and len(seen) == 16
+        assert len({value.split(".")[1] for value in seen}) == 1
