@@ -213,16 +213,9 @@ class TestQueriesAreBounded:
 class TestCachedTeacherResults:
     @pytest.fixture
     def setup(self, db, teacher, learner):
-        from tests.teaching.test_teaching import make_assignment
+        from tests.teaching.test_results_kept_page import basics_assigned
 
-        q1 = factory.make_question("q-1", choices=[("Right", True), ("Wrong", False)])
-        q2 = factory.make_question("q-2", choices=[("Yes", True), ("No", False)], prompt="Second?")
-        classroom = Classroom.objects.create(teacher=teacher, name="Biology 1")
-        Enrollment.objects.create(classroom=classroom, learner=learner)
-        assignment = make_assignment(classroom, factory.make_quizset("basics", [q1, q2], title="Basics"))
-        client = Client()
-        client.force_login(teacher)
-        return client, assignment, classroom
+        return basics_assigned(teacher, learner)
 
     def page(self, client, assignment) -> str:
         response = client.get(f"/teach/assignments/{assignment.pk}/")

@@ -16,8 +16,8 @@ from tests.markup import assert_own_tokens_and_nonces
 from tests.teaching.test_teaching import make_assignment, take
 
 
-@pytest.fixture
-def setup(db, teacher, learner):
+def basics_assigned(teacher, learner) -> tuple[Client, object, Classroom]:
+    """Two questions assigned to the learner's class; the teacher's client, the assignment, the class."""
     q1 = factory.make_question("q-1", choices=[("Right", True), ("Wrong", False)])
     q2 = factory.make_question("q-2", choices=[("Yes", True), ("No", False)], prompt="Second?")
     classroom = Classroom.objects.create(teacher=teacher, name="Biology 1")
@@ -25,6 +25,12 @@ def setup(db, teacher, learner):
     assignment = make_assignment(classroom, factory.make_quizset("basics", [q1, q2], title="Basics"))
     client = Client()
     client.force_login(teacher)
+    return client, assignment, classroom
+
+
+@pytest.fixture
+def setup(db, teacher, learner):
+    client, assignment, _classroom = basics_assigned(teacher, learner)
     return client, assignment
 
 
