@@ -96,14 +96,15 @@ def _stamp_text() -> str:
 _own_token: str | None = None
 
 
-def _cache_is_shared() -> bool:
+def cache_is_shared() -> bool:
+    """Whether the default cache is shared between processes (Redis), not each process's own memory."""
     return not settings.CACHES["default"]["BACKEND"].endswith(".LocMemCache")
 
 
 def current() -> str:
     """The bank's current version: the cache's token and the stamp file's bytes."""
     global _own_token
-    if not _cache_is_shared():
+    if not cache_is_shared():
         _own_token = token = _own_token or uuid.uuid4().hex
     elif (token := cache.get(VERSION_KEY)) is None:
         token = uuid.uuid4().hex
@@ -114,7 +115,7 @@ def current() -> str:
 
 def _bump_cache() -> None:
     global _own_token
-    if _cache_is_shared():
+    if cache_is_shared():
         cache.set(VERSION_KEY, uuid.uuid4().hex, None)
     else:
         _own_token = uuid.uuid4().hex

@@ -22,8 +22,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache, caches
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import cache
 from django.db import connection
 
 from .. import kept
@@ -226,7 +225,7 @@ def keep(user_id: int, snapshot: Snapshot) -> None:
     if len(_recent) >= RECENT:
         _recent.clear()
     _recent[user_id] = snapshot
-    if not isinstance(caches["default"], LocMemCache):  # a cache of this process only holds what _recent holds
+    if bank_version.cache_is_shared():  # a cache of this process only holds what _recent holds
         cache.set(_key(user_id), snapshot, TIMEOUT)
 
 

@@ -343,7 +343,7 @@ def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another
 
     # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
     with (
-        mock.patch.object(kept_queue, "LocMemCache", type(None)),
+        mock.patch("quizzes.bank.version.cache_is_shared", return_value=True),
         mock.patch.object(kept_queue.Snapshot, "moved", counted),
     ):
         world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
