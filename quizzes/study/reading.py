@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
 
+from ..bank import version
 from ..bank.models import Choice, Passage, Question, QuestionRule, Source
 from .models import Card, Deck, ReviewLog
 
@@ -78,10 +79,10 @@ def _columns() -> dict[str, Columns]:
 # each looked up by its key). The version in the learner's language is looked up in the same statement: most
 # cards have none, and then nothing more is read. Its two ways (a translation of the card's question, or the
 # original it translates) are two index lookups: as one OR, SQLite may walk the whole bank in external_id order.
-# The choices come in the same statement, one row each (the card's columns repeated, read from the first row only):
-# one query less per review page and rating, for a few rows more.
+# The question shown (with its passage, source and choices) comes from this process's copy while the bank's version
+# holds (shown_question), else from QUESTION_SQL.
 CARD_SQL = """
-SELECT {card}, {question}, {passage}, {source}, {deck},
+SELECT {card}, {deck}, q.personal,
   CASE WHEN q.language = %s THEN NULL ELSE (
     SELECT v.id FROM (
       SELECT t.id, t.external_id FROM quizzes_question t WHERE t.translation_of_id = q.id AND t.language = %s
@@ -89,15 +90,11 @@ SELECT {card}, {question}, {passage}, {source}, {deck},
       SELECT o.id, o.external_id FROM quizzes_question o WHERE o.id = q.translation_of_id AND o.language = %s
     ) v
     WHERE {visible_version}
-    ORDER BY v.external_id, v.id LIMIT 1) END, {choice}
+    ORDER BY v.external_id, v.id LIMIT 1) END
 FROM quizzes_card c
 JOIN quizzes_question q ON q.id = c.question_id
-JOIN quizzes_passage p ON p.id = q.passage_id
-JOIN quizzes_source s ON s.id = p.source_id
 LEFT JOIN quizzes_deck d ON d.id = c.deck_id
-LEFT JOIN quizzes_choice ch ON ch.question_id = q.id
 WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
-ORDER BY ch.position, ch.id
 """
 QUESTION_SQL = """
 SELECT {question}, {passage}, {source}, {choice}
@@ -133,9 +130,10 @@ MAX_ID = 2**63 - 1
 def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule) -> Card | None:
     """The learner's card `card_id` if they may see its question (else None), with its question (in `language`
     when the item has a version in it that they may see), passage, source (without its text), deck and choices:
-    what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads, in one statement, two
-    when the item has a version in `language`: a published one the learner may see, the first by external id (the
-    card, its schedule and its log stay the original's)."""
+    what `Card.objects.visible_to(user).select_related(...).prefetch_related(...)` reads. One statement for the
+    card, its deck and whether it may be seen; the question from shown_question (a second when this process has
+    no copy of it). A published version in `language` the learner may see is shown in the original's place, the
+    first by external id (the card, its schedule and its log stay the original's)."""
     if not 0 < card_id <= MAX_ID:
         return None
     cols = _columns()
@@ -147,25 +145,48 @@ def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [language, language, language, *visible.params, card_id, user.pk, *visible.params])
-        rows = cursor.fetchall()
-        if not rows:
-            return None
-        card, question, passage, source, deck, version, choices = _split(
-            rows[0], "card", "question", "passage", "source", "deck", "version"
-        )
-        card = cols["card"].make(card)
-        if version[0] is not None:
-            cursor.execute(_sql(QUESTION_SQL, connection.vendor), [version[0]])
-            rows = cursor.fetchall()
-            question, passage, source, choices = _split(rows[0], "question", "passage", "source")
-        width = len(cols["choice"])
-        choices = [cols["choice"].make(row[-width:]) for row in rows if row[-width] is not None]
-    question = _question(question, passage, source)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    card, deck, (personal,), (version,), _rest = _split(row, "card", "deck", "personal", "version")
+    card = cols["card"].make(card)
     _cache(card, "deck", cols["deck"].make(deck) if deck[0] is not None else None)
     # Through the descriptor: the card shown with a version points at it (as it always did on this page).
-    card.question = question
-    _prefetched(question, "choices", choices)
+    card.question = shown_question(version if version is not None else card.question_id, keep=not personal)
     return card
+
+
+# The questions a review showed, as shown_question reads them, while the bank's version is the one they were read
+# at. Reading a question, its passage, source and choices and making their instances was most of a rating's read
+# (docs/performance.md, session 9); the bank's questions change far more rarely than they are shown. Every change to
+# them bumps the version (quizzes/bank/version.py), except to a learner's own cards, which are never kept here. The
+# instances are shared by the requests of one process: the pages only read them.
+_shown: dict[int, Question] = {}
+_shown_at: str | None = None
+SHOWN_LIMIT = 4096
+
+
+def shown_question(question_id: int, keep: bool = True) -> Question:
+    """Question `question_id` with its passage, source (without its text) and choices: this process's copy while
+    the bank's version holds, else read (one statement) and, with `keep` (not a learner's own card), kept."""
+    global _shown, _shown_at
+    bank = version.current()
+    if bank != _shown_at or len(_shown) >= SHOWN_LIMIT:
+        _shown, _shown_at = {}, bank
+    question = _shown.get(question_id)
+    if question is not None:
+        return question
+    cols = _columns()
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(QUESTION_SQL, connection.vendor), [question_id])
+        rows = cursor.fetchall()
+    question, passage, source, _choices = _split(rows[0], "question", "passage", "source")
+    question = _question(question, passage, source)
+    width = len(cols["choice"])
+    _prefetched(question, "choices", [cols["choice"].make(row[-width:]) for row in rows if row[-width] is not None])
+    if keep and not question.personal:
+        _shown[question_id] = question
+    return question
 
 
 def _split(row, *names: str) -> list:
