@@ -215,8 +215,14 @@ class AnswerForm(forms.Form):
         for a submitted form: what was typed and its errors belong to one learner and are rendered afresh."""
         if self.is_bound:
             return ""
-        order = ",".join(map(str, self.choice_ids))
-        return f"{self.question.pk}:{version.current()}:{get_language()}:{order}"
+        return self.unanswered_key(self.question, self.choice_ids)
+
+    @staticmethod
+    def unanswered_key(question, choice_ids) -> str:
+        """fields_key of the unbound form of `question` with its choices in the order `choice_ids`, without making it:
+        a page whose inputs come from their kept markup needs no form (its fields cost a review ~0.15 ms)."""
+        order = ",".join(map(str, choice_ids))
+        return f"{question.pk}:{version.current()}:{get_language()}:{order}"
 
     def focus(self) -> str | None:
         """The field to put the cursor in: the first one refused, else the first one."""

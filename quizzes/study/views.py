@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -72,9 +73,19 @@ def _front_context(request: HttpRequest, settings: StudySettings, now, held=None
         "card": card,
         "choices": choices,
         "stage": "front" if card else "done",
-        "form": AnswerForm(card.question, choices) if card else None,
+        **(_unanswered(card, choices) if card else {"form": None}),
         "shown_at": int(now.timestamp() * 1000),
         "can_undo": q.can_undo,
+    }
+
+
+def _unanswered(card: Card, choices: list) -> dict:
+    """The front's form, made only if its inputs are rendered: they come from their kept markup (fields_key) once
+    this process has shown the question in this order."""
+    question = card.question
+    return {
+        "form": SimpleLazyObject(lambda: AnswerForm(question, choices)),
+        "fields_key": AnswerForm.unanswered_key(question, [c.pk for c in choices]),
     }
 
 
@@ -193,11 +204,12 @@ def reveal(request: HttpRequest, card_id: int) -> HttpResponse:
         return _review_page(request, _ratings_context(request, card, settings, now))
     response = _graded_in_this_showing(request, card)
     if response is None:
+        choices = _choices(card)
         context = {
             "card": card,
-            "choices": _choices(card),
+            "choices": choices,
             "stage": "front",
-            "form": AnswerForm(card.question, _choices(card)),
+            **_unanswered(card, choices),
             "shown_at": request.GET.get("shown_at") or int(now.timestamp() * 1000),
             "queue": scheduling.queue(request.user, settings, now, fetch_card=False, deck=_current_deck(request)),
         }

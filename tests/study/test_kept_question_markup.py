@@ -120,3 +120,19 @@ def test_the_quiz_question_page_follows_an_edit_of_a_choice(alice, bob, db):
     assert "Stays episomal" in html and "Non-integrative" not in html
     other = bob.post("/sets/quiz/start/", follow=True).redirect_chain[-1][0]
     assert "Stays episomal" in bob.get(other).content.decode()
+
+
+def test_a_review_showing_kept_inputs_makes_no_form(alice, bob, db):
+    from unittest import mock
+
+    from quizzes.bank.forms import AnswerForm
+
+    q = factory.make_question("q-single-form")
+    factory.make_quizset("kept", [q], title="kept")
+    study(alice, q)
+    study(bob, q)
+    first = alice.get("/review/", headers=HX).content.decode()  # htmx: never the kept whole page
+    with mock.patch.object(AnswerForm, "__init__", side_effect=AssertionError("a form was made")):
+        again = bob.get("/review/", headers=HX).content.decode()
+    inputs = re.compile(r'<ul class="options">.*?</ul>', re.S)
+    assert inputs.search(first).group(0) == inputs.search(again).group(0)
