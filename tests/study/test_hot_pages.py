@@ -237,3 +237,50 @@ class TestTheQuestionKeptByTheProcess:
             read = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
         assert read.question.prompt == "OWN FRONT EDITED"
         assert "OWN FRONT EDITED" in alice.get("/review/").content.decode()
+
+
+def test_a_ratings_log_row_is_written_as_the_orm_writes_it(learner):
+    """scheduling._insert_log writes the row's columns itself: each one as ReviewLog.save() would."""
+    import uuid
+
+    from django.db import connection
+
+    question = factory.make_question("log-1")
+    scheduling.add_study(learner, quizset=factory.make_quizset("log", [question]))
+    card = Card.objects.get(user=learner)
+    now = timezone.now()
+
+    def log(token):
+        return ReviewLog(
+            user_id=learner.pk,
+            card=card,
+            reviewed_at=now,
+            rating=3,
+            duration_ms=1234,
+            state_before=Card.State.REVIEW,
+            elapsed_days=4,
+            scheduled_days=9,
+            retrievability=0.87,
+            stability_after=12.5,
+            difficulty_after=4.25,
+            origin=ReviewLog.Origin.REVIEW,
+            params_version=2,
+            desired_retention=0.9,
+            token=token,
+            card_before={"state": 2, "due": now.isoformat(), "stability": 3.5, "step": None},
+            answer={"given": {"choices": [7]}, "correct": True},
+        )
+
+    by_orm, by_sql = log(uuid.uuid4()), log(uuid.uuid4())
+    by_orm.save()
+    scheduling._insert_log(by_sql)
+    columns = [f.column for f in ReviewLog._meta.concrete_fields if f.name not in ("id", "token")]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(columns)} FROM quizzes_reviewlog WHERE id IN (%s, %s) ORDER BY id",
+            [by_orm.pk, by_sql.pk],
+        )
+        orm_row, sql_row = cursor.fetchall()
+    assert sql_row == orm_row
+    read = ReviewLog.objects.get(pk=by_sql.pk)
+    assert read.token == by_sql.token and read.card_before == by_sql.card_before and read.reviewed_at == now
