@@ -163,7 +163,8 @@ def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule
 # instances are shared by the requests of one process: the pages only read them.
 _shown: dict[int, Question] = {}
 _shown_at: str | None = None
-SHOWN_LIMIT = 4096
+# A question kept costs about 7 kB (its passage's text most of it): at most ~15 MB per process, then all forgotten.
+SHOWN_LIMIT = 2048
 
 
 def shown_question(question_id: int, keep: bool = True) -> Question:
