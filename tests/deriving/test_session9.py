@@ -53,3 +53,29 @@ def test_a_word_in_capitals_is_no_acronym_blank():
     )
     control = next(c for c in derive(text, language="fr") if c.kind == "cloze" and c.answer == "CONTROLE")
     assert not any(why == "acronym blank" for why, _ in control.ranking.get("lowered", []))
+
+
+# ------------------------------------------------------------------------- a merged item frees its term
+
+SMA = (
+    "Gene therapy for spinal muscular atrophy\n\n"
+    "Onasemnogene abeparvovec, sold as Zolgensma, was approved by the FDA in 2019 for children with spinal muscular "
+    "atrophy. It delivers a working copy of the SMN1 gene with an AAV9 vector.\n\n"
+    "Novartis launched the treatment in the United States in May 2019.\n"
+)
+
+
+def test_a_term_whose_item_is_merged_away_can_be_asked_by_another_sentence():
+    # the first sentence's true/false on 2019 is merged into the cloze that asks the second sentence with it as
+    # context (nearly the same words); 2019 was still counted as asked, so the last sentence, whose blank it is,
+    # gave no item and nothing asked the year (couches-ordinateur-fr lost its kernel fact so)
+    candidates = derive(SMA, language="en")
+    assert not any(c.kind == "true_false" for c in candidates)
+    year = [c for c in candidates if "[[2019]]" in c.prompt]
+    assert [c.prompt for c in year] == ["Novartis launched the treatment in the United States in May [[2019]]."]
+
+
+def test_a_term_asked_by_a_kept_item_is_not_asked_again():
+    # the bookkeeping frees only terms that no item of the queue asks
+    candidates = derive(SMA.replace("in May 2019", "in May 2019 with SMN1 testing"), language="en")
+    assert sum("[[SMN1]]" in c.prompt for c in candidates) == 1
