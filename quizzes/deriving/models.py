@@ -136,6 +136,7 @@ LOWERED = {
     "common acronym": _("an acronym everyone knows"),
     "generic word": _("one common word"),
     "one-off acronym": _("an acronym named once"),
+    "acronym blank": _("a blank on an acronym (its expansion asks it better)"),
     "same term": _("its term is asked higher up"),
     "same fact": _("the same fact is asked the other way higher up"),
     "rejected answer": _("an answer rejected before"),

@@ -127,7 +127,6 @@ def derive(
     sents = split_into_sentences(text, segments)
     profile = importance.Profile(text, segments, sents)
     stats = term_stats(sents)
-    total = len(sents)
 
     spans: dict[int, list[Span]] = {}
     for s in sents:
@@ -146,20 +145,55 @@ def derive(
             spans[s.index].append(p)
 
     inventory = q.Inventory(sents, spans, _existing_terms(existing))
+    memo = _Memo()
+    args = (text, sents, spans, segments, inventory, profile, memo)
+    drafts, marked, blocked = _drafts(*args, progress=progress)
+    survivors: set[int] = set()
+    merged = _finish(text, drafts, existing, profile, survivors)
+    # a term taken by an item that was then merged into another one is asked by nothing: the sentences it kept
+    # from asking it may ask it now (a second pass; what does not depend on the asked terms is not worked out again)
+    free = _lost_terms(marked, survivors, merged, blocked)
+    if free:
+        drafts, _, _ = _drafts(*args, free=free)
+        candidates = _finish(text, drafts, existing, profile)
+    else:
+        candidates = gate(merged, text)
+    if progress is not None:
+        progress(len(sents), len(sents))
+    return learned_rank.rerank(candidates, text) if learned else candidates
+
+
+def _drafts(
+    text: str,
+    sents: list,
+    spans: dict[int, list[Span]],
+    segments: list,
+    inventory: q.Inventory,
+    profile: importance.Profile,
+    memo: "_Memo",
+    progress: Callable[[int, int], None] | None = None,
+    free: frozenset[tuple[int, str]] = frozenset(),
+) -> tuple[list[q.Draft], list[tuple[int, str, q.Draft]], set[str]]:
+    """Every sentence's item, and the terms marked as asked (sentence, term, item): a term an item asks is not
+    blanked again in a later sentence, unless the pair is in `free` (its item did not reach the queue); and the
+    terms that kept a sentence from a blank so."""
+    total = len(sents)
+    marked: list[tuple[int, str, q.Draft]] = []
+    blocked: set[str] = set()
     drafts: list[q.Draft] = []
     used: set[str] = set()
-    pairs = q.indications(sents, spans, text)
+    pairs = memo.value("pairs", q.indications, sents, spans, text)
     asked = {(p.sentence.index, normal(p.drug.text)) for p in pairs}
-    leads = [_list_lead(sents, n, text) for n in range(len(sents))]
+    leads = memo.value("leads", _list_leads, sents, text)
     listed: set[int] = set()  # items asked together with the rest of their list
     for n, s in enumerate(sents):
         if progress is not None:
             progress(n, total)
         if is_furniture(s):
             continue  # a caption, a source line, an aside in the author's voice: nothing to learn
-        flags = q.sentence_flags(s)
-        acronyms = q.acronym_questions(s)
-        definitions = q.definition_questions(s, inventory)
+        flags = memo.value(("flags", n), q.sentence_flags, s)
+        acronyms = memo.drafts(("acronyms", n), q.acronym_questions, s)
+        definitions = memo.drafts(("definitions", n), q.definition_questions, s, inventory)
         drafts.extend(acronyms + definitions)
         asked |= {(s.index, normal(d.term)) for d in acronyms + definitions}
         # an expansion (and its French) is asked by its card: a blank on it would ask it twice, or next to its
@@ -170,24 +204,31 @@ def derive(
             if n in listed:
                 continue
             group = [m for m in range(n, len(sents)) if leads[m] is not None and leads[m].start == lead.start]
-            whole = q.list_question(lead, [sents[m] for m in group], text)
+            whole = memo.draft(("list", n), q.list_question, lead, [sents[m] for m in group], text)
             if whole is not None:
                 listed.update(group)
                 drafts.append(whole)
                 continue
-            item = q.list_item_question(lead, s)
+            item = memo.draft(("list item", n), q.list_item_question, lead, s)
+            if item is not None and normal(item.answer) in used:
+                blocked.add(normal(item.answer))
             if item is not None and normal(item.answer) not in used and (s.index, normal(item.answer)) not in asked:
-                used.add(normal(item.answer))
+                marked.append((s.index, normal(item.answer), item))
+                if (s.index, normal(item.answer)) not in free:
+                    used.add(normal(item.answer))
                 drafts.append(item)
                 continue
         if {"no-verb", "short"} & set(flags) or "no-final-period" in flags and "lowercase-start" in flags:
             continue
-        stem = _stem(sents, n, flags, text, segments)
+        stem = memo.value(("stem", n), _stem, sents, n, flags, text, segments)
         if stem is None:
             continue  # it leans on a sentence it cannot be asked with
         taken = used | {key for i, key in asked if i == s.index}
-        ranked = _candidate_spans(s, spans[s.index], acronyms, profile)
-        draft = _sentence_item(s, stem, ranked, taken, inventory, text, profile)
+        ranked = memo.value(("ranked", n), _candidate_spans, s, spans[s.index], acronyms, profile)
+        # the item depends on the asked terms only through the sentence's own spans
+        relevant = frozenset(taken & {normal(sp.text) for sp in ranked})
+        blocked |= relevant & used
+        draft = memo.draft(("item", n, relevant), _sentence_item, s, stem, ranked, taken, inventory, text, profile)
         if draft is not None and definitions and draft.kind != "true_false":
             # one item per sentence (each would give the other away): the definition card, unless the cloze
             # tests several key terms of the sentence
@@ -197,14 +238,58 @@ def derive(
                 drafts.remove(d)
             draft = _with_defined_term(stem, draft, definitions[0], spans[s.index])
         if draft is not None:
-            used.add(normal(draft.term))
+            marked.append((s.index, normal(draft.term), draft))
+            if (s.index, normal(draft.term)) not in free:
+                used.add(normal(draft.term))
             drafts.append(draft)
     drafts.extend(q.indication_questions(pairs, inventory, text))
     drafts.extend(q.heading_list_questions(text, segments, drafts))  # table rows, bare list lines: headings above
-    if progress is not None:
-        progress(total, total)
-    candidates = _finish(text, drafts, existing, profile)
-    return learned_rank.rerank(candidates, text) if learned else candidates
+    return drafts, marked, blocked
+
+
+class _Memo:
+    """What a second pass over the sentences would work out again (their flags, stems, ranked spans, items): the
+    drafts are handed out as copies, since finishing them changes them."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+    def value(self, key, make: Callable, *args):
+        if key not in self.values:
+            self.values[key] = make(*args)
+        return self.values[key]
+
+    def draft(self, key, make: Callable, *args) -> q.Draft | None:
+        if key not in self.values:
+            self.values[key] = _copy(make(*args))
+        return _copy(self.values[key])
+
+    def drafts(self, key, make: Callable, *args) -> list[q.Draft]:
+        if key not in self.values:
+            self.values[key] = [_copy(d) for d in make(*args)]
+        return [_copy(d) for d in self.values[key]]
+
+
+def _copy(d: q.Draft | None) -> q.Draft | None:
+    if d is None:
+        return None
+    return replace(
+        d, alternatives=list(d.alternatives), choices=list(d.choices), flags=list(d.flags), ranking=dict(d.ranking)
+    )
+
+
+def _lost_terms(
+    marked: list[tuple[int, str, q.Draft]], survivors: set[int], candidates: list[Candidate], blocked: set[str]
+) -> frozenset[tuple[int, str]]:
+    """The (sentence, term) pairs whose item was merged away, whose term no candidate asks, and that kept another
+    sentence from blanking it (freeing the others would change nothing)."""
+    asked: set[str] = set()
+    for c in candidates:
+        if isinstance(c.duplicate_of, int):
+            continue
+        blanks = re.findall(r"\[\[(.*?)\]\]", c.prompt) if c.kind == "cloze" else []
+        asked |= {normal(t) for t in (c.term, c.answer, *c.alternatives, *blanks) if t}
+    return frozenset((i, key) for i, key, d in marked if id(d) not in survivors and key not in asked and key in blocked)
 
 
 # A sentence asked with the sentences before it stays at most this long, and takes at most CONTEXT_SENTENCES.
@@ -479,6 +564,10 @@ def _strong_term(span: Span, language: str) -> bool:
     return len(words) > 1 or zipf(span.text, language) < EXTRA_BLANK_ZIPF
 
 
+def _list_leads(sents: list, text: str) -> list:
+    return [_list_lead(sents, n, text) for n in range(len(sents))]
+
+
 def _list_lead(sents: list, n: int, text: str):
     """The sentence that introduces the list the n-th sentence is an item of, if any: it ends with a colon and is
     followed by list items (bulleted, or one-sentence paragraphs once `prepare` has dropped the bullets), the
@@ -567,8 +656,14 @@ def _answer_keys(text: str, drafts: list[q.Draft]) -> list[q.Draft]:
 
 
 def _finish(
-    text: str, drafts: list[q.Draft], existing: Sequence[ExistingQuestion], profile: importance.Profile
+    text: str,
+    drafts: list[q.Draft],
+    existing: Sequence[ExistingQuestion],
+    profile: importance.Profile,
+    survivors: set[int] | None = None,
 ) -> list[Candidate]:
+    """The drafts as candidates: answer keys cleaned, ranked, near-duplicates merged, gated. With `survivors`,
+    the gate is left for the caller, and the set receives the ids of the drafts that survived the merge."""
     drafts = _answer_keys(text, drafts)
     for d in drafts:
         _rank(d, profile)
@@ -584,6 +679,8 @@ def _finish(
             _lower(d, "generic word", GENERIC_WORD_PENALTY)
         elif _one_off(d, text):
             _lower(d, "one-off acronym", ONE_OFF_PENALTY)
+        if d.kind == "cloze" and d.answer_type == "acronym" and not _word_in_capitals(d.term or d.answer, d.language):
+            _lower(d, "acronym blank", ACRONYM_BLANK_PENALTY)
     drafts = _diversify(drafts)
     # merge near-duplicates among the drafts: the first (best) one stays
     kept: list[q.Draft] = []
@@ -598,6 +695,7 @@ def _finish(
         kept.append(d)
         prints.append(fp)
     candidates = [_candidate(text, d) for d in kept]
+    draft_of = {id(c): d for c, d in zip(candidates, kept, strict=True)}
     if existing:
         bank = [fingerprint(e.prompt, e.answer) for e in existing]
         by_answer = find_duplicates(
@@ -613,6 +711,9 @@ def _finish(
                 c.ranking.setdefault("lowered", []).append(["duplicate", DUPLICATE_PENALTY])
         order = sorted(range(len(candidates)), key=lambda i: (-candidates[i].confidence, i))
         candidates = [candidates[i] for i in order]
+    if survivors is not None:
+        survivors.update(id(draft_of[id(c)]) for c in candidates)
+        return candidates
     return gate(candidates, text)
 
 
@@ -709,6 +810,11 @@ SAME_TERM_PENALTY = 0.8
 # The same fact asked the other way round (which disease is X indicated for?) is a sibling, as Anki calls a
 # reversed card: it waits well behind the first way.
 SAME_FACT_PENALTY = 0.6
+# A typed blank on an acronym ("périphériques [[PCI]]", "[[LED]]") was usable in 3 of the 16 judged top-20 items
+# at the start of session 9 (9 rejected): 3 of 7 on the tuning texts, 0 of 9 on the held-out ones, against 0.61 and
+# 0.24 of all items; the expansion cards ("What does MAC stand for?") were the best kind on both. It waits behind
+# other blanks (a word of the language in capitals, "la touche CONTROLE", is no acronym here).
+ACRONYM_BLANK_PENALTY = 0.75
 # An acronym the text names only once is seldom a key term ("l'ANSM", "les CHU").
 ONE_OFF_PENALTY = 0.7
 
@@ -739,6 +845,13 @@ def _generic_word(d: q.Draft) -> bool:
         return False
     language = d.language if d.language in ("en", "fr") else "en"
     return zipf(answer, language) >= GENERIC_ZIPF
+
+
+def _word_in_capitals(answer: str, language: str) -> bool:
+    """A word of the language written in capitals ("la touche CONTROLE"), a key's or a label's name rather than an
+    acronym: five letters or more, and a common word once lowercased."""
+    language = language if language in ("en", "fr") else "en"
+    return len(answer) >= 5 and answer.isalpha() and zipf(answer.casefold(), language) >= 3.0
 
 
 def _common_acronym(acronym: str) -> bool:

@@ -8,6 +8,7 @@ a small glossary. It flags; it never decides alone that two questions are the sa
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process, utils
 
@@ -75,6 +76,8 @@ def concepts(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# derive fingerprints the bank's questions for every text, and its drafts once more when a merge freed a term
+@lru_cache(maxsize=16384)
 def fingerprint(prompt: str, answer: str) -> Fingerprint:
     blanked = re.sub(r"\[\[.*?\]\]", " ", prompt)
     return Fingerprint(normal(answer), normal(blanked), concepts(prompt) | concepts(answer), prompt)

@@ -68,6 +68,9 @@ _NOT_DISEASE = {
     "chose",
     "cause",
 }
+# French words in -ite that are participles or common nouns, never an inflammation (-ite: hépatite, arthrite,
+# appendicite): "introduite", "construite", "décrite", "réussite", "explicite".
+_NOT_DISEASE_ITE = ("uite", "crite", "ssite", "licite")
 _GENE_CUES = {
     "gene",
     "genes",
@@ -148,6 +151,8 @@ def is_disease_word(word: str) -> bool:
     lower = word.casefold()
     if lower in _NOT_DISEASE:
         return False
+    if lower.endswith(_NOT_DISEASE_ITE):
+        return lower in DISEASE_WORDS
     return lower in DISEASE_WORDS or (len(lower) >= 7 and lower.endswith(DISEASE_SUFFIXES))
 
 
