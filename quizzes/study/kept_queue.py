@@ -11,10 +11,16 @@ edit, a deck studied, a replay, a refused rating) reads the snapshot again in on
 table expressions (scheduling.QUEUE_CTES_SQL), so the rule of which cards count is written once.
 
 A snapshot holds while its day, the learner's settings, the bank and the code are those it was read with, and
-until a buried card comes back or the learning look-ahead reaches past what it read. It is kept only for learners
-with no class (an assignment's hold moves with time) studying all their cards (no deck), and is read only by
+until a buried card comes back, an assignment of the learner's classes reaches one of its moments, or the learning
+look-ahead reaches past what it read. For a learner in a class, what the assignments hold (the `held` the lists are
+read with: bank.models.withheld_questions) changes with the teacher's writes and the learner's (an assignment, its
+set, an extension, an enrollment, a class: each bumps the generation, migration 0024's triggers) and with time
+alone, at the learner's due date of an assignment; its moments are the kept review page's
+(learner_pages.assignment_ends: its opening, two days before and at the learner's due date), read in the same
+statement. It is kept for learners (no teacher or staff) studying all their cards (no deck), and is read only by
 rate-and-next: the queue's counts are `scheduling.queue`'s, from the snapshot (`counts`).
-tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue.
+tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue, in a class
+and not.
 """
 
 from array import array
