@@ -11,10 +11,16 @@ edit, a deck studied, a replay, a refused rating) reads the snapshot again in on
 table expressions (scheduling.QUEUE_CTES_SQL), so the rule of which cards count is written once.
 
 A snapshot holds while its day, the learner's settings, the bank and the code are those it was read with, and
-until a buried card comes back or the learning look-ahead reaches past what it read. It is kept only for learners
-with no class (an assignment's hold moves with time) studying all their cards (no deck), and is read only by
+until a buried card comes back, an assignment of the learner's classes reaches one of its moments, or the learning
+look-ahead reaches past what it read. For a learner in a class, what the assignments hold (the `held` the lists are
+read with: bank.models.withheld_questions) changes with the teacher's writes and the learner's (an assignment, its
+set, an extension, an enrollment, a class: each bumps the generation, migration 0024's triggers) and with time
+alone, at the learner's due date of an assignment; its moments are the kept review page's
+(learner_pages.assignment_ends: its opening, two days before and at the learner's due date), read in the same
+statement. It is kept for learners (no teacher or staff) studying all their cards (no deck), and is read only by
 rate-and-next: the queue's counts are `scheduling.queue`'s, from the snapshot (`counts`).
-tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue.
+tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue, in a class
+and not.
 """
 
 from array import array
@@ -40,9 +46,12 @@ RECENT = 256
 _recent: dict[int, "Snapshot"] = {}
 
 # What the queue's statement reads, as rows (kind, id, moment): the learning cards (0: due), the reviews (1: due),
-# the new cards (2: created), each as the queue's CTEs read them; and one row (3) of the learner's page generation,
-# the first moment a buried card comes back (MOMENTS_SQL's reading: the cards the queue may count), today's done
-# counts, and whether they are in a class. One statement, so all of it is of one moment of the database.
+# the new cards (2: created), each as the queue's CTEs read them; one row (3) of the learner's page generation, the
+# first moment a buried card comes back (MOMENTS_SQL's reading: the cards the queue may count) and today's done
+# counts; and a row (4) for each assignment of the learner's classes, with its moments (learner_pages.ASSIGNMENTS_SQL:
+# id, opening; due date and the learner's extension's in the last two columns). One statement, so all of it is of
+# one moment of the database. The assignments' rows come second: on PostgreSQL, the type of a column that is NULL in
+# the first rows is taken from the next.
 QUEUE_LISTS_SQL = f"""{scheduling.QUEUE_CTES_SQL}
 SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
   (SELECT MIN(k.buried_until)
@@ -50,12 +59,12 @@ SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
          UNION ALL
          SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state IN (1, 2, 3) AND due <= %s) k
    WHERE k.buried_until > %s),
-  {scheduling.DONE_TODAY_SQL},
-  (SELECT COUNT(*) FROM quizzes_enrollment e WHERE e.learner_id = %s)
+  {scheduling.DONE_TODAY_SQL}, NULL, NULL
 FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
-UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL FROM queue_learning q
-UNION ALL SELECT 1, q.id, q.due, NULL, NULL, NULL, NULL FROM queue_reviews q
-UNION ALL SELECT 2, q.id, q.created_at, NULL, NULL, NULL, NULL FROM queue_new q
+UNION ALL SELECT 4, y.id, y.opens_at, NULL, NULL, NULL, y.due_at, y.extended_at FROM ({learner_pages.ASSIGNMENTS_SQL}) y
+UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_learning q
+UNION ALL SELECT 1, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_reviews q
+UNION ALL SELECT 2, q.id, q.created_at, NULL, NULL, NULL, NULL, NULL FROM queue_new q
 """
 
 
@@ -117,7 +126,7 @@ class Snapshot:
     context: str
     generation: int
     since: int
-    until: int | None  # the first buried card comes back
+    until: int | None  # the first buried card comes back, or an assignment's moment comes
     bound: int  # the learning cards read are those due by then
     end: int  # the day's end
     learning: Kind
@@ -230,7 +239,7 @@ def keep(user_id: int, snapshot: Snapshot) -> None:
 
 
 def read(user, settings: StudySettings, now: datetime, held, context: str) -> tuple[Snapshot, bool]:
-    """The snapshot, read in one statement, and whether it may be kept (the learner is in no class)."""
+    """The snapshot, read in one statement, and whether it may be kept (the learner has a page generation)."""
     at = connection.ops.adapt_datetimefield_value
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
     bound = max(now + scheduling.LEARN_AHEAD, end)
@@ -239,25 +248,31 @@ def read(user, settings: StudySettings, now: datetime, held, context: str) -> tu
         QUEUE_LISTS_SQL, user.pk, visible_question(user), now, end, held, new_limit, review_limit, None
     )
     u = user.pk
-    params += [u, u, u, at(bound), at(now), u, u, at(start)]
+    params += [u, u, u, at(bound), at(now), u, at(start), u]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     kinds: dict[int, list] = {0: [], 1: [], 2: []}
-    summary = None
+    summary, assignments = None, []
     for kind, pk, moment, *rest in rows:
         if kind == 3:
-            summary = (pk, moment, *rest)
+            summary = (pk, moment, *rest[:3])
+        elif kind == 4:
+            assignments.append((pk, moment, *rest[3:]))
         else:
             kinds[kind].append((_us(read_datetime(moment)), pk))
-    generation, buried, done_new, done_reviews, undoable, classes = summary
+    generation, buried, done_new, done_reviews, undoable = summary
     learning, reviews, new = (Kind(kinds[k]) for k in (0, 1, 2))
-    buried = read_datetime(buried)
+    # What the assignments hold (the `held` the lists were read with) changes with time alone at their moments, the
+    # kept review page's (learner_pages.moments); anything a teacher or the learner writes to them, the enrollments
+    # or the extensions bumps the generation.
+    ends = [read_datetime(buried), *learner_pages.assignment_ends(assignments)]
+    until = min((end for end in ends if end is not None and end > now), default=None)
     snapshot = Snapshot(
         context=context,
         generation=generation if generation is not None else -1,
         since=_us(now),
-        until=_us(buried) if buried is not None else None,
+        until=_us(until) if until is not None else None,
         bound=_us(bound),
         end=_us(end),
         learning=learning,
@@ -269,7 +284,7 @@ def read(user, settings: StudySettings, now: datetime, held, context: str) -> tu
         done_reviews=int(done_reviews),
         undoable=int(undoable),
     )
-    return snapshot, generation is not None and not classes
+    return snapshot, generation is not None
 
 
 def after_rating(user, settings: StudySettings, now: datetime, held, rated, context: str) -> dict:

@@ -15,13 +15,20 @@ from . import scheduling
 from .models import PageGeneration, StudySettings
 from .reading import read_datetime
 
+# Each assignment of a class the learner is enrolled in (archived or not: what an assignment holds back reads every
+# class of theirs, quizzes/bank/models.py withheld_*): when it opens, its due date and the learner's extension's
+# (assignment_ends). One parameter: the learner. Also read by the queue kept for rate-and-next (kept_queue.py).
+ASSIGNMENTS_SQL = """SELECT a.id, a.opens_at, a.due_at, x.due_at AS extended_at
+   FROM quizzes_enrollment e
+   JOIN quizzes_assignment a ON a.classroom_id = e.classroom_id
+   LEFT JOIN quizzes_extension x ON x.assignment_id = a.id AND x.learner_id = e.learner_id
+   WHERE e.learner_id = %s"""
 # When a learner's kept page changes with time alone, read when it is rendered: the first buried card of those the
 # pages count (new, or due before the day ends) comes back; the first learning or relearning card comes within the
 # queue's look-ahead, or comes due; and, on as many rows as the learner has assignments (one row of nulls for
-# none), each assignment of a class they are enrolled in (archived or not: what an assignment holds back reads
-# every class of theirs, quizzes/bank/models.py withheld_*) opens, comes due, with their extension. Each a range of
-# an index (card_queue: user, state, due; the enrollments of the learner).
-MOMENTS_SQL = """
+# none), the moments of each (ASSIGNMENTS_SQL). Each a range of an index (card_queue: user, state, due; the
+# enrollments of the learner).
+MOMENTS_SQL = f"""
 SELECT
   (SELECT MIN(buried_until)
    FROM (SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state = 0
@@ -34,11 +41,7 @@ SELECT
   y.id, y.opens_at, y.due_at, y.extended_at
 FROM (SELECT 1 AS one) o
 LEFT JOIN
-  (SELECT a.id, a.opens_at, a.due_at, x.due_at AS extended_at
-   FROM quizzes_enrollment e
-   JOIN quizzes_assignment a ON a.classroom_id = e.classroom_id
-   LEFT JOIN quizzes_extension x ON x.assignment_id = a.id AND x.learner_id = e.learner_id
-   WHERE e.learner_id = %s) y ON 1 = 1
+  ({ASSIGNMENTS_SQL}) y ON 1 = 1
 """
 # An assignment's status moves at its opening, two days before the learner's due date ("due soon"), and at
 # that date (overdue; answers revealed, questions no longer held). The rules compare with < or <=: the moment
@@ -63,11 +66,21 @@ def moments(request, settings: StudySettings, now: datetime) -> tuple[datetime |
     # A learning card within the look-ahead is counted; once due, the review page shows it first.
     ends = [buried, learning and learning - ahead, relearning and relearning - ahead, comes_due]
     assignments = [row[4:] for row in rows if row[4] is not None]
+    ends += assignment_ends(assignments)
+    return min((end for end in ends if end is not None and end > now), default=None), bool(assignments)
+
+
+def assignment_ends(assignments) -> list[datetime]:
+    """The moments at which what the learner's assignments (rows of ASSIGNMENTS_SQL) hold or show may change with
+    time alone: each opens, is due soon, is due (the learner's extension's date if they have one: from then on its
+    questions are no longer held, Assignment.holds_questions_from), each with the next microsecond (the rules
+    compare with < or <=). Some may be past."""
+    ends = []
     for _pk, opens, due, extended in assignments:
         due = read_datetime(extended) or read_datetime(due)
         for moment in (read_datetime(opens), due - SOON, due):
             ends += [moment, moment + TICK]
-    return min((end for end in ends if end is not None and end > now), default=None), bool(assignments)
+    return ends
 
 
 def key(request, settings: StudySettings, now: datetime) -> str | None:

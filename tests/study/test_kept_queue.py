@@ -1,7 +1,8 @@
 """Rate-and-next's queue kept per learner and moved by their ratings (quizzes/study/kept_queue.py): after every
 rating, the queue it shows is the one `scheduling.queue` reads from scratch, whatever came before (ratings of every
-kind, learning and relearning steps, daily limits reached, replays, undo, bury, suspend, a deck studied, an
-assignment holding a question, cards added, settings changed, time passing, days ending)."""
+kind, learning and relearning steps, daily limits reached, replays, undo, bury, suspend, a deck studied, cards
+added, settings changed, time passing, days ending; in a class: assignments made and changed by the teacher, their
+openings and due dates passing, extensions, the class joined and left)."""
 
 import random
 import uuid
@@ -11,9 +12,10 @@ from unittest import mock
 
 import pytest
 
+from quizzes.bank.models import QuizSetItem, withheld_ids
 from quizzes.study import kept_queue, reading, scheduling
 from quizzes.study.models import Card, Deck, PageGeneration, ReviewLog, StudySettings
-from quizzes.teaching.models import Assignment, Classroom, Enrollment
+from quizzes.teaching.models import Assignment, Classroom, Enrollment, Extension
 from tests import factory
 
 NOW = datetime(2026, 6, 15, 20, 30, tzinfo=UTC)  # the day ends at 04:00 UTC (rollover hour, time zone UTC)
@@ -34,8 +36,9 @@ def seen(queue) -> tuple:
 class Learner:
     """A learner's client, the moment it is, and what the kept path did."""
 
-    def __init__(self, client, user, rng: random.Random, new_per_day: int, reviews_per_day: int):
+    def __init__(self, client, user, rng: random.Random, new_per_day: int, reviews_per_day: int, teaching: float = 0.0):
         self.client, self.user, self.rng, self.now = client, user, rng, NOW
+        self.teaching = teaching  # the share of steps that are a class's (a teacher's write, a due date reached)
         StudySettings.objects.update_or_create(
             user=user,
             defaults={
@@ -65,7 +68,10 @@ class Learner:
         self.token = None
         self.shown = None
         self.ratings = 0
-        self.classroom = None
+        self.ratings_in_class = 0
+        self.classroom = None  # the class the learner is in
+        self.teacher = self.taught = None  # its teacher, and their class (left by the learner, or not)
+        self.sets = 0
 
     def at(self):
         return mock.patch("django.utils.timezone.now", return_value=self.now)
@@ -86,17 +92,24 @@ class Learner:
         if response.status_code == 404:
             return
         self.ratings += 1
+        # A refused rating (a held card, a stale one: 409) reads the queue from scratch, in a class or not.
+        self.ratings_in_class += self.classroom is not None and response.status_code == 200
         shown = response.context["queue"]
         assert seen(shown) == seen(self.from_scratch()), (self.ratings, self.now)
+        if shown.card is not None:  # never a question an assignment holds
+            assert shown.card.question_id not in withheld_ids(self.user, self.now), (self.ratings, self.now)
         self.shown = shown.card.pk if shown.card else None
 
     def step(self) -> None:
         rng, user = self.rng, self.user
         self.now += timedelta(seconds=rng.randint(1, 90))
         cards = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+        if rng.random() < self.teaching:
+            self.teach()
+            return
         op = rng.random()
-        if (self.classroom or self.client.session.get("deck")) and rng.random() < 0.15:
-            op = 0.9 if self.client.session.get("deck") else 0.93  # back to all the cards, out of the class
+        if self.client.session.get("deck") and rng.random() < 0.15:
+            op = 0.9  # back to all the cards
         if op < 0.55 and self.shown:
             self.token = str(uuid.uuid4())
             self.rate(self.shown, rng.choice([1, 1, 2, 3, 3, 3, 4]), self.token)
@@ -143,21 +156,8 @@ class Learner:
                 Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
                 session["deck"] = deck.pk
             session.save()
-        elif op < 0.94:  # an assignment holding a question of theirs, or the class left
-            if self.classroom is None:
-                teacher = factory.make_user(f"tom{rng.randint(0, 10**9)}", factory.Role.TEACHER)
-                self.classroom = Classroom.objects.create(teacher=teacher, name="Class")
-                Enrollment.objects.create(classroom=self.classroom, learner=user)
-                held = factory.make_quizset(f"held-{rng.randint(0, 10**9)}", [rng.choice(self.questions[:12])])
-                Assignment.objects.create(
-                    classroom=self.classroom,
-                    quizset=held,
-                    due_at=self.now + timedelta(minutes=rng.choice([5, 120])),
-                    reveal=Assignment.Reveal.AFTER_DUE,
-                )
-            else:
-                Enrollment.objects.filter(learner=user).delete()
-                self.classroom = None
+        elif op < 0.94:  # a class joined, an assignment, the class left…
+            self.teach()
         elif op < 0.96:  # cards added
             new = self.questions[12:]
             self.quizset.items.get_or_create(question=new[rng.randint(0, 1)], defaults={"position": 50})
@@ -168,6 +168,70 @@ class Learner:
                 self.client.get("/review/")
         else:  # a card due now, written without the app
             Card.objects.filter(pk=rng.choice(cards)).update(due=self.now - timedelta(minutes=1))
+
+    def teach(self) -> None:
+        """A step of the class's: joined, left, an assignment made or changed by the teacher, an extension, time
+        reaching an assignment's opening or the learner's due date."""
+        rng, user = self.rng, self.user
+        if self.classroom is None:
+            if self.taught is None:
+                self.teacher = factory.make_user(f"tom{rng.randint(0, 10**9)}", factory.Role.TEACHER)
+                self.taught = Classroom.objects.create(teacher=self.teacher, name="Class")
+            Enrollment.objects.create(classroom=self.taught, learner=user)
+            self.classroom = self.taught
+            if not self.classroom.assignments.exists():
+                self.assign()
+            return
+        assignments = list(Assignment.objects.filter(classroom=self.classroom).order_by("pk"))
+        op = rng.random()
+        if op < 0.2 or not assignments:
+            self.assign()
+        elif op < 0.4:  # the teacher changes one: its due date, its rule, its set
+            assignment = rng.choice(assignments)
+            change = rng.random()
+            if change < 0.5:
+                assignment.due_at = self.now + timedelta(minutes=rng.choice([-5, 1, 3, 10, 60]))
+            elif change < 0.75:
+                assignment.reveal = rng.choice(list(Assignment.Reveal))
+                assignment.max_attempts = rng.choice([None, 2])
+                assignment.mode = rng.choice([Assignment.Mode.QUIZ, Assignment.Mode.QUIZ, Assignment.Mode.STUDY])
+            else:
+                QuizSetItem.objects.get_or_create(
+                    quizset=assignment.quizset, question=rng.choice(self.questions[:12]), defaults={"position": 9}
+                )
+            assignment.save()
+        elif op < 0.55:  # an extension for this learner, sooner or later than the assignment's date, or removed
+            assignment = rng.choice(assignments)
+            if rng.random() < 0.25:
+                Extension.objects.filter(assignment=assignment, learner=user).delete()
+            else:
+                due = self.now + timedelta(minutes=rng.choice([1, 4, 20, 90]))
+                Extension.objects.update_or_create(assignment=assignment, learner=user, defaults={"due_at": due})
+        elif op < 0.9:  # time reaches a moment of an assignment's: its opening, the learner's due date
+            assignment = rng.choice(assignments)
+            extension = Extension.objects.filter(assignment=assignment, learner=user).first()
+            moment = rng.choice([assignment.opens_at, extension.due_at if extension else assignment.due_at])
+            self.now = max(self.now, moment - timedelta(seconds=rng.randint(0, 60)))
+        else:
+            Enrollment.objects.filter(learner=user).delete()
+            self.classroom = None
+
+    def assign(self) -> None:
+        """The teacher assigns a set holding one or two questions of the learner's cards (or holding none)."""
+        rng = self.rng
+        self.sets += 1
+        held = factory.make_quizset(f"held-{self.sets}", rng.sample(self.questions[:12], rng.choice([1, 1, 2])))
+        Assignment.objects.create(
+            classroom=self.classroom,
+            quizset=held,
+            mode=rng.choice([Assignment.Mode.QUIZ] * 4 + [Assignment.Mode.STUDY]),
+            reveal=rng.choice(
+                [Assignment.Reveal.AFTER_DUE] * 3 + [Assignment.Reveal.NEVER, Assignment.Reveal.IMMEDIATELY]
+            ),
+            max_attempts=rng.choice([None, None, 2]),
+            opens_at=self.now + timedelta(minutes=rng.choice([-60, 0, 2, 30])),
+            due_at=self.now + timedelta(minutes=rng.choice([2, 5, 15, 60, 300])),
+        )
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -189,6 +253,39 @@ def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, li
     # The kept path was taken, and most ratings moved the snapshot rather than read it again.
     assert world.ratings > 60
     assert sum(moves) > world.ratings / 4, (sum(moves), world.ratings)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
+def test_the_kept_queue_of_a_learner_in_a_class_is_the_queue_read_from_scratch(client, learner, seed, limits):
+    world = Learner(client, learner, random.Random(100 + seed), *limits, teaching=0.12)
+    moves = []
+    moved = kept_queue.Snapshot.moved
+
+    def counted(snapshot, *args):
+        result = moved(snapshot, *args)
+        moves.append(result is not None and world.classroom is not None)
+        return result
+
+    client.force_login(learner)
+    world.teach()  # in a class, with an assignment, from the start
+    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+        for _ in range(200):
+            world.step()
+    # Most ratings were a class learner's, and a good share of those applied moved the snapshot: besides what reads
+    # it again for any learner, only the teacher's writes and the assignments' moments do.
+    assert world.ratings_in_class > 40, world.ratings_in_class
+    assert sum(moves) > world.ratings_in_class / 4, (sum(moves), world.ratings_in_class)
+
+
+def in_a_class(world: Learner, teacher, questions, due: datetime, **assignment) -> Assignment:
+    kept_queue._recent.clear()  # another test's learner may have had this id
+    classroom = Classroom.objects.create(teacher=teacher, name="C")
+    Enrollment.objects.create(classroom=classroom, learner=world.user)
+    world.classroom = classroom
+    held = factory.make_quizset(f"held-{Assignment.objects.count()}", questions)
+    assignment = {"reveal": Assignment.Reveal.AFTER_DUE, "opens_at": NOW - timedelta(hours=1)} | assignment
+    return Assignment.objects.create(classroom=classroom, quizset=held, due_at=due, **assignment)
 
 
 def test_a_rating_bumps_the_generation_by_what_the_kept_queue_expects(alice, learner):
@@ -226,13 +323,72 @@ def test_a_rating_after_another_change_reads_the_queue_again(alice, learner, dja
         rate(shown)
 
 
-def test_no_queue_is_kept_for_a_learner_in_a_class(alice, learner, teacher):
+def test_a_learner_in_a_class_rates_on_the_kept_path(alice, learner, teacher, django_assert_num_queries):
     world = Learner(alice, learner, random.Random(3), 20, 200)
-    Enrollment.objects.create(classroom=Classroom.objects.create(teacher=teacher, name="C"), learner=learner)
-    kept_queue._recent.clear()
+    in_a_class(world, teacher, world.questions[8:10], NOW + timedelta(days=3))
     world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
-    world.rate(world.shown, 3, str(uuid.uuid4()))
-    assert learner.pk not in kept_queue._recent
+    for question_id in Card.objects.filter(user=learner).values_list("question_id", flat=True):
+        reading.shown_question(question_id)  # this process has shown them all: the counts below are the queue's
+    # What a learner in no class pays (test_a_rating_after_another_change_reads_the_queue_again): the assignments'
+    # rule is read in the card's statement.
+    shown = world.shown
+    for _ in range(3):
+        with django_assert_num_queries(10), world.at():
+            response = alice.post(f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX)
+        assert response.status_code == 200
+        shown = response.context["queue"].card.pk
+    assert kept_queue._recent[learner.pk].generation == PageGeneration.objects.get(user=learner).n
+    world.shown = shown
+    world.rate(shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+
+
+def test_a_snapshot_of_a_learner_in_a_class_holds_until_an_assignments_next_moment(alice, learner, teacher):
+    world = Learner(alice, learner, random.Random(9), 20, 200)
+    sooner = NOW + timedelta(minutes=40)
+    assignment = in_a_class(world, teacher, world.questions[8:10], NOW + timedelta(hours=3))
+    Extension.objects.create(assignment=assignment, learner=learner, due_at=sooner)  # the learner's date
+    in_a_class(world, teacher, world.questions[10:11], NOW + timedelta(hours=5), opens_at=NOW + timedelta(hours=1))
+    world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+    assert kept_queue._recent[learner.pk].until == kept_queue._us(sooner)
+    Extension.objects.filter(assignment=assignment).delete()
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # its opening, an hour from now, comes first
+    assert kept_queue._recent[learner.pk].until == kept_queue._us(NOW + timedelta(hours=1))
+
+
+@pytest.mark.parametrize("after", [timedelta(0), timedelta(seconds=1)])
+def test_a_due_date_reached_between_two_ratings_shows_the_cards_it_held(alice, learner, teacher, after):
+    world = Learner(alice, learner, random.Random(10), 20, 200)
+    new = list(Card.objects.filter(user=learner, state=Card.State.NEW).values_list("question_id", flat=True))
+    due = NOW + timedelta(minutes=10)
+    in_a_class(world, teacher, [q for q in world.questions if q.pk in new], due)
+    moves = []
+    moved = kept_queue.Snapshot.moved
+
+    def counted(snapshot, *args):
+        result = moved(snapshot, *args)
+        moves.append(result is not None)
+        return result
+
+    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+        world.rate(Card.objects.filter(user=learner, state=Card.State.REVIEW).first().pk, 3, str(uuid.uuid4()))
+        assert world.from_scratch().new_left == 0
+        world.now += timedelta(minutes=1)
+        world.rate(world.shown, 3, str(uuid.uuid4()))
+        assert moves == [True]
+        world.now = due + after  # the new cards are no longer held: compared with the queue read from scratch
+        world.rate(world.shown, 3, str(uuid.uuid4()))
+    assert world.from_scratch().new_left > 0 and moves == [True]
+
+
+def test_an_extension_granted_between_two_ratings_holds_the_cards_again(alice, learner, teacher):
+    world = Learner(alice, learner, random.Random(11), 20, 200)
+    new = list(Card.objects.filter(user=learner, state=Card.State.NEW).values_list("question_id", flat=True))
+    assignment = in_a_class(world, teacher, [q for q in world.questions if q.pk in new], NOW - timedelta(minutes=1))
+    world.rate(Card.objects.filter(user=learner, state=Card.State.REVIEW).first().pk, 3, str(uuid.uuid4()))
+    assert world.from_scratch().new_left > 0
+    Extension.objects.create(assignment=assignment, learner=learner, due_at=NOW + timedelta(days=1))
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+    assert world.from_scratch().new_left == 0
 
 
 def test_a_write_during_the_rating_makes_the_queue_read_again(alice, learner):
