@@ -6,6 +6,7 @@ openings and due dates passing, extensions, the class joined and left)."""
 
 import random
 import uuid
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from unittest import mock
@@ -234,20 +235,28 @@ class Learner:
         )
 
 
-@pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
-def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, limits):
+@contextmanager
+def counting_moves(counts=lambda result: result is not None):
+    """Snapshot.moved recording, for each rating that tried to move a snapshot, `counts(what it returned)`: whether it
+    moved it, by default."""
     moves = []
     moved = kept_queue.Snapshot.moved
 
     def counted(snapshot, *args):
         result = moved(snapshot, *args)
-        moves.append(result is not None)
+        moves.append(counts(result))
         return result
 
+    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+        yield moves
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
+def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, limits):
     world = Learner(client, learner, random.Random(seed), *limits)
     client.force_login(learner)
-    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+    with counting_moves() as moves:
         for _ in range(200):
             world.step()
     # The kept path was taken, and most ratings moved the snapshot rather than read it again.
@@ -259,17 +268,9 @@ def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, li
 @pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
 def test_the_kept_queue_of_a_learner_in_a_class_is_the_queue_read_from_scratch(client, learner, seed, limits):
     world = Learner(client, learner, random.Random(100 + seed), *limits, teaching=0.12)
-    moves = []
-    moved = kept_queue.Snapshot.moved
-
-    def counted(snapshot, *args):
-        result = moved(snapshot, *args)
-        moves.append(result is not None and world.classroom is not None)
-        return result
-
     client.force_login(learner)
     world.teach()  # in a class, with an assignment, from the start
-    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+    with counting_moves(lambda result: result is not None and world.classroom is not None) as moves:
         for _ in range(200):
             world.step()
     # Most ratings were a class learner's, and a good share of those applied moved the snapshot: besides what reads
@@ -361,15 +362,7 @@ def test_a_due_date_reached_between_two_ratings_shows_the_cards_it_held(alice, l
     new = list(Card.objects.filter(user=learner, state=Card.State.NEW).values_list("question_id", flat=True))
     due = NOW + timedelta(minutes=10)
     in_a_class(world, teacher, [q for q in world.questions if q.pk in new], due)
-    moves = []
-    moved = kept_queue.Snapshot.moved
-
-    def counted(snapshot, *args):
-        result = moved(snapshot, *args)
-        moves.append(result is not None)
-        return result
-
-    with mock.patch.object(kept_queue.Snapshot, "moved", counted):
+    with counting_moves() as moves:
         world.rate(Card.objects.filter(user=learner, state=Card.State.REVIEW).first().pk, 3, str(uuid.uuid4()))
         assert world.from_scratch().new_left == 0
         world.now += timedelta(minutes=1)
@@ -492,18 +485,8 @@ def test_the_counts_of_a_snapshot():
 
 def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another_process(alice, learner):
     world = Learner(alice, learner, random.Random(6), 20, 200)
-    moves = []
-    moved = kept_queue.Snapshot.moved
-
-    def counted(snapshot, *args):
-        moves.append(moved(snapshot, *args))
-        return moves[-1]
-
     # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
-    with (
-        mock.patch("quizzes.bank.version.cache_is_shared", return_value=True),
-        mock.patch.object(kept_queue.Snapshot, "moved", counted),
-    ):
+    with mock.patch("quizzes.bank.version.cache_is_shared", return_value=True), counting_moves() as moves:
         world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
         kept_queue._recent.clear()  # the next rating reaches another process
         world.rate(world.shown, 1, str(uuid.uuid4()))
