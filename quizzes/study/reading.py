@@ -151,8 +151,11 @@ def card_to_show(user, card_id: int, language: str | None, visible: QuestionRule
     card, deck, (personal,), (version,), _rest = _split(row, "card", "deck", "personal", "version")
     card = cols["card"].make(card)
     _cache(card, "deck", cols["deck"].make(deck) if deck[0] is not None else None)
+    question = shown_question(version if version is not None else card.question_id, keep=not personal)
+    if question is None:  # deleted since the card's statement read it (with its cards: a 404, as for any card gone)
+        return None
     # Through the descriptor: the card shown with a version points at it (as it always did on this page).
-    card.question = shown_question(version if version is not None else card.question_id, keep=not personal)
+    card.question = question
     return card
 
 
@@ -167,9 +170,10 @@ _shown_at: str | None = None
 SHOWN_LIMIT = 2048
 
 
-def shown_question(question_id: int, keep: bool = True) -> Question:
+def shown_question(question_id: int, keep: bool = True) -> Question | None:
     """Question `question_id` with its passage, source (without its text) and choices: this process's copy while
-    the bank's version holds, else read (one statement) and, with `keep` (not a learner's own card), kept."""
+    the bank's version holds, else read (one statement) and, with `keep` (not a learner's own card), kept. None if
+    there is no such question."""
     global _shown, _shown_at
     bank = version.current()
     if bank != _shown_at or len(_shown) >= SHOWN_LIMIT:
@@ -181,6 +185,8 @@ def shown_question(question_id: int, keep: bool = True) -> Question:
     with connection.cursor() as cursor:
         cursor.execute(_sql(QUESTION_SQL, connection.vendor), [question_id])
         rows = cursor.fetchall()
+    if not rows:
+        return None
     question, passage, source, _choices = _split(rows[0], "question", "passage", "source")
     question = _question(question, passage, source)
     width = len(cols["choice"])

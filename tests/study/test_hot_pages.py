@@ -2,6 +2,7 @@
 (issue 11), and the card the review reads by plain SQL (quizzes.study.reading) is the ORM's card."""
 
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.utils import timezone
@@ -284,3 +285,13 @@ def test_a_ratings_log_row_is_written_as_the_orm_writes_it(learner):
     assert sql_row == orm_row
     read = ReviewLog.objects.get(pk=by_sql.pk)
     assert read.token == by_sql.token and read.card_before == by_sql.card_before and read.reviewed_at == now
+
+
+def test_a_question_deleted_between_the_cards_statement_and_its_own_is_a_card_not_found(alice, learner):
+    question = factory.make_question("gone-1")
+    scheduling.add_study(learner, quizset=factory.make_quizset("gone", [question]))
+    card = Card.objects.get(user=learner)
+    assert reading.shown_question(10**9) is None
+    with mock.patch.object(reading, "shown_question", return_value=None):  # another request deleted it meanwhile
+        assert reading.card_to_show(learner, card.pk, "en", visible_question(learner)) is None
+        assert alice.get(f"/review/{card.pk}/reveal/").status_code == 404
