@@ -63,3 +63,23 @@ def test_a_first_visit_in_french_on_a_phone(make_page, library, javascript):
     page.wait_for_url("**/sets/vecteurs/")
     assert page.locator("text=Commencer le quiz").count() or page.locator("form[action$='/start/'] button").count()
     assert not [e for e in page.console_errors if "favicon" not in e]
+
+
+def test_leaving_the_search_box_asks_for_the_list_once(make_page, library):
+    """The list follows what is typed, and a select's change. Leaving the search box (a tap on a set) fires a
+    `change` too: it used to ask for the same list again, and the history entry htmx pushes on its answer cancelled
+    the navigation the tap had started (a phone user tapped a set and stayed on the library)."""
+    page = make_page(javascript=True, width=390, height=844, locale="fr")
+    page.goto("/")
+    lists = []
+    page.on("request", lambda r: lists.append(r.url) if r.headers.get("hx-request") else None)
+    page.fill("input[name=q]", "vecteurs")
+    page.wait_for_url("**/?q=vecteurs*")
+    page.wait_for_selector("#sets a[href='/sets/medicaments/']", state="detached")
+    page.locator("input[name=q]").blur()  # the search box's `change`
+    with page.expect_response(lambda r: "topic=vectors" in r.url):  # a select's `change` still asks
+        page.select_option("select[name=topic]", "vectors")
+    assert [url.split("?", 1)[1] for url in lists] == [
+        "q=vecteurs&topic=&language=&kind=",
+        "q=vecteurs&topic=vectors&language=&kind=",
+    ]
