@@ -83,3 +83,13 @@ def test_leaving_the_search_box_asks_for_the_list_once(make_page, library):
         "q=vecteurs&topic=&language=&kind=",
         "q=vecteurs&topic=vectors&language=&kind=",
     ]
+
+
+def test_each_select_of_the_filters_asks_for_the_list(make_page, library):
+    page = make_page(javascript=True, locale="fr")
+    page.goto("/")
+    for name in ("topic", "language", "kind"):
+        value = page.locator(f"select[name={name}] option").nth(1).get_attribute("value")
+        asked = f"{name}={value}&"
+        with page.expect_response(lambda r, asked=asked: r.request.headers.get("hx-request") and asked in r.url + "&"):
+            page.select_option(f"select[name={name}]", index=1)

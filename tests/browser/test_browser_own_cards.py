@@ -102,3 +102,23 @@ def test_on_a_phone_in_french(make_page, learner_account):
     page.goto("/cards/new/")
     shot(page, "new-card-fr-phone")
     assert page.console_errors == []
+
+
+def test_choosing_a_bulk_action_keeps_the_selection(make_page, learner_account):
+    """The filters follow their selects; the bulk form's selects (action, target deck) are not theirs. Listening to
+    every select of the page made picking an action re-ask the list and swap it, unticking the cards picked."""
+    page = make_page(javascript=True)
+    page.login("learner", "learner-demo-2026")
+    make_deck_by_paste(page)
+    page.goto("/cards/")
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if r.headers.get("hx-request") else None)
+    page.locator("table.card-browser tbody tr input[type=checkbox]").first.check()
+    page.select_option("select[name=action]", "suspend")
+    page.select_option("select[name=target]", "none")
+    page.wait_for_load_state("networkidle")
+    assert asked == []
+    assert page.locator("table.card-browser tbody tr input[type=checkbox]").first.is_checked()
+    with page.expect_response(lambda r: "deck=" in r.url):  # a filter's select still asks
+        page.select_option("select[name=deck]", "none")
+    assert len(asked) == 1
