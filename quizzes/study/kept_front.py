@@ -58,7 +58,7 @@ def partial(request, context: dict) -> str | None:
         _frames, _pieces, _made_with = {}, {}, made_with
     language = get_language()
     # Read as the template's loop reads them: shown, so not kept for the next request.
-    messages = [(m.tags, str(m), isinstance(m.message, SafeData)) for m in get_messages(request)]
+    messages = list(get_messages(request))
     key = (
         get_script_prefix(),
         get_urlconf(),
@@ -75,27 +75,31 @@ def partial(request, context: dict) -> str | None:
         frame = _frames[key] = _frame(request, context)
     if frame is False:
         return None
-    queue = context["queue"]
-    values = {
-        "csrf": get_token(request),
-        "shown_at": str(context["shown_at"]),
-        "card": str(card.pk),
-        "title": _piece(request, "page-title", language, ("front", queue.left), {"stage": "front", "queue": queue}),
-        "count-new": _piece(request, "count-new", language, queue.new_left, {"queue": queue}),
-        "count-learning": _piece(request, "count-learning", language, queue.learning_due, {"queue": queue}),
-        "count-due": _piece(request, "count-due", language, queue.review_left, {"queue": queue}),
-    }
-    if messages:
-        shown = list(get_messages(request))
-        values["messages"] = _piece(request, "review-messages", language, tuple(messages), {"messages": shown})
+    values = _written_in(context["queue"], language, messages)
+    values |= {"csrf": get_token(request), "shown_at": str(context["shown_at"]), "card": str(card.pk)}
     out = frame[:]
     for i in range(1, len(frame), 2):
         out[i] = values[frame[i]]
     return "".join(out)
 
 
-def _piece(request, name: str, language: str, value, context: dict) -> str:
-    key = (name, get_script_prefix(), language, value)
+def _written_in(queue, language: str, messages: list) -> dict[str, str]:
+    """The pieces written in a frame: the title, the three counts and, if any, the messages."""
+    pieces = {
+        "title": _piece("page-title", language, ("front", queue.left), {"stage": "front", "queue": queue}),
+        "count-new": _piece("count-new", language, queue.new_left, {"queue": queue}),
+        "count-learning": _piece("count-learning", language, queue.learning_due, {"queue": queue}),
+        "count-due": _piece("count-due", language, queue.review_left, {"queue": queue}),
+    }
+    if messages:
+        said = tuple((m.tags, str(m), isinstance(m.message, SafeData)) for m in messages)
+        pieces["messages"] = _piece("review-messages", language, said, {"messages": messages})
+    return pieces
+
+
+def _piece(name: str, language: str, value, context: dict) -> str:
+    """A piece's markup: a function of its name, the language and `value` (it holds no URL)."""
+    key = (name, language, value)
     piece = _pieces.get(key)
     if piece is None:
         # The pieces read only what they are given and the language: no context processors (a count is new at
@@ -118,17 +122,7 @@ def _frame(request, context: dict) -> list[str] | bool:
         {**context, "card": stand_in, "shown_at": shown_at, "csrf_token": token, "messages": messages},
         request,
     )
-    queue = context["queue"]
-    language = get_language()
-    pieces = {
-        "title": _piece(request, "page-title", language, ("front", queue.left), {"stage": "front", "queue": queue}),
-        "count-new": _piece(request, "count-new", language, queue.new_left, {"queue": queue}),
-        "count-learning": _piece(request, "count-learning", language, queue.learning_due, {"queue": queue}),
-        "count-due": _piece(request, "count-due", language, queue.review_left, {"queue": queue}),
-    }
-    if messages:
-        key = tuple((m.tags, str(m), isinstance(m.message, SafeData)) for m in messages)
-        pieces["messages"] = _piece(request, "review-messages", language, key, {"messages": messages})
+    pieces = _written_in(context["queue"], get_language(), messages)
     if any(not text or page.count(text) != 1 for text in pieces.values()):
         return False
     return kept._cut(page, {**pieces, "csrf": token, "shown_at": shown_at, "card": str(stand_in.pk)})
