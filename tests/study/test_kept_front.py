@@ -204,3 +204,14 @@ def test_a_learners_own_question_edited_without_the_app_shows_at_once(learner):
 
     Question.objects.filter(pk=own.pk).update(prompt="OWN PROMPT, EDITED")
     assert "OWN PROMPT, EDITED" in rate(alice, card)
+
+
+def test_a_piece_found_twice_leaves_the_partial_to_the_template(learner, db):
+    """The title's text also in the question: where it goes is not known from the render, so nothing is kept."""
+    question = factory.make_question("twice", kind="short", accepted_answers="A", prompt="38 cards left · Review")
+    study(learner, [question])
+    card = Card.objects.get(user=learner, question=question)
+    kept, rendered = both(learner, card, "en", counts=(7, 1, 30))
+    assert kept is None and rendered.count("38 cards left · Review") == 2
+    assert kept_front._once("abab", "ab") is False and kept_front._once("aaa", "aa") is False
+    assert kept_front._once("xaby", "ab") is True and kept_front._once("x", "") is False
