@@ -26,7 +26,7 @@ from .. import kept
 from ..bank.forms import AnswerForm
 from ..bank.grading import GradedAnswer, grade
 from ..bank.models import Question, QuizSet, Source, visible_question, withheld_questions
-from . import kept_queue, learner_pages, optimizing, progress_cache, reading, scheduling, stats
+from . import kept_front, kept_queue, learner_pages, optimizing, progress_cache, reading, scheduling, stats
 from .forms import RevlogUploadForm, StudySettingsForm
 from .models import Card, Deck, ReviewLog, StudyJob, StudySettings
 from .revlog import write_revlog
@@ -371,7 +371,11 @@ def _back_to_queue(
         if status == 409:  # a stale tab: show the message on a page that says so
             return _review_page(request, _front_context(request, settings, now, held), status=409)
         return response
-    return _review_page(request, _front_context(request, settings, now, held, counts=counts), status=status)
+    context = _front_context(request, settings, now, held, counts=counts)
+    html = kept_front.partial(request, context)
+    if html is not None:
+        return HttpResponse(html, status=status)
+    return _review_page(request, context, status=status)
 
 
 @require_POST

@@ -9,9 +9,11 @@ from django.test import Client
 
 from quizzes.models import Card
 from tests import factory
+from tests.study.test_own_cards import FORMSET
 
 HX = {"HX-Request": "true"}
 FR = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+HX_HEADERS = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture
@@ -136,3 +138,16 @@ def test_a_review_showing_kept_inputs_makes_no_form(alice, bob, db):
         again = bob.get("/review/", headers=HX).content.decode()
     inputs = re.compile(r'<ul class="options">.*?</ul>', re.S)
     assert inputs.search(first).group(0) == inputs.search(again).group(0)
+
+
+@pytest.mark.parametrize("headers", [{}, HX_HEADERS], ids=["page", "htmx"])
+def test_an_own_cloze_card_edited_shows_at_once(alice, learner, headers):
+    """Its inputs hold its prompt: they are kept ({% memo %} by AnswerForm.fields_key) only for bank questions, whose
+    edits bump the bank's version; saving a learner's own question bumps none."""
+    write = {"kind": "cloze", "back": "", "accepted_answers": "", "explanation": "", **FORMSET}
+    assert alice.post("/cards/new/", {**write, "prompt": "[[AAV]] vectors, old"}).status_code == 302
+    assert "vectors, old" in alice.get("/review/", **headers).content.decode()
+    card = Card.objects.get(user=learner)
+    assert alice.post(f"/cards/{card.pk}/edit/", {**write, "prompt": "[[AAV]] vectors, new"}).status_code == 302
+    html = alice.get("/review/", **headers).content.decode()
+    assert "vectors, new" in html and "vectors, old" not in html
