@@ -41,6 +41,8 @@ def use_djangos(settings) -> None:
 def shape(response) -> tuple:
     """Status, headers and cookies, random values and the current second left out."""
     headers = []
+    # Plain str, as a WSGI server requires (wsgiref refuses a str subclass such as CSP.HEADER_ENFORCE).
+    assert all(type(name) is str and type(value) is str for name, value in response.items())
     for name, value in sorted(response.headers.items()):
         if name in ("Expires", "Date"):
             value = "<time>"
