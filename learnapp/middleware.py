@@ -44,6 +44,9 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         return response
 
 
+HEADER = str(CSP.HEADER_ENFORCE)  # a plain str: a WSGI server refuses the enum (a str subclass) as a header name
+
+
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
     """Django's, the header of the policy in settings.SECURE_CSP built once instead of on every response; with the
     request's nonce written in when the page used it, as Django's does. A response with its own policy (Django's
@@ -71,7 +74,7 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
             parts = build_policy(config, CSP.NONCE).split(f"'nonce-{CSP.NONCE}'")
             type(self)._built = (config, plain, parts)
         nonce = csp.get_nonce(request)  # true once the page has used it, as in Django's
-        response.headers[CSP.HEADER_ENFORCE] = f"'nonce-{nonce}'".join(parts) if nonce else plain
+        response.headers[HEADER] = f"'nonce-{nonce}'".join(parts) if nonce else plain
         return response
 
 
