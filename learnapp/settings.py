@@ -76,16 +76,19 @@ MIDDLEWARE = [
     # Django's CommonMiddleware, the request limits and the refusal log in one layer: before CSRF (it logs its
     # 403s, and reads the body before it does).
     "quizzes.accounts.middleware.RequestsMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "learnapp.middleware.LocaleMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "quizzes.study.middleware.TimeZoneMiddleware",  # the viewer's time zone, once the user is known
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "learnapp.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "learnapp.middleware.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# Django's FallbackStorage, its cookie's signer made only when a cookie of messages is read or written.
+MESSAGE_STORAGE = "learnapp.middleware.FallbackStorage"
 
 ROOT_URLCONF = "learnapp.urls"
 WSGI_APPLICATION = "learnapp.wsgi.application"

@@ -32,7 +32,7 @@ def keeps(request) -> bool:
     no message waiting (showing it uses it up)."""
     return (
         request.user.is_authenticated
-        and not request.GET
+        and not request.META.get("QUERY_STRING")  # not request.GET: parsing an empty query costs a request ~5 µs
         and not kept.htmx(request)
         and library.sees_the_published_bank(request)
         and not len(get_messages(request))

@@ -79,6 +79,15 @@ def test_the_second_visit_is_kept_and_cheap(alice, studied, seen, django_assert_
     assert to_review(html) == 3 and badges(html) == [2]
 
 
+def test_a_visit_with_a_query_is_never_the_kept_page(alice, seen):
+    assert "Study set" in seen
+    assert "Study set" not in page(alice, data={"q": "no such thing"})
+    assert "Study set" in page(alice, data={"q": "study"})
+    nothing = page(alice, QUERY_STRING="&")  # a query of nothing: the whole page, rendered (its own "next" link)
+    assert to_review(nothing) == 3 and badges(nothing) == [2] and 'value="/?&amp;"' in nothing
+    assert content(page(alice)) == content(seen)
+
+
 def test_tokens_and_nonces_are_each_requests_own(alice, studied, seen):
     token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     first, second = get(alice), get(alice)
