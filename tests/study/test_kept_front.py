@@ -1,7 +1,7 @@
 """The review partial after an htmx rating is kept per card shown (quizzes/study/kept_front.py): it must be the
 template's render byte for byte (each kind of question, English and French, with and without messages, undo, a
-deck, the new badge), follow an edit of the question at once, and show each learner only their own card, deck,
-counts and token."""
+deck, the new badge, a deck studied), follow an edit of the question at once, and show each learner only their own
+card, deck, deck studied, counts and token."""
 
 import re
 import uuid
@@ -14,6 +14,7 @@ from django.contrib.sessions.middleware import SessionMiddleware
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.utils import translation
+from django.utils.html import escape
 from django_htmx.middleware import HtmxDetails
 
 from quizzes.bank.models import visible_question
@@ -69,12 +70,12 @@ def request_of(user, said=()):
     return request
 
 
-def context_of(user, card: Card, language: str, counts=(2, 1, 30), can_undo=True) -> dict:
+def context_of(user, card: Card, language: str, counts=(2, 1, 30), can_undo=True, deck=None) -> dict:
     shown = reading.card_to_show(user, card.pk, language, visible_question(user))
     choices = views._choices(shown)
     queue = scheduling.Queue(shown, *counts, next_learning=None, can_undo=can_undo)
     return {
-        "deck": None,
+        "deck": deck,
         "queue": queue,
         "card": shown,
         "choices": choices,
@@ -128,6 +129,32 @@ def test_messages_undo_a_deck_and_the_new_badge_are_the_templates(learner, bank,
         assert kept == rendered and "D&lt;1&gt;" in kept and 'class="badge"' not in kept
 
 
+NAMES = ['D<1> & "two"', "D&lt;1&gt;", "l'été <b>", "D<1>", "D<1> "]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_a_deck_studied_is_the_templates(learner, bob, bank, language):
+    """The deck studied is named in the partial ("Studying the deck …", with a form to study all): the learner's own
+    text, escaped, and in the frame's key exactly (names that escape alike, or differ by a space, are other frames)."""
+    study(learner, bank[language][:3])
+    study(bob, bank[language][:3])
+    for user in (learner, bob):
+        for name in NAMES:
+            deck = Deck.objects.create(user=user, name=name)
+            Card.objects.filter(user=user).update(deck=deck)
+            for question in bank[language][:3]:
+                card = Card.objects.get(user=user, question=question)
+                for counts in ((2, 1, 30), (0, 0, 4)):  # the frame made, then kept
+                    kept, rendered = both(user, card, language, counts=counts, deck=deck)
+                    assert kept is not None and kept == rendered, (name, question.kind)
+                    assert kept.count(escape(name)) == 2  # the card's deck and the deck studied
+            Deck.objects.filter(pk=deck.pk).delete()
+    # All the cards studied again: the same questions' frames without a deck.
+    card = Card.objects.get(user=learner, question=bank[language][0])
+    kept, rendered = both(learner, card, language)
+    assert kept == rendered and "/decks/all/study/" not in kept
+
+
 def rate(client, card: Card) -> str:
     response = client.post(f"/review/{card.pk}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, **HX)
     assert response.status_code == 200
@@ -176,6 +203,22 @@ def test_each_learner_sees_their_own_card_deck_counts_and_token(learner, bob, tw
         assert "ALICE-DECK" not in bobs and f"/review/{mine.pk}/" not in bobs and f"/review/{theirs.pk}/" in bobs
     tokens = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
     assert set(tokens.findall(html)).isdisjoint(tokens.findall(bobs))
+
+
+def test_each_learner_sees_their_own_deck_studied(learner, bob, two):
+    first, second = two
+    clients = {}
+    for user, name in ((learner, "ALICE <DECK>"), (bob, "BOB & DECK")):
+        client = clients[user.pk] = logged_in(user)
+        client.post("/sets/two/study/")
+        deck = Deck.objects.create(user=user, name=name)
+        Card.objects.filter(user=user).update(deck=deck)
+        client.post(f"/decks/{deck.pk}/study/")
+    html = rate(clients[learner.pk], Card.objects.get(user=learner, question=first))
+    assert "Studying the deck ALICE &lt;DECK&gt;." in html and "BOB" not in html
+    bobs = rate(clients[bob.pk], Card.objects.get(user=bob, question=first))
+    assert "Studying the deck BOB &amp; DECK." in bobs and "ALICE" not in bobs
+    assert f"/review/{Card.objects.get(user=bob, question=second).pk}/" in bobs
 
 
 def test_the_message_is_shown_once(learner, two):

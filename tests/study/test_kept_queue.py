@@ -2,7 +2,8 @@
 rating, the queue it shows is the one `scheduling.queue` reads from scratch, whatever came before (ratings of every
 kind, learning and relearning steps, daily limits reached, replays, undo, bury, suspend, a deck studied, cards
 added, settings changed, time passing, days ending; in a class: assignments made and changed by the teacher, their
-openings and due dates passing, extensions, the class joined and left)."""
+openings and due dates passing, extensions, the class joined and left; studying one deck: decks switched, left,
+deleted, their limits changed, cards moved into and out of them, cards pasted into them)."""
 
 import random
 import re
@@ -50,9 +51,19 @@ def shown_in(response) -> tuple:
 class Learner:
     """A learner's client, the moment it is, and what the kept path did."""
 
-    def __init__(self, client, user, rng: random.Random, new_per_day: int, reviews_per_day: int, teaching: float = 0.0):
+    def __init__(
+        self,
+        client,
+        user,
+        rng: random.Random,
+        new_per_day: int,
+        reviews_per_day: int,
+        teaching: float = 0.0,
+        decking: float = 0.0,
+    ):
         self.client, self.user, self.rng, self.now = client, user, rng, NOW
         self.teaching = teaching  # the share of steps that are a class's (a teacher's write, a due date reached)
+        self.decking = decking  # the share of steps that are a deck's (switched, left, deleted, cards moved or added)
         StudySettings.objects.update_or_create(
             user=user,
             defaults={
@@ -83,6 +94,8 @@ class Learner:
         self.shown = None
         self.ratings = 0
         self.ratings_in_class = 0
+        self.ratings_in_deck = 0
+        self.pasted = 0
         self.classroom = None  # the class the learner is in
         self.teacher = self.taught = None  # its teacher, and their class (left by the learner, or not)
         self.sets = 0
@@ -94,8 +107,7 @@ class Learner:
         return StudySettings.objects.get(user=self.user)
 
     def from_scratch(self):
-        deck_id = self.client.session.get("deck")
-        deck = Deck.objects.filter(pk=deck_id).first() if deck_id else None
+        deck = self.studied()
         self.user.refresh_from_db()
         return scheduling.queue(self.user, self.settings(), self.now, deck=deck, language="en")
 
@@ -108,6 +120,7 @@ class Learner:
         self.ratings += 1
         # A refused rating (a held card, a stale one: 409) reads the queue from scratch, in a class or not.
         self.ratings_in_class += self.classroom is not None and response.status_code == 200
+        self.ratings_in_deck += self.studied() is not None and response.status_code == 200
         shown = shown_in(response)
         assert shown == seen(self.from_scratch()), (self.ratings, self.now)
         if shown[0] is not None:  # never a question an assignment holds
@@ -122,8 +135,11 @@ class Learner:
         if rng.random() < self.teaching:
             self.teach()
             return
+        if rng.random() < self.decking:
+            self.deck_step()
+            return
         op = rng.random()
-        if self.client.session.get("deck") and rng.random() < 0.15:
+        if self.studied() and rng.random() < 0.15:
             op = 0.9  # back to all the cards
         if op < 0.55 and self.shown:
             self.token = str(uuid.uuid4())
@@ -163,14 +179,15 @@ class Learner:
                 new_per_day=rng.choice([0, 1, 2, 5, 20]), reviews_per_day=rng.choice([1, 2, 3, 200])
             )
         elif op < 0.91:  # a deck studied, or all the cards again
-            session = self.client.session
-            if session.get("deck"):
-                del session["deck"]
-            else:
-                deck, _ = Deck.objects.get_or_create(user=user, name="Half")
-                Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
-                session["deck"] = deck.pk
-            session.save()
+            with self.at():  # a session saved at the learner's moment expires two weeks after it
+                session = self.client.session
+                if session.get("deck"):
+                    del session["deck"]
+                else:
+                    deck, _ = Deck.objects.get_or_create(user=user, name="Half")
+                    Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
+                    session["deck"] = deck.pk
+                session.save()
         elif op < 0.94:  # a class joined, an assignment, the class left…
             self.teach()
         elif op < 0.96:  # cards added
@@ -183,6 +200,53 @@ class Learner:
                 self.client.get("/review/")
         else:  # a card due now, written without the app
             Card.objects.filter(pk=rng.choice(cards)).update(due=self.now - timedelta(minutes=1))
+
+    def studied(self) -> Deck | None:
+        with self.at():  # a session saved at the learner's moment expires two weeks after it
+            deck_id = self.client.session.get("deck")
+        return Deck.objects.filter(pk=deck_id).first() if deck_id else None
+
+    def deck_step(self) -> None:
+        """A step of the decks', through the app's views: a deck made and studied, or another one; all the cards
+        studied again; cards moved into or out of a deck (the card browser's "move to"); a deck deleted; cards
+        pasted into a deck; a deck's limits changed."""
+        rng, user, client = self.rng, self.user, self.client
+        cards = list(Card.objects.filter(user=user).values_list("pk", flat=True))
+        decks = list(Deck.objects.filter(user=user).order_by("pk"))
+        studied = self.studied()
+        deck = studied or (rng.choice(decks) if decks else None)
+        op = rng.random()
+        with self.at():
+            if op < 0.2 or deck is None:  # a deck studied: made, with cards moved into it, or one there is
+                name = rng.choice(["Half", 'Odd <"deck"> & co', "Ünï"])
+                deck, made = Deck.objects.get_or_create(user=user, name=name)
+                if made:
+                    self.move(rng.sample(cards, len(cards) // 3), deck)
+                client.post(f"/decks/{deck.pk}/study/")
+            elif op < 0.3:
+                client.post("/decks/all/study/")
+            elif op < 0.6:  # cards moved into the deck, out of it (to no deck or another)
+                chosen = rng.sample(cards, rng.choice([1, 1, 2, 4]))
+                target = rng.choice([deck, deck, None, *decks])
+                self.move(chosen, target)
+            elif op < 0.68:
+                client.post(f"/decks/{deck.pk}/", {"delete": "1"})
+            elif op < 0.85:  # cards pasted into the deck: new, at the end of the new cards
+                self.pasted += 1
+                lines = "\n".join(f"term {self.pasted}-{i} – meaning {i}" for i in range(rng.choice([1, 2])))
+                client.post(f"/decks/{deck.pk}/", {"paste": "1", "text": lines})
+            else:  # its own limits
+                limits = {
+                    "new_per_day": rng.choice(["", "0", "1", "3"]),
+                    "reviews_per_day": rng.choice(["", "1", "50"]),
+                }
+                client.post(f"/decks/{deck.pk}/", {"save": "1", "name": deck.name, **limits})
+
+    def move(self, chosen: list[int], deck: Deck | None) -> None:
+        target = str(deck.pk) if deck is not None else "none"
+        with self.at():
+            response = self.client.post("/cards/bulk/", {"action": "move", "target": target, "card": chosen})
+        assert response.status_code == 302, response.status_code
 
     def teach(self) -> None:
         """A step of the class's: joined, left, an assignment made or changed by the teacher, an extension, time
@@ -291,6 +355,89 @@ def test_the_kept_queue_of_a_learner_in_a_class_is_the_queue_read_from_scratch(c
     # it again for any learner, only the teacher's writes and the assignments' moments do.
     assert world.ratings_in_class > 40, world.ratings_in_class
     assert sum(moves) > world.ratings_in_class / 4, (sum(moves), world.ratings_in_class)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
+def test_the_kept_queue_of_a_learner_studying_a_deck_is_the_queue_read_from_scratch(client, learner, seed, limits):
+    world = Learner(client, learner, random.Random(200 + seed), *limits, decking=0.15)
+    client.force_login(learner)
+    world.deck_step()  # a deck studied from the start
+    with counting_moves(lambda result: result is not None and result.deck is not None) as moves:
+        for _ in range(200):
+            world.step()
+    # Most ratings were of a deck studied, and a good share of those moved the snapshot: the deck's writes (a card
+    # moved, pasted, a deck deleted, its limits) read it again, as any other write does.
+    assert world.ratings_in_deck > 40, world.ratings_in_deck
+    assert sum(moves) > world.ratings_in_deck / 4, (sum(moves), world.ratings_in_deck)
+
+
+def studying(world: Learner, name: str = "Half", **limits) -> Deck:
+    deck = Deck.objects.create(user=world.user, name=name, **limits)
+    world.move(list(Card.objects.filter(user=world.user).order_by("pk").values_list("pk", flat=True))[::2], deck)
+    with world.at():
+        world.client.post(f"/decks/{deck.pk}/study/")
+    return deck
+
+
+def test_a_learner_studying_a_deck_rates_on_the_kept_path(alice, learner, django_assert_num_queries):
+    world = Learner(alice, learner, random.Random(12), 20, 200)
+    deck = studying(world, new_per_day=5)
+    world.rate(Card.objects.filter(user=learner, deck=deck).first().pk, 3, str(uuid.uuid4()))
+    for question_id in Card.objects.filter(user=learner).values_list("question_id", flat=True):
+        reading.shown_question(question_id)  # this process has shown them all: the counts below are the queue's
+    # A learner studying all their cards pays 10 (test_a_rating_after_another_change_reads_the_queue_again); the deck
+    # studied is read besides (views._current_deck), as before: neither the learner's counts nor the deck's queue.
+    shown = world.shown
+    for _ in range(3):
+        with django_assert_num_queries(11), world.at():
+            response = alice.post(f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX)
+        assert response.status_code == 200
+        shown = shown_in(response)[0]
+        assert Card.objects.get(pk=shown).deck_id == deck.pk
+    assert kept_queue._recent[learner.pk].deck == deck.pk
+    world.shown = shown
+    world.rate(shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+
+
+def test_the_deck_studied_switched_or_left_between_two_ratings_shows_at_once(alice, learner):
+    world = Learner(alice, learner, random.Random(13), 20, 200)
+    half = studying(world)
+    other = Deck.objects.create(user=learner, name="Other")
+    world.move(list(Card.objects.filter(user=learner).exclude(deck=half).values_list("pk", flat=True)), other)
+    world.rate(Card.objects.filter(user=learner, deck=half).first().pk, 3, str(uuid.uuid4()))
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+    with world.at():
+        alice.post(f"/decks/{other.pk}/study/")  # the session only: no generation moves
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch: the other deck's
+    assert Card.objects.get(pk=world.shown).deck_id == other.pk
+    with world.at():
+        alice.post("/decks/all/study/")
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+    assert kept_queue._recent[learner.pk].deck is None
+
+
+@pytest.mark.parametrize("write", ["out", "in", "delete", "paste", "limits"])
+def test_a_write_to_the_deck_studied_between_two_ratings_shows_at_once(alice, learner, write):
+    world = Learner(alice, learner, random.Random(14), 20, 200)
+    deck = studying(world)
+    world.rate(Card.objects.filter(user=learner, deck=deck, state=Card.State.REVIEW).first().pk, 3, str(uuid.uuid4()))
+    world.rate(world.shown, 3, str(uuid.uuid4()))
+    before = world.from_scratch()
+    with world.at():
+        if write == "out":  # the card to be shown next leaves the deck
+            world.move([before.card.pk], None)
+        elif write == "in":  # every other card joins it
+            world.move(list(Card.objects.filter(user=learner, deck=None).values_list("pk", flat=True)), deck)
+        elif write == "delete":
+            alice.post(f"/decks/{deck.pk}/", {"delete": "1"})
+        elif write == "paste":
+            alice.post(f"/decks/{deck.pk}/", {"paste": "1", "text": "zz – first\nzy – second"})
+        else:
+            alice.post(f"/decks/{deck.pk}/", {"save": "1", "name": deck.name, "new_per_day": "0"})
+    after = world.from_scratch()
+    assert seen(after) != seen(before)  # what the queue shows moved
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
 
 
 def in_a_class(world: Learner, teacher, questions, due: datetime, **assignment) -> Assignment:
