@@ -8,8 +8,8 @@ is offered, whether there are messages, the script prefix, the URLconf and the c
 where each request's own values go: the card's id (in its URLs), the CSRF token, the time the card was shown, and the
 title, the three counts and the messages, each written in from its own partial of the template, kept per language
 and value. Every value in the frame's key is what the frame shows of it, so a frame shows nothing of one learner
-another could not see. Only the front of a card, with all the learner's cards studied (no deck), is kept; anything
-else renders the template.
+another could not see. Only the front of a card is kept (all the learner's cards studied, or one deck: its name, the
+learner's own text, is in the key exactly as the card's deck's is); anything else renders the template.
 """
 
 import copy
@@ -48,7 +48,7 @@ def partial(request, context: dict) -> str | None:
     """The review partial of `context` (views._front_context's, htmx), or None when it is not kept: render it."""
     global _frames, _pieces, _made_with
     card = context.get("card")
-    if card is None or context.get("stage") != "front" or context.get("deck") is not None:
+    if card is None or context.get("stage") != "front":
         return None
     question = card.question
     if question.personal:  # a learner's own question: an edit bumps no bank version
@@ -66,6 +66,8 @@ def partial(request, context: dict) -> str | None:
         question.pk,
         tuple(choice.pk for choice in context["choices"]),
         card.deck.name if card.deck_id else None,
+        # The deck studied: its name is shown ("Studying the deck …"), and it is the learner's own text.
+        deck.name if (deck := context.get("deck")) is not None else None,
         card.state == 0,
         bool(context.get("can_undo")),
         bool(messages),

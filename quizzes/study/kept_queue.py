@@ -17,8 +17,12 @@ read with: bank.models.withheld_questions) changes with the teacher's writes and
 set, an extension, an enrollment, a class: each bumps the generation, migration 0024's triggers) and with time
 alone, at the learner's due date of an assignment; its moments are the kept review page's
 (learner_pages.assignment_ends: its opening, two days before and at the learner's due date), read in the same
-statement. It is kept for learners (no teacher or staff) studying all their cards (no deck), and is read only by
-rate-and-next: the queue's counts are `scheduling.queue`'s, from the snapshot (`counts`).
+statement. It is kept for learners (no teacher or staff), studying all their cards or one deck, and is read only
+by rate-and-next: the queue's counts are `scheduling.queue`'s, from the snapshot (`counts`). A deck's snapshot is
+of its cards (the deck's id and limits are in its `context`; the session says which deck is studied, and no write
+bumps anything when it changes) with the learner's done counts of all their cards besides the deck's: every write
+that moves a card into or out of a deck (the card's row), deletes a deck (its row, its cards' rows) or adds a card
+to it bumps the generation (migration 0024's triggers on quizzes_card and quizzes_deck).
 tests/study/test_kept_queue.py compares both after random sequences of everything that moves the queue, in a class
 and not.
 """
@@ -35,7 +39,7 @@ from .. import kept
 from ..bank import version as bank_version
 from ..bank.models import visible_question
 from . import learner_pages, scheduling
-from .models import Card, StudySettings
+from .models import Card, Deck, StudySettings
 from .reading import read_datetime
 
 TIMEOUT = 60 * 60
@@ -62,9 +66,15 @@ SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
   {scheduling.DONE_TODAY_SQL}, NULL, NULL
 FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 UNION ALL SELECT 4, y.id, y.opens_at, NULL, NULL, NULL, y.due_at, y.extended_at FROM ({learner_pages.ASSIGNMENTS_SQL}) y
-UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_learning q
+{{everywhere}}UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_learning q
 UNION ALL SELECT 1, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_reviews q
 UNION ALL SELECT 2, q.id, q.created_at, NULL, NULL, NULL, NULL, NULL FROM queue_new q
+"""
+# With a deck studied, the done counts of row 3 are of the deck's cards (scheduling.DONE_TODAY_SQL's {logdeck}); the
+# learner's own, of all their cards, come in a row (5) of their own: the deck's limits are what is left of the
+# learner's (scheduling.queue). After the assignments' rows, for PostgreSQL's types.
+EVERYWHERE_SQL = f"""UNION ALL SELECT 5, NULL, NULL, {scheduling.DONE_TODAY_SQL.replace("{logdeck}", "")}, NULL, NULL
+FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
 """
 
 
@@ -135,9 +145,14 @@ class Snapshot:
     # When a kind stopped at its daily limit: its last moment (the cards not read come at it or after); else None.
     reviews_cut: int | None
     new_cut: int | None
-    done_new: int
+    done_new: int  # of the deck's cards, with a deck
     done_reviews: int
     undoable: int
+    # The deck studied (its id), or None: all the learner's cards. With a deck, the learner's done counts of all
+    # their cards besides the deck's.
+    deck: int | None = None
+    all_done_new: int = 0
+    all_done_reviews: int = 0
 
     def holds(self, context: str, now: datetime) -> bool:
         """Whether the queue's statement, at `now`, would read what this snapshot holds (its generation aside)."""
@@ -151,7 +166,8 @@ class Snapshot:
         )
 
     def counts(self, now: datetime) -> dict:
-        """What scheduling._queue_counts(…, picks=True) reads, without a deck, at `now`."""
+        """What scheduling._queue_counts(…, picks=True) reads at `now`, and with a deck the learner's done counts of
+        all their cards (what scheduling.queue reads first, for the deck's limits)."""
         at, soon = _us(now), _us(now + scheduling.LEARN_AHEAD)
         moments = self.learning.moments
         learning_soon = bisect_right(moments, soon)
@@ -164,6 +180,8 @@ class Snapshot:
             "done_new": self.done_new,
             "done_reviews": self.done_reviews,
             "undoable": self.undoable,
+            "all_done_new": self.done_new if self.deck is None else self.all_done_new,
+            "all_done_reviews": self.done_reviews if self.deck is None else self.all_done_reviews,
             "first_learning": self.learning.ids[0] if learning_soon else None,
             "first_review": self.reviews.ids[0] if self.reviews else None,
             "first_new": self.new.ids[0] if self.new else None,
@@ -181,10 +199,13 @@ class Snapshot:
         for kind, cut, before in ((reviews, self.reviews_cut, self.reviews), (new, self.new_cut, self.new)):
             if cut is not None and kind is not before and (not kind or kind.moments[0] >= cut):
                 return None
+        # The rated card counts in the deck's kinds and done counts only if it is in the deck studied (a rating of
+        # another card, from another tab, counts in the learner's done counts only).
+        in_deck = self.deck is None or card.deck_id == self.deck
         if not card.suspended and card.removed_at is None:
             due = _us(card.due)
             if card.state in (Card.State.LEARNING, Card.State.RELEARNING):
-                if due <= self.bound:
+                if due <= self.bound and in_deck:
                     learning = learning.with_card(due, pk)
             elif card.state == Card.State.REVIEW:
                 if due < self.end:  # a review due today again: not a rating's outcome (a day at least)
@@ -192,26 +213,30 @@ class Snapshot:
             else:
                 return None
         before = rated.log.state_before
+        new_done, review_done = before == Card.State.NEW, before == Card.State.REVIEW
         return replace(
             self,
             generation=generation,
             learning=learning,
             reviews=reviews,
             new=new,
-            done_new=self.done_new + (before == Card.State.NEW),
-            done_reviews=self.done_reviews + (before == Card.State.REVIEW),
+            done_new=self.done_new + (new_done and in_deck),
+            done_reviews=self.done_reviews + (review_done and in_deck),
             undoable=self.undoable + 1,
+            all_done_new=self.all_done_new + new_done,
+            all_done_reviews=self.all_done_reviews + review_done,
         )
 
 
-def context(request, settings: StudySettings, now: datetime) -> str | None:
-    """What a learner's snapshot is read with besides their cards and log; None when none is kept for them (no
-    saved settings, not a learner, a deck studied)."""
-    if settings.pk is None or request.session.get("deck") is not None or not learner_pages.is_learner(request):
+def context(request, settings: StudySettings, now: datetime, deck: Deck | None) -> str | None:
+    """What a learner's snapshot is read with besides their cards and log, `deck` studied (views._current_deck: its
+    row as this request read it) or None; None when none is kept for them (no saved settings, not a learner)."""
+    if settings.pk is None or not learner_pages.is_learner(request):
         return None
     fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)
     day = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
-    return repr((request.user.pk, fields, day.isoformat(), bank_version.current(), kept.release()))
+    studied = (deck.pk, deck.new_per_day, deck.reviews_per_day) if deck is not None else None
+    return repr((request.user.pk, fields, day.isoformat(), bank_version.current(), kept.release(), studied))
 
 
 def _key(user_id: int) -> str:
@@ -238,25 +263,47 @@ def keep(user_id: int, snapshot: Snapshot) -> None:
         cache.set(_key(user_id), snapshot, TIMEOUT)
 
 
-def read(user, settings: StudySettings, now: datetime, held, context: str) -> tuple[Snapshot, bool]:
+def read(user, settings: StudySettings, now: datetime, held, context: str, deck: Deck | None) -> tuple[Snapshot, bool]:
     """The snapshot, read in one statement, and whether it may be kept (the learner has a page generation)."""
     at = connection.ops.adapt_datetimefield_value
     start, end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)
     bound = max(now + scheduling.LEARN_AHEAD, end)
     new_limit, review_limit = max(0, settings.new_per_day), max(0, settings.reviews_per_day)
+    in_deck, everywhere = [], ""
+    if deck is not None:
+        # The deck's kinds are read up to its own limits and the learner's, not to what is left of the learner's
+        # (scheduling.queue's, which needs the learner's done counts first): what the queue shows is the least of
+        # the deck's cards read and what is left of both limits, and every rating of a card read lowers both.
+        if deck.new_per_day is not None:
+            new_limit = min(new_limit, deck.new_per_day)
+        if deck.reviews_per_day is not None:
+            review_limit = min(review_limit, deck.reviews_per_day)
+        in_deck, everywhere = [deck.pk], EVERYWHERE_SQL
     sql, params = scheduling._queue_sql(
-        QUEUE_LISTS_SQL, user.pk, visible_question(user), now, end, held, new_limit, review_limit, None
+        QUEUE_LISTS_SQL.replace("{everywhere}", everywhere),
+        user.pk,
+        visible_question(user),
+        now,
+        end,
+        held,
+        new_limit,
+        review_limit,
+        deck.pk if deck is not None else None,
     )
     u = user.pk
-    params += [u, u, u, at(bound), at(now), u, at(start), u]
+    params += [u, u, u, at(bound), at(now), *in_deck, *in_deck, u, at(start), u]
+    if deck is not None:
+        params += [u, at(start)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     kinds: dict[int, list] = {0: [], 1: [], 2: []}
-    summary, assignments = None, []
+    summary, assignments, everything = None, [], (0, 0)
     for kind, pk, moment, *rest in rows:
         if kind == 3:
             summary = (pk, moment, *rest[:3])
+        elif kind == 5:
+            everything = rest[:2]
         elif kind == 4:
             assignments.append((pk, moment, *rest[3:]))
         else:
@@ -283,14 +330,17 @@ def read(user, settings: StudySettings, now: datetime, held, context: str) -> tu
         done_new=int(done_new),
         done_reviews=int(done_reviews),
         undoable=int(undoable),
+        deck=deck.pk if deck is not None else None,
+        all_done_new=int(everything[0]),
+        all_done_reviews=int(everything[1]),
     )
     return snapshot, generation is not None
 
 
-def after_rating(user, settings: StudySettings, now: datetime, held, rated, context: str) -> dict:
+def after_rating(user, settings: StudySettings, now: datetime, held, rated, context: str, deck: Deck | None) -> dict:
     """The queue's counts after `rated` (scheduling.queue's `counts`; rated with generations=True, or None for a
     rating refused), from the snapshot it moved or from one read again; the snapshot is kept for the next rating.
-    `context`: context(…), not None."""
+    `context`: context(…, deck), not None; `deck`: the deck studied, or None."""
     snapshot = None
     if rated is not None and not rated.duplicate and rated.generations is not None:
         was, after = rated.generations
@@ -300,7 +350,7 @@ def after_rating(user, settings: StudySettings, now: datetime, held, rated, cont
         if before is not None and after == was + BUMPS and before.holds(context, now):
             snapshot = before.moved(rated, after)
     if snapshot is None:
-        snapshot, keeps = read(user, settings, now, held, context)
+        snapshot, keeps = read(user, settings, now, held, context, deck)
         if not keeps:
             return snapshot.counts(now)
     keep(user.pk, snapshot)

@@ -683,22 +683,29 @@ def queue(
     what is left of the learner's limits for the day (all their ratings count against those). The card
     comes with everything the review page renders, its question in `language` when the item has a
     version in it (reading.card_to_show). `held`: held_questions(user, now), when the caller has it; else the
-    rule (withheld_questions) is read in the queue's statement. `counts`: what that statement reads (without a deck),
-    when the caller has it (quizzes/study/kept_queue.py: the queue moved by a rating)."""
+    rule (withheld_questions) is read in the queue's statement. `counts`: what that statement reads (with a deck, with
+    the learner's done counts of all their cards: all_done_new, all_done_reviews), when the caller has it
+    (quizzes/study/kept_queue.py: the queue moved by a rating)."""
     start, end = day_bounds(now, settings.timezone, settings.rollover_hour)
     visible = visible_question(user)
     # Cards of questions an assignment keeps for its own attempts stay out of the queue while it does.
     held = withheld_questions(user, now) if held is None else held
     new_limit, review_limit = settings.new_per_day, settings.reviews_per_day
+    if counts is not None and not fetch_card:
+        counts = None
     if deck is not None:
-        everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
-        new_limit = max(0, new_limit - everything["done_new"])
-        review_limit = max(0, review_limit - everything["done_reviews"])
+        if counts is not None:  # the kept queue's: the learner's done counts of all their cards come with it
+            done_new, done_reviews = counts["all_done_new"], counts["all_done_reviews"]
+        else:
+            everything = _queue_counts(user.pk, visible, now, start, end, held, 0, 0)
+            done_new, done_reviews = everything["done_new"], everything["done_reviews"]
+        new_limit = max(0, new_limit - done_new)
+        review_limit = max(0, review_limit - done_reviews)
         if deck.new_per_day is not None:
             new_limit = min(new_limit, deck.new_per_day)
         if deck.reviews_per_day is not None:
             review_limit = min(review_limit, deck.reviews_per_day)
-    if counts is None or deck is not None or not fetch_card:
+    if counts is None:
         counts = _queue_counts(
             user.pk,
             visible,

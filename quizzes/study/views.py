@@ -311,7 +311,10 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     held = withheld_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     # The next card after an htmx rating comes from the learner's queue moved by this rating, when it is kept.
-    kept_context = kept_queue.context(request, settings, now) if request.htmx else None
+    deck, kept_context = False, None
+    if request.htmx:
+        deck = _current_deck(request)
+        kept_context = kept_queue.context(request, settings, now, deck)
     try:
         rated = scheduling.rate(
             request.user,
@@ -351,8 +354,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
         )
     counts = None
     if kept_context is not None:
-        counts = kept_queue.after_rating(request.user, settings, now, held, rated, kept_context)
-    return _back_to_queue(request, settings, now, held=held, counts=counts)
+        counts = kept_queue.after_rating(request.user, settings, now, held, rated, kept_context, deck)
+    return _back_to_queue(request, settings, now, held=held, counts=counts, deck=deck)
 
 
 def _duration_ms(shown_at: str | None, now) -> int | None:
@@ -364,14 +367,14 @@ def _duration_ms(shown_at: str | None, now) -> int | None:
 
 
 def _back_to_queue(
-    request: HttpRequest, settings: StudySettings, now, status: int = 200, held=None, counts=None
+    request: HttpRequest, settings: StudySettings, now, status: int = 200, held=None, counts=None, deck=False
 ) -> HttpResponse:
     if not request.htmx:
         response = redirect("quizzes:review")
         if status == 409:  # a stale tab: show the message on a page that says so
             return _review_page(request, _front_context(request, settings, now, held), status=409)
         return response
-    context = _front_context(request, settings, now, held, counts=counts)
+    context = _front_context(request, settings, now, held, deck=deck, counts=counts)
     html = kept_front.partial(request, context)
     if html is not None:
         return HttpResponse(html, status=status)
