@@ -25,6 +25,13 @@ NOW = datetime(2026, 6, 15, 20, 30, tzinfo=UTC)  # the day ends at 04:00 UTC (ro
 HX = {"HX-Request": "true"}
 
 
+@pytest.fixture(autouse=True)
+def sessions_last(settings):
+    """The learner's moments are months before the machine's clock, and the deck studied is in the session, saved at
+    either: it must hold at both."""
+    settings.SESSION_COOKIE_AGE = 10 * 365 * 24 * 60 * 60
+
+
 def seen(queue) -> tuple:
     return (
         queue.card.pk if queue.card else None,
@@ -138,6 +145,9 @@ class Learner:
         if rng.random() < self.decking:
             self.deck_step()
             return
+        if self.decking and rng.random() < 0.3 and self.studied() is None:  # mostly studying a deck
+            self.deck_step(study=True)
+            return
         op = rng.random()
         if self.studied() and rng.random() < 0.15:
             op = 0.9  # back to all the cards
@@ -179,15 +189,14 @@ class Learner:
                 new_per_day=rng.choice([0, 1, 2, 5, 20]), reviews_per_day=rng.choice([1, 2, 3, 200])
             )
         elif op < 0.91:  # a deck studied, or all the cards again
-            with self.at():  # a session saved at the learner's moment expires two weeks after it
-                session = self.client.session
-                if session.get("deck"):
-                    del session["deck"]
-                else:
-                    deck, _ = Deck.objects.get_or_create(user=user, name="Half")
-                    Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
-                    session["deck"] = deck.pk
-                session.save()
+            session = self.client.session
+            if session.get("deck"):
+                del session["deck"]
+            else:
+                deck, _ = Deck.objects.get_or_create(user=user, name="Half")
+                Card.objects.filter(pk__in=cards[::2]).update(deck=deck)
+                session["deck"] = deck.pk
+            session.save()
         elif op < 0.94:  # a class joined, an assignment, the class left…
             self.teach()
         elif op < 0.96:  # cards added
@@ -202,11 +211,10 @@ class Learner:
             Card.objects.filter(pk=rng.choice(cards)).update(due=self.now - timedelta(minutes=1))
 
     def studied(self) -> Deck | None:
-        with self.at():  # a session saved at the learner's moment expires two weeks after it
-            deck_id = self.client.session.get("deck")
+        deck_id = self.client.session.get("deck")
         return Deck.objects.filter(pk=deck_id).first() if deck_id else None
 
-    def deck_step(self) -> None:
+    def deck_step(self, study: bool = False) -> None:
         """A step of the decks', through the app's views: a deck made and studied, or another one; all the cards
         studied again; cards moved into or out of a deck (the card browser's "move to"); a deck deleted; cards
         pasted into a deck; a deck's limits changed."""
@@ -215,7 +223,7 @@ class Learner:
         decks = list(Deck.objects.filter(user=user).order_by("pk"))
         studied = self.studied()
         deck = studied or (rng.choice(decks) if decks else None)
-        op = rng.random()
+        op = 0.0 if study else rng.random()
         with self.at():
             if op < 0.2 or deck is None:  # a deck studied: made, with cards moved into it, or one there is
                 name = rng.choice(["Half", 'Odd <"deck"> & co', "Ünï"])
@@ -417,10 +425,12 @@ def test_the_deck_studied_switched_or_left_between_two_ratings_shows_at_once(ali
     assert kept_queue._recent[learner.pk].deck is None
 
 
-@pytest.mark.parametrize("write", ["out", "in", "delete", "paste", "limits"])
+@pytest.mark.parametrize("write", ["out", "in", "delete", "paste", "card", "limits"])
 def test_a_write_to_the_deck_studied_between_two_ratings_shows_at_once(alice, learner, write):
     world = Learner(alice, learner, random.Random(14), 20, 200)
-    deck = studying(world)
+    deck = studying(world, **({"new_per_day": 1} if write == "limits" else {}))
+    if write == "limits":  # its new cards more than its limit
+        world.move(list(Card.objects.filter(user=learner, state=Card.State.NEW).values_list("pk", flat=True)), deck)
     world.rate(Card.objects.filter(user=learner, deck=deck, state=Card.State.REVIEW).first().pk, 3, str(uuid.uuid4()))
     world.rate(world.shown, 3, str(uuid.uuid4()))
     before = world.from_scratch()
@@ -433,8 +443,10 @@ def test_a_write_to_the_deck_studied_between_two_ratings_shows_at_once(alice, le
             alice.post(f"/decks/{deck.pk}/", {"delete": "1"})
         elif write == "paste":
             alice.post(f"/decks/{deck.pk}/", {"paste": "1", "text": "zz – first\nzy – second"})
+        elif write == "card":  # a card row alone, without the app (an import): no question, no study written
+            Card.objects.create(user=learner, question=world.questions[13], deck=deck, due=world.now)
         else:
-            alice.post(f"/decks/{deck.pk}/", {"save": "1", "name": deck.name, "new_per_day": "0"})
+            alice.post(f"/decks/{deck.pk}/", {"save": "1", "name": deck.name, "new_per_day": ""})  # more new cards
     after = world.from_scratch()
     assert seen(after) != seen(before)  # what the queue shows moved
     world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
@@ -654,3 +666,21 @@ def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another
         kept_queue._recent.clear()
         world.rate(world.shown, 3, str(uuid.uuid4()))
     assert len(moves) == 2 and all(moves)
+
+
+@pytest.mark.parametrize("learners, decks", [(3, 3), (5, 2)], ids=["learners-limit", "decks-limit"])
+def test_a_new_card_of_another_deck_rated_counts_in_the_learners_limit_only(alice, learner, learners, decks):
+    """Studying a deck, a new card of another deck rated (another tab) counts against what is left of the learner's
+    limit, not the deck's: with each limit the one that binds, the new cards left show it on the kept path."""
+    world = Learner(alice, learner, random.Random(15), learners, 200)
+    deck = Deck.objects.create(user=learner, name="Pasted", new_per_day=decks)
+    with world.at():
+        alice.post(f"/decks/{deck.pk}/", {"paste": "1", "text": "a – 1\nb – 2\nc – 3\nd – 4"})
+        alice.post(f"/decks/{deck.pk}/study/")
+    mine = Card.objects.filter(user=learner, deck=deck, state=Card.State.NEW).order_by("created_at", "pk")
+    elsewhere = Card.objects.filter(user=learner, deck=None, state=Card.State.NEW).order_by("pk")
+    with counting_moves() as moves:
+        world.rate(mine.first().pk, 3, str(uuid.uuid4()))  # the snapshot read
+        world.rate(elsewhere.first().pk, 3, str(uuid.uuid4()))  # moved: compared with the queue read from scratch
+        world.rate(mine.first().pk, 3, str(uuid.uuid4()))
+    assert moves[0]  # the other deck's card's rating moved the snapshot (the next may read it again: a cut kind)
