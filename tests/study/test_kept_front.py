@@ -153,6 +153,12 @@ def test_a_deck_studied_is_the_templates(learner, bob, bank, language):
     card = Card.objects.get(user=learner, question=bank[language][0])
     kept, rendered = both(learner, card, language)
     assert kept == rendered and "/decks/all/study/" not in kept
+    # The card in a deck, that deck studied or all the cards: two frames.
+    deck = Deck.objects.create(user=learner, name=NAMES[0])
+    Card.objects.filter(pk=card.pk).update(deck=deck)
+    for studied in (None, deck, None, deck):
+        kept, rendered = both(learner, card, language, deck=studied)
+        assert kept == rendered and ("/decks/all/study/" in kept) == (studied is not None)
 
 
 def rate(client, card: Card) -> str:
