@@ -2,6 +2,7 @@
 shows an edit at once; every hot page runs a bounded number of queries, with a small or a large history."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -187,6 +188,28 @@ class TestQueriesAreBounded:
                 HTTP_HX_REQUEST="true",
             )
         assert response.status_code == 200
+
+    def test_rate_and_next_of_a_deck(self, client, learner, cards, reviews, django_assert_max_num_queries):
+        from quizzes.study.models import Card, Deck
+
+        ids = make_history(learner, cards, reviews)
+        deck = Deck.objects.create(user=learner, name="Deck <&>")
+        Card.objects.filter(user=learner).update(deck=deck)
+        client.force_login(learner)
+        client.post(f"/decks/{deck.pk}/study/")
+        client.get("/review/")
+        shown = ids[0]
+        for bound in (13, 12):
+            # session, user, the deck; the rating: BEGIN, the card, its update, the log, the day (its first rating of
+            # the day: a savepoint and an insert more), the generation, COMMIT; the first time the queue (the deck's
+            # and the learner's counts, one statement), then kept; the next card, its question with the choices
+            # (unless this process showed it since the bank last changed)
+            with django_assert_max_num_queries(bound):
+                response = client.post(
+                    f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, HTTP_HX_REQUEST="true"
+                )
+            assert response.status_code == 200 and "Studying the deck Deck &lt;&amp;&gt;." in response.content.decode()
+            shown = int(re.search(r'action="/review/(\d+)/bury/"', response.content.decode()).group(1))
 
     def test_progress(self, client, learner, cards, reviews, django_assert_max_num_queries):
         make_history(learner, cards, reviews)
