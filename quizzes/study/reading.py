@@ -114,6 +114,7 @@ SELECT {card}, {held}, EXISTS (SELECT 1 FROM quizzes_reviewlog l WHERE l.token =
 WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
+DECK_SQL = "SELECT {deck} FROM quizzes_deck d WHERE d.id = %s AND d.user_id = %s"
 
 
 @lru_cache(maxsize=8)
@@ -276,3 +277,15 @@ def log_by_token(token) -> ReviewLog | None:
         cursor.execute(_sql(LOG_BY_TOKEN_SQL, connection.vendor), [value])
         row = cursor.fetchone()
     return _columns()["log"].make(row) if row else None
+
+
+def deck_of(user, deck_id: int) -> Deck | None:
+    """The learner's deck `deck_id`, or None: Deck.objects.filter(user=user, pk=deck_id).first(), read on every
+    rating of a learner studying a deck, where building the ORM's query cost about as much as the rest of the kept
+    path's reads (docs/performance.md, session 10: deck study kept)."""
+    if not 0 < deck_id <= MAX_ID:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(DECK_SQL, connection.vendor), [deck_id, user.pk])
+        row = cursor.fetchone()
+    return _columns()["deck"].make(row) if row else None

@@ -59,7 +59,7 @@ def _review_page(request: HttpRequest, context: dict, status: int = 200) -> Http
 def _current_deck(request: HttpRequest) -> Deck | None:
     """The deck the learner chose to study (kept in their session), or None for all their cards."""
     deck_id = request.session.get("deck")
-    return Deck.objects.filter(user=request.user, pk=deck_id).first() if isinstance(deck_id, int) else None
+    return reading.deck_of(request.user, deck_id) if isinstance(deck_id, int) else None
 
 
 def _front_context(request: HttpRequest, settings: StudySettings, now, held=None, deck=False, counts=None) -> dict:
