@@ -393,20 +393,29 @@ def test_a_learner_studying_a_deck_rates_on_the_kept_path(alice, learner, django
     world = Learner(alice, learner, random.Random(12), 20, 200)
     deck = studying(world, new_per_day=5)
     world.rate(Card.objects.filter(user=learner, deck=deck).first().pk, 3, str(uuid.uuid4()))
-    for question_id in Card.objects.filter(user=learner).values_list("question_id", flat=True):
-        reading.shown_question(question_id)  # this process has shown them all: the counts below are the queue's
     # A learner studying all their cards pays 10 (test_a_rating_after_another_change_reads_the_queue_again); the deck
     # studied is read besides (views._current_deck), as before: neither the learner's counts nor the deck's queue.
-    shown = world.shown
-    for _ in range(3):
-        with django_assert_num_queries(11), world.at():
-            response = alice.post(f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX)
-        assert response.status_code == 200
-        shown = shown_in(response)[0]
-        assert Card.objects.get(pk=shown).deck_id == deck.pk
+    shown = three_kept_ratings(world, django_assert_num_queries, 11)
+    assert {Card.objects.get(pk=pk).deck_id for pk in shown} == {deck.pk}
     assert kept_queue._recent[learner.pk].deck == deck.pk
-    world.shown = shown
-    world.rate(shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+
+
+def three_kept_ratings(world, assert_num_queries, queries: int) -> list[int]:
+    """Three htmx ratings of the card shown, each in `queries` queries, once this process has shown every question
+    of the learner (the counts are then the queue's alone); the cards shown after them (the last is world.shown)."""
+    for question_id in Card.objects.filter(user=world.user).values_list("question_id", flat=True):
+        reading.shown_question(question_id)
+    shown = [world.shown]
+    for _ in range(3):
+        with assert_num_queries(queries), world.at():
+            response = world.client.post(
+                f"/review/{shown[-1]}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX
+            )
+        assert response.status_code == 200
+        shown.append(shown_in(response)[0])
+    world.shown = shown[-1]
+    return shown[1:]
 
 
 def test_the_deck_studied_switched_or_left_between_two_ratings_shows_at_once(alice, learner):
@@ -502,19 +511,11 @@ def test_a_learner_in_a_class_rates_on_the_kept_path(alice, learner, teacher, dj
     world = Learner(alice, learner, random.Random(3), 20, 200)
     in_a_class(world, teacher, world.questions[8:10], NOW + timedelta(days=3))
     world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
-    for question_id in Card.objects.filter(user=learner).values_list("question_id", flat=True):
-        reading.shown_question(question_id)  # this process has shown them all: the counts below are the queue's
     # What a learner in no class pays (test_a_rating_after_another_change_reads_the_queue_again): the assignments'
     # rule is read in the card's statement.
-    shown = world.shown
-    for _ in range(3):
-        with django_assert_num_queries(10), world.at():
-            response = alice.post(f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, headers=HX)
-        assert response.status_code == 200
-        shown = shown_in(response)[0]
+    three_kept_ratings(world, django_assert_num_queries, 10)
     assert kept_queue._recent[learner.pk].generation == PageGeneration.objects.get(user=learner).n
-    world.shown = shown
-    world.rate(shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
 
 
 def test_a_snapshot_of_a_learner_in_a_class_holds_until_an_assignments_next_moment(alice, learner, teacher):
