@@ -2,6 +2,7 @@
 texts moved into a deck, or removed from one's studies (and put back)."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -100,6 +101,16 @@ class TestStudyingADeck:
         alice.post("/decks/all/study/")
         assert "BIO-FRONT" in alice.get("/review/").content.decode()
 
+    def test_the_deck_line_is_markup_a_browser_reads_as_written(self, alice, learner):
+        """Its "study all my cards" form sat in a <p>: a browser ends the paragraph at the form, which left the line's
+        separators outside it and a stray dot on a phone."""
+        deck = Deck.objects.create(user=learner, name="Bio")
+        cards.make_cards(learner, [("BIO-FRONT", "b")], deck)
+        alice.post(f"/decks/{deck.pk}/study/")
+        for response in (alice.get("/review/"), alice.get("/review/", headers=HX)):
+            assert "Studying the deck Bio" in response.content.decode()
+            assert forms_in_paragraphs(response.content.decode()) == []
+
     def test_someone_elses_deck_cannot_be_studied(self, alice, learner):
         bob = factory.make_user("bob", factory.Role.LEARNER)
         deck = Deck.objects.create(user=bob, name="Bob's")
@@ -191,3 +202,25 @@ class TestStudies:
         assert c.post(f"/studies/{one.pk}/remove/").status_code == 404
         assert c.post(f"/studies/{one.pk}/deck/", {"deck": ""}).status_code == 404
         assert Study.objects.filter(pk=one.pk).exists()
+
+
+def forms_in_paragraphs(page: str) -> list[int]:
+    """The lines of the forms that start inside an open <p> (HTML closes the paragraph there)."""
+
+    class Reader(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open_p, self.found = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "form" and self.open_p:
+                self.found.append(self.getpos()[0])
+            self.open_p += tag == "p"
+
+        def handle_endtag(self, tag):
+            if tag == "p" and self.open_p:
+                self.open_p -= 1
+
+    reader = Reader()
+    reader.feed(page)
+    return reader.found
