@@ -337,14 +337,22 @@ def counting_moves(counts=lambda result: result is not None):
         yield moves
 
 
+def two_hundred_steps(world: "Learner", start=lambda: None, counts=lambda result: result is not None) -> list:
+    """The learner, logged in, takes the `start` step then a random walk of 200 steps, each rating checked against the
+    queue read from scratch; what counting_moves recorded."""
+    world.client.force_login(world.user)
+    start()
+    with counting_moves(counts) as moves:
+        for _ in range(200):
+            world.step()
+    return moves
+
+
 @pytest.mark.parametrize("seed", range(6))
 @pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
 def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, limits):
     world = Learner(client, learner, random.Random(seed), *limits)
-    client.force_login(learner)
-    with counting_moves() as moves:
-        for _ in range(200):
-            world.step()
+    moves = two_hundred_steps(world)
     # The kept path was taken, and most ratings moved the snapshot rather than read it again.
     assert world.ratings > 60
     assert sum(moves) > world.ratings / 4, (sum(moves), world.ratings)
@@ -354,11 +362,8 @@ def test_the_kept_queue_is_the_queue_read_from_scratch(client, learner, seed, li
 @pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
 def test_the_kept_queue_of_a_learner_in_a_class_is_the_queue_read_from_scratch(client, learner, seed, limits):
     world = Learner(client, learner, random.Random(100 + seed), *limits, teaching=0.12)
-    client.force_login(learner)
-    world.teach()  # in a class, with an assignment, from the start
-    with counting_moves(lambda result: result is not None and world.classroom is not None) as moves:
-        for _ in range(200):
-            world.step()
+    # In a class, with an assignment, from the start.
+    moves = two_hundred_steps(world, world.teach, lambda result: result is not None and world.classroom is not None)
     # Most ratings were a class learner's, and a good share of those applied moved the snapshot: besides what reads
     # it again for any learner, only the teacher's writes and the assignments' moments do.
     assert world.ratings_in_class > 40, world.ratings_in_class
@@ -369,11 +374,8 @@ def test_the_kept_queue_of_a_learner_in_a_class_is_the_queue_read_from_scratch(c
 @pytest.mark.parametrize("limits", [(20, 200), (2, 3)], ids=["roomy", "tight"])
 def test_the_kept_queue_of_a_learner_studying_a_deck_is_the_queue_read_from_scratch(client, learner, seed, limits):
     world = Learner(client, learner, random.Random(200 + seed), *limits, decking=0.15)
-    client.force_login(learner)
-    world.deck_step()  # a deck studied from the start
-    with counting_moves(lambda result: result is not None and result.deck is not None) as moves:
-        for _ in range(200):
-            world.step()
+    # A deck studied from the start.
+    moves = two_hundred_steps(world, world.deck_step, lambda result: result is not None and result.deck is not None)
     # Most ratings were of a deck studied, and a good share of those moved the snapshot: the deck's writes (a card
     # moved, pasted, a deck deleted, its limits) read it again, as any other write does.
     assert world.ratings_in_deck > 40, world.ratings_in_deck
