@@ -57,13 +57,25 @@ CLASS_SIZE = 200
 ASSIGNMENT_QUESTIONS = 50
 
 RATE_LUA = """
--- rate-and-next: POST a Good rating with a fresh token to one of the learner's cards.
+-- rate-and-next: POST a Good rating with a fresh token to one of the learner's cards. Each of wrk's threads has its
+-- own Lua state, seeded alike: each gets a number (setup), which seeds its cards' order and is in its tokens, with
+-- the run's start and a count, so that no two requests of a run or of two runs share a token (a replay).
 local cards = {%(cards)s}
 local csrf = "%(csrf)s"
+local threads = 0
+setup = function(thread)
+  thread:set("thread_number", threads)
+  threads = threads + 1
+end
+local sent = 0
+local started = os.time()
+init = function(args)
+  math.randomseed(started * 16 + thread_number)
+end
 request = function()
   local card = cards[math.random(#cards)]
-  local token = string.format("%%08x-%%04x-4%%03x-a%%03x-%%012x", math.random(0, 0x7fffffff),
-    math.random(0, 0xffff), math.random(0, 0xfff), math.random(0, 0xfff), math.random(0, 0x7fffffff))
+  sent = sent + 1
+  local token = string.format("%%08x-%%04x-4000-a000-%%012x", started %% 0x100000000, thread_number, sent)
   local body = "rating=3&token=" .. token .. "&csrfmiddlewaretoken=" .. csrf
   local headers = {}
   for name, value in pairs(wrk.headers) do headers[name] = value end  -- keeps the -H Cookie
