@@ -179,9 +179,10 @@ class TestQueriesAreBounded:
         client.force_login(learner)
         client.get("/review/")
         # session, user; the rating: BEGIN, the card (with what is held and the token's log), the card's update,
-        # the log, the day (its first rating of the day: a savepoint and an insert more), COMMIT; the queue, the
-        # next card, its question with the choices (unless this process showed it since the bank last changed)
-        with django_assert_max_num_queries(12):
+        # the log, the day (its first rating of the day: a savepoint and an insert more), COMMIT; the queue and its
+        # snapshot written, the next card, its question with the choices (unless this process showed it since the
+        # bank last changed)
+        with django_assert_max_num_queries(13):
             response = client.post(
                 f"/review/{ids[0]}/rate/",
                 {"rating": 3, "token": "4b0d8f2e-1c1a-4c3e-9b1e-0a9a3c1e2f10"},
@@ -199,11 +200,12 @@ class TestQueriesAreBounded:
         client.post(f"/decks/{deck.pk}/study/")
         client.get("/review/")
         shown = ids[0]
-        for bound in (13, 12):
+        for bound in (14, 13):
             # session, user, the deck; the rating: BEGIN, the card, its update, the log, the day (its first rating of
             # the day: a savepoint and an insert more), the generation, COMMIT; the first time the queue (the deck's
-            # and the learner's counts, one statement), then kept; the next card, its question with the choices
-            # (unless this process showed it since the bank last changed)
+            # and the learner's counts, one statement) then its snapshot written, then the snapshot moved and written
+            # in the rating's transaction; the next card, its question with the choices (unless this process showed
+            # it since the bank last changed)
             with django_assert_max_num_queries(bound):
                 response = client.post(
                     f"/review/{shown}/rate/", {"rating": 3, "token": str(uuid.uuid4())}, HTTP_HX_REQUEST="true"

@@ -113,6 +113,17 @@ def current() -> str:
     return f"{token}.{_stamp_text()}"
 
 
+def shared() -> str:
+    """The bank's version as every process of this machine sees it, for what is kept where they all read it (the
+    database: quizzes/study/kept_queue.py): the cache's token and the stamp with a shared cache (Redis), else the
+    stamp alone, which every bump rewrites after its commit; this process's own version (current()) without a stamp
+    (a read-only disk), which changes with its own bumps only, as its pages do."""
+    if cache_is_shared():
+        return current()
+    stamp = _stamp_text()
+    return stamp if stamp != "0" else current()
+
+
 def _bump_cache() -> None:
     global _own_token
     if cache_is_shared():

@@ -27,12 +27,13 @@ tests/study/test_kept_queue.py compares both after random sequences of everythin
 and not.
 """
 
+import hashlib
+import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
 from django.db import connection
 
 from .. import kept
@@ -42,10 +43,10 @@ from . import learner_pages, scheduling
 from .models import Card, Deck, StudySettings
 from .reading import read_datetime
 
-TIMEOUT = 60 * 60
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
-# The last snapshot of each learner this process made or read: no unpickling on the next rating of theirs.
+# The last snapshot of each learner this process made or read: no decoding on the next rating of theirs that it
+# serves. The one every process moves is in the database (KeptQueue), read with the rated card.
 RECENT = 256
 _recent: dict[int, "Snapshot"] = {}
 
@@ -84,7 +85,7 @@ def _us(moment: datetime) -> int:
 
 class Kind:
     """One kind of card as the queue reads it: their moments (due, or created) and ids, in the queue's order (moment,
-    id). Arrays: a snapshot is pickled at each rating, and the rated card is looked for among hundreds."""
+    id). Arrays: a snapshot is encoded at each rating, and the rated card is looked for among hundreds."""
 
     __slots__ = ("moments", "ids")
 
@@ -95,12 +96,6 @@ class Kind:
 
     def __len__(self) -> int:
         return len(self.ids)
-
-    def __getstate__(self):
-        return self.moments, self.ids
-
-    def __setstate__(self, state):
-        self.moments, self.ids = state
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Kind) and (self.moments, self.ids) == (other.moments, other.ids)
@@ -131,7 +126,7 @@ class Kind:
 @dataclass(frozen=True)
 class Snapshot:
     """What the queue's statement read at `generation`, from `since`. Moments are microseconds since the epoch (a
-    snapshot is pickled at each rating). Each kind is sorted in the queue's order: (due or created, id)."""
+    snapshot is encoded at each rating). Each kind is sorted in the queue's order: (due or created, id)."""
 
     context: str
     generation: int
@@ -230,37 +225,110 @@ class Snapshot:
 
 def context(request, settings: StudySettings, now: datetime, deck: Deck | None) -> str | None:
     """What a learner's snapshot is read with besides their cards and log, `deck` studied (views._current_deck: its
-    row as this request read it) or None; None when none is kept for them (no saved settings, not a learner)."""
+    row as this request read it) or None, as a digest; None when none is kept for them (no saved settings, not a
+    learner)."""
     if settings.pk is None or not learner_pages.is_learner(request):
         return None
     fields = tuple(getattr(settings, f.attname) for f in StudySettings._meta.concrete_fields)
     day = scheduling.local_day(now, settings.timezone, settings.rollover_hour)
     studied = (deck.pk, deck.new_per_day, deck.reviews_per_day) if deck is not None else None
-    return repr((request.user.pk, fields, day.isoformat(), bank_version.current(), kept.release(), studied))
+    what = (request.user.pk, fields, day.isoformat(), bank_version.shared(), kept.release(), studied)
+    return hashlib.blake2b(repr(what).encode(), digest_size=16).hexdigest()
 
 
-def _key(user_id: int) -> str:
-    return f"learnapp:kept-queue:{user_id}"
+# A snapshot in the database (KeptQueue.data): integers (64 bits, little-endian), then its context's text. The
+# integers: the format, the snapshot's scalars (NONE for None), the three kinds' sizes and the context's length in
+# bytes; then each kind's moments and ids. Only numbers: decoding runs no code.
+FORMAT = 1
+NONE = -(2**63)
+SCALARS = (
+    "since",
+    "until",
+    "bound",
+    "end",
+    "reviews_cut",
+    "new_cut",
+    "done_new",
+    "done_reviews",
+    "undoable",
+    "deck",
+    "all_done_new",
+    "all_done_reviews",
+)
+HEADER = 1 + len(SCALARS) + 4
+KINDS = ("learning", "reviews", "new")
 
 
-def found(user_id: int, generation: int | None) -> Snapshot | None:
-    """The learner's snapshot at `generation`, if one is kept."""
+def _little(numbers: array) -> array:
+    if sys.byteorder == "big":
+        numbers.byteswap()
+    return numbers
+
+
+def encode(snapshot: Snapshot) -> bytes:
+    """The snapshot as KeptQueue.data (its generation is the row's)."""
+    text = snapshot.context.encode()
+    kinds = [getattr(snapshot, name) for name in KINDS]
+    head = [FORMAT, *(NONE if (v := getattr(snapshot, f)) is None else v for f in SCALARS)]
+    numbers = array("q", [*head, *(len(kind) for kind in kinds), len(text)])
+    for kind in kinds:
+        numbers += kind.moments
+        numbers += kind.ids
+    return _little(numbers).tobytes() + text
+
+
+def decode(data: bytes, generation: int) -> Snapshot | None:
+    """The snapshot `encode` wrote, at `generation`; None for another format or a row cut short."""
+    try:
+        head = _little(array("q", data[: HEADER * 8]))
+        if len(head) != HEADER or head[0] != FORMAT:
+            return None
+        *sizes, length = head[-4:]
+        numbers = _little(array("q", data[HEADER * 8 : len(data) - length]))
+        if len(numbers) != 2 * sum(sizes) or length < 0:
+            return None
+        kinds, at = {}, 0
+        for name, size in zip(KINDS, sizes, strict=True):
+            kind = Kind()
+            kind.moments, kind.ids = numbers[at : at + size], numbers[at + size : at + 2 * size]
+            kinds[name], at = kind, at + 2 * size
+        scalars = {f: None if v == NONE else v for f, v in zip(SCALARS, head[1:-4], strict=True)}
+        text = data[len(data) - length :].decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return Snapshot(context=text, generation=generation, **scalars, **kinds)
+
+
+def found(user_id: int, generation: int | None, data: bytes | None) -> Snapshot | None:
+    """The learner's snapshot at `generation`: this process's if it made or read it, else the database's, `data`
+    (KeptQueue.data, read at that generation by the card's statement: reading.card_to_rate)."""
     if generation is None:
         return None
     snapshot = _recent.get(user_id)
-    if snapshot is None or snapshot.generation != generation:
-        snapshot = cache.get(_key(user_id))
-        if snapshot is None or snapshot.generation != generation:
-            return None
-    return snapshot
+    if snapshot is not None and snapshot.generation == generation:
+        return snapshot
+    return decode(data, generation) if data is not None else None
 
 
-def keep(user_id: int, snapshot: Snapshot) -> None:
+def remember(user_id: int, snapshot: Snapshot) -> None:
     if len(_recent) >= RECENT:
         _recent.clear()
     _recent[user_id] = snapshot
-    if bank_version.cache_is_shared():  # a cache of this process only holds what _recent holds
-        cache.set(_key(user_id), snapshot, TIMEOUT)
+
+
+# A rating's snapshot is written in its transaction, where nothing else writes the learner's generation before the
+# commit; a snapshot read again is written after, over an older one only (another process's rating may have
+# written a newer one meanwhile).
+STORE_SQL = """
+INSERT INTO quizzes_keptqueue (user_id, generation, data) VALUES (%s, %s, %s)
+ON CONFLICT (user_id) DO UPDATE SET generation = excluded.generation, data = excluded.data
+"""
+STORE_NEWER_SQL = STORE_SQL + "WHERE quizzes_keptqueue.generation < excluded.generation"
+
+
+def store(user_id: int, snapshot: Snapshot, sql: str = STORE_SQL) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, snapshot.generation, encode(snapshot)])
 
 
 def read(user, settings: StudySettings, now: datetime, held, context: str, deck: Deck | None) -> tuple[Snapshot, bool]:
@@ -337,23 +405,36 @@ def read(user, settings: StudySettings, now: datetime, held, context: str, deck:
     return snapshot, generation is not None
 
 
-def after_rating(user, settings: StudySettings, now: datetime, held, rated, context: str, deck: Deck | None) -> dict:
-    """The queue's counts after `rated` (scheduling.queue's `counts`; rated with generations=True, or None for a
-    rating refused), from the snapshot it moved or from one read again; the snapshot is kept for the next rating.
-    `context`: context(…, deck), not None; `deck`: the deck studied, or None."""
-    snapshot = None
-    if rated is not None and not rated.duplicate and rated.generations is not None:
-        was, after = rated.generations
-        before = found(user.pk, was)
-        # Nothing but this rating wrote between the snapshot and its commit: the generation moved by its own
-        # writes only.
-        if before is not None and after == was + BUMPS and before.holds(context, now):
-            snapshot = before.moved(rated, after)
+class Move:
+    """A rating's move of the learner's snapshot, made before its commit (scheduling.rate(…, then=Move(…))): the
+    snapshot its card's statement found at the generation it read, moved by the rating and written with it, if
+    nothing but this rating wrote between that snapshot and the commit (the generation moved by the rating's own
+    writes only)."""
+
+    def __init__(self, user, context: str, now: datetime):
+        self.user, self.context, self.now = user, context, now
+        self.snapshot: Snapshot | None = None
+
+    def __call__(self, rated: scheduling.Rated, was: int | None, after: int | None, kept: bytes | None) -> None:
+        before = found(self.user.pk, was, kept)
+        if before is None or after != was + BUMPS or not before.holds(self.context, self.now):
+            return
+        self.snapshot = before.moved(rated, after)
+        if self.snapshot is not None:
+            store(self.user.pk, self.snapshot)
+
+
+def after_rating(user, settings: StudySettings, now: datetime, held, rated, move: Move, deck: Deck | None) -> dict:
+    """The queue's counts after `rated` (a rating scheduling.rate applied, or replayed, with then=`move`), from the
+    snapshot the rating moved or from one read again, then written; this process keeps it for the next rating it
+    serves. `deck`: the deck studied, or None."""
+    snapshot = move.snapshot if not rated.duplicate else None
     if snapshot is None:
-        snapshot, keeps = read(user, settings, now, held, context, deck)
+        snapshot, keeps = read(user, settings, now, held, move.context, deck)
         if not keeps:
             return snapshot.counts(now)
-    keep(user.pk, snapshot)
+        store(user.pk, snapshot, STORE_NEWER_SQL)
+    remember(user.pk, snapshot)
     return snapshot.counts(now)
 
 

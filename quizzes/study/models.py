@@ -100,6 +100,21 @@ class PageGeneration(models.Model):
             return None
 
 
+class KeptQueue(models.Model):
+    """A learner's review queue as rate-and-next keeps it (quizzes/study/kept_queue.py), at their page generation
+    `generation`: in the database, so that every worker process moves the one snapshot whichever of them served the
+    learner's last rating. A rating writes it in its own transaction (the generation it leaves and the snapshot it
+    moved are committed together); a queue read again writes it after. `data` is kept_queue.encode's: never code
+    (no pickle), only numbers and the snapshot's context digest."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, primary_key=True, related_name="+")
+    generation = models.BigIntegerField()
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.generation}"
+
+
 class Deck(models.Model):
     """A learner's group of cards (their own, and those of the sets and texts they study), studied on its
     own or with all the others. Its limits apply when it is studied on its own; empty: the learner's."""

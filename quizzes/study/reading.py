@@ -106,11 +106,14 @@ WHERE q.id = %s
 ORDER BY ch.position, ch.id
 """
 # With the card: whether an assignment holds its question ({held}), whether the rating's token is already in the
-# log (a replay, or a token used on another card: rare, then the log row is read), and the learner's page
-# generation as this statement sees it (what a queue kept by generation was read at: quizzes/study/kept_queue.py).
+# log (a replay, or a token used on another card: rare, then the log row is read), the learner's page generation
+# as this statement sees it, and their kept queue if it was kept at that generation (quizzes/study/kept_queue.py).
 CARD_TO_RATE_SQL = """
 SELECT {card}, {held}, EXISTS (SELECT 1 FROM quizzes_reviewlog l WHERE l.token = %s),
-  (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = c.user_id) FROM quizzes_card c
+  (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = c.user_id),
+  (SELECT k.data FROM quizzes_keptqueue k WHERE k.user_id = c.user_id
+   AND k.generation = (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = c.user_id))
+FROM quizzes_card c
 WHERE c.id = %s AND c.user_id = %s AND c.removed_at IS NULL AND {visible}
 """
 LOG_BY_TOKEN_SQL = "SELECT {log} FROM quizzes_reviewlog l WHERE l.token = %s"
@@ -237,6 +240,7 @@ class CardToRate(NamedTuple):
     held: bool  # its question is held by an assignment
     token_used: bool  # the rating's token is in the log already
     generation: int | None  # the learner's page generation (PageGeneration), as the card's statement read it
+    kept: bytes | None  # their kept queue (KeptQueue.data) if it was kept at that generation
 
 
 def card_to_rate(
@@ -265,9 +269,10 @@ def card_to_rate(
         row = cursor.fetchone()
     if row is None:
         return None
-    card = _columns()["card"].make(row[:-3])
-    is_held = bool(row[-3]) or (not isinstance(held, RawSQL) and card.question_id in held)
-    return CardToRate(card, is_held, bool(row[-2]), row[-1])
+    card = _columns()["card"].make(row[:-4])
+    is_held = bool(row[-4]) or (not isinstance(held, RawSQL) and card.question_id in held)
+    kept = row[-1]
+    return CardToRate(card, is_held, bool(row[-3]), row[-2], bytes(kept) if kept is not None else None)
 
 
 def log_by_token(token) -> ReviewLog | None:

@@ -8,7 +8,7 @@ then does. Days roll over at the learner's chosen hour in their time zone.
 import random
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -255,9 +255,6 @@ class Rated:
     log: ReviewLog
     card: Card
     duplicate: bool = False
-    # With rate(…, generations=True), a rating applied: the learner's page generation the card's statement read, and
-    # the one the rating's writes left, read before its commit (quizzes/study/kept_queue.py).
-    generations: tuple[int | None, int | None] | None = None
 
 
 def _snapshot(card: Card) -> dict:
@@ -290,7 +287,7 @@ def rate(
     answer: dict | None = None,
     settings: StudySettings | None = None,
     held: Collection[int] | RawSQL = (),
-    generations: bool = False,
+    then: Callable[[Rated, int | None, int | None, bytes | None], None] | None = None,
 ) -> Rated:
     """Apply `rating` to the learner's card once. A replayed `token` returns the first result; a card
     changed since it was shown (another tab: `version`, or the version carried by a token from
@@ -299,8 +296,9 @@ def rate(
     The card row is locked first (select_for_update on PostgreSQL; on SQLite the IMMEDIATE
     transaction takes the write lock), so the checks and the compare-and-set below see one state. A card whose
     question is in `held` (held_questions, or the rule itself, withheld_questions, read in the card's statement) is
-    refused with Held. With `generations`, a rating applied also says the learner's page generation its card's
-    statement read and the one its writes left (Rated.generations: quizzes/study/kept_queue.py), at one query more."""
+    refused with Held. With `then`, a rating applied calls then(rated, generation read, generation left, kept queue)
+    before its commit, at one query more: the learner's page generation the card's statement read, the one the
+    rating's writes left, and the queue kept at the first (reading.CardToRate.kept; quizzes/study/kept_queue.py)."""
     now = (now or djtz.now()).astimezone(UTC)
     settings = settings or StudySettings.for_user(user)
     if version is None and token is not None:
@@ -323,8 +321,8 @@ def rate(
             if version is not None and card.version != version:
                 raise StaleCard(_("This card was already reviewed, perhaps in another tab."))
             rated = _apply(card, settings, rating, token, now, duration_ms, origin, answer)
-            if generations:
-                rated.generations = (read.generation, _generation(user.pk))
+            if then is not None:
+                then(rated, read.generation, _generation(user.pk), read.kept)
             return rated
     except IntegrityError:
         # The token reached the log in a transaction that raced this one (PostgreSQL, two cards):

@@ -311,10 +311,11 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
     held = withheld_questions(request.user, now)
     duration = _duration_ms(request.POST.get("shown_at"), now)
     # The next card after an htmx rating comes from the learner's queue moved by this rating, when it is kept.
-    deck, kept_context = False, None
+    deck, move = False, None
     if request.htmx:
         deck = _current_deck(request)
         kept_context = kept_queue.context(request, settings, now, deck)
+        move = kept_queue.Move(request.user, kept_context, now) if kept_context is not None else None
     try:
         rated = scheduling.rate(
             request.user,
@@ -327,7 +328,7 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             answer=answer,
             settings=settings,
             held=held,
-            generations=kept_context is not None,
+            then=move,
         )
     except Card.DoesNotExist:
         raise Http404 from None
@@ -353,8 +354,8 @@ def rate(request: HttpRequest, card_id: int) -> HttpResponse:
             ),
         )
     counts = None
-    if kept_context is not None:
-        counts = kept_queue.after_rating(request.user, settings, now, held, rated, kept_context, deck)
+    if move is not None:
+        counts = kept_queue.after_rating(request.user, settings, now, held, rated, move, deck)
     return _back_to_queue(request, settings, now, held=held, counts=counts, deck=deck)
 
 

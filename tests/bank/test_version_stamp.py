@@ -76,6 +76,29 @@ def test_without_a_stamp_the_cache_alone_carries_the_version(settings, tmp_path)
     cache.clear()
 
 
+def test_the_shared_version_is_the_same_in_every_process_of_the_machine(settings, tmp_path):
+    """What is kept in the database for every process (the kept review queue) is keyed by the version they all see:
+    with a cache of each process's own memory, the stamp, which a bump rewrites for them all."""
+    settings.LEARNAPP_BANK_STAMP = tmp_path / "stamp"
+    version._bump_stamp()
+    here = version.shared()
+    version._bump_cache()  # as another process's token differs from this one's: a token of its own
+    assert version.shared() == here
+    bump_in_another_process(settings.LEARNAPP_BANK_STAMP)  # a change made anywhere on the machine
+    assert version.shared() != here
+
+
+def test_without_a_stamp_the_shared_version_is_this_processs_own(settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    settings.LEARNAPP_BANK_STAMP = blocker / "stamp"  # its folder cannot be made
+    before = version.shared()
+    assert before == version.current()
+    version._bump_all()  # this process's own change still shows
+    assert version.shared() != before
+    cache.clear()
+
+
 def test_with_a_shared_cache_the_version_is_read_from_it(settings):
     """With Redis (several machines), a change made on another machine reaches this one through the cache: its
     stamp file is not shared."""
@@ -95,6 +118,7 @@ def test_with_a_shared_cache_the_version_is_read_from_it(settings):
         cache.set(version.VERSION_KEY, "another-machine-bumped-it", None)  # as another machine's bump does
         assert version.current() != before
         assert version.current().startswith("another-machine-bumped-it.")
+        assert version.shared() == version.current()  # another machine's change: its stamp is not this one's
         version._bump_cache()
         assert not version.current().startswith("another-machine-bumped-it.")
     finally:

@@ -53,8 +53,9 @@ def alice(client, learner):
 # this process has shown that question since the bank last changed: reading.shown_question).
 REVIEW_QUERIES = 6
 # + the rating: a transaction (SQLite's BEGIN and COMMIT are counted), the card locked, a replayed token, the
-# card, the log row and the day's counts written; the held questions are read once for the rating and the queue.
-RATE_QUERIES = 12
+# card, the log row and the day's counts written; the held questions are read once for the rating and the queue;
+# the kept queue's snapshot written (quizzes/study/kept_queue.py).
+RATE_QUERIES = 13
 # Not yet kept (quizzes.study.progress_cache): session, user, the fingerprint (with the held
 # questions), the queue's counts, the days, totals, forecast, topics and sources, at risk and leeches, calibration.
 PROGRESS_QUERIES = 10

@@ -15,9 +15,10 @@ from unittest import mock
 
 import pytest
 
+from quizzes.bank import version as bank_version
 from quizzes.bank.models import QuizSetItem, withheld_ids
 from quizzes.study import kept_queue, reading, scheduling
-from quizzes.study.models import Card, Deck, PageGeneration, ReviewLog, StudySettings
+from quizzes.study.models import Card, Deck, KeptQueue, PageGeneration, ReviewLog, StudySettings
 from quizzes.teaching.models import Assignment, Classroom, Enrollment, Extension
 from tests import factory
 
@@ -395,9 +396,9 @@ def test_a_learner_studying_a_deck_rates_on_the_kept_path(alice, learner, django
     world = Learner(alice, learner, random.Random(12), 20, 200)
     deck = studying(world, new_per_day=5)
     world.rate(Card.objects.filter(user=learner, deck=deck).first().pk, 3, str(uuid.uuid4()))
-    # A learner studying all their cards pays 10 (test_a_rating_after_another_change_reads_the_queue_again); the deck
+    # A learner studying all their cards pays 11 (test_a_rating_after_another_change_reads_the_queue_again); the deck
     # studied is read besides (views._current_deck), as before: neither the learner's counts nor the deck's queue.
-    shown = three_kept_ratings(world, django_assert_num_queries, 11)
+    shown = three_kept_ratings(world, django_assert_num_queries, 12)
     assert {Card.objects.get(pk=pk).deck_id for pk in shown} == {deck.pk}
     assert kept_queue._recent[learner.pk].deck == deck.pk
     world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
@@ -496,16 +497,17 @@ def test_a_rating_after_another_change_reads_the_queue_again(alice, learner, dja
         assert response.status_code == 200
         return shown_in(response)[0]
 
-    # Kept: session, user; BEGIN, the card, its update, the log, the day, the generation, COMMIT; the next card
-    with django_assert_num_queries(10):
+    # Kept: session, user; BEGIN, the card (with the snapshot), its update, the log, the day, the generation, the
+    # snapshot moved, COMMIT; the next card
+    with django_assert_num_queries(11):
         shown = rate(world.shown)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         shown = rate(shown)
     Card.objects.filter(pk=shown).update(suspended=True)  # no version, no app: the generation moves
     other = Card.objects.filter(user=learner, suspended=False).last().pk
-    with django_assert_num_queries(11):  # the queue read again
+    with django_assert_num_queries(12):  # the queue read again, then written
         shown = rate(other)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         rate(shown)
 
 
@@ -515,7 +517,7 @@ def test_a_learner_in_a_class_rates_on_the_kept_path(alice, learner, teacher, dj
     world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
     # What a learner in no class pays (test_a_rating_after_another_change_reads_the_queue_again): the assignments'
     # rule is read in the card's statement.
-    three_kept_ratings(world, django_assert_num_queries, 10)
+    three_kept_ratings(world, django_assert_num_queries, 11)
     assert kept_queue._recent[learner.pk].generation == PageGeneration.objects.get(user=learner).n
     world.rate(world.shown, 3, str(uuid.uuid4()))  # compared with the queue read from scratch
 
@@ -660,16 +662,68 @@ def test_the_counts_of_a_snapshot():
     assert (on_the_edge.counts(NOW)["learning_now"], on_the_edge.counts(NOW)["learning_soon"]) == (1, 2)
 
 
-def test_a_snapshot_in_a_shared_cache_serves_the_learners_next_rating_in_another_process(alice, learner):
+def test_the_snapshot_in_the_database_serves_the_learners_next_rating_in_another_process(alice, learner, monkeypatch):
+    """Worker processes share no memory (a local cache each): the snapshot a rating moved is in the database, written
+    with the rating, so the next rating moves it whichever process serves it."""
     world = Learner(alice, learner, random.Random(6), 20, 200)
-    # A cache shared by the processes (Redis): the snapshot goes there, pickled, besides this process's copy.
-    with mock.patch("quizzes.bank.version.cache_is_shared", return_value=True), counting_moves() as moves:
-        world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
-        kept_queue._recent.clear()  # the next rating reaches another process
-        world.rate(world.shown, 1, str(uuid.uuid4()))
+
+    def another_process():
         kept_queue._recent.clear()
+        monkeypatch.setattr(bank_version, "_own_token", uuid.uuid4().hex)  # each process's cache has its own
+
+    with counting_moves() as moves:
+        world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+        another_process()
+        world.rate(world.shown, 1, str(uuid.uuid4()))
+        another_process()
         world.rate(world.shown, 3, str(uuid.uuid4()))
     assert len(moves) == 2 and all(moves)
+    row = KeptQueue.objects.get(user=learner)
+    assert row.generation == PageGeneration.objects.get(user=learner).n
+    assert kept_queue.decode(bytes(row.data), row.generation) == kept_queue._recent[learner.pk]
+
+
+def test_a_snapshot_read_again_never_replaces_a_newer_one(alice, learner):
+    """A queue read again is written after its rating's commit: another process's rating may have written the snapshot
+    of a later generation meanwhile, which stays."""
+    world = Learner(alice, learner, random.Random(7), 20, 200)
+    world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))
+    newer = KeptQueue.objects.get(user=learner)
+    older = replace(kept_queue.decode(bytes(newer.data), newer.generation), generation=newer.generation - 1, undoable=9)
+    kept_queue.store(learner.pk, older, kept_queue.STORE_NEWER_SQL)
+    assert KeptQueue.objects.get(user=learner).generation == newer.generation
+    assert bytes(KeptQueue.objects.get(user=learner).data) == bytes(newer.data)
+    kept_queue.store(learner.pk, older)  # a rating's, in its transaction: always
+    assert KeptQueue.objects.get(user=learner).generation == older.generation
+
+
+def test_a_snapshot_is_written_and_read_back_whole():
+    us = kept_queue._us
+    full = snapshot(
+        context="ctx ü",
+        generation=12,
+        since=us(NOW),
+        until=us(NOW + timedelta(hours=2)),
+        learning=kept_queue.Kind([(us(NOW), 3), (us(NOW - timedelta(minutes=1)), 4)]),
+        reviews=kept_queue.Kind([(5, 7), (5, 6), (9, 2)]),
+        new=kept_queue.Kind([(1, 11)]),
+        reviews_cut=9,
+        new_cut=1,
+        done_new=2,
+        done_reviews=5,
+        undoable=7,
+        deck=40,
+        all_done_new=3,
+        all_done_reviews=8,
+    )
+    for kept in (full, snapshot(), replace(full, until=None, deck=None, reviews_cut=None, new=kept_queue.Kind())):
+        data = kept_queue.encode(kept)
+        assert kept_queue.decode(data, kept.generation) == kept
+        assert kept_queue.decode(data, 13).generation == 13  # the row's generation
+    data = kept_queue.encode(full)
+    assert kept_queue.decode(data[:-3], 12) is None  # cut short
+    assert kept_queue.decode(b"", 12) is None
+    assert kept_queue.decode((2).to_bytes(8, "little") + data[8:], 12) is None  # another format
 
 
 @pytest.mark.parametrize("learners, decks", [(3, 3), (5, 2)], ids=["learners-limit", "decks-limit"])
