@@ -28,13 +28,14 @@ and not.
 """
 
 import hashlib
+import logging
 import sys
 from array import array
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
+from django.db import DatabaseError, connection
 
 from .. import kept
 from ..bank import version as bank_version
@@ -43,6 +44,7 @@ from . import learner_pages, scheduling
 from .models import Card, Deck, StudySettings
 from .reading import read_datetime
 
+logger = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 US = timedelta(microseconds=1)
 # The last snapshot of each learner this process made or read: no decoding on the next rating of theirs that it
@@ -331,6 +333,17 @@ def store(user_id: int, snapshot: Snapshot, sql: str = STORE_SQL) -> None:
         cursor.execute(sql, [user_id, snapshot.generation, encode(snapshot)])
 
 
+def store_read(user_id: int, snapshot: Snapshot) -> None:
+    """A snapshot read again, written after its rating's commit: a write of its own, which may find the database
+    busy (SQLite's one writer at a time, past its busy timeout). The rating is saved by then and the snapshot is only
+    a shortcut: the learner gets their next card all the same, and the next rating reads the queue again. Called in
+    autocommit (views.rate is not atomic): the statement is its own transaction."""
+    try:
+        store(user_id, snapshot, STORE_NEWER_SQL)
+    except DatabaseError:
+        logger.warning("The kept queue of user %s could not be written", user_id, exc_info=True)
+
+
 def read(user, settings: StudySettings, now: datetime, held, context: str, deck: Deck | None) -> tuple[Snapshot, bool]:
     """The snapshot, read in one statement, and whether it may be kept (the learner has a page generation)."""
     at = connection.ops.adapt_datetimefield_value
@@ -433,7 +446,7 @@ def after_rating(user, settings: StudySettings, now: datetime, held, rated, move
         snapshot, keeps = read(user, settings, now, held, move.context, deck)
         if not keeps:
             return snapshot.counts(now)
-        store(user.pk, snapshot, STORE_NEWER_SQL)
+        store_read(user.pk, snapshot)
     remember(user.pk, snapshot)
     return snapshot.counts(now)
 

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
+from django.db import OperationalError
 
 from quizzes.bank import version as bank_version
 from quizzes.bank.models import QuizSetItem, withheld_ids
@@ -695,6 +696,19 @@ def test_a_snapshot_read_again_never_replaces_a_newer_one(alice, learner):
     assert bytes(KeptQueue.objects.get(user=learner).data) == bytes(newer.data)
     kept_queue.store(learner.pk, older)  # a rating's, in its transaction: always
     assert KeptQueue.objects.get(user=learner).generation == older.generation
+
+
+def test_a_snapshot_that_cannot_be_written_after_the_rating_costs_the_learner_nothing(alice, learner, caplog):
+    """The snapshot read again is written after the rating's commit, on its own: a database too busy for it (SQLite
+    past its busy timeout) leaves the rating saved and the next card shown, never an error page."""
+    world = Learner(alice, learner, random.Random(8), 20, 200)
+    busy = OperationalError("database is locked")
+    with mock.patch.object(kept_queue, "store", side_effect=busy) as store:
+        world.rate(Card.objects.filter(user=learner).first().pk, 3, str(uuid.uuid4()))  # compared with from scratch
+    assert store.called and "could not be written" in caplog.text
+    assert ReviewLog.objects.filter(user=learner).count() == 1
+    assert not KeptQueue.objects.filter(user=learner).exists()
+    world.rate(world.shown, 3, str(uuid.uuid4()))  # read again, and written
 
 
 def test_a_snapshot_is_written_and_read_back_whole():
