@@ -10,6 +10,14 @@ cards if it is learning again; the done counts grow by the rating. Anything else
 edit, a deck studied, a replay, a refused rating) reads the snapshot again in one statement: the queue's own common
 table expressions (scheduling.QUEUE_CTES_SQL), so the rule of which cards count is written once.
 
+The snapshot is kept in the database (KeptQueue: one row per learner, encoded as numbers), not in a process's memory:
+a learner's consecutive ratings reach whichever worker process is free, and a snapshot kept by one process was
+behind the generation at the next rating another served (under gunicorn's two workers, 7 ratings in 10 read the
+queue again). The card's statement reads it with the generation (reading.card_to_rate), the rating writes the snapshot
+it moved in its own transaction, so the two are committed together; each process keeps the last one it wrote or
+read, and skips decoding when it serves the learner's next rating too. Its context is keyed by the bank's version as
+every process sees it (bank.version.shared), not by a process's own.
+
 A snapshot holds while its day, the learner's settings, the bank and the code are those it was read with, and
 until a buried card comes back, an assignment of the learner's classes reaches one of its moments, or the learning
 look-ahead reaches past what it read. For a learner in a class, what the assignments hold (the `held` the lists are
