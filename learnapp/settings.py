@@ -131,6 +131,16 @@ if os.environ.get("DATABASE_URL"):
         # A sqlite:/// URL would otherwise silently drop the options above.
         DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
         DATABASES["default"]["ENGINE"] = "learnapp.sqlite3"
+    elif envbool("DATABASE_PREPARED_STATEMENTS", True):
+        # Prepared statements. A rating's two card statements (6 kB each: the visibility rule, the held questions)
+        # cost PostgreSQL 2.6-3 ms each to parse and plan for 0.2-0.35 ms of execution: most of its ~9 ms of CPU per
+        # rating. Django binds parameters client-side and turns psycopg's prepared statements off by default. With
+        # both on, psycopg prepares a statement at its 6th run on a connection, and PostgreSQL, after 5 custom plans,
+        # keeps one generic plan if its estimated cost is below theirs (plan_cache_mode auto): ~2.6 ms per rating
+        # (docs/performance.md, session 11). Turn it off (DATABASE_PREPARED_STATEMENTS=0) behind a pooler in
+        # transaction mode that does not track prepared statements (PgBouncer before 1.21, or without
+        # max_prepared_statements), which would run a statement prepared on one server connection on another.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 else:
     SQLITE_PATH = Path(os.environ.get("LEARNAPP_SQLITE_PATH", BASE_DIR / "data" / "db.sqlite3"))
     SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)

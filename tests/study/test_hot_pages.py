@@ -1,13 +1,17 @@
 """The study pages read each learner's day in a fixed number of queries, whatever the size of their history
 (issue 11), and the card the review reads by plain SQL (quizzes.study.reading) is the ORM's card."""
 
+import os
+import uuid
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
-from quizzes.bank.models import Question, visible_question
+from quizzes.bank.models import Question, visible_question, withheld_questions
 from quizzes.study import reading, scheduling
 from quizzes.study.models import Card, Deck, ReviewLog
 from tests import factory
@@ -174,6 +178,33 @@ class TestTheCardReadByPlainSql:
         Question.objects.filter(pk=card.question_id).update(status=Question.Status.PUBLISHED)
         Card.objects.filter(pk=card.pk).update(removed_at=timezone.now())
         assert reading.card_to_rate(learner, card.pk, visible_question(learner)) is None
+
+    @pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="PostgreSQL's prepared statements"
+    )
+    @pytest.mark.skipif(
+        os.environ.get("DATABASE_PREPARED_STATEMENTS", "1").lower() in ("0", "false", "no", "off"), reason="turned off"
+    )
+    def test_on_postgresql_the_cards_statements_are_prepared_and_planned_once(self, learner, card):
+        """learnapp/settings.py turns on psycopg's prepared statements: planning these two statements was most of
+        PostgreSQL's time per rating (docs/performance.md, session 11). Past psycopg's threshold (5 runs) and
+        PostgreSQL's (5 custom plans), both run on one generic plan, their parameters bound by the server, and
+        still read the card, or nothing for another learner."""
+        other = factory.make_user("bob", factory.Role.LEARNER)
+        now = timezone.now()
+        for i in range(20):
+            shown = reading.card_to_show(learner, card.pk, "en", visible_question(learner))
+            held = withheld_questions(learner, now)
+            rated = reading.card_to_rate(learner, card.pk, visible_question(learner), held, token=uuid.uuid4())
+            assert shown.pk == rated.card.pk == card.pk and shown.deck.name == "Genes" and not rated.held, i
+            assert reading.card_to_show(other, card.pk, "en", visible_question(other)) is None, i
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+            prepared = cursor.fetchall()
+        # (Earlier tests on this connection may have prepared the same SQL with other parameter types: a token of None.)
+        generic = [sql for sql, plans in prepared if "FROM quizzes_card c" in sql and plans >= 5]
+        assert any("FOR UPDATE OF c" in sql for sql in generic), prepared  # the card to rate
+        assert any("LEFT JOIN quizzes_deck d" in sql for sql in generic), prepared  # the card to show
 
 
 class TestTheQuestionKeptByTheProcess:
