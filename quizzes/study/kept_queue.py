@@ -295,7 +295,7 @@ def decode(data: bytes, generation: int) -> Snapshot | None:
             return None
         *sizes, length = head[-4:]
         numbers = _little(array("q", data[HEADER * 8 : len(data) - length]))
-        if len(numbers) != 2 * sum(sizes) or length < 0:
+        if len(numbers) != 2 * sum(sizes) or min(*sizes, length) < 0:
             return None
         kinds, at = {}, 0
         for name, size in zip(KINDS, sizes, strict=True):

@@ -738,6 +738,14 @@ def test_a_snapshot_is_written_and_read_back_whole():
     assert kept_queue.decode(data[:-3], 12) is None  # cut short
     assert kept_queue.decode(b"", 12) is None
     assert kept_queue.decode((2).to_bytes(8, "little") + data[8:], 12) is None  # another format
+    sizes = kept_queue.HEADER - 4  # the kinds' sizes: learning 2, reviews 3; -1 and 6 add up the same
+    forged = (
+        data[: sizes * 8]
+        + (-1).to_bytes(8, "little", signed=True)
+        + (6).to_bytes(8, "little")
+        + data[(sizes + 2) * 8 :]
+    )
+    assert kept_queue.decode(forged, 12) is None
 
 
 @pytest.mark.parametrize("learners, decks", [(3, 3), (5, 2)], ids=["learners-limit", "decks-limit"])
