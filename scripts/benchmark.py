@@ -56,12 +56,18 @@ FLOOR_FILE = ROOT / "docs" / "speed-floor.json"
 CLASS_SIZE = 200
 ASSIGNMENT_QUESTIONS = 50
 
+# Learners who rate in the rate-and-next run. One learner's 339 cards ran out after about 1,500 ratings, fewer than a
+# round makes: every rating after that answered with the "all done" page instead of the next card (session 12).
+RATERS = 8
+
 RATE_LUA = """
--- rate-and-next: POST a Good rating with a fresh token to one of the learner's cards. Each of wrk's threads has its
--- own Lua state, seeded alike: each gets a number (setup), which seeds its cards' order and is in its tokens, with
--- the run's start and a count, so that no two requests of a run or of two runs share a token (a replay).
-local cards = {%(cards)s}
-local csrf = "%(csrf)s"
+-- rate-and-next: POST a Good rating with a fresh token to a card of one of the learners, in that learner's session.
+-- Each of wrk's threads has its own Lua state, seeded alike: each gets a number (setup), which seeds its choices and
+-- is in its tokens, with the run's start and a count, so that no two requests of a run or of two runs share a token
+-- (a replay).
+local raters = {
+%(raters)s
+}
 local threads = 0
 setup = function(thread)
   thread:set("thread_number", threads)
@@ -73,17 +79,28 @@ init = function(args)
   math.randomseed(started * 16 + thread_number)
 end
 request = function()
-  local card = cards[math.random(#cards)]
+  local rater = raters[math.random(#raters)]
+  local card = rater.cards[math.random(#rater.cards)]
   sent = sent + 1
   local token = string.format("%%08x-%%04x-4000-a000-%%012x", started %% 0x100000000, thread_number, sent)
-  local body = "rating=3&token=" .. token .. "&csrfmiddlewaretoken=" .. csrf
+  local body = "rating=3&token=" .. token .. "&csrfmiddlewaretoken=" .. rater.csrf
   local headers = {}
-  for name, value in pairs(wrk.headers) do headers[name] = value end  -- keeps the -H Cookie
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Cookie"] = rater.cookie
   headers["Content-Type"] = "application/x-www-form-urlencoded"
   headers["HX-Request"] = "true"
-  return wrk.format("POST", "/review/" .. card .. "/rate/", headers, body)
+  return wrk.format("POST", string.format("%(url)s", card), headers, body)
 end
 """
+
+
+def rate_lua(raters: list[dict], url: str = "/review/%d/rate/") -> str:
+    """The wrk script of a rating run: each learner's session, CSRF token and cards, and the rating's URL."""
+    rows = ",\n".join(
+        f'  {{cookie = "{r["cookie"]}", csrf = "{r["csrf"]}", cards = {{{", ".join(map(str, r["cards"]))}}}}}'
+        for r in raters
+    )
+    return RATE_LUA % {"raters": rows, "url": url}
 
 
 def env(db: Path | None) -> dict[str, str]:
@@ -142,10 +159,11 @@ def prepare(reviews: int) -> dict:
     import_bank([BankFile.from_path(p) for p in shipped_bank_files()])
     short = make_user("short", Role.LEARNER, password=PASSWORD)
     long = make_user("long", Role.LEARNER, password=PASSWORD)
-    rater = make_user("rater", Role.LEARNER, password=PASSWORD)  # rate-and-next: its cards are reset each run
+    # rate-and-next: their cards are reset before each run
+    raters = [make_user(f"rater{i}", Role.LEARNER, password=PASSWORD) for i in range(RATERS)]
     teacher = make_user("teacher", Role.TEACHER, password=PASSWORD)
     now = timezone.now()
-    for user in (short, long, rater):
+    for user in (short, long, *raters):
         for quizset in QuizSet.objects.all():
             scheduling.add_study(user, quizset=quizset)
         Card.objects.filter(user=user).update(
@@ -212,13 +230,19 @@ def prepare(reviews: int) -> dict:
         "attempt": attempt.pk,
         "finished": finished.pk,
         "assignment": assignment.pk,
-        "cards": list(Card.objects.filter(user=rater).values_list("pk", flat=True)),
-        "rater": rater.pk,
+        "raters": [
+            {
+                "pk": r.pk,
+                "username": r.username,
+                "cards": list(Card.objects.filter(user=r).values_list("pk", flat=True)),
+            }
+            for r in raters
+        ],
     }
 
 
-def reset_rater(info: dict) -> None:
-    """Every card of the rater due again, and no daily limit reached: each rate-and-next run rates a
+def reset_raters(info: dict) -> None:
+    """Every card of the raters due again, and no daily limit reached: each rate-and-next run rates a
     due card and renders the next due one, however many ratings the runs before it made."""
     from django.db import connection
     from django.utils import timezone
@@ -226,13 +250,33 @@ def reset_rater(info: dict) -> None:
     from quizzes.study.models import Card, ReviewDay, ReviewLog, StudySettings
 
     now = timezone.now()
-    Card.objects.filter(user_id=info["rater"]).update(
+    users = [r["pk"] for r in info["raters"]]
+    Card.objects.filter(user_id__in=users).update(
         state=Card.State.REVIEW, due=now - timedelta(days=1), last_review=now - timedelta(days=11), stability=10
     )
-    ReviewLog.objects.filter(user_id=info["rater"]).delete()
-    ReviewDay.objects.filter(user_id=info["rater"]).delete()
-    StudySettings.objects.update_or_create(user_id=info["rater"], defaults={"reviews_per_day": 30000})
+    ReviewLog.objects.filter(user_id__in=users).delete()
+    ReviewDay.objects.filter(user_id__in=users).delete()
+    for user in users:
+        StudySettings.objects.update_or_create(user_id=user, defaults={"reviews_per_day": 30000})
     connection.close()
+
+
+def due_left(info: dict) -> int:
+    """The fewest due cards any rater has left: 0 after a run means some ratings answered "all done", a page the run
+    does not mean to measure."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from quizzes.study.models import Card
+
+    users = [r["pk"] for r in info["raters"]]
+    due = (
+        Card.objects.filter(user_id__in=users)
+        .values("user_id")
+        .annotate(n=Count("pk", filter=Q(due__lte=timezone.now(), suspended=False)))
+    )
+    left = {row["user_id"]: row["n"] for row in due}
+    return min(left.get(user, 0) for user in users)
 
 
 def _answer_all(attempt, now, rng=None, save=True) -> None:
@@ -321,6 +365,7 @@ class WsgiDriver:
         def start_response(status, response_headers, exc_info=None):
             out["status"] = int(status.split()[0])
             out["cookies"] = ",".join(v for k, v in response_headers if k.lower() == "set-cookie")
+            self.headers = {k.lower(): v for k, v in response_headers}
 
         result = self.app(environ, start_response)
         try:
@@ -351,13 +396,15 @@ def login(driver, username: str) -> tuple[str, str]:
 
 def pages(info: dict, reviews: int, cookies: dict) -> list[dict]:
     """What is measured, in the order of a round."""
-    short, long, teacher, rater = cookies["short"], cookies["long"], cookies["teacher"], cookies["rater"]
+    short, long, teacher = cookies["short"], cookies["long"], cookies["teacher"]
     return [
         {"name": "bare", "path": "/__bench__/bare/", "cookie": ""},
         {"name": "bare+auth", "path": "/__bench__/auth/", "cookie": short},
         {"name": "library", "path": "/", "cookie": short},
         {"name": "review page", "path": "/review/", "cookie": short},
-        {"name": "rate-and-next (POST)", "path": "rate", "cookie": rater},
+        # Ratings are made in each rater's own session (info["raters"]).
+        {"name": "rate-and-next (POST)", "path": "rate", "rate": "/review/%d/rate/", "cookie": ""},
+        {"name": "rating floor (reference)", "path": "rate", "rate": "/__bench__/rating-floor/%d/", "cookie": ""},
         {"name": "progress (200 reviews)", "path": "/progress/", "cookie": short},
         {"name": f"progress ({reviews} reviews)", "path": "/progress/", "cookie": long},
         {"name": "quiz question", "path": f"/attempts/{info['attempt']}/1/", "cookie": short},
@@ -373,30 +420,34 @@ def floor_key(name: str) -> str:
     return name
 
 
-def rate_request(info: dict, csrf: str, cookie: str, rng: random.Random) -> tuple[str, str, dict, str]:
-    card = rng.choice(info["cards"])
-    body = f"rating=3&token={uuid.uuid4()}&csrfmiddlewaretoken={csrf}"
-    headers = {"Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
-    return "POST", f"/review/{card}/rate/", headers, body
+def rate_request(info: dict, rng: random.Random, url: str = "/review/%d/rate/") -> tuple[str, str, dict, str]:
+    rater = rng.choice(info["raters"])
+    card = rng.choice(rater["cards"])
+    body = f"rating=3&token={uuid.uuid4()}&csrfmiddlewaretoken={rater['csrf']}"
+    headers = {"Cookie": rater["cookie"], "Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"}
+    return "POST", url % card, headers, body
 
 
-def count_queries(driver, info: dict, page: dict, csrf: str) -> int:
+def count_queries(driver, info: dict, page: dict) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     rng = random.Random(3)
-    if page["path"] == "rate":
-        method, path, headers, body = rate_request(info, csrf, page["cookie"], rng)
-    else:
-        method, path, headers, body = "GET", page["path"], {"Cookie": page["cookie"]}, ""
-    driver.request(method, path, headers, body)  # warm: the first request fills the caches
+    one = {**info, "raters": info["raters"][:1]}  # one learner's second rating: the first fills their kept queue
+
+    def request():
+        if page["path"] == "rate":  # a new rating each time: the same one again would be a replay
+            return rate_request(one, rng, page["rate"])
+        return "GET", page["path"], {"Cookie": page["cookie"]}, ""
+
+    driver.request(*request())  # warm: the first request fills the caches
     with CaptureQueriesContext(connection) as ctx:
-        status, _h, _b = driver.request(method, path, headers, body)
+        status, _h, _b = driver.request(*request())
     assert status == 200, (page["name"], status)
     return len(ctx.captured_queries)
 
 
-def inprocess_run(driver, info: dict, page: dict, csrf: str, seconds: float) -> dict:
+def inprocess_run(driver, info: dict, page: dict, seconds: float) -> dict:
     """Requests in a loop for `seconds`: req/s and percentiles of one in-process client, from the CPU time
     of this process per request (SQLite runs in it; PostgreSQL's own work is not counted)."""
     rng = random.Random(4)
@@ -404,7 +455,7 @@ def inprocess_run(driver, info: dict, page: dict, csrf: str, seconds: float) -> 
     end = time.perf_counter() + seconds
     while time.perf_counter() < end:
         if page["path"] == "rate":
-            method, path, headers, body = rate_request(info, csrf, page["cookie"], rng)
+            method, path, headers, body = rate_request(info, rng, page["rate"])
         else:
             method, path, headers, body = "GET", page["path"], {"Cookie": page["cookie"]}, ""
         t0 = time.process_time()  # CPU time: on a shared machine, wall time is mostly waiting for a core
@@ -465,6 +516,7 @@ def summarise(results: dict[str, list[dict]]) -> dict[str, dict]:
             "p50": statistics.median(r["p50"] for r in runs if r["p50"] is not None),
             "p99": statistics.median(r["p99"] for r in runs if r["p99"] is not None),
             "non2xx": sum(r["non2xx"] for r in runs),
+            "dry": sum(bool(r.get("dry")) for r in runs),
             "rounds": [round(r["rps"]) for r in runs],
         }
     ceiling = table["bare+auth"]["rps"]
@@ -488,6 +540,9 @@ def print_table(table: dict, queries: dict, floors: dict, title: str, goals: dic
         if row["non2xx"]:
             mark += f"  {row['non2xx']} non-2xx"
             failures.append(f"{name}: {row['non2xx']} non-2xx responses")
+        if row.get("dry"):
+            mark += "  a queue ran out"
+            failures.append(f"{name}: a rater's queue ran out in {row['dry']} round(s): not all ratings showed a card")
         floor_text = f"{floor:6.2f}" if floor is not None else "      "
         goal = goals.get(floor_key(name))
         goal_text = f"{goal:5.2f}" if goal is not None else "     "
@@ -868,14 +923,14 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
     from django.db import connection
 
     inproc = WsgiDriver()
-    cookies, csrfs = {}, {}
-    for user in ("short", "long", "teacher", "rater"):
-        cookies[user], csrfs[user] = login(inproc, user)
+    cookies = {user: login(inproc, user)[0] for user in ("short", "long", "teacher")}
+    for rater in info["raters"]:
+        rater["cookie"], rater["csrf"] = login(inproc, rater["username"])
     todo = pages(info, args.reviews, cookies)
     if args.only:
         wanted = {"bare+auth", *(n.strip() for n in args.only.split(","))}
         todo = [p for p in todo if p["name"] in wanted or floor_key(p["name"]) in wanted]
-    queries = {p["name"]: count_queries(inproc, info, p, csrfs["rater"]) for p in todo}
+    queries = {p["name"]: count_queries(inproc, info, p) for p in todo}
     committed = json.loads(FLOOR_FILE.read_text()) if FLOOR_FILE.exists() else {}
     floors, goals = committed.get(label, {}), committed.get("goals", {})
     results: dict[str, list[dict]] = {p["name"]: [] for p in todo}
@@ -915,8 +970,11 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
                     break
                 except OSError:
                     time.sleep(0.2)
-            lua = work / "rate.lua"
-            lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrfs["rater"]})
+            scripts = {}
+            for page in todo:
+                if page["path"] == "rate":
+                    scripts[page["name"]] = work / f"rate-{len(scripts)}.lua"
+                    scripts[page["name"]].write_text(rate_lua(info["raters"], page["rate"]))
             base = f"http://127.0.0.1:{PORT}"
             for page in todo:  # warm each worker's caches
                 if page["path"] != "rate":
@@ -926,15 +984,17 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
             print(f"round {round_ + 1}/{args.rounds}...", flush=True)
             for page in todo:
                 if page["path"] == "rate":
-                    reset_rater(info)
+                    reset_raters(info)
                 if server:
                     if page["path"] == "rate":
-                        result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(lua))
+                        result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(scripts[page["name"]]))
                     else:
                         result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
                     drain()
                 else:
-                    result = inprocess_run(inproc, info, page, csrfs["rater"], args.seconds)
+                    result = inprocess_run(inproc, info, page, args.seconds)
+                if page["path"] == "rate":
+                    result["dry"] = due_left(info) == 0
                 results[page["name"]].append(result)
     finally:
         if server:
