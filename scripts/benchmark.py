@@ -451,6 +451,27 @@ def drain(seconds: float = 60) -> None:
         quick = quick + 1 if time.monotonic() - t0 < 0.05 else 0
 
 
+def wrk_target(page: dict, base: str, lua: Path) -> tuple[str, str | None]:
+    """The URL wrk drives for a page, and its Lua script: rate-and-next's POSTs ratings (RATE_LUA)."""
+    if page["path"] == "rate":
+        return f"{base}/review/", str(lua)
+    return f"{base}{page['path']}", None
+
+
+def warm(todo: list[dict], base: str, lua: Path, run=None, idle=None) -> None:
+    """One second of wrk on every page measured, rate-and-next's too, before the first round: no round then pays a
+    worker's first request to a page. Rate-and-next's used to be left out (its ratings write), and the first round's
+    ratings were each worker's first: the app's URLconf and views imported (and compiled, with no bytecode cache),
+    the review template parsed, at times a full garbage collection, ~150-250 ms of CPU in both workers at once,
+    with all 8 connections waiting: that round's p99 was 0.3-0.8 s (docs/performance.md, session 12). The ratings
+    made here are undone by reset_rater, which runs before each of rate-and-next's runs (and before this)."""
+    run, idle = run or wrk_run, idle or drain
+    for page in todo:
+        url, script = wrk_target(page, base, lua)
+        run(url, 1, page["cookie"], script)
+        idle()
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -918,20 +939,16 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
             lua = work / "rate.lua"
             lua.write_text(RATE_LUA % {"cards": ", ".join(map(str, info["cards"])), "csrf": csrfs["rater"]})
             base = f"http://127.0.0.1:{PORT}"
-            for page in todo:  # warm each worker's caches
-                if page["path"] != "rate":
-                    wrk_run(f"{base}{page['path']}", 1, page["cookie"])
-                    drain()
+            reset_rater(info)  # the warm-up's ratings take the path the rounds' take (no daily limit reached)
+            warm(todo, base, lua)
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds}...", flush=True)
             for page in todo:
                 if page["path"] == "rate":
                     reset_rater(info)
                 if server:
-                    if page["path"] == "rate":
-                        result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(lua))
-                    else:
-                        result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
+                    url, script = wrk_target(page, base, lua)
+                    result = wrk_run(url, args.seconds, page["cookie"], script)
                     drain()
                 else:
                     result = inprocess_run(inproc, info, page, csrfs["rater"], args.seconds)
