@@ -502,6 +502,28 @@ def drain(seconds: float = 60) -> None:
         quick = quick + 1 if time.monotonic() - t0 < 0.05 else 0
 
 
+def wrk_target(page: dict, base: str, scripts: dict[str, Path]) -> tuple[str, str | None]:
+    """The URL wrk drives for a page, and its Lua script: a rating page's POSTs ratings (RATE_LUA, in `scripts` by
+    the page's name)."""
+    if page["path"] == "rate":
+        return f"{base}/review/", str(scripts[page["name"]])
+    return f"{base}{page['path']}", None
+
+
+def warm(todo: list[dict], base: str, scripts: dict[str, Path], run=None, idle=None) -> None:
+    """One second of wrk on every page measured, rate-and-next's too, before the first round: no round then pays a
+    worker's first request to a page. Rate-and-next's used to be left out (its ratings write), and the first round's
+    ratings were each worker's first: the app's URLconf and views imported (and compiled, with no bytecode cache),
+    the review template parsed, at times a full garbage collection, ~150-250 ms of CPU in both workers at once,
+    with all 8 connections waiting: that round's p99 was 0.3-0.8 s (docs/performance.md, session 12). The ratings
+    made here are undone by reset_raters, which runs before each of rate-and-next's runs (and before this)."""
+    run, idle = run or wrk_run, idle or drain
+    for page in todo:
+        url, script = wrk_target(page, base, scripts)
+        run(url, 1, page["cookie"], script)
+        idle()
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(\w+)", text).groups()
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -976,20 +998,16 @@ def run(args, info: dict, work: Path, db: Path | None, label: str) -> None:
                     scripts[page["name"]] = work / f"rate-{len(scripts)}.lua"
                     scripts[page["name"]].write_text(rate_lua(info["raters"], page["rate"]))
             base = f"http://127.0.0.1:{PORT}"
-            for page in todo:  # warm each worker's caches
-                if page["path"] != "rate":
-                    wrk_run(f"{base}{page['path']}", 1, page["cookie"])
-                    drain()
+            reset_raters(info)  # the warm-up's ratings take the path the rounds' take (no daily limit reached)
+            warm(todo, base, scripts)
         for round_ in range(args.rounds):
             print(f"round {round_ + 1}/{args.rounds}...", flush=True)
             for page in todo:
                 if page["path"] == "rate":
                     reset_raters(info)
                 if server:
-                    if page["path"] == "rate":
-                        result = wrk_run(f"{base}/review/", args.seconds, page["cookie"], str(scripts[page["name"]]))
-                    else:
-                        result = wrk_run(f"{base}{page['path']}", args.seconds, page["cookie"])
+                    url, script = wrk_target(page, base, scripts)
+                    result = wrk_run(url, args.seconds, page["cookie"], script)
                     drain()
                 else:
                     result = inprocess_run(inproc, info, page, args.seconds)
