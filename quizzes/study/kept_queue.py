@@ -75,7 +75,7 @@ SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
          SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state IN (1, 2, 3) AND due <= %s) k
    WHERE k.buried_until > %s),
   {scheduling.DONE_TODAY_SQL}, NULL, NULL
-FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+FROM quizzes_reviewlog l WHERE {scheduling.TODAY_SQL}
 UNION ALL SELECT 4, y.id, y.opens_at, NULL, NULL, NULL, y.due_at, y.extended_at FROM ({learner_pages.ASSIGNMENTS_SQL}) y
 {{everywhere}}UNION ALL SELECT 0, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_learning q
 UNION ALL SELECT 1, q.id, q.due, NULL, NULL, NULL, NULL, NULL FROM queue_reviews q
@@ -85,7 +85,7 @@ UNION ALL SELECT 2, q.id, q.created_at, NULL, NULL, NULL, NULL, NULL FROM queue_
 # learner's own, of all their cards, come in a row (5) of their own: the deck's limits are what is left of the
 # learner's (scheduling.queue). After the assignments' rows, for PostgreSQL's types.
 EVERYWHERE_SQL = f"""UNION ALL SELECT 5, NULL, NULL, {scheduling.DONE_TODAY_SQL.replace("{logdeck}", "")}, NULL, NULL
-FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+FROM quizzes_reviewlog l WHERE {scheduling.TODAY_SQL}
 """
 
 
@@ -380,9 +380,9 @@ def read(user, settings: StudySettings, now: datetime, held, context: str, deck:
         deck.pk if deck is not None else None,
     )
     u = user.pk
-    params += [u, u, u, at(bound), at(now), *in_deck, *in_deck, u, at(start), u]
+    params += [u, u, u, at(bound), at(now), *in_deck, *in_deck, u, at(start), at(end), u]
     if deck is not None:
-        params += [u, at(start)]
+        params += [u, at(start), at(end)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -778,7 +778,12 @@ WITH {{heldcte}}queue_learning AS MATERIALIZED (
   ORDER BY c.created_at LIMIT %s
 )"""
 # Today's ratings, read in one pass for the three counts made of them: new cards and reviews rated (of the deck's
-# cards, with a deck), and ratings that can be undone.
+# cards, with a deck), and ratings that can be undone. TODAY_SQL bounds them on both sides (the day's start and end):
+# with prepared statements, PostgreSQL plans the statement once for any learner and any day (a generic plan), and
+# guesses that `reviewed_at >= $n` keeps a third of the rows, so it read the learner's whole log through the index on
+# user_id alone (quizzes_reviewlog_user_id: 34 ms for 200,000 rows, against 0.7 ms for today's 212); a range between
+# two parameters it guesses narrow, and reads it from reviewlog_user_time (docs/performance.md, session 12).
+TODAY_SQL = "l.user_id = %s AND l.reviewed_at >= %s AND l.reviewed_at < %s"
 DONE_TODAY_SQL = """COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 0{logdeck}
     THEN 1 ELSE 0 END), 0),
   COALESCE(SUM(CASE WHEN l.origin = 'review' AND l.kind = 'normal' AND l.state_before = 2{logdeck}
@@ -791,7 +796,7 @@ SELECT
   (SELECT COUNT(*) FROM queue_reviews),
   (SELECT COUNT(*) FROM queue_new),
   {DONE_TODAY_SQL}{{picks}}
-FROM quizzes_reviewlog l WHERE l.user_id = %s AND l.reviewed_at >= %s
+FROM quizzes_reviewlog l WHERE {TODAY_SQL}
 """
 # The queue's next card of each kind (the first in the order the queue shows them: learning cards due within
 # LEARN_AHEAD, by due date; reviews by due date; new cards by creation), and when the next learning card comes
@@ -885,7 +890,7 @@ def _queue_counts(
         deck_id,
     )
     params += [at(now), at(soon), *in_deck, *in_deck, *picks_params]
-    params += [user_id, at(start)]  # today's ratings, read in one pass for the three counts made of them
+    params += [user_id, at(start), at(end)]  # today's ratings, read in one pass for the three counts made of them
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()

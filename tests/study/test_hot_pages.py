@@ -327,3 +327,79 @@ def test_a_question_deleted_between_the_cards_statement_and_its_own_is_a_card_no
     with mock.patch.object(reading, "shown_question", return_value=None):  # another request deleted it meanwhile
         assert reading.card_to_show(learner, card.pk, "en", visible_question(learner)) is None
         assert alice.get(f"/review/{card.pk}/reveal/").status_code == 404
+
+
+@pytest.mark.skipif(
+    not settings.DATABASES["default"]["ENGINE"].endswith("postgresql"), reason="PostgreSQL's prepared statements"
+)
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_PREPARED_STATEMENTS", "1").lower() in ("0", "false", "no", "off"), reason="turned off"
+)
+@pytest.mark.parametrize("statement", ["counts", "kept queue"])
+def test_on_postgresql_a_generic_plan_reads_only_todays_ratings(learner, statement):
+    """With prepared statements, PostgreSQL plans the queue's statements once for every learner and day (a generic
+    plan: plan_cache_mode auto keeps it once its estimate is below the custom plans'). Planned so, today's ratings
+    were read through the index on the log's user alone, filtered on the day: every rating of the learner's history,
+    ~34 ms for 200,000 rows (docs/performance.md, session 12). Read between the day's two bounds, they come from
+    reviewlog_user_time: the plan reads today's ratings and nothing else, whoever the learner."""
+    import psycopg
+    from django.contrib.auth import get_user_model
+
+    from quizzes.study import kept_queue
+    from quizzes.study.models import StudySettings
+
+    now = timezone.now()
+    User = get_user_model()
+    # A long history before today (4,000 ratings) and 3 of today, among 300 learners with 20 ratings each.
+    others = User.objects.bulk_create(User(username=f"other-{i}") for i in range(300))
+    old = now - timedelta(days=3)
+    ReviewLog.objects.bulk_create(
+        ReviewLog(user=user, rating=3, state_before=Card.State.REVIEW, reviewed_at=old - timedelta(minutes=i))
+        for user, n in [(learner, 4000), *((other, 20) for other in others)]
+        for i in range(n)
+    )
+    ReviewLog.objects.bulk_create(
+        ReviewLog(user=learner, rating=3, state_before=Card.State.REVIEW, reviewed_at=now - timedelta(seconds=i))
+        for i in range(3)
+    )
+    settings_ = StudySettings.for_user(learner)
+    start, end = scheduling.day_bounds(now, settings_.timezone, settings_.rollover_hour)
+    seen = []
+
+    def keep(execute, sql, params, many, context):
+        if "FROM quizzes_reviewlog l WHERE" in sql:  # the statement's parameters, for EXPLAIN … EXECUTE
+            seen.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE quizzes_reviewlog")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # what `auto` chose at scale
+    with connection.execute_wrapper(keep):
+        for _ in range(8):  # psycopg prepares a statement at its 6th run on a connection
+            if statement == "counts":
+                counts = scheduling._queue_counts(learner.pk, visible_question(learner), now, start, end)
+                assert counts["done_reviews"] == 3
+            else:
+                snapshot, _keep = kept_queue.read(learner, settings_, now, (), "", None)
+                assert snapshot.done_reviews == 3
+    mark = "COUNT(*) FROM queue_learning" if statement == "counts" else "UNION ALL SELECT 4"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM pg_prepared_statements WHERE statement LIKE %s ORDER BY prepare_time DESC LIMIT 1",
+            [f"%{mark}%"],
+        )
+        (name,) = cursor.fetchone()
+        literals = ", ".join(psycopg.sql.Literal(p).as_string(connection.connection) for p in seen[-1][1])
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE {name}({literals})")
+        plan = cursor.fetchone()[0]
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    logs = [n for n in nodes(plan[0]["Plan"]) if n.get("Relation Name") == "quizzes_reviewlog"]
+    assert logs, plan
+    for node in logs:
+        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+        assert read == 3, (node.get("Index Name"), node.get("Index Cond"), node.get("Filter"), read)
