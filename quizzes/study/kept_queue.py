@@ -62,18 +62,15 @@ _recent: dict[int, "Snapshot"] = {}
 
 # What the queue's statement reads, as rows (kind, id, moment): the learning cards (0: due), the reviews (1: due),
 # the new cards (2: created), each as the queue's CTEs read them; one row (3) of the learner's page generation, the
-# first moment a buried card comes back (MOMENTS_SQL's reading: the cards the queue may count) and today's done
-# counts; and a row (4) for each assignment of the learner's classes, with its moments (learner_pages.ASSIGNMENTS_SQL:
-# id, opening; due date and the learner's extension's in the last two columns). One statement, so all of it is of
-# one moment of the database. The assignments' rows come second: on PostgreSQL, the type of a column that is NULL in
-# the first rows is taken from the next.
+# first moment a buried card comes back (MOMENTS_SQL's reading, from the buried cards' index: the cards the queue may
+# count) and today's done counts; and a row (4) for each assignment of the learner's classes, with its moments
+# (learner_pages.ASSIGNMENTS_SQL: id, opening; due date and the learner's extension's in the last two columns). One
+# statement, so all of it is of one moment of the database. The assignments' rows come second: on PostgreSQL, the
+# type of a column that is NULL in the first rows is taken from the next.
 QUEUE_LISTS_SQL = f"""{scheduling.QUEUE_CTES_SQL}
 SELECT 3, (SELECT g.n FROM quizzes_pagegeneration g WHERE g.user_id = %s),
-  (SELECT MIN(k.buried_until)
-   FROM (SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state = 0
-         UNION ALL
-         SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state IN (1, 2, 3) AND due <= %s) k
-   WHERE k.buried_until > %s),
+  (SELECT MIN(buried_until) FROM quizzes_card
+   WHERE user_id = %s AND buried_until > %s AND (state = 0 OR (state IN (1, 2, 3) AND due <= %s))),
   {scheduling.DONE_TODAY_SQL}, NULL, NULL
 FROM quizzes_reviewlog l WHERE {scheduling.TODAY_SQL}
 UNION ALL SELECT 4, y.id, y.opens_at, NULL, NULL, NULL, y.due_at, y.extended_at FROM ({learner_pages.ASSIGNMENTS_SQL}) y
@@ -380,7 +377,7 @@ def read(user, settings: StudySettings, now: datetime, held, context: str, deck:
         deck.pk if deck is not None else None,
     )
     u = user.pk
-    params += [u, u, u, at(bound), at(now), *in_deck, *in_deck, u, at(start), at(end), u]
+    params += [u, u, at(now), at(bound), *in_deck, *in_deck, u, at(start), at(end), u]
     if deck is not None:
         params += [u, at(start), at(end)]
     with connection.cursor() as cursor:

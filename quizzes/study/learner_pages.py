@@ -26,15 +26,14 @@ ASSIGNMENTS_SQL = """SELECT a.id, a.opens_at, a.due_at, x.due_at AS extended_at
 # When a learner's kept page changes with time alone, read when it is rendered: the first buried card of those the
 # pages count (new, or due before the day ends) comes back; the first learning or relearning card comes within the
 # queue's look-ahead, or comes due; and, on as many rows as the learner has assignments (one row of nulls for
-# none), the moments of each (ASSIGNMENTS_SQL). Each a range of an index (card_queue: user, state, due; the
-# enrollments of the learner).
+# none), the moments of each (ASSIGNMENTS_SQL). Each a range of an index (card_buried: user, of the buried cards
+# alone; card_queue: user, state, due; the enrollments of the learner). The buried cards are read by that index, not
+# by state: burying is rare, and read by state they were every new card and every card due today, 50,000 for a long
+# collection, twice (7-12 ms each: docs/performance.md, session 12).
 MOMENTS_SQL = f"""
 SELECT
-  (SELECT MIN(buried_until)
-   FROM (SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state = 0
-         UNION ALL
-         SELECT buried_until FROM quizzes_card WHERE user_id = %s AND state IN (1, 2, 3) AND due < %s) k
-   WHERE buried_until > %s),
+  (SELECT MIN(buried_until) FROM quizzes_card
+   WHERE user_id = %s AND buried_until > %s AND (state = 0 OR (state IN (1, 2, 3) AND due < %s))),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 1 AND due > %s),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state = 3 AND due > %s),
   (SELECT MIN(due) FROM quizzes_card WHERE user_id = %s AND state IN (1, 3) AND due > %s),
@@ -57,7 +56,7 @@ def moments(request, settings: StudySettings, now: datetime) -> tuple[datetime |
     end = scheduling.day_bounds(now, settings.timezone, settings.rollover_hour)[1]
     soon, u = now + scheduling.LEARN_AHEAD, request.user.pk
     counted = max(end, soon)  # the queue counts learning cards due within the look-ahead, past the day's end too
-    params = [u, u, at(counted), at(now), u, at(soon), u, at(soon), u, at(now), u]
+    params = [u, at(now), at(counted), u, at(soon), u, at(soon), u, at(now), u]
     with connection.cursor() as cursor:
         cursor.execute(MOMENTS_SQL, params)
         rows = cursor.fetchall()

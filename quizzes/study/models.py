@@ -242,6 +242,12 @@ class Card(models.Model):
             # The queue's next new card is the oldest (created_at, then pk): read in this order, not sorted
             # from every new card of the learner (tens of thousands after adding a big set).
             models.Index(fields=["user", "state", "created_at"], name="card_new_order"),
+            # When the first buried card comes back (the kept pages' and kept queue's moments) is read from the
+            # buried cards alone, a few: by state, a long collection's every new card and card due today. The user
+            # alone: with buried_until too, the query's `buried_until > %s` implies the condition, and PostgreSQL's
+            # generic plan then costs the index as if a third of the learner's cards were buried, and reads them
+            # all by the user's index instead (docs/performance.md, session 12).
+            models.Index(fields=["user"], name="card_buried", condition=models.Q(buried_until__isnull=False)),
         ]
 
     def __str__(self) -> str:
