@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from quizzes.bank.models import Question
-from quizzes.study import kept_queue, learner_pages
+from quizzes.study import kept_queue, learner_pages, scheduling
 from quizzes.study.models import Card, StudySettings
 from tests import factory
 
@@ -66,6 +66,22 @@ def statements(learner, now) -> dict[str, tuple[str, list]]:
         kept_queue.read(learner, study_settings, now, (), "", None)
     assert set(seen) == {"moments", "queue"}, seen.keys()
     return seen
+
+
+@pytest.mark.parametrize("states", [(), (1,), (3,), (1, 3)], ids=["none", "learning", "relearning", "both"])
+def test_the_pages_hold_until_the_first_moment_of_the_cards_there_are(learner, states):
+    """The next learning card of a state with none is NULL: the moment is the other state's, or none."""
+    now = timezone.now()
+    cards = collection([(learner, 40)], now)[learner.pk]
+    Card.objects.filter(pk__in=[c.pk for c in cards if c.state in (1, 3) and c.state not in states]).update(state=2)
+    request = RequestFactory().get("/review/")
+    request.user = learner
+    until, _assigned = learner_pages.moments(request, StudySettings.for_user(learner), now)
+    learning = Card.objects.filter(user=learner, state__in=states, due__gt=now).order_by("due").first()
+    expected = learning.due - scheduling.LEARN_AHEAD if learning else None
+    if expected is not None and expected <= now:  # within the look-ahead already: the moment it comes due
+        expected = learning.due
+    assert until == expected
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
@@ -149,3 +165,14 @@ def test_on_postgresql_a_generic_plan_reads_only_the_buried_cards(generic_plans)
         buried = [read for read in reads if "buried_until >" in read[1] + read[2]]
         assert buried, name
         assert all(rows <= BURIED for *_how, rows in buried), (name, buried)
+
+
+@pytest.mark.skipif(not POSTGRESQL, reason="PostgreSQL's prepared statements")
+@pytest.mark.skipif(not PREPARED, reason="turned off")
+def test_on_postgresql_a_generic_plan_reads_one_card_for_each_next_learning_card(generic_plans):
+    """The next learning card of either state was read from every card due after now, in due order, the state a
+    filter, and the next of one state from every learning card of that state (50,000 cards: 46,000 index rows,
+    3 ms, docs/performance.md, session 12)."""
+    nexts = [read for read in generic_plans["moments"] if "buried_until" not in read[1] + read[2]]
+    assert nexts, generic_plans["moments"]
+    assert all(rows <= 1 for *_how, rows in nexts), nexts
