@@ -701,6 +701,9 @@ def build_scale(shape: dict) -> list:
                         user_id,
                         question_ids[position],
                         state,
+                        # (re)learning at its first step, where the app puts a card that starts or lapses: FSRS
+                        # rates no such card without one
+                        0 if state in (Card.State.LEARNING, Card.State.RELEARNING) else None,
                         None if new else rng.uniform(1, 300),
                         None if new else rng.uniform(1, 10),
                         now + timedelta(minutes=rng.randint(-month, year)),
@@ -711,7 +714,7 @@ def build_scale(shape: dict) -> list:
         insert_rows(
             Card,
             cards(),
-            ("user_id", "question_id", "state", "stability", "difficulty", "due", "last_review", "created_at"),
+            ("user_id", "question_id", "state", "step", "stability", "difficulty", "due", "last_review", "created_at"),
         )
         by_user: dict[int, list[int]] = {}
         for user_id, card_id in Card.objects.order_by("user_id", "pk").values_list("user_id", "pk").iterator(50_000):

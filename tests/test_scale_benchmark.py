@@ -2,6 +2,7 @@
 index the queue's next new card is read by."""
 
 import importlib.util
+import uuid
 from pathlib import Path
 
 import pytest
@@ -54,6 +55,18 @@ def test_the_build_makes_cards_and_logs_the_queue_can_read(db):
     user = learners[0]
     queue = scheduling.queue(user, StudySettings.for_user(user), timezone.now())
     assert queue.card is None or queue.card.user_id == user.pk
+
+
+def test_a_built_card_of_each_state_can_be_rated(db):
+    """A card in (re)learning is at one of its steps, as the app leaves it: FSRS rates none without one."""
+    (learner,) = benchmark.build_scale(benchmark.scale_shape(1, 200, 10))
+    settings = StudySettings.for_user(learner)
+    now = timezone.now()
+    cards = {state: Card.objects.filter(user=learner, state=state).order_by("pk").first() for state in Card.State}
+    for state, card in cards.items():
+        assert card is not None, state
+        rated = scheduling.rate(learner, card.pk, 3, token=uuid.uuid4(), now=now, settings=settings)
+        assert rated.log.state_before == state and rated.card.version == 1
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's (PostgreSQL's plan: docs)")
