@@ -456,6 +456,7 @@ def after_rating(user, settings: StudySettings, now: datetime, held, rated, move
     return snapshot.counts(now)
 
 
-# The page generation's bumps of one rating's writes (migration 0024's triggers): the card's update, the log row's
-# insert, the day's update (or insert). A rating that finds any other bump reads the snapshot again.
+# The page generation's bumps of one rating's writes (migration 0024's triggers; 0026's on PostgreSQL, one per
+# statement, and each of these writes one row): the card's update, the log row's insert, the day's update (or
+# insert). A rating that finds any other bump reads the snapshot again.
 BUMPS = 3

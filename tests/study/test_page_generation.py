@@ -1,7 +1,8 @@
 """A learner's page generation (quizzes.study.models.PageGeneration), the key of their kept pages, moves with every
 write to what those pages are made from, whichever path writes it: the database's triggers (migration 0024) bump
 it for the learner concerned, and for every learner of a class when the class, its assignments or their sets
-change; never for anyone else."""
+change; never for anyone else. On PostgreSQL they run once per statement (migration 0026): a statement moves each
+learner it writes for by one, however many rows it writes."""
 
 import uuid
 from datetime import timedelta
@@ -9,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from quizzes.bank.models import QuizSetItem
 from quizzes.quizzing.models import Attempt
 from quizzes.study import scheduling
 from quizzes.study.models import Card, Deck, PageGeneration, ReviewDay, ReviewLog
@@ -126,3 +128,89 @@ def test_a_learner_can_still_be_deleted(learner, studied):  # noqa: F811
     learner.delete()
     assert not PageGeneration.objects.filter(user_id=learner.pk).exists()
     assert not Card.objects.filter(user_id=learner.pk).exists()
+
+
+# Each table whose writes move a generation (migration 0024's BUMPS).
+TABLES = {
+    "quizzes_card",
+    "quizzes_reviewlog",
+    "quizzes_reviewday",
+    "quizzes_study",
+    "quizzes_deck",
+    "quizzes_question",
+    "quizzes_choice",
+    "quizzes_attempt",
+    "quizzes_extension",
+    "quizzes_enrollment",
+    "quizzes_classroom",
+    "quizzes_assignment",
+    "quizzes_quizsetitem",
+}
+postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no statement-level triggers")
+
+
+@postgresql
+@pytest.mark.django_db
+def test_postgresql_bumps_after_each_statement_not_each_row():
+    """A row-level trigger bumping one learner's row once per row of a 100,000-row INSERT took minutes (each UPDATE
+    of the same row walks the versions the earlier ones left in the transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, t.tgtype FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+            " WHERE NOT t.tgisinternal AND t.tgname LIKE 'gen\\_%%'"
+        )
+        triggers = cursor.fetchall()
+    row, before, instead, insert, delete, update = 1, 2, 64, 4, 8, 16
+    assert {table for table, _ in triggers} == TABLES
+    assert not [table for table, kind in triggers if kind & (row | before | instead)], "row-level, or not AFTER"
+    for table in TABLES:
+        events = 0
+        for name, kind in triggers:
+            events |= kind if name == table else 0
+        assert events & (insert | delete | update) == insert | delete | update, table
+
+
+@postgresql
+def test_on_postgresql_one_statement_moves_each_learner_it_writes_for_once(learner, bob, teacher):
+    carol = factory.make_user("carol", factory.Role.LEARNER)
+    questions = [factory.make_question(f"q-{i}") for i in range(3)]
+    quizset = factory.make_quizset("set", questions[:1])
+    classes = [Classroom.objects.create(teacher=teacher, name=f"Class {i}") for i in range(2)]
+    Enrollment.objects.bulk_create(
+        [Enrollment(classroom=classes[0], learner=learner), Enrollment(classroom=classes[1], learner=carol)]
+    )
+    people = (learner, carol, bob)
+
+    def moved(statement) -> tuple[int, ...]:
+        before = [generation(user) for user in people]
+        statement()
+        return tuple(generation(user) - was for user, was in zip(people, before, strict=True))
+
+    assert moved(
+        lambda: Card.objects.bulk_create(
+            [Card(user=learner, question=q) for q in questions] + [Card(user=carol, question=q) for q in questions[:2]]
+        )
+    ) == (1, 1, 0)
+    assert moved(lambda: Card.objects.filter(user__in=[learner, carol]).update(suspended=True)) == (1, 1, 0)
+    assert moved(lambda: Card.objects.filter(user=carol, suspended=False).update(suspended=True)) == (0, 0, 0)
+    assert moved(lambda: Card.objects.filter(user=learner).delete()) == (1, 0, 0)
+    Deck.objects.bulk_create([Deck(user=learner, name=f"Deck {i}") for i in range(3)])
+    assert moved(lambda: Deck.objects.filter(user=learner).update(user=carol)) == (1, 1, 0), "old rows and new"
+    upsert = [Deck(user=carol, name="Deck 0", new_per_day=5)]
+    assert moved(
+        lambda: Deck.objects.bulk_create(
+            upsert, update_conflicts=True, unique_fields=["user", "name"], update_fields=["new_per_day"]
+        )
+    ) == (0, 1, 0), "an upsert that updates: its INSERT trigger's table is empty"
+    assignments = Assignment.objects.bulk_create(
+        [Assignment(classroom=c, quizset=quizset, due_at=NOW + timedelta(days=1)) for c in classes]
+    )
+    assert moved(
+        lambda: Assignment.objects.filter(pk__in=[a.pk for a in assignments]).update(due_at=NOW + timedelta(days=2))
+    ) == (1, 1, 0)
+    assert moved(
+        lambda: QuizSetItem.objects.bulk_create(
+            [QuizSetItem(quizset=quizset, question=q, position=i) for i, q in enumerate(questions[1:], 1)]
+        )
+    ) == (1, 1, 0)
+    assert moved(lambda: Classroom.objects.filter(teacher=teacher).update(archived=True)) == (1, 1, 0)
