@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0025_kept_queue'),
+        ('quizzes', '0026_statement_page_generation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
