@@ -94,6 +94,7 @@ def rating_floor_view(request, card_id: int):
         cursor.execute(FLOOR_READ_SQL, [card_id, user_id])
         state, step, stability, difficulty, due, last_review, version, _generation, kept = cursor.fetchone()
         card = FsrsCard(
+            card_id=card_id,  # without one, fsrs makes an id from the clock and sleeps 1 ms so the next differs
             state=State(state) if state else State.Learning,
             step=step,
             stability=stability,
