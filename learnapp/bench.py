@@ -35,6 +35,10 @@ from fsrs import Rating, Scheduler, State
 
 app = get_wsgi_application()
 
+# The app's own, once it is set up: the floor writes the kept queue and reads timestamps as the rating does.
+from quizzes.study.kept_queue import STORE_SQL  # noqa: E402
+from quizzes.study.reading import read_datetime  # noqa: E402
+
 AUTH_MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,16 +77,6 @@ FLOOR_NEXT_SQL = """
 SELECT c.id, q.prompt FROM quizzes_card c JOIN quizzes_question q ON q.id = c.question_id
 WHERE c.user_id = %s AND c.due <= %s ORDER BY c.due LIMIT 1
 """
-STORE_SQL = """
-INSERT INTO quizzes_keptqueue (user_id, generation, data) VALUES (%s, %s, %s)
-ON CONFLICT (user_id) DO UPDATE SET generation = excluded.generation, data = excluded.data
-"""
-
-
-def _moment(value) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @require_POST
@@ -99,8 +93,8 @@ def rating_floor_view(request, card_id: int):
             step=step,
             stability=stability,
             difficulty=difficulty,
-            due=_moment(due),
-            last_review=_moment(last_review) if last_review else None,
+            due=read_datetime(due),
+            last_review=read_datetime(last_review),
         )
         card, _log = _scheduler.review_card(card, Rating(rating), now)
         update, insert, tally = FLOOR_WRITES_SQL
